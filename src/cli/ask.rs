@@ -1,0 +1,58 @@
+//! `kpop-facts ask "/exports japan"`: one answer, offline, through the same core as the bot.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::{EXIT_REFUSED, EXIT_USAGE};
+use crate::app::App;
+use crate::commands::{self, Caller, CommandError, Invocation};
+use crate::i18n::Locale;
+use crate::reply::{Reply, json, text};
+
+#[derive(Args, Debug)]
+pub struct AskArgs {
+    /// The slash command as typed in Discord, e.g. "/exports japan 2023-H1".
+    pub question: String,
+    /// Print the interaction-response JSON the bot sends instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Ask in this language: en, ko or ja.
+    #[arg(long, default_value = "en")]
+    pub locale: String,
+    /// Write the reply's pictures into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub save_images: Option<PathBuf>,
+}
+
+pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
+    let Some(locale) = Locale::from_tag(&args.locale) else {
+        eprintln!("error: --locale must be en, ko or ja");
+        return Ok(ExitCode::from(EXIT_USAGE));
+    };
+    let app = App::open(db).await?;
+    // `ask` speaks as an ordinary member of a server: no editor rights.
+    let caller = Caller { locale, ..Caller::default() };
+    let reply = match Invocation::parse(&args.question, locale) {
+        Ok(inv) => commands::respond(&app, &inv, &caller).await,
+        Err(CommandError::User(message)) => Reply::refusal(message),
+        Err(CommandError::Internal(e)) => return Err(e),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json::interaction_response(&reply))?);
+    } else {
+        print!("{}", text::render(&reply));
+    }
+    if let Some(dir) = &args.save_images {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for a in &reply.attachments {
+            let path = dir.join(&a.filename);
+            std::fs::write(&path, &a.bytes).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("saved {}", path.display());
+        }
+    }
+    app.store().close().await;
+    Ok(if reply.refusal { ExitCode::from(EXIT_REFUSED) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,77 @@
+//! The `kpop-facts` command line. Exit status: 0 for an answer or a done job, 1 when the
+//! question was refused (bad input, nothing found), 2 for misuse of the command line itself,
+//! 3 when something failed (a store that cannot be opened, a refused import).
+
+mod ask;
+mod db;
+mod import;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub const EXIT_REFUSED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_FAILED: u8 = 3;
+
+#[derive(Parser, Debug)]
+#[command(name = "kpop-facts", version, about = "K-pop market facts for Discord: album exports and Billboard chart runs, with sources.")]
+pub struct Cli {
+    /// The fact store (SQLite), created and seeded when missing.
+    #[arg(long, global = true, env = "KPOP_FACTS_DB", default_value = "kpop-facts.db")]
+    pub db: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Answer a slash command offline, as the bot would: `ask "/exports japan"`.
+    Ask(ask::AskArgs),
+    /// Import CSV files into the store.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
+    /// Check or back up the store.
+    #[command(subcommand)]
+    Db(db::DbCommand),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Ask(args) => ask::run(&cli.db, args).await,
+            Command::Import(cmd) => import::run(&cli.db, cmd).await,
+            Command::Db(cmd) => db::run(&cli.db, cmd).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings and errors).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -1,0 +1,100 @@
+//! `/artist name`: an act's entries on both charts.
+
+use super::{CommandResult, Invocation, user_error};
+use crate::app::App;
+use crate::domain::chart::{Chart, display_date};
+use crate::domain::text;
+use crate::i18n::{Locale, t};
+use crate::reply::json::Choice;
+use crate::reply::{Embed, Reply, colour};
+use crate::search::{ActEntry, Match};
+use crate::store::SongRow;
+
+pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
+    let locale = inv.locale;
+    let name = inv.get("name").ok_or_else(|| user_error(locale, "error.missing_option", &[("option", "name"), ("command", "artist")]))?;
+    let ix = app.indexes().await?;
+    let hits = ix.search.find_acts(name);
+    let act: &ActEntry = match hits.first() {
+        Some((m, a)) if *m <= Match::WordPrefix || hits.len() == 1 => a,
+        Some(_) => {
+            let names: Vec<&str> = hits.iter().take(3).map(|(_, a)| a.row.name.as_str()).collect();
+            return Err(user_error(locale, "artist.did_you_mean", &[("input", &text::truncate(name, 60)), ("names", &names.join(", "))]));
+        }
+        None => return Err(user_error(locale, "artist.unknown", &[("input", &text::truncate(name, 60))])),
+    };
+    let songs = app.store().songs_of_act(&act.row.id).await?;
+    let title = match &act.row.hangul {
+        Some(h) => format!("{} ({h})", act.row.name),
+        None => act.row.name.clone(),
+    };
+    let mut embed = Embed::new(colour::ARTIST).title(title);
+    if songs.is_empty() {
+        embed = embed.description(t(locale, "artist.no_entries", &[("name", &act.row.name)]));
+    }
+    for chart in Chart::ALL {
+        let on: Vec<&SongRow> = songs.iter().filter(|s| s.chart == chart).collect();
+        if on.is_empty() {
+            continue;
+        }
+        embed = embed.field(chart.name(), summary(&on, locale), false);
+    }
+    if let Some(first) = songs.iter().min_by_key(|s| (s.debut.clone(), s.id)) {
+        embed = embed.field(t(locale, "artist.first", &[]), entry_line(first, locale), false);
+    }
+    if let Some(best) = songs.iter().min_by_key(|s| (s.peak.unwrap_or(999), std::cmp::Reverse(s.weeks), s.debut.clone())) {
+        embed = embed.field(t(locale, "artist.best", &[]), entry_line(best, locale), false);
+    }
+    if let Some(latest) = songs.iter().max_by_key(|s| (s.last_date.clone(), s.debut.clone(), s.id)) {
+        embed = embed.field(t(locale, "artist.latest", &[]), entry_line(latest, locale), false);
+    }
+    let notes = app.store().notes_for_act(&act.row.id).await?;
+    if !notes.is_empty() {
+        let lines: Vec<String> = notes.iter().map(|n| format!("• {} ({})", n.text, display_date(&n.as_of, locale))).collect();
+        embed = embed.field(t(locale, "milestones", &[]), lines.join("\n"), false);
+    }
+    embed = embed.footer(t(locale, "artist.footer", &[]));
+    Ok(Reply::embed(embed))
+}
+
+fn summary(songs: &[&SongRow], locale: Locale) -> String {
+    let ones = songs.iter().filter(|s| s.peak == Some(1)).count();
+    let top10 = songs.iter().filter(|s| s.peak.is_some_and(|p| p <= 10)).count();
+    let weeks: i64 = songs.iter().map(|s| s.weeks).sum();
+    t(
+        locale,
+        "artist.summary",
+        &[("entries", &songs.len().to_string()), ("ones", &ones.to_string()), ("top10", &top10.to_string()), ("weeks", &weeks.to_string())],
+    )
+}
+
+fn entry_line(s: &SongRow, locale: Locale) -> String {
+    t(
+        locale,
+        "artist.entry",
+        &[
+            ("title", &s.title),
+            ("chart", s.chart.name()),
+            ("peak", &s.peak.unwrap_or(0).to_string()),
+            ("weeks", &s.weeks.to_string()),
+            ("date", &s.debut.as_deref().map(|d| display_date(d, locale)).unwrap_or_default()),
+        ],
+    )
+}
+
+pub async fn complete_artist(app: &App, partial: &str) -> anyhow::Result<Vec<Choice>> {
+    let ix = app.indexes().await?;
+    Ok(ix
+        .search
+        .find_acts(partial)
+        .into_iter()
+        .take(25)
+        .map(|(_, a)| {
+            let name = match &a.row.hangul {
+                Some(h) => format!("{} ({h})", a.row.name),
+                None => a.row.name.clone(),
+            };
+            Choice { name: text::truncate(&name, 100), value: text::truncate(&a.row.name, 100) }
+        })
+        .collect())
+}

@@ -1,0 +1,205 @@
+//! A command with its option values, however it arrived: from a Discord interaction or from
+//! the text of `kpop-facts ask "/exports japan 2023-H1"`.
+
+use super::spec::{self, Bare, CommandSpec};
+use super::{CommandError, user_error};
+use crate::domain::period::PeriodInput;
+use crate::i18n::Locale;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invocation {
+    pub command: String,
+    /// `(option name, value)` in the order given.
+    pub options: Vec<(String, String)>,
+    pub locale: Locale,
+}
+
+impl Invocation {
+    pub fn new(command: &str, options: &[(&str, &str)], locale: Locale) -> Invocation {
+        Invocation {
+            command: command.to_string(),
+            options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            locale,
+        }
+    }
+
+    /// The value of an option, if given and not blank.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.options.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    /// Reads the CLI grammar: `/command`, then `name:value` options (the value in double quotes
+    /// when it holds a space or a colon) and bare words, which the command's spec assigns.
+    pub fn parse(text: &str, locale: Locale) -> Result<Invocation, CommandError> {
+        let words = tokenize(text).ok_or_else(|| user_error(locale, "error.unclosed_quote", &[]))?;
+        let Some((first, rest)) = words.split_first() else {
+            return Err(user_error(locale, "error.empty_question", &[]));
+        };
+        let name = first.trim_start_matches('/').to_lowercase();
+        let spec = spec::find(&name).ok_or_else(|| user_error(locale, "error.unknown_command", &[("command", &name)]))?;
+        let mut inv = Invocation { command: name, options: Vec::new(), locale };
+        let mut bare: Vec<&str> = Vec::new();
+        for word in rest {
+            match option_word(word) {
+                Some((key, value)) => {
+                    let key = key.to_lowercase();
+                    if spec.options.iter().all(|o| o.name != key) {
+                        return Err(unknown_option(spec, &key, locale));
+                    }
+                    if inv.get(&key).is_some() {
+                        return Err(user_error(locale, "error.repeated_option", &[("option", &key)]));
+                    }
+                    inv.options.push((key, value.to_string()));
+                }
+                None => bare.push(word),
+            }
+        }
+        inv.assign_bare(spec, &bare)?;
+        for o in spec.options.iter().filter(|o| o.required) {
+            if inv.get(o.name).is_none() {
+                return Err(user_error(locale, "error.missing_option", &[("option", o.name), ("command", spec.name)]));
+            }
+        }
+        Ok(inv)
+    }
+
+    fn assign_bare(&mut self, spec: &CommandSpec, words: &[&str]) -> Result<(), CommandError> {
+        if words.is_empty() {
+            return Ok(());
+        }
+        let give = |inv: &mut Invocation, key: &str, value: String| {
+            if inv.get(key).is_some() {
+                Err(user_error(inv.locale, "error.repeated_option", &[("option", key)]))
+            } else {
+                inv.options.push((key.to_string(), value));
+                Ok(())
+            }
+        };
+        match spec.bare {
+            Bare::None => Err(user_error(self.locale, "error.no_bare_words", &[("command", spec.name), ("words", &words.join(" "))])),
+            Bare::Join(key) => give(self, key, words.join(" ")),
+            Bare::CountryAndPeriod => {
+                let (period, country) = split_period(words);
+                if let Some(p) = period {
+                    give(self, "period", p)?;
+                }
+                if !country.is_empty() {
+                    give(self, "country", country)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Splits `usa first half of 2023` into the longest run of words that reads as a period and
+/// the words around it.
+fn split_period(words: &[&str]) -> (Option<String>, String) {
+    let n = words.len();
+    for len in (1..=n.min(6)).rev() {
+        for start in 0..=n - len {
+            let candidate = words[start..start + len].join(" ");
+            if PeriodInput::parse(&candidate).is_ok() {
+                let rest: Vec<&str> = words[..start].iter().chain(&words[start + len..]).copied().collect();
+                return (Some(candidate), rest.join(" "));
+            }
+        }
+    }
+    (None, words.join(" "))
+}
+
+fn unknown_option(spec: &CommandSpec, key: &str, locale: Locale) -> CommandError {
+    let known: Vec<&str> = spec.options.iter().map(|o| o.name).collect();
+    let known = if known.is_empty() { "—".to_string() } else { known.join(", ") };
+    user_error(locale, "error.unknown_option", &[("option", key), ("command", spec.name), ("options", &known)])
+}
+
+/// `name:value` when the word starts with an option-like name and a colon.
+fn option_word(word: &str) -> Option<(&str, &str)> {
+    let (key, value) = word.split_once(':')?;
+    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')).then_some((key, value))
+}
+
+/// Splits on white space, keeping double-quoted stretches (which may sit after `name:`)
+/// together. None when a quote is left open.
+fn tokenize(text: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut started = false;
+    for c in text.chars() {
+        match c {
+            '"' | '“' | '”' => {
+                quoted = !quoted;
+                started = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut current));
+                    started = false;
+                }
+            }
+            c => {
+                current.push(c);
+                started = true;
+            }
+        }
+    }
+    if quoted {
+        return None;
+    }
+    if started {
+        words.push(current);
+    }
+    Some(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Vec<(String, String)> {
+        Invocation::parse(text, Locale::En).map(|i| i.options).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn reads_options_and_bare_words() {
+        assert_eq!(parse("/exports japan"), pairs(&[("country", "japan")]));
+        assert_eq!(parse("exports usa 2023-H1"), pairs(&[("period", "2023-H1"), ("country", "usa")]));
+        assert_eq!(
+            parse("/exports united states first half of 2023"),
+            pairs(&[("period", "first half of 2023"), ("country", "united states")])
+        );
+        assert_eq!(parse("/exports 2023-H1"), pairs(&[("period", "2023-H1")]));
+        assert_eq!(parse("/exports 일본 2023년 상반기"), pairs(&[("period", "2023년 상반기"), ("country", "일본")]));
+        assert_eq!(parse("/chart like crazy"), pairs(&[("title", "like crazy")]));
+        assert_eq!(
+            parse(r#"/chart title:"like crazy" chart:billboard-200"#),
+            pairs(&[("title", "like crazy"), ("chart", "billboard-200")])
+        );
+        assert_eq!(parse(r#"/chart title:"Re:Birth""#), pairs(&[("title", "Re:Birth")]));
+        assert_eq!(parse("/artist 방탄소년단"), pairs(&[("name", "방탄소년단")]));
+        assert_eq!(parse("/exports country:japan period:2023"), pairs(&[("country", "japan"), ("period", "2023")]));
+    }
+
+    #[test]
+    fn refuses_misuse_with_a_reason() {
+        for text in [
+            "",
+            "/nope",
+            "/exports colour:red",
+            "/chart",
+            "/chart artist:BTS",
+            "/help me",
+            r#"/chart title:"open"#,
+            "/exports country:japan country:usa",
+            "/exports japan country:usa",
+        ] {
+            assert!(matches!(Invocation::parse(text, Locale::En), Err(CommandError::User(_))), "{text:?}");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The slash commands, with no Discord types: each takes an [`Invocation`] (parsed from a
+//! Discord interaction or from the CLI's text) and answers with a [`Reply`].
+//!
+//! [`spec::COMMANDS`] lists every command and option once; registration, the CLI grammar,
+//! `/help` and the option checks all read it.
+
+mod artist;
+mod chart;
+mod exports;
+mod help;
+pub mod invocation;
+pub mod spec;
+
+use crate::app::App;
+use crate::i18n::{Locale, t};
+use crate::reply::Reply;
+pub use invocation::Invocation;
+
+/// Who is asking, as far as the answer depends on it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: Option<u64>,
+    pub guild_id: Option<u64>,
+    pub role_ids: Vec<u64>,
+    pub locale: Locale,
+}
+
+/// Why a command did not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// Bad input, nothing found or not allowed: the user sees this text, ephemerally.
+    #[error("{0}")]
+    User(String),
+    /// Something broke: logged with its context; the user sees a short apology.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for CommandError {
+    fn from(e: sqlx::Error) -> Self {
+        CommandError::Internal(e.into())
+    }
+}
+
+pub type CommandResult = Result<Reply, CommandError>;
+
+/// A user error in the caller's language.
+pub fn user_error(locale: Locale, key: &str, args: crate::i18n::Args) -> CommandError {
+    CommandError::User(t(locale, key, args))
+}
+
+/// Answers an invocation. Never fails: refusals and apologies are replies too.
+pub async fn respond(app: &App, inv: &Invocation, caller: &Caller) -> Reply {
+    let locale = inv.locale;
+    let result = match inv.command.as_str() {
+        "exports" => exports::run(app, inv).await,
+        "chart" => chart::run(app, inv).await,
+        "artist" => artist::run(app, inv).await,
+        "help" => help::run(app, inv).await,
+        _ => Err(user_error(locale, "error.unknown_command", &[("command", &inv.command)])),
+    };
+    match result {
+        Ok(reply) => reply,
+        Err(CommandError::User(message)) => Reply::refusal(message),
+        Err(CommandError::Internal(e)) => {
+            tracing::error!(command = %inv.command, options = ?inv.options, user = ?caller.user_id,
+                guild = ?caller.guild_id, error = ?e, "command failed");
+            Reply::refusal(t(locale, "error.internal", &[]))
+        }
+    }
+}
+
+/// Autocomplete suggestions for the option being typed.
+pub async fn autocomplete(app: &App, inv: &Invocation, option: &str, partial: &str) -> Vec<crate::reply::json::Choice> {
+    let result = match (inv.command.as_str(), option) {
+        ("exports", "country") => exports::complete_country(app, partial, inv.locale).await,
+        ("exports", "period") => exports::complete_period(app, partial, inv).await,
+        ("chart", "title") => chart::complete_title(app, partial, inv).await,
+        ("chart", "artist") | ("artist", "name") => artist::complete_artist(app, partial).await,
+        _ => Ok(Vec::new()),
+    };
+    result.unwrap_or_else(|e| {
+        tracing::error!(command = %inv.command, option, error = ?e, "autocomplete failed");
+        Vec::new()
+    })
+}

@@ -1,0 +1,8 @@
+//! Typed values parsed at the edge: what a fan types becomes one of these or a clear refusal.
+
+pub mod chart;
+pub mod country;
+pub mod money;
+pub mod period;
+pub mod run;
+pub mod text;

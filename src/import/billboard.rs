@@ -1,0 +1,289 @@
+//! Billboard chart weeks in the format of `hot100.csv` / `billboard200.csv`:
+//! `chart_date,position,title,artist,last_week,peak,weeks_on_chart`.
+//!
+//! Each row is keyed by chart, date, position, title and credit, so importing a file again
+//! changes nothing and a newer file adds only its new weeks. Rows are assigned to songs (runs)
+//! week by week: a row whose `last_week` points at last week's row with the same title or the
+//! same credit continues that run (so renames such as "Soak City (Do It)" → "Soak City" keep
+//! their history); otherwise the title and credit keys find an earlier run (a re-entry) or
+//! start a new one.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use indicatif::ProgressBar;
+
+use super::{ImportError, optional_int, read_csv};
+use crate::domain::chart::{Chart, CreditMatcher, credit_key, parse_chart_date, title_key};
+use crate::store::{Actor, Change, NewChartRow, NewSong, WriteTx};
+
+pub const HEADER: [&str; 7] =
+    ["chart_date", "position", "title", "artist", "last_week", "peak", "weeks_on_chart"];
+
+/// Weeks further apart than this are not consecutive charts, whatever `last_week` says.
+const MAX_WEEK_GAP_DAYS: i64 = 13;
+/// How many warnings the report spells out; the rest are only counted.
+const WARNING_SAMPLES: usize = 20;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BillboardReport {
+    pub rows: usize,
+    pub added: u64,
+    pub unchanged: u64,
+    pub weeks: usize,
+    pub new_songs: usize,
+    pub warnings: usize,
+    pub warning_samples: Vec<String>,
+}
+
+impl BillboardReport {
+    fn warn(&mut self, line: u64, message: String) {
+        self.warnings += 1;
+        if self.warning_samples.len() < WARNING_SAMPLES {
+            self.warning_samples.push(format!("line {line}: {message}"));
+        }
+    }
+}
+
+struct Row {
+    line: u64,
+    date: NaiveDate,
+    position: i64,
+    title: String,
+    credit: String,
+    last_week: Option<i64>,
+    peak: Option<i64>,
+    weeks: Option<i64>,
+}
+
+fn parse_row(r: &csv::StringRecord, line: u64, size: i64) -> Result<Row, String> {
+    let date = parse_chart_date(&r[0]).ok_or_else(|| format!("chart_date `{}` is not a YYYY-MM-DD date", &r[0]))?;
+    let position = r[1]
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|p| (1..=size).contains(p))
+        .ok_or_else(|| format!("position `{}` is not a number from 1 to {size}", &r[1]))?;
+    let title = r[2].trim();
+    let credit = r[3].trim();
+    if title.is_empty() || credit.is_empty() {
+        return Err("title and artist must not be empty".into());
+    }
+    let in_range = |v: Option<i64>, what: &str, max: i64| match v {
+        Some(n) if !(1..=max).contains(&n) => Err(format!("{what} `{n}` is out of range")),
+        _ => Ok(v),
+    };
+    Ok(Row {
+        line,
+        date,
+        position,
+        title: title.to_string(),
+        credit: credit.to_string(),
+        last_week: in_range(optional_int(&r[4], "last_week")?, "last_week", size)?,
+        peak: in_range(optional_int(&r[5], "peak")?, "peak", size)?,
+        weeks: in_range(optional_int(&r[6], "weeks_on_chart")?, "weeks_on_chart", 10_000)?,
+    })
+}
+
+/// The run identities known so far.
+#[derive(Default)]
+struct Runs {
+    keys_of: HashMap<i64, (String, String)>,
+    by_keys: HashMap<(String, String), i64>,
+    next_id: i64,
+    new: Vec<NewSong>,
+}
+
+impl Runs {
+    fn remember(&mut self, song: i64, keys: (String, String)) {
+        self.by_keys.insert(keys.clone(), song);
+        self.keys_of.insert(song, keys);
+    }
+
+    fn create(&mut self, title: &str, credit: &str, keys: &(String, String)) -> i64 {
+        self.next_id += 1;
+        self.new.push(NewSong {
+            id: self.next_id,
+            title: title.to_string(),
+            credit: credit.to_string(),
+            title_key: keys.0.clone(),
+            credit_key: keys.1.clone(),
+        });
+        self.next_id
+    }
+}
+
+/// One chart week as the next week's `last_week` links see it.
+struct PreviousWeek {
+    date: NaiveDate,
+    songs: HashMap<i64, i64>,
+}
+
+/// Imports one chart file within `tx`. Unreadable rows abort with every bad line listed.
+pub async fn import(
+    tx: &mut WriteTx,
+    chart: Chart,
+    data: &[u8],
+    actor: &Actor,
+    progress: &ProgressBar,
+) -> Result<BillboardReport, ImportError> {
+    let mut rows = read_csv(data, &HEADER, |r, line| parse_row(r, line, chart.size()))?;
+    rows.sort_by_key(|r| (r.date, r.position));
+    let mut report = BillboardReport { rows: rows.len(), ..BillboardReport::default() };
+    progress.set_length(rows.len() as u64 * 2);
+
+    let mut runs = Runs { next_id: tx.max_song_id().await?, ..Runs::default() };
+    for (id, tk, ck) in tx.song_keys(chart).await? {
+        runs.remember(id, (tk, ck));
+    }
+    let stored_dates: HashSet<String> = tx.chart_dates(chart).await?.into_iter().collect();
+    let mut previous = match rows.first() {
+        Some(first) => previous_stored_week(tx, chart, first.date).await?,
+        None => None,
+    };
+
+    let mut out: Vec<NewChartRow> = Vec::with_capacity(rows.len());
+    let mut seen_in_week: HashSet<(i64, String, String)> = HashSet::new();
+    for week in rows.chunk_by(|a, b| a.date == b.date) {
+        let date = week[0].date;
+        let date_s = date.to_string();
+        let stored: HashMap<(i64, String, String), i64> = if stored_dates.contains(&date_s) {
+            tx.week_rows(chart, &date_s)
+                .await?
+                .into_iter()
+                .map(|(p, t, c, s)| ((p, t, c), s))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let mut songs_now: HashMap<i64, i64> =
+            stored.iter().map(|((p, _, _), s)| (*p, *s)).collect();
+        let linkable = previous
+            .as_ref()
+            .filter(|p| (date - p.date).num_days() <= MAX_WEEK_GAP_DAYS);
+        seen_in_week.clear();
+        for row in week {
+            let row_key = (row.position, row.title.clone(), row.credit.clone());
+            if !seen_in_week.insert(row_key.clone()) {
+                report.warn(row.line, format!("{date_s} #{} repeats an earlier row", row.position));
+                continue;
+            }
+            if row.peak.is_some_and(|p| p > row.position) {
+                report.warn(row.line, format!("{date_s} #{}: peak {} is below the position", row.position, row.peak.unwrap_or_default()));
+            }
+            let keys = (title_key(&row.title), credit_key(&row.credit));
+            let song = match stored.get(&row_key) {
+                Some(song) => *song,
+                None => {
+                    let linked = match (row.last_week, linkable) {
+                        (Some(lw), Some(prev)) => match prev.songs.get(&lw) {
+                            Some(s) => {
+                                let k = &runs.keys_of[s];
+                                if k.0 == keys.0 || k.1 == keys.1 {
+                                    Some(*s)
+                                } else {
+                                    report.warn(row.line, format!("{date_s} #{}: last week #{lw} was another title", row.position));
+                                    None
+                                }
+                            }
+                            None if prev.songs.len() as i64 >= chart.size() * 9 / 10 => {
+                                report.warn(row.line, format!("{date_s} #{}: last week #{lw} is not on the previous chart", row.position));
+                                None
+                            }
+                            None => None,
+                        },
+                        _ => None,
+                    };
+                    match linked.or_else(|| runs.by_keys.get(&keys).copied()) {
+                        Some(s) => s,
+                        None => runs.create(&row.title, &row.credit, &keys),
+                    }
+                }
+            };
+            runs.remember(song, keys);
+            songs_now.insert(row.position, song);
+            out.push(NewChartRow {
+                chart_date: date_s.clone(),
+                position: row.position,
+                title: row.title.clone(),
+                credit: row.credit.clone(),
+                last_week: row.last_week,
+                peak: row.peak,
+                weeks_on_chart: row.weeks,
+                song_id: song,
+            });
+        }
+        report.weeks += 1;
+        progress.inc(week.len() as u64);
+        previous = Some(PreviousWeek { date, songs: songs_now });
+    }
+
+    report.new_songs = runs.new.len();
+    tx.insert_songs(chart, &runs.new).await?;
+    for batch in out.chunks(20_000) {
+        report.added += tx.insert_chart_rows(chart, batch).await?;
+        progress.inc(batch.len() as u64);
+    }
+    report.unchanged = report.rows as u64 - report.added;
+    if report.added > 0 {
+        let touched: Vec<i64> = {
+            let set: HashSet<i64> = out.iter().map(|r| r.song_id).collect();
+            let mut v: Vec<i64> = set.into_iter().collect();
+            v.sort_unstable();
+            v
+        };
+        tx.refresh_song_stats(&touched).await?;
+        link_acts(tx, &out).await?;
+    }
+    tx.audit(Change {
+        actor,
+        guild_id: None,
+        action: "import.billboard",
+        target: format!("chart:{chart}"),
+        before: None,
+        after: Some(serde_json::json!({
+            "rows": report.rows, "added": report.added, "unchanged": report.unchanged,
+            "warnings": report.warnings, "new_songs": report.new_songs,
+        })),
+        undoes: None,
+    })
+    .await?;
+    Ok(report)
+}
+
+/// The newest stored week before `date`, for the first imported week's `last_week` links.
+async fn previous_stored_week(
+    tx: &mut WriteTx,
+    chart: Chart,
+    date: NaiveDate,
+) -> anyhow::Result<Option<PreviousWeek>> {
+    let prev: Option<String> =
+        sqlx::query_scalar("SELECT max(chart_date) FROM chart_entries WHERE chart = ? AND chart_date < ?")
+            .bind(chart)
+            .bind(date.to_string())
+            .fetch_one(tx.conn())
+            .await?;
+    let Some(prev) = prev.and_then(|d| parse_chart_date(&d)) else {
+        return Ok(None);
+    };
+    let rows = tx.week_rows(chart, &prev.to_string()).await?;
+    Ok(Some(PreviousWeek { date: prev, songs: rows.into_iter().map(|(p, _, _, s)| (p, s)).collect() }))
+}
+
+/// Links the songs of `rows` to the acts their credits name.
+async fn link_acts(tx: &mut WriteTx, rows: &[NewChartRow]) -> anyhow::Result<()> {
+    let matcher = CreditMatcher::new(tx.act_tokens().await?);
+    let mut by_credit: HashMap<&str, Vec<(String, NaiveDate)>> = HashMap::new();
+    let mut links: HashSet<(i64, String)> = HashSet::new();
+    for r in rows {
+        let candidates = by_credit.entry(&r.credit).or_insert_with(|| matcher.candidates(&r.credit));
+        let date = parse_chart_date(&r.chart_date).expect("validated on import");
+        for (act, since) in candidates.iter() {
+            if date >= *since {
+                links.insert((r.song_id, act.clone()));
+            }
+        }
+    }
+    let links: Vec<(i64, String)> = links.into_iter().collect();
+    tx.link_song_acts(&links).await
+}

@@ -1,0 +1,180 @@
+//! Export figures in the format of `data/exports.csv`: one row per figure and per source
+//! that printed it (see the README for the columns).
+//!
+//! Rows whose value a source garbled, converted or contradicted (tags `[misprint]`,
+//! `[converted]`, `[doubtful]`, `[KRW-only]`, `[conflict]`) keep only their rank. Where Korea
+//! Customs Service revised a figure, the revision supersedes the earlier print.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{ImportError, optional, optional_int, read_csv};
+use crate::domain::chart::parse_chart_date;
+use crate::domain::country::Country;
+use crate::domain::money::Usd;
+use crate::domain::period::Period;
+use crate::store::{Actor, Change, FigureFields, NewSource, WriteTx};
+
+pub const HEADER: [&str; 10] = [
+    "period", "country", "value_usd", "rank", "yoy_change_pct", "publisher", "title", "url",
+    "published_on", "note",
+];
+
+/// Tags that mark a printed value as not to be served.
+const WITHHELD_TAGS: [&str; 5] = ["misprint", "converted", "doubtful", "KRW-only", "conflict"];
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ExportsReport {
+    pub rows: usize,
+    pub figures_added: i64,
+    pub sources_linked: usize,
+    /// Values not served because a tag marks them as garbled or disputed.
+    pub values_withheld: usize,
+    /// Rows that only name a further destination, with nothing to serve.
+    pub rows_skipped: usize,
+    pub revisions: usize,
+}
+
+struct Row {
+    period: Period,
+    country: Country,
+    value: Option<i64>,
+    rank: Option<i64>,
+    yoy: Option<String>,
+    source: NewSource,
+    printed: Option<String>,
+    precise: bool,
+    top10: bool,
+    withheld: bool,
+    note: Option<String>,
+}
+
+static TAGS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:\[[A-Za-z0-9-]+\]\s*;?\s*)+").expect("static regex"));
+static TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([A-Za-z0-9-]+)\]").expect("static regex"));
+static PRINTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"printed: '(.*?)'(?:;|$)").expect("static regex"));
+
+fn parse_row(r: &csv::StringRecord) -> Result<Row, String> {
+    let period = Period::parse(&r[0]).map_err(|_| format!("period `{}` is not a period label such as 2023-H1", &r[0]))?;
+    let country = Country::from_code(&r[1])
+        .ok_or_else(|| format!("country `{}` is not an ISO alpha-2 code or WORLD", &r[1]))?;
+    let value = optional_int(&r[2], "value_usd")?;
+    if let Some(v) = value {
+        Usd::new(u64::try_from(v).unwrap_or(0)).map_err(|e| format!("value_usd {v}: {e}"))?;
+    }
+    let rank = optional_int(&r[3], "rank")?;
+    if rank.is_some_and(|r| !(1..=250).contains(&r)) {
+        return Err(format!("rank `{}` is out of range", &r[3]));
+    }
+    let yoy = optional(&r[4]).map(str::to_string);
+    if let Some(y) = &yoy {
+        y.parse::<f64>().map_err(|_| format!("yoy_change_pct `{y}` is not a number"))?;
+    }
+    let publisher = optional(&r[5]).ok_or("publisher is empty")?.to_string();
+    let published_on = optional(&r[8]).map(str::to_string);
+    if let Some(d) = &published_on {
+        parse_chart_date(d).ok_or_else(|| format!("published_on `{d}` is not a YYYY-MM-DD date"))?;
+    }
+    let note = optional(&r[9]).map(str::to_string);
+    let note_text = note.as_deref().unwrap_or("");
+    let tags: BTreeSet<&str> = TAGS
+        .find(note_text)
+        .map(|m| TAG.captures_iter(m.as_str()).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect())
+        .unwrap_or_default();
+    let withheld = WITHHELD_TAGS.iter().any(|t| tags.contains(t));
+    Ok(Row {
+        period,
+        country,
+        value: if withheld { None } else { value },
+        rank,
+        yoy: if withheld { None } else { yoy },
+        source: NewSource {
+            publisher,
+            title: optional(&r[6]).map(str::to_string),
+            url: optional(&r[7]).map(str::to_string),
+            published_on,
+        },
+        printed: PRINTED.captures(note_text).map(|c| c[1].to_string()),
+        precise: !tags.contains("approx")
+            && !note_text.contains("value_usd is the same figure as printed more precisely"),
+        top10: tags.contains("top10-member"),
+        withheld: withheld && value.is_some(),
+        note,
+    })
+}
+
+/// Imports export figures within `tx`. Unreadable rows abort with every bad line listed.
+pub async fn import(
+    tx: &mut WriteTx,
+    data: &[u8],
+    actor: &Actor,
+    guild_id: Option<u64>,
+) -> Result<ExportsReport, ImportError> {
+    let rows = read_csv(data, &HEADER, |r, _| parse_row(r))?;
+    let mut report = ExportsReport { rows: rows.len(), ..ExportsReport::default() };
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM export_figures")
+        .fetch_one(tx.conn())
+        .await?;
+    let mut touched = BTreeSet::new();
+    for row in &rows {
+        report.values_withheld += usize::from(row.withheld);
+        if row.value.is_none() && row.rank.is_none() && !row.top10 && row.yoy.is_none() {
+            report.rows_skipped += 1;
+            continue;
+        }
+        let fields = FigureFields { rank: row.rank, yoy_change_pct: row.yoy.clone(), top10: row.top10 };
+        let figure = tx.upsert_figure(row.period, row.country, row.value, &fields).await?;
+        let source = tx.upsert_source(&row.source).await?;
+        let precise = row.precise && row.value.is_some();
+        if tx
+            .link_figure_source(figure, source, row.printed.as_deref(), precise, row.rank, row.note.as_deref())
+            .await?
+        {
+            report.sources_linked += 1;
+        }
+        if row.value.is_some() {
+            touched.insert((row.period.label(), row.country.code()));
+        }
+    }
+    for (period, country) in &touched {
+        report.revisions += resolve_revisions(tx, period, country).await?;
+    }
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM export_figures")
+        .fetch_one(tx.conn())
+        .await?;
+    report.figures_added = after - before;
+    tx.audit(Change {
+        actor,
+        guild_id,
+        action: "import.exports",
+        target: "exports".into(),
+        before: None,
+        after: Some(serde_json::to_value(&report).map_err(anyhow::Error::from)?),
+        undoes: None,
+    })
+    .await?;
+    Ok(report)
+}
+
+/// Where a period and country has several values, the one a source calls revised (or else the
+/// one first printed latest) is current and supersedes the others. Returns how many it
+/// superseded.
+async fn resolve_revisions(tx: &mut WriteTx, period: &str, country: &str) -> anyhow::Result<usize> {
+    let versions = tx.figure_versions(period, country).await?;
+    if versions.len() < 2 {
+        return Ok(0);
+    }
+    let current = versions
+        .iter()
+        .max_by(|a, b| (a.2, &a.1).cmp(&(b.2, &b.1)))
+        .map(|v| v.0)
+        .expect("at least two versions");
+    for (id, _, _) in &versions {
+        tx.set_superseded_by(*id, (*id != current).then_some(current)).await?;
+    }
+    Ok(versions.len() - 1)
+}

@@ -1,0 +1,74 @@
+//! Milestone facts in the format of `data/milestones.csv`:
+//! `subject_kind,subject,act_id,text,as_of,publisher,title,url,published_on`.
+
+use super::{ImportError, optional, read_csv};
+use crate::domain::chart::{parse_chart_date, title_key};
+use crate::store::{Actor, Change, NewSource, NoteRow, WriteTx};
+
+const HEADER: [&str; 9] =
+    ["subject_kind", "subject", "act_id", "text", "as_of", "publisher", "title", "url", "published_on"];
+
+/// What a market note is filed under.
+pub const MARKET_KEY: &str = "exports";
+
+struct Row {
+    note: NoteRow,
+    source: NewSource,
+}
+
+/// Imports milestone notes; returns how many were added.
+pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usize, ImportError> {
+    let rows = read_csv(data, &HEADER, |r, _| {
+        let kind = r[0].trim();
+        let subject = optional(&r[1]).ok_or("subject is empty")?;
+        let (key, label) = match kind {
+            "market" => (MARKET_KEY.to_string(), "K-pop album exports".to_string()),
+            "title" => (title_key(subject), subject.to_string()),
+            "act" => (subject.to_string(), subject.to_string()),
+            other => return Err(format!("subject_kind `{other}` must be market, title or act")),
+        };
+        let as_of = r[4].trim();
+        parse_chart_date(as_of).ok_or_else(|| format!("as_of `{as_of}` is not a YYYY-MM-DD date"))?;
+        Ok(Row {
+            note: NoteRow {
+                id: 0,
+                subject_kind: kind.to_string(),
+                subject_key: key,
+                subject_label: label,
+                act_id: optional(&r[2]).map(str::to_string),
+                text: optional(&r[3]).ok_or("text is empty")?.to_string(),
+                as_of: as_of.to_string(),
+                source_id: 0,
+            },
+            source: NewSource {
+                publisher: optional(&r[5]).ok_or("publisher is empty")?.to_string(),
+                title: optional(&r[6]).map(str::to_string),
+                url: optional(&r[7]).map(str::to_string),
+                published_on: optional(&r[8]).map(str::to_string),
+            },
+        })
+    })?;
+    for row in &rows {
+        let mut note = row.note.clone();
+        note.source_id = tx.upsert_source(&row.source).await?;
+        if note.subject_kind == "act" {
+            let name: Option<String> = sqlx::query_scalar("SELECT name FROM acts WHERE id = ?")
+                .bind(&note.subject_key)
+                .fetch_optional(tx.conn())
+                .await?;
+            note.subject_label = name.ok_or_else(|| anyhow::anyhow!("no act `{}`", note.subject_key))?;
+        }
+        note.id = tx.insert_note(&note).await?;
+        tx.audit(Change {
+            actor,
+            guild_id: None,
+            action: "note.add",
+            target: format!("note:{}", note.id),
+            before: None,
+            after: Some(serde_json::to_value(&note).map_err(anyhow::Error::from)?),
+            undoes: None,
+        })
+        .await?;
+    }
+    Ok(rows.len())
+}

@@ -1,0 +1,28 @@
+//! kpop-facts: a Discord bot that answers K-pop market facts (album exports and Billboard
+//! chart runs), each with its source and date.
+//!
+//! Layout:
+//! - [`domain`]: typed values parsed at the edge (country, period, money, chart, runs) and the
+//!   text folding every matcher shares. No I/O.
+//! - [`store`]: the SQLite fact store (sqlx): pool, migrations, one module per table family.
+//!   Every write goes through a `WriteTx` that leaves an audit row.
+//! - [`import`]: CSV importers (exports, Billboard weeks, acts, notes) and the seed data a new
+//!   store starts with.
+//! - [`search`]: the in-memory index for forgiving title and artist look-ups and autocomplete.
+//! - [`app`]: the store plus its indexes: the one core every edge answers through.
+//! - [`commands`]: one module per slash command, taking an `Invocation` and returning a `Reply`;
+//!   `commands::spec` lists every command and option once.
+//! - [`reply`]: replies as data, Discord's limits, the JSON the bot sends, terminal text and
+//!   pictures.
+//! - [`i18n`]: English, Korean and Japanese texts.
+//! - [`cli`]: the `kpop-facts` command line (`ask`, `import`, `db`, `run`).
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod domain;
+pub mod i18n;
+pub mod import;
+pub mod reply;
+pub mod search;
+pub mod store;

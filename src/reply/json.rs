@@ -1,0 +1,176 @@
+//! Replies as Discord's JSON: the interaction-response bodies the bot sends and the CLI's
+//! `--json` prints, byte for byte the same.
+
+use serde_json::{Map, Value, json};
+
+use super::{Reply, limits};
+
+pub const EPHEMERAL: u64 = 1 << 6;
+
+/// Interaction callback types.
+pub mod callback {
+    pub const MESSAGE: u64 = 4;
+    pub const DEFERRED_MESSAGE: u64 = 5;
+    pub const UPDATE_MESSAGE: u64 = 7;
+    pub const AUTOCOMPLETE: u64 = 8;
+    pub const MODAL: u64 = 9;
+}
+
+/// The message part of a reply: what a callback's `data`, a follow-up, an edit of the original
+/// response or a channel post carries. `allowed_mentions` is always empty: no fact pings anyone.
+pub fn message_data(reply: &Reply) -> Value {
+    let reply = limits::fit(reply.clone());
+    let mut data = Map::new();
+    if let Some(content) = &reply.content {
+        data.insert("content".into(), json!(content));
+    }
+    data.insert("embeds".into(), Value::Array(reply.embeds.iter().map(embed).collect()));
+    if !reply.components.is_empty() {
+        data.insert("components".into(), components(&reply));
+    }
+    if !reply.attachments.is_empty() {
+        let list: Vec<Value> = reply
+            .attachments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| json!({"id": i, "filename": a.filename, "description": a.description}))
+            .collect();
+        data.insert("attachments".into(), Value::Array(list));
+    }
+    if reply.ephemeral {
+        data.insert("flags".into(), json!(EPHEMERAL));
+    }
+    data.insert("allowed_mentions".into(), json!({"parse": []}));
+    Value::Object(data)
+}
+
+/// `{"type":4,"data":{…}}`: the reply as the first response to an interaction.
+pub fn interaction_response(reply: &Reply) -> Value {
+    json!({"type": callback::MESSAGE, "data": message_data(reply)})
+}
+
+/// `{"type":7,…}`: the reply replaces the message whose button was pressed.
+pub fn update_message(reply: &Reply) -> Value {
+    json!({"type": callback::UPDATE_MESSAGE, "data": message_data(reply)})
+}
+
+/// `{"type":5}`: "thinking…", answered later by editing the original response.
+pub fn deferred(ephemeral: bool) -> Value {
+    if ephemeral {
+        json!({"type": callback::DEFERRED_MESSAGE, "data": {"flags": EPHEMERAL}})
+    } else {
+        json!({"type": callback::DEFERRED_MESSAGE})
+    }
+}
+
+/// One autocomplete suggestion: what the list shows and the value the option gets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub name: String,
+    pub value: String,
+}
+
+/// `{"type":8,…}`: at most 25 choices, names and values cut to 100 characters.
+pub fn autocomplete(choices: &[Choice]) -> Value {
+    let list: Vec<Value> = choices
+        .iter()
+        .take(limits::CHOICES)
+        .map(|c| {
+            json!({
+                "name": crate::domain::text::truncate(&c.name, limits::CHOICE_TEXT),
+                "value": crate::domain::text::truncate(&c.value, limits::CHOICE_TEXT),
+            })
+        })
+        .collect();
+    json!({"type": callback::AUTOCOMPLETE, "data": {"choices": list}})
+}
+
+fn embed(e: &super::Embed) -> Value {
+    let mut m = Map::new();
+    if let Some(t) = &e.title {
+        m.insert("title".into(), json!(t));
+    }
+    if let Some(u) = &e.url {
+        m.insert("url".into(), json!(u));
+    }
+    if let Some(d) = &e.description {
+        m.insert("description".into(), json!(d));
+    }
+    m.insert("color".into(), json!(e.colour));
+    if !e.fields.is_empty() {
+        let fields: Vec<Value> = e
+            .fields
+            .iter()
+            .map(|f| json!({"name": f.name, "value": f.value, "inline": f.inline}))
+            .collect();
+        m.insert("fields".into(), Value::Array(fields));
+    }
+    if let Some(f) = &e.footer {
+        m.insert("footer".into(), json!({"text": f}));
+    }
+    if let Some(image) = &e.image {
+        m.insert("image".into(), json!({"url": format!("attachment://{image}")}));
+    }
+    Value::Object(m)
+}
+
+fn components(reply: &Reply) -> Value {
+    Value::Array(
+        reply
+            .components
+            .iter()
+            .map(|row| {
+                let buttons: Vec<Value> = row
+                    .buttons
+                    .iter()
+                    .map(|b| {
+                        json!({"type": 2, "style": b.style as u8, "label": b.label,
+                               "custom_id": b.custom_id, "disabled": b.disabled})
+                    })
+                    .collect();
+                json!({"type": 1, "components": buttons})
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reply::{Attachment, Embed, colour};
+
+    #[test]
+    fn every_message_silences_mentions() {
+        let reply = Reply { content: Some("@everyone <@123>".into()), ..Reply::default() };
+        let body = interaction_response(&reply);
+        assert_eq!(body["type"], 4);
+        assert_eq!(body["data"]["allowed_mentions"], json!({"parse": []}));
+    }
+
+    #[test]
+    fn refusals_are_ephemeral_and_images_reference_attachments() {
+        assert_eq!(interaction_response(&Reply::refusal("no"))["data"]["flags"], 64);
+        let mut e = Embed::new(colour::CHART);
+        e.image = Some("run.png".into());
+        let reply = Reply::embed(e).with_attachment(Attachment {
+            filename: "run.png".into(),
+            description: "chart run".into(),
+            bytes: vec![1, 2, 3],
+        });
+        let data = message_data(&reply);
+        assert_eq!(data["embeds"][0]["image"]["url"], "attachment://run.png");
+        assert_eq!(data["attachments"][0]["filename"], "run.png");
+        assert!(data.get("flags").is_none());
+    }
+
+    #[test]
+    fn autocomplete_is_cut_to_discords_limits() {
+        let choices: Vec<Choice> =
+            (0..40).map(|i| Choice { name: format!("{i}{}", "x".repeat(200)), value: "v".repeat(150) }).collect();
+        let body = autocomplete(&choices);
+        let list = body["data"]["choices"].as_array().unwrap();
+        assert_eq!(list.len(), 25);
+        assert!(list.iter().all(|c| c["name"].as_str().unwrap().chars().count() <= 100
+            && c["value"].as_str().unwrap().chars().count() <= 100));
+    }
+}

@@ -1,0 +1,252 @@
+//! Export figures and the sources that printed each of them.
+
+use sqlx::FromRow;
+
+use super::{SourceRow, Store, WriteTx};
+use crate::domain::country::Country;
+use crate::domain::period::Period;
+
+#[derive(Clone, Debug, PartialEq, Eq, FromRow, serde::Serialize, serde::Deserialize)]
+pub struct FigureRow {
+    pub id: i64,
+    pub period: String,
+    pub country: String,
+    pub value_usd: Option<i64>,
+    pub rank: Option<i64>,
+    pub yoy_change_pct: Option<String>,
+    pub top10: bool,
+    pub superseded_by: Option<i64>,
+}
+
+/// One source's print of a figure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FigureSourceRow {
+    pub figure_id: i64,
+    pub source: SourceRow,
+    pub printed: Option<String>,
+    pub precise: bool,
+    pub rank: Option<i64>,
+    pub note: Option<String>,
+}
+
+#[derive(FromRow)]
+struct FigureSourceFlat {
+    figure_id: i64,
+    id: i64,
+    publisher: String,
+    title: Option<String>,
+    url: Option<String>,
+    published_on: Option<String>,
+    printed: Option<String>,
+    precise: bool,
+    rank: Option<i64>,
+    note: Option<String>,
+}
+
+const FIGURE_COLUMNS: &str =
+    "id, period, country, value_usd, rank, yoy_change_pct, top10, superseded_by";
+
+impl Store {
+    pub async fn figures_for_period(&self, period: Period) -> anyhow::Result<Vec<FigureRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {FIGURE_COLUMNS} FROM export_figures WHERE period = ? ORDER BY id"
+        )))
+        .bind(period.label())
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Every figure for `country`, newest period first.
+    pub async fn figures_for_country(&self, country: Country) -> anyhow::Result<Vec<FigureRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {FIGURE_COLUMNS} FROM export_figures WHERE country = ?
+             ORDER BY period_end DESC, period_start ASC, id"
+        )))
+        .bind(country.code())
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn figure(&self, id: i64) -> anyhow::Result<Option<FigureRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {FIGURE_COLUMNS} FROM export_figures WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The sources of the given figures, earliest publication first (undated ones last).
+    pub async fn figure_sources(&self, figure_ids: &[i64]) -> anyhow::Result<Vec<FigureSourceRow>> {
+        if figure_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = serde_json::to_string(figure_ids)?;
+        let rows: Vec<FigureSourceFlat> = sqlx::query_as(
+            "SELECT fs.figure_id, s.id, s.publisher, s.title, s.url, s.published_on,
+                    fs.printed, fs.precise, fs.rank, fs.note
+             FROM figure_sources fs JOIN sources s ON s.id = fs.source_id
+             WHERE fs.figure_id IN (SELECT value FROM json_each(?))
+             ORDER BY s.published_on IS NULL, s.published_on, s.id",
+        )
+        .bind(ids)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| FigureSourceRow {
+                figure_id: r.figure_id,
+                source: SourceRow {
+                    id: r.id,
+                    publisher: r.publisher,
+                    title: r.title,
+                    url: r.url,
+                    published_on: r.published_on,
+                },
+                printed: r.printed,
+                precise: r.precise,
+                rank: r.rank,
+                note: r.note,
+            })
+            .collect())
+    }
+
+    /// Every period with at least one figure, with how many destinations it has values for.
+    pub async fn export_periods(&self) -> anyhow::Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT period, count(DISTINCT CASE WHEN value_usd IS NOT NULL THEN country END)
+             FROM export_figures GROUP BY period ORDER BY max(period_end) DESC, min(period_start)",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The countries that have any figure, most figures first.
+    pub async fn export_countries(&self) -> anyhow::Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT country FROM export_figures WHERE country <> 'WORLD'
+             GROUP BY country ORDER BY count(*) DESC, country",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
+
+/// The fields of a figure to write.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FigureFields {
+    pub rank: Option<i64>,
+    pub yoy_change_pct: Option<String>,
+    pub top10: bool,
+}
+
+impl WriteTx {
+    /// The figure with this identity (period, country, value), created when missing. Rank,
+    /// change and top-10 membership the stored figure lacks are filled in from `fields`.
+    pub async fn upsert_figure(
+        &mut self,
+        period: Period,
+        country: Country,
+        value_usd: Option<i64>,
+        fields: &FigureFields,
+    ) -> anyhow::Result<i64> {
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM export_figures
+             WHERE period = ? AND country = ? AND coalesce(value_usd, 0) = coalesce(?, 0)",
+        )
+        .bind(period.label())
+        .bind(country.code())
+        .bind(value_usd)
+        .fetch_optional(self.conn())
+        .await?;
+        if let Some(id) = existing {
+            sqlx::query(
+                "UPDATE export_figures SET rank = coalesce(rank, ?),
+                    yoy_change_pct = coalesce(yoy_change_pct, ?), top10 = max(top10, ?)
+                 WHERE id = ?",
+            )
+            .bind(fields.rank)
+            .bind(&fields.yoy_change_pct)
+            .bind(fields.top10)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+            return Ok(id);
+        }
+        Ok(sqlx::query_scalar(
+            "INSERT INTO export_figures
+                (period, period_start, period_end, country, value_usd, rank, yoy_change_pct, top10)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(period.label())
+        .bind(ym(period.start()))
+        .bind(ym(period.end()))
+        .bind(country.code())
+        .bind(value_usd)
+        .bind(fields.rank)
+        .bind(&fields.yoy_change_pct)
+        .bind(fields.top10)
+        .fetch_one(self.conn())
+        .await?)
+    }
+
+    /// Records that `source_id` printed the figure; returns false when it was already recorded.
+    pub async fn link_figure_source(
+        &mut self,
+        figure_id: i64,
+        source_id: i64,
+        printed: Option<&str>,
+        precise: bool,
+        rank: Option<i64>,
+        note: Option<&str>,
+    ) -> anyhow::Result<bool> {
+        let done = sqlx::query(
+            "INSERT OR IGNORE INTO figure_sources (figure_id, source_id, printed, precise, rank, note)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(figure_id)
+        .bind(source_id)
+        .bind(printed)
+        .bind(precise)
+        .bind(rank)
+        .bind(note)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn set_superseded_by(&mut self, figure_id: i64, by: Option<i64>) -> anyhow::Result<()> {
+        sqlx::query("UPDATE export_figures SET superseded_by = ? WHERE id = ?")
+            .bind(by)
+            .bind(figure_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Value figures of one period and country, with the earliest date any source printed them
+    /// and whether a source calls the figure a revision.
+    pub async fn figure_versions(
+        &mut self,
+        period: &str,
+        country: &str,
+    ) -> anyhow::Result<Vec<(i64, Option<String>, bool)>> {
+        Ok(sqlx::query_as(
+            "SELECT f.id, min(s.published_on),
+                    max(coalesce(fs.note, '') LIKE '%[revised]%')
+             FROM export_figures f
+             JOIN figure_sources fs ON fs.figure_id = f.id
+             JOIN sources s ON s.id = fs.source_id
+             WHERE f.period = ? AND f.country = ? AND f.value_usd IS NOT NULL
+             GROUP BY f.id ORDER BY f.id",
+        )
+        .bind(period)
+        .bind(country)
+        .fetch_all(self.conn())
+        .await?)
+    }
+}
+
+fn ym(ym: crate::domain::period::YearMonth) -> String {
+    format!("{}-{:02}", ym.year, ym.month)
+}

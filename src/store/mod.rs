@@ -1,0 +1,143 @@
+//! The fact store: SQLite through sqlx. Opening a store applies the migrations and, on a new
+//! database, loads the seed facts. Reads are plain async methods grouped by table family; every
+//! write goes through a [`WriteTx`], which records an audit row and bumps the store's generation
+//! so in-memory indexes know to reload.
+
+mod acts;
+mod audit;
+mod charts;
+mod exports;
+mod notes;
+mod sources;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+pub use acts::{ActRow, AliasKind};
+pub use audit::{Actor, AuditEntry, Change};
+pub use charts::{ChartWeekRow, NewChartRow, NewSong, SongRow};
+pub use exports::{FigureFields, FigureRow, FigureSourceRow};
+pub use notes::NoteRow;
+pub use sources::{NewSource, SourceRow};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// How long a write waits for another process's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating when missing) the database at `path`, migrates it, and seeds it when new.
+    pub async fn open(path: &Path) -> anyhow::Result<Store> {
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .with_context(|| format!("opening the fact store {}", path.display()))?;
+        MIGRATOR.run(&pool).await.context("applying migrations")?;
+        let store = Store { pool };
+        crate::import::seed::ensure(&store).await.context("loading the seed facts")?;
+        Ok(store)
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Starts a write. Nothing is visible to readers until [`WriteTx::commit`].
+    pub async fn begin(&self) -> anyhow::Result<WriteTx> {
+        // IMMEDIATE takes the write lock now rather than on the first write, so two writers
+        // queue on the busy timeout instead of one failing with SQLITE_BUSY half-way through.
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx { tx })
+    }
+
+    /// A number that changes with every committed write, for caches to compare.
+    pub async fn generation(&self) -> anyhow::Result<i64> {
+        let value: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'generation'")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    pub async fn meta(&self, key: &str) -> anyhow::Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn set_meta(&self, key: &str, value: &str) -> anyhow::Result<()> {
+        sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Runs SQLite's own consistency checks; the list is empty when the store is sound.
+    pub async fn check(&self) -> anyhow::Result<Vec<String>> {
+        let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        problems.retain(|p| p != "ok");
+        let fk: Vec<(String, i64)> = sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
+            .fetch_all(&self.pool)
+            .await?;
+        problems.extend(fk.into_iter().map(|(t, id)| format!("broken reference in {t} row {id}")));
+        Ok(problems)
+    }
+
+    /// Writes a consistent copy of the store to `path` while it stays in use.
+    pub async fn backup(&self, path: &Path) -> anyhow::Result<()> {
+        anyhow::ensure!(!path.exists(), "{} already exists", path.display());
+        let target = path.to_str().context("the backup path must be valid UTF-8")?;
+        sqlx::query("VACUUM INTO ?").bind(target).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// One write transaction. Dropping it without `commit` rolls everything back.
+pub struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+}
+
+impl WriteTx {
+    pub fn conn(&mut self) -> &mut sqlx::SqliteConnection {
+        &mut self.tx
+    }
+
+    /// Commits the write and everything it audited, and bumps the generation.
+    pub async fn commit(mut self) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ('generation', '1')
+             ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        )
+        .execute(&mut *self.tx)
+        .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}

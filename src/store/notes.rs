@@ -1,0 +1,74 @@
+//! Milestone facts: free text about an act, a title or the export market, with a date and a
+//! source.
+
+use sqlx::FromRow;
+
+use super::{Store, WriteTx};
+
+#[derive(Clone, Debug, PartialEq, Eq, FromRow, serde::Serialize, serde::Deserialize)]
+pub struct NoteRow {
+    pub id: i64,
+    pub subject_kind: String,
+    pub subject_key: String,
+    pub subject_label: String,
+    pub act_id: Option<String>,
+    pub text: String,
+    pub as_of: String,
+    pub source_id: i64,
+}
+
+const NOTE_COLUMNS: &str =
+    "id, subject_kind, subject_key, subject_label, act_id, text, as_of, source_id";
+
+impl Store {
+    /// Notes about an act: those whose subject is the act, and those about its titles.
+    pub async fn notes_for_act(&self, act_id: &str) -> anyhow::Result<Vec<NoteRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {NOTE_COLUMNS} FROM notes WHERE act_id = ? ORDER BY as_of, id"
+        )))
+        .bind(act_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Notes with this subject (`title` + folded title, `market` + `exports`).
+    pub async fn notes_for_subject(&self, kind: &str, key: &str) -> anyhow::Result<Vec<NoteRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {NOTE_COLUMNS} FROM notes WHERE subject_kind = ? AND subject_key = ?
+             ORDER BY as_of, id"
+        )))
+        .bind(kind)
+        .bind(key)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn note(&self, id: i64) -> anyhow::Result<Option<NoteRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {NOTE_COLUMNS} FROM notes WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+}
+
+impl WriteTx {
+    pub async fn insert_note(&mut self, n: &NoteRow) -> anyhow::Result<i64> {
+        let id = if n.id > 0 { Some(n.id) } else { None };
+        Ok(sqlx::query_scalar(
+            "INSERT INTO notes (id, subject_kind, subject_key, subject_label, act_id, text, as_of, source_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(id)
+        .bind(&n.subject_kind)
+        .bind(&n.subject_key)
+        .bind(&n.subject_label)
+        .bind(&n.act_id)
+        .bind(&n.text)
+        .bind(&n.as_of)
+        .bind(n.source_id)
+        .fetch_one(self.conn())
+        .await?)
+    }
+}

@@ -1,0 +1,68 @@
+//! Sources: the reports, articles and publishers facts are cited from.
+
+use sqlx::FromRow;
+
+use super::{Store, WriteTx};
+
+#[derive(Clone, Debug, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct SourceRow {
+    pub id: i64,
+    pub publisher: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub published_on: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewSource {
+    pub publisher: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// YYYY-MM-DD.
+    pub published_on: Option<String>,
+}
+
+impl WriteTx {
+    /// The id of the source with this publisher and URL, created when new; a title or date
+    /// the stored row lacks is filled in.
+    pub async fn upsert_source(&mut self, s: &NewSource) -> anyhow::Result<i64> {
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM sources WHERE publisher = ? AND coalesce(url, '') = coalesce(?, '')",
+        )
+        .bind(&s.publisher)
+        .bind(&s.url)
+        .fetch_optional(self.conn())
+        .await?;
+        if let Some(id) = existing {
+            sqlx::query(
+                "UPDATE sources SET title = coalesce(title, ?), published_on = coalesce(published_on, ?)
+                 WHERE id = ?",
+            )
+            .bind(&s.title)
+            .bind(&s.published_on)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+            return Ok(id);
+        }
+        let id = sqlx::query_scalar(
+            "INSERT INTO sources (publisher, title, url, published_on) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&s.publisher)
+        .bind(&s.title)
+        .bind(&s.url)
+        .bind(&s.published_on)
+        .fetch_one(self.conn())
+        .await?;
+        Ok(id)
+    }
+}
+
+impl Store {
+    pub async fn source(&self, id: i64) -> anyhow::Result<Option<SourceRow>> {
+        Ok(sqlx::query_as("SELECT id, publisher, title, url, published_on FROM sources WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+}
