@@ -29,7 +29,10 @@ impl App {
     }
 
     pub fn new(store: Store) -> App {
-        App { store, indexes: RwLock::new(None) }
+        App {
+            store,
+            indexes: RwLock::new(None),
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -40,7 +43,13 @@ impl App {
     /// another) has changed it.
     pub async fn indexes(&self) -> anyhow::Result<Arc<Indexes>> {
         let generation = self.store.generation().await?;
-        if let Some(ix) = self.indexes.read().await.as_ref().filter(|ix| ix.generation == generation) {
+        if let Some(ix) = self
+            .indexes
+            .read()
+            .await
+            .as_ref()
+            .filter(|ix| ix.generation == generation)
+        {
             return Ok(ix.clone());
         }
         let mut slot = self.indexes.write().await;
@@ -62,6 +71,10 @@ impl App {
             s.aliases(AliasKind::Act).await?,
             s.aliases(AliasKind::Title).await?,
         );
-        Ok(Indexes { generation, countries, search })
+        Ok(Indexes {
+            generation,
+            countries,
+            search,
+        })
     }
 }

@@ -60,12 +60,24 @@ impl SearchIndex {
             .into_iter()
             .map(|row| {
                 let mut names = vec![text::fold(&row.name)];
-                names.extend(row.hangul.iter().flat_map(|h| h.split(" / ")).map(text::fold));
-                ActEntry { row, names, songs: Vec::new() }
+                names.extend(
+                    row.hangul
+                        .iter()
+                        .flat_map(|h| h.split(" / "))
+                        .map(text::fold),
+                );
+                ActEntry {
+                    row,
+                    names,
+                    songs: Vec::new(),
+                }
             })
             .collect();
-        let act_index: HashMap<String, usize> =
-            acts.iter().enumerate().map(|(i, a)| (a.row.id.clone(), i)).collect();
+        let act_index: HashMap<String, usize> = acts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.row.id.clone(), i))
+            .collect();
         for (act, alias) in act_aliases {
             if let Some(&i) = act_index.get(&act) {
                 let f = text::fold(&alias);
@@ -109,7 +121,12 @@ impl SearchIndex {
             .into_iter()
             .map(|(target, alias)| (text::key(&alias), target))
             .collect();
-        SearchIndex { songs, acts, words, title_aliases }
+        SearchIndex {
+            songs,
+            acts,
+            words,
+            title_aliases,
+        }
     }
 
     pub fn songs(&self) -> &[SongEntry] {
@@ -171,7 +188,12 @@ impl SearchIndex {
             .filter(|(_, s)| filter.accepts(s, self))
             .collect();
         hits.sort_by(|a, b| {
-            (a.0, !a.1.is_kpop, -a.1.row.weeks, a.1.row.id).cmp(&(b.0, !b.1.is_kpop, -b.1.row.weeks, b.1.row.id))
+            (a.0, !a.1.is_kpop, -a.1.row.weeks, a.1.row.id).cmp(&(
+                b.0,
+                !b.1.is_kpop,
+                -b.1.row.weeks,
+                b.1.row.id,
+            ))
         });
         hits
     }
@@ -209,15 +231,28 @@ impl SearchIndex {
             }
         }
         hits.sort_by(|a, b| {
-            (a.0, !a.1.row.is_kpop, std::cmp::Reverse(a.1.songs.len()), &a.1.row.name)
-                .cmp(&(b.0, !b.1.row.is_kpop, std::cmp::Reverse(b.1.songs.len()), &b.1.row.name))
+            (
+                a.0,
+                !a.1.row.is_kpop,
+                std::cmp::Reverse(a.1.songs.len()),
+                &a.1.row.name,
+            )
+                .cmp(&(
+                    b.0,
+                    !b.1.row.is_kpop,
+                    std::cmp::Reverse(b.1.songs.len()),
+                    &b.1.row.name,
+                ))
         });
         hits
     }
 
     /// The act `query` names exactly, by name, Hangul or alias.
     pub fn act(&self, query: &str) -> Option<&ActEntry> {
-        self.find_acts(query).into_iter().find(|(m, _)| *m == Match::Exact).map(|(_, a)| a)
+        self.find_acts(query)
+            .into_iter()
+            .find(|(m, _)| *m == Match::Exact)
+            .map(|(_, a)| a)
     }
 
     pub fn act_by_id(&self, id: &str) -> Option<&ActEntry> {
@@ -227,7 +262,8 @@ impl SearchIndex {
     /// The entries of `words` whose suffix starts with `q`.
     fn word_range(&self, q: &str) -> std::ops::Range<usize> {
         let start = self.words.partition_point(|w| suffix(&self.songs, *w) < q);
-        let end = start + self.words[start..].partition_point(|w| suffix(&self.songs, *w).starts_with(q));
+        let end =
+            start + self.words[start..].partition_point(|w| suffix(&self.songs, *w).starts_with(q));
         start..end
     }
 }
@@ -264,7 +300,9 @@ impl TitleFilter {
             Some(a) => {
                 let ak = a.replace(' ', "");
                 s.credit_fold.contains(a.as_str())
-                    || s.acts.iter().any(|&i| index.acts[i].names.iter().any(|n| n.replace(' ', "") == ak))
+                    || s.acts
+                        .iter()
+                        .any(|&i| index.acts[i].names.iter().any(|n| n.replace(' ', "") == ak))
             }
         }
     }

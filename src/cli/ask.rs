@@ -34,14 +34,20 @@ pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
     };
     let app = App::open(db).await?;
     // `ask` speaks as an ordinary member of a server: no editor rights.
-    let caller = Caller { locale, ..Caller::default() };
+    let caller = Caller {
+        locale,
+        ..Caller::default()
+    };
     let reply = match Invocation::parse(&args.question, locale) {
         Ok(inv) => commands::respond(&app, &inv, &caller).await,
         Err(CommandError::User(message)) => Reply::refusal(message),
         Err(CommandError::Internal(e)) => return Err(e),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json::interaction_response(&reply))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json::interaction_response(&reply))?
+        );
     } else {
         print!("{}", text::render(&reply));
     }
@@ -49,10 +55,15 @@ pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         for a in &reply.attachments {
             let path = dir.join(&a.filename);
-            std::fs::write(&path, &a.bytes).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(&path, &a.bytes)
+                .with_context(|| format!("writing {}", path.display()))?;
             eprintln!("saved {}", path.display());
         }
     }
     app.store().close().await;
-    Ok(if reply.refusal { ExitCode::from(EXIT_REFUSED) } else { ExitCode::SUCCESS })
+    Ok(if reply.refusal {
+        ExitCode::from(EXIT_REFUSED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -25,7 +25,12 @@ pub async fn run(db: &Path, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                 println!("{}: ok", db.display());
                 ExitCode::SUCCESS
             } else {
-                eprintln!("{}: {} problem(s):\n{}", db.display(), problems.len(), problems.join("\n"));
+                eprintln!(
+                    "{}: {} problem(s):\n{}",
+                    db.display(),
+                    problems.len(),
+                    problems.join("\n")
+                );
                 ExitCode::from(EXIT_FAILED)
             }
         }

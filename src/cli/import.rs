@@ -35,7 +35,8 @@ pub async fn run(db: &Path, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let (file, outcome) = match &cmd {
         ImportCommand::Billboard { chart, file } => {
-            let data = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+            let data =
+                std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
             let bar = progress_bar();
             let mut tx = store.begin().await?;
             let result = billboard::import(&mut tx, *chart, &data, &Actor::Cli, &bar).await;
@@ -45,7 +46,13 @@ pub async fn run(db: &Path, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
                     tx.commit().await?;
                     Ok(format!(
                         "{}: {} rows read, {} added, {} unchanged, {} warning(s); {} weeks, {} new runs",
-                        chart.name(), report.rows, report.added, report.unchanged, report.warnings, report.weeks, report.new_songs
+                        chart.name(),
+                        report.rows,
+                        report.added,
+                        report.unchanged,
+                        report.warnings,
+                        report.weeks,
+                        report.new_songs
                     ) + &warnings(&report.warning_samples, report.warnings))
                 }
                 Err(e) => Err(e),
@@ -53,14 +60,20 @@ pub async fn run(db: &Path, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
             (file, outcome)
         }
         ImportCommand::Exports { file } => {
-            let data = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+            let data =
+                std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
             let mut tx = store.begin().await?;
             let outcome = match exports::import(&mut tx, &data, &Actor::Cli, None).await {
                 Ok(r) => {
                     tx.commit().await?;
                     Ok(format!(
                         "exports: {} rows read, {} new figures, {} source links added, {} values withheld, {} rows skipped, {} revisions",
-                        r.rows, r.figures_added, r.sources_linked, r.values_withheld, r.rows_skipped, r.revisions
+                        r.rows,
+                        r.figures_added,
+                        r.sources_linked,
+                        r.values_withheld,
+                        r.rows_skipped,
+                        r.revisions
                     ))
                 }
                 Err(e) => Err(e),
@@ -75,7 +88,12 @@ pub async fn run(db: &Path, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(ImportError::Rows(errors)) => {
-            eprintln!("{}: nothing imported; {} unreadable row(s):\n{}", file.display(), errors.len(), describe_errors(&errors, 50));
+            eprintln!(
+                "{}: nothing imported; {} unreadable row(s):\n{}",
+                file.display(),
+                errors.len(),
+                describe_errors(&errors, 50)
+            );
             Ok(ExitCode::from(EXIT_FAILED))
         }
         Err(ImportError::Other(e)) => Err(e),
@@ -86,7 +104,10 @@ fn warnings(samples: &[String], total: usize) -> String {
     if samples.is_empty() {
         return String::new();
     }
-    let mut s = format!("\nwarnings (rows imported as they are):\n  {}", samples.join("\n  "));
+    let mut s = format!(
+        "\nwarnings (rows imported as they are):\n  {}",
+        samples.join("\n  ")
+    );
     if total > samples.len() {
         s.push_str(&format!("\n  … and {} more", total - samples.len()));
     }
@@ -96,7 +117,8 @@ fn warnings(samples: &[String], total: usize) -> String {
 /// A progress bar on a terminal; nothing when stderr is not one.
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {percent}% ({eta})") {
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {percent}% ({eta})")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.set_message("importing");

@@ -16,10 +16,19 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_FAILED: u8 = 3;
 
 #[derive(Parser, Debug)]
-#[command(name = "kpop-facts", version, about = "K-pop market facts for Discord: album exports and Billboard chart runs, with sources.")]
+#[command(
+    name = "kpop-facts",
+    version,
+    about = "K-pop market facts for Discord: album exports and Billboard chart runs, with sources."
+)]
 pub struct Cli {
     /// The fact store (SQLite), created and seeded when missing.
-    #[arg(long, global = true, env = "KPOP_FACTS_DB", default_value = "kpop-facts.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "KPOP_FACTS_DB",
+        default_value = "kpop-facts.db"
+    )]
     pub db: PathBuf,
     #[command(subcommand)]
     pub command: Command,
@@ -46,7 +55,10 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -73,5 +85,8 @@ pub fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

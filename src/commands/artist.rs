@@ -12,16 +12,39 @@ use crate::store::SongRow;
 
 pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     let locale = inv.locale;
-    let name = inv.get("name").ok_or_else(|| user_error(locale, "error.missing_option", &[("option", "name"), ("command", "artist")]))?;
+    let name = inv.get("name").ok_or_else(|| {
+        user_error(
+            locale,
+            "error.missing_option",
+            &[("option", "name"), ("command", "artist")],
+        )
+    })?;
     let ix = app.indexes().await?;
     let hits = ix.search.find_acts(name);
     let act: &ActEntry = match hits.first() {
         Some((m, a)) if *m <= Match::WordPrefix || hits.len() == 1 => a,
         Some(_) => {
-            let names: Vec<&str> = hits.iter().take(3).map(|(_, a)| a.row.name.as_str()).collect();
-            return Err(user_error(locale, "artist.did_you_mean", &[("input", &text::truncate(name, 60)), ("names", &names.join(", "))]));
+            let names: Vec<&str> = hits
+                .iter()
+                .take(3)
+                .map(|(_, a)| a.row.name.as_str())
+                .collect();
+            return Err(user_error(
+                locale,
+                "artist.did_you_mean",
+                &[
+                    ("input", &text::truncate(name, 60)),
+                    ("names", &names.join(", ")),
+                ],
+            ));
         }
-        None => return Err(user_error(locale, "artist.unknown", &[("input", &text::truncate(name, 60))])),
+        None => {
+            return Err(user_error(
+                locale,
+                "artist.unknown",
+                &[("input", &text::truncate(name, 60))],
+            ));
+        }
     };
     let songs = app.store().songs_of_act(&act.row.id).await?;
     let title = match &act.row.hangul {
@@ -40,17 +63,41 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         embed = embed.field(chart.name(), summary(&on, locale), false);
     }
     if let Some(first) = songs.iter().min_by_key(|s| (s.debut.clone(), s.id)) {
-        embed = embed.field(t(locale, "artist.first", &[]), entry_line(first, locale), false);
+        embed = embed.field(
+            t(locale, "artist.first", &[]),
+            entry_line(first, locale),
+            false,
+        );
     }
-    if let Some(best) = songs.iter().min_by_key(|s| (s.peak.unwrap_or(999), std::cmp::Reverse(s.weeks), s.debut.clone())) {
-        embed = embed.field(t(locale, "artist.best", &[]), entry_line(best, locale), false);
+    if let Some(best) = songs.iter().min_by_key(|s| {
+        (
+            s.peak.unwrap_or(999),
+            std::cmp::Reverse(s.weeks),
+            s.debut.clone(),
+        )
+    }) {
+        embed = embed.field(
+            t(locale, "artist.best", &[]),
+            entry_line(best, locale),
+            false,
+        );
     }
-    if let Some(latest) = songs.iter().max_by_key(|s| (s.last_date.clone(), s.debut.clone(), s.id)) {
-        embed = embed.field(t(locale, "artist.latest", &[]), entry_line(latest, locale), false);
+    if let Some(latest) = songs
+        .iter()
+        .max_by_key(|s| (s.last_date.clone(), s.debut.clone(), s.id))
+    {
+        embed = embed.field(
+            t(locale, "artist.latest", &[]),
+            entry_line(latest, locale),
+            false,
+        );
     }
     let notes = app.store().notes_for_act(&act.row.id).await?;
     if !notes.is_empty() {
-        let lines: Vec<String> = notes.iter().map(|n| format!("• {} ({})", n.text, display_date(&n.as_of, locale))).collect();
+        let lines: Vec<String> = notes
+            .iter()
+            .map(|n| format!("• {} ({})", n.text, display_date(&n.as_of, locale)))
+            .collect();
         embed = embed.field(t(locale, "milestones", &[]), lines.join("\n"), false);
     }
     embed = embed.footer(t(locale, "artist.footer", &[]));
@@ -59,12 +106,20 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
 
 fn summary(songs: &[&SongRow], locale: Locale) -> String {
     let ones = songs.iter().filter(|s| s.peak == Some(1)).count();
-    let top10 = songs.iter().filter(|s| s.peak.is_some_and(|p| p <= 10)).count();
+    let top10 = songs
+        .iter()
+        .filter(|s| s.peak.is_some_and(|p| p <= 10))
+        .count();
     let weeks: i64 = songs.iter().map(|s| s.weeks).sum();
     t(
         locale,
         "artist.summary",
-        &[("entries", &songs.len().to_string()), ("ones", &ones.to_string()), ("top10", &top10.to_string()), ("weeks", &weeks.to_string())],
+        &[
+            ("entries", &songs.len().to_string()),
+            ("ones", &ones.to_string()),
+            ("top10", &top10.to_string()),
+            ("weeks", &weeks.to_string()),
+        ],
     )
 }
 
@@ -77,7 +132,13 @@ fn entry_line(s: &SongRow, locale: Locale) -> String {
             ("chart", s.chart.name()),
             ("peak", &s.peak.unwrap_or(0).to_string()),
             ("weeks", &s.weeks.to_string()),
-            ("date", &s.debut.as_deref().map(|d| display_date(d, locale)).unwrap_or_default()),
+            (
+                "date",
+                &s.debut
+                    .as_deref()
+                    .map(|d| display_date(d, locale))
+                    .unwrap_or_default(),
+            ),
         ],
     )
 }
@@ -94,7 +155,10 @@ pub async fn complete_artist(app: &App, partial: &str) -> anyhow::Result<Vec<Cho
                 Some(h) => format!("{} ({h})", a.row.name),
                 None => a.row.name.clone(),
             };
-            Choice { name: text::truncate(&name, 100), value: text::truncate(&a.row.name, 100) }
+            Choice {
+                name: text::truncate(&name, 100),
+                value: text::truncate(&a.row.name, 100),
+            }
         })
         .collect())
 }

@@ -20,13 +20,28 @@ const OTHERS_SHOWN: usize = 5;
 
 pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     let locale = inv.locale;
-    let title = inv.get("title").ok_or_else(|| user_error(locale, "error.missing_option", &[("option", "title"), ("command", "chart")]))?;
+    let title = inv.get("title").ok_or_else(|| {
+        user_error(
+            locale,
+            "error.missing_option",
+            &[("option", "title"), ("command", "chart")],
+        )
+    })?;
     let chart = match inv.get("chart") {
         None => None,
-        Some(c) => Some(Chart::parse(c).ok_or_else(|| user_error(locale, "chart.bad_chart", &[("input", &text::truncate(c, 40))]))?),
+        Some(c) => Some(Chart::parse(c).ok_or_else(|| {
+            user_error(
+                locale,
+                "chart.bad_chart",
+                &[("input", &text::truncate(c, 40))],
+            )
+        })?),
     };
     let ix = app.indexes().await?;
-    let filter = TitleFilter { chart, artist: inv.get("artist").map(text::fold) };
+    let filter = TitleFilter {
+        chart,
+        artist: inv.get("artist").map(text::fold),
+    };
     let picked = title
         .strip_prefix(SONG_PREFIX)
         .and_then(|id| id.parse::<i64>().ok())
@@ -39,39 +54,101 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         let shown = text::truncate(title, 60);
         let acts = ix.search.find_acts(title);
         return Err(match acts.first() {
-            Some((m, act)) if *m <= Match::WordPrefix => {
-                user_error(locale, "chart.nothing_found_try_artist", &[("title", &shown), ("artist", &act.row.name)])
-            }
+            Some((m, act)) if *m <= Match::WordPrefix => user_error(
+                locale,
+                "chart.nothing_found_try_artist",
+                &[("title", &shown), ("artist", &act.row.name)],
+            ),
             _ => user_error(locale, "chart.nothing_found", &[("title", &shown)]),
         });
     };
     let weeks = app.store().song_weeks(best.row.id).await?;
-    let run = Run::from_weeks(&weeks).ok_or_else(|| anyhow::anyhow!("song {} has no weeks", best.row.id))?;
+    let run = Run::from_weeks(&weeks)
+        .ok_or_else(|| anyhow::anyhow!("song {} has no weeks", best.row.id))?;
     let latest = app.store().latest_chart_date(best.row.chart, None).await?;
 
     let song = &best.row;
     let chart_name = song.chart.name();
     let mut embed = Embed::new(colour::CHART)
         .title(format!("{} — {}", song.title, song.credit))
-        .description(t(locale, "chart.summary", &[("chart", chart_name), ("weeks", &run.total_weeks().to_string())]));
-    let at = |position: i64, date: &str| t(locale, "chart.at", &[("position", &position.to_string()), ("date", &display_date(date, locale))]);
+        .description(t(
+            locale,
+            "chart.summary",
+            &[
+                ("chart", chart_name),
+                ("weeks", &run.total_weeks().to_string()),
+            ],
+        ));
+    let at = |position: i64, date: &str| {
+        t(
+            locale,
+            "chart.at",
+            &[
+                ("position", &position.to_string()),
+                ("date", &display_date(date, locale)),
+            ],
+        )
+    };
     embed = embed
-        .field(t(locale, "chart.debut", &[]), at(run.debut.position, &run.debut.date), true)
         .field(
-            t(locale, "chart.peak", &[]),
-            t(locale, "chart.peak_value", &[("position", &run.peak.to_string()), ("weeks", &run.weeks_at_peak.to_string())]),
+            t(locale, "chart.debut", &[]),
+            at(run.debut.position, &run.debut.date),
             true,
         )
-        .field(t(locale, "chart.total_weeks", &[]), run.total_weeks().to_string(), true)
-        .field(t(locale, "chart.longest_streak", &[]), t(locale, "chart.weeks_count", &[("weeks", &run.longest_streak.to_string())]), true)
-        .field(t(locale, "chart.re_entries", &[]), run.re_entries.to_string(), true);
+        .field(
+            t(locale, "chart.peak", &[]),
+            t(
+                locale,
+                "chart.peak_value",
+                &[
+                    ("position", &run.peak.to_string()),
+                    ("weeks", &run.weeks_at_peak.to_string()),
+                ],
+            ),
+            true,
+        )
+        .field(
+            t(locale, "chart.total_weeks", &[]),
+            run.total_weeks().to_string(),
+            true,
+        )
+        .field(
+            t(locale, "chart.longest_streak", &[]),
+            t(
+                locale,
+                "chart.weeks_count",
+                &[("weeks", &run.longest_streak.to_string())],
+            ),
+            true,
+        )
+        .field(
+            t(locale, "chart.re_entries", &[]),
+            run.re_entries.to_string(),
+            true,
+        );
     if run.weeks_at_number_one > 0 {
-        embed = embed.field(t(locale, "chart.weeks_at_one", &[]), run.weeks_at_number_one.to_string(), true);
+        embed = embed.field(
+            t(locale, "chart.weeks_at_one", &[]),
+            run.weeks_at_number_one.to_string(),
+            true,
+        );
     }
     let still_on = latest.as_deref() == Some(run.last.date.as_str());
-    let last_key = if still_on { "chart.this_week" } else { "chart.last_week_on_chart" };
-    embed = embed.field(t(locale, last_key, &[]), at(run.last.position, &run.last.date), true);
-    embed = embed.field(t(locale, "chart.week_by_week", &[]), run.week_by_week(1000), false);
+    let last_key = if still_on {
+        "chart.this_week"
+    } else {
+        "chart.last_week_on_chart"
+    };
+    embed = embed.field(
+        t(locale, last_key, &[]),
+        at(run.last.position, &run.last.date),
+        true,
+    );
+    embed = embed.field(
+        t(locale, "chart.week_by_week", &[]),
+        run.week_by_week(1000),
+        false,
+    );
 
     let notes = milestones(app, best).await?;
     if !notes.is_empty() {
@@ -97,14 +174,25 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     if !others.is_empty() {
         let mut value = others.join("\n");
         if hits.len() > 1 + OTHERS_SHOWN {
-            value.push_str(&format!("\n{}", t(locale, "chart.more_matches", &[("count", &(hits.len() - 1 - OTHERS_SHOWN).to_string())])));
+            value.push_str(&format!(
+                "\n{}",
+                t(
+                    locale,
+                    "chart.more_matches",
+                    &[("count", &(hits.len() - 1 - OTHERS_SHOWN).to_string())]
+                )
+            ));
         }
         embed = embed.field(t(locale, "chart.other_matches", &[]), value, false);
     }
     embed = embed.footer(t(
         locale,
         "chart.footer",
-        &[("chart", chart_name), ("from", &display_date(&run.debut.date, locale)), ("to", &display_date(&run.last.date, locale))],
+        &[
+            ("chart", chart_name),
+            ("from", &display_date(&run.debut.date, locale)),
+            ("to", &display_date(&run.last.date, locale)),
+        ],
     ));
 
     let mut reply = Reply::embed(embed);
@@ -114,7 +202,11 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             reply.embeds[0].image = Some(filename.clone());
             reply = reply.with_attachment(Attachment {
                 filename,
-                description: t(locale, "chart.picture_alt", &[("title", &song.title), ("chart", chart_name)]),
+                description: t(
+                    locale,
+                    "chart.picture_alt",
+                    &[("title", &song.title), ("chart", chart_name)],
+                ),
                 bytes,
             });
         }
@@ -127,16 +219,30 @@ fn picture(_id: i64, title: &str, chart: Chart, run: &Run) -> anyhow::Result<Vec
     let weeks: Vec<RunWeek> = run
         .weeks
         .iter()
-        .filter_map(|w| NaiveDate::parse_from_str(&w.date, "%Y-%m-%d").ok().map(|date| RunWeek { date, position: Some(w.position) }))
+        .filter_map(|w| {
+            NaiveDate::parse_from_str(&w.date, "%Y-%m-%d")
+                .ok()
+                .map(|date| RunWeek {
+                    date,
+                    position: Some(w.position),
+                })
+        })
         .collect();
     plot::run_chart(title, chart.name(), chart.size(), &weeks)
 }
 
 /// Milestone notes about this title (by any of its acts, or by none named).
 async fn milestones(app: &App, song: &SongEntry) -> anyhow::Result<Vec<String>> {
-    let notes = app.store().notes_for_subject("title", &title_key(&song.row.title)).await?;
+    let notes = app
+        .store()
+        .notes_for_subject("title", &title_key(&song.row.title))
+        .await?;
     let ix = app.indexes().await?;
-    let act_ids: Vec<&str> = song.acts.iter().map(|&i| ix.search.acts()[i].row.id.as_str()).collect();
+    let act_ids: Vec<&str> = song
+        .acts
+        .iter()
+        .map(|&i| ix.search.acts()[i].row.id.as_str())
+        .collect();
     Ok(notes
         .into_iter()
         .filter(|n| n.act_id.as_deref().is_none_or(|a| act_ids.contains(&a)))
@@ -144,9 +250,16 @@ async fn milestones(app: &App, song: &SongEntry) -> anyhow::Result<Vec<String>> 
         .collect())
 }
 
-pub async fn complete_title(app: &App, partial: &str, inv: &Invocation) -> anyhow::Result<Vec<Choice>> {
+pub async fn complete_title(
+    app: &App,
+    partial: &str,
+    inv: &Invocation,
+) -> anyhow::Result<Vec<Choice>> {
     let ix = app.indexes().await?;
-    let filter = TitleFilter { chart: inv.get("chart").and_then(Chart::parse), artist: inv.get("artist").map(text::fold) };
+    let filter = TitleFilter {
+        chart: inv.get("chart").and_then(Chart::parse),
+        artist: inv.get("artist").map(text::fold),
+    };
     let mut out = Vec::new();
     if partial.trim().is_empty() {
         // Nothing typed yet: the K-pop runs fans ask about most, longest first.
@@ -157,9 +270,16 @@ pub async fn complete_title(app: &App, partial: &str, inv: &Invocation) -> anyho
     }
     let hits = ix.search.find_titles(partial, &filter);
     if hits.first().is_none_or(|(m, _)| *m != Match::Exact) {
-        out.push(Choice { name: text::truncate(partial, 100), value: text::truncate(partial, 100) });
+        out.push(Choice {
+            name: text::truncate(partial, 100),
+            value: text::truncate(partial, 100),
+        });
     }
-    out.extend(hits.into_iter().take(25 - out.len()).map(|(_, s)| choice(s)));
+    out.extend(
+        hits.into_iter()
+            .take(25 - out.len())
+            .map(|(_, s)| choice(s)),
+    );
     Ok(out)
 }
 
@@ -170,6 +290,12 @@ fn choice(s: &SongEntry) -> Choice {
     };
     let year = s.row.debut.as_deref().map(|d| &d[..4]).unwrap_or("");
     let suffix = format!(" ({short} {year}, #{})", s.row.peak.unwrap_or(0));
-    let head = text::truncate(&format!("{} — {}", s.row.title, s.row.credit), 100 - suffix.chars().count());
-    Choice { name: format!("{head}{suffix}"), value: format!("{SONG_PREFIX}{}", s.row.id) }
+    let head = text::truncate(
+        &format!("{} — {}", s.row.title, s.row.credit),
+        100 - suffix.chars().count(),
+    );
+    Choice {
+        name: format!("{head}{suffix}"),
+        value: format!("{SONG_PREFIX}{}", s.row.id),
+    }
 }

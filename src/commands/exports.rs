@@ -21,8 +21,16 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         Some(text) => Some(ix.countries.parse(text).map_err(|e| {
             let input = crate::domain::text::truncate(text, 60);
             match e.suggestions.first() {
-                Some(c) => user_error(locale, "error.unknown_country", &[("input", &input), ("suggestion", c.name(locale))]),
-                None => user_error(locale, "error.unknown_country_no_suggestion", &[("input", &input)]),
+                Some(c) => user_error(
+                    locale,
+                    "error.unknown_country",
+                    &[("input", &input), ("suggestion", c.name(locale))],
+                ),
+                None => user_error(
+                    locale,
+                    "error.unknown_country_no_suggestion",
+                    &[("input", &input)],
+                ),
             }
         })?),
     }
@@ -37,7 +45,8 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         None => {
             let period = match period {
                 Some(p) => p,
-                None => latest_year(&periods).ok_or_else(|| user_error(locale, "exports.no_figures_at_all", &[]))?,
+                None => latest_year(&periods)
+                    .ok_or_else(|| user_error(locale, "exports.no_figures_at_all", &[]))?,
             };
             ranking_answer(app, period, locale).await
         }
@@ -46,11 +55,21 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
 
 /// Periods with figures, newest first.
 async fn periods_with_figures(app: &App) -> anyhow::Result<Vec<Period>> {
-    Ok(app.store().export_periods().await?.into_iter().filter_map(|(label, _)| Period::parse(&label).ok()).collect())
+    Ok(app
+        .store()
+        .export_periods()
+        .await?
+        .into_iter()
+        .filter_map(|(label, _)| Period::parse(&label).ok())
+        .collect())
 }
 
 fn latest_year(periods: &[Period]) -> Option<Period> {
-    periods.iter().copied().filter(|p| matches!(p, Period::Year(_))).max_by_key(|p| p.year())
+    periods
+        .iter()
+        .copied()
+        .filter(|p| matches!(p, Period::Year(_)))
+        .max_by_key(|p| p.year())
 }
 
 fn resolve_period(text: &str, periods: &[Period], locale: Locale) -> Result<Period, CommandError> {
@@ -69,13 +88,27 @@ fn resolve_period(text: &str, periods: &[Period], locale: Locale) -> Result<Peri
             .filter(|year| periods.contains(&y.in_year(*year)))
             .max()
             .map(|year| y.in_year(year))
-            .ok_or_else(|| user_error(locale, "exports.no_figures_for_period", &[("period", &input), ("periods", &available())])),
-        Err(_) => Err(user_error(locale, "error.bad_period", &[("input", &input), ("periods", &available())])),
+            .ok_or_else(|| {
+                user_error(
+                    locale,
+                    "exports.no_figures_for_period",
+                    &[("period", &input), ("periods", &available())],
+                )
+            }),
+        Err(_) => Err(user_error(
+            locale,
+            "error.bad_period",
+            &[("input", &input), ("periods", &available())],
+        )),
     }
 }
 
 fn list_periods(periods: &[Period], locale: Locale) -> String {
-    periods.iter().map(|p| p.display(locale)).collect::<Vec<_>>().join(", ")
+    periods
+        .iter()
+        .map(|p| p.display(locale))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Everything known about one destination in one period, merged from its figures.
@@ -91,14 +124,19 @@ struct Destination {
 
 impl Destination {
     fn value(&self) -> Option<Usd> {
-        self.current.as_ref().and_then(|f| f.value_usd).and_then(|v| Usd::new(v as u64).ok())
+        self.current
+            .as_ref()
+            .and_then(|f| f.value_usd)
+            .and_then(|v| Usd::new(v as u64).ok())
     }
 }
 
 fn collate(figures: Vec<FigureRow>) -> BTreeMap<Country, Destination> {
     let mut out: BTreeMap<Country, Destination> = BTreeMap::new();
     for f in figures {
-        let Some(country) = Country::from_code(&f.country) else { continue };
+        let Some(country) = Country::from_code(&f.country) else {
+            continue;
+        };
         let d = out.entry(country).or_default();
         d.figure_ids.push(f.id);
         d.rank = d.rank.or(f.rank);
@@ -116,8 +154,11 @@ fn collate(figures: Vec<FigureRow>) -> BTreeMap<Country, Destination> {
 }
 
 /// The source to cite for a figure: the earliest report that printed it in full.
-fn cited<'a>(sources: &'a [FigureSourceRow], figure_id: i64) -> (Option<&'a FigureSourceRow>, usize) {
-    let of: Vec<&FigureSourceRow> = sources.iter().filter(|s| s.figure_id == figure_id).collect();
+fn cited(sources: &[FigureSourceRow], figure_id: i64) -> (Option<&FigureSourceRow>, usize) {
+    let of: Vec<&FigureSourceRow> = sources
+        .iter()
+        .filter(|s| s.figure_id == figure_id)
+        .collect();
     let best = of.iter().find(|s| s.precise).or(of.first()).copied();
     (best, of.len().saturating_sub(1))
 }
@@ -127,13 +168,21 @@ fn source_line(s: &FigureSourceRow, others: usize, locale: Locale) -> String {
         Some(url) => format!("[{}]({url})", escape_link_text(&s.source.publisher)),
         None => s.source.publisher.clone(),
     };
-    let date = s.source.published_on.as_deref().map(|d| crate::domain::chart::display_date(d, locale));
+    let date = s
+        .source
+        .published_on
+        .as_deref()
+        .map(|d| crate::domain::chart::display_date(d, locale));
     let mut line = match date {
         Some(d) => format!("{name}, {d}"),
         None => name,
     };
     if others > 0 {
-        line.push_str(&t(locale, "exports.confirmed_by", &[("count", &others.to_string())]));
+        line.push_str(&t(
+            locale,
+            "exports.confirmed_by",
+            &[("count", &others.to_string())],
+        ));
     }
     line
 }
@@ -144,7 +193,11 @@ fn escape_link_text(s: &str) -> String {
 
 fn yoy_text(yoy: &str, locale: Locale) -> String {
     let sign = if yoy.starts_with('-') { "" } else { "+" };
-    t(locale, "exports.yoy", &[("change", &format!("{sign}{yoy}%"))])
+    t(
+        locale,
+        "exports.yoy",
+        &[("change", &format!("{sign}{yoy}%"))],
+    )
 }
 
 fn money(v: Usd, locale: Locale) -> String {
@@ -153,8 +206,16 @@ fn money(v: Usd, locale: Locale) -> String {
 
 fn footer(publisher: Option<&str>, period: Period, locale: Locale) -> String {
     match publisher {
-        Some(p) => t(locale, "exports.footer", &[("publisher", p), ("period", &period.display(locale))]),
-        None => t(locale, "exports.footer_plain", &[("period", &period.display(locale))]),
+        Some(p) => t(
+            locale,
+            "exports.footer",
+            &[("publisher", p), ("period", &period.display(locale))],
+        ),
+        None => t(
+            locale,
+            "exports.footer_plain",
+            &[("period", &period.display(locale))],
+        ),
     }
 }
 
@@ -162,7 +223,11 @@ fn footer(publisher: Option<&str>, period: Period, locale: Locale) -> String {
 fn earlier_text(d: &Destination, locale: Locale) -> Option<String> {
     let first = d.earlier.first()?;
     let value = Usd::new(first.value_usd? as u64).ok()?;
-    let mut s = t(locale, "exports.first_reported", &[("value", &value.headline(locale))]);
+    let mut s = t(
+        locale,
+        "exports.first_reported",
+        &[("value", &value.headline(locale))],
+    );
     if let Some(y) = &first.yoy_change_pct {
         s.push_str(", ");
         s.push_str(&yoy_text(y, locale));
@@ -187,32 +252,66 @@ async fn country_answer(
             .filter_map(|c| Country::from_code(c))
             .map(|c| c.name(locale).to_string())
             .collect();
-        return Err(user_error(locale, "exports.no_figures_for_country", &[("country", country.name(locale)), ("countries", &known.join(", "))]));
+        return Err(user_error(
+            locale,
+            "exports.no_figures_for_country",
+            &[
+                ("country", country.name(locale)),
+                ("countries", &known.join(", ")),
+            ],
+        ));
     }
-    let by_period = |p: Period| -> Vec<FigureRow> { figures.iter().filter(|f| f.period == p.label()).cloned().collect() };
+    let by_period = |p: Period| -> Vec<FigureRow> {
+        figures
+            .iter()
+            .filter(|f| f.period == p.label())
+            .cloned()
+            .collect()
+    };
     let (period, fallback_from) = match period {
         Some(p) if by_period(p).is_empty() => {
-            let theirs: Vec<Period> = periods.iter().copied().filter(|q| !by_period(*q).is_empty()).collect();
+            let theirs: Vec<Period> = periods
+                .iter()
+                .copied()
+                .filter(|q| !by_period(*q).is_empty())
+                .collect();
             return Err(user_error(
                 locale,
                 "exports.no_figure_for_country_period",
-                &[("country", country.name(locale)), ("period", &p.display(locale)), ("periods", &list_periods(&theirs, locale))],
+                &[
+                    ("country", country.name(locale)),
+                    ("period", &p.display(locale)),
+                    ("periods", &list_periods(&theirs, locale)),
+                ],
             ));
         }
         Some(p) => (p, None),
         None => {
-            let latest = latest_year(periods).expect("the country has figures, so some period exists");
+            let latest =
+                latest_year(periods).expect("the country has figures, so some period exists");
             if by_period(latest).is_empty() {
                 // Prefer the newest period with a value; a rank alone says less.
-                let newest = figures.iter().find(|f| f.value_usd.is_some()).or(figures.first()).expect("non-empty");
-                (Period::parse(&newest.period).map_err(anyhow::Error::from)?, Some(latest))
+                let newest = figures
+                    .iter()
+                    .find(|f| f.value_usd.is_some())
+                    .or(figures.first())
+                    .expect("non-empty");
+                (
+                    Period::parse(&newest.period).map_err(anyhow::Error::from)?,
+                    Some(latest),
+                )
             } else {
                 (latest, None)
             }
         }
     };
     let mut all = by_period(period);
-    let world_figures = app.store().figures_for_period(period).await?.into_iter().filter(|f| f.country == "WORLD");
+    let world_figures = app
+        .store()
+        .figures_for_period(period)
+        .await?
+        .into_iter()
+        .filter(|f| f.country == "WORLD");
     all.extend(world_figures);
     let collated = collate(all);
     let d = collated.get(&country).cloned().unwrap_or_default();
@@ -221,7 +320,14 @@ async fn country_answer(
 
     let mut lines: Vec<String> = Vec::new();
     if let Some(skipped) = fallback_from {
-        lines.push(t(locale, "exports.latest_instead", &[("year", &skipped.display(locale)), ("period", &period.display(locale))]));
+        lines.push(t(
+            locale,
+            "exports.latest_instead",
+            &[
+                ("year", &skipped.display(locale)),
+                ("period", &period.display(locale)),
+            ],
+        ));
     }
     match d.value() {
         Some(v) => {
@@ -231,7 +337,26 @@ async fn country_answer(
             }
             lines.push(line);
         }
-        None => lines.push(t(locale, "exports.value_not_published", &[])),
+        None => {
+            lines.push(t(locale, "exports.value_not_published", &[]));
+            if let Some(f) = figures
+                .iter()
+                .find(|f| f.value_usd.is_some() && f.superseded_by.is_none())
+                && let (Some(v), Ok(p)) = (
+                    f.value_usd.and_then(|v| Usd::new(v as u64).ok()),
+                    Period::parse(&f.period),
+                )
+            {
+                lines.push(t(
+                    locale,
+                    "exports.latest_value",
+                    &[
+                        ("value", &v.headline(locale)),
+                        ("period", &p.display(locale)),
+                    ],
+                ));
+            }
+        }
     }
     let mut facts: Vec<String> = Vec::new();
     match (d.rank, d.top10) {
@@ -240,7 +365,11 @@ async fn country_answer(
         _ => {}
     }
     if let (Some(v), Some(w)) = (d.value(), world) {
-        facts.push(t(locale, "exports.share", &[("share", &share(v, w)), ("total", &w.headline(locale))]));
+        facts.push(t(
+            locale,
+            "exports.share",
+            &[("share", &share(v, w)), ("total", &w.headline(locale))],
+        ));
     }
     if let Some(y) = &d.yoy {
         facts.push(yoy_text(y, locale));
@@ -249,33 +378,55 @@ async fn country_answer(
         lines.push(facts.join(" · "));
     }
 
-    let title = format!("{} {} · {}", country.flag(), country.name(locale), period.display(locale));
-    let mut embed = Embed::new(colour::EXPORTS).title(title).description(lines.join("\n"));
-    let anchor = d.current.as_ref().map(|f| f.id).or(d.figure_ids.first().copied());
+    let title = format!(
+        "{} {} · {}",
+        country.flag(),
+        country.name(locale),
+        period.display(locale)
+    );
+    let mut embed = Embed::new(colour::EXPORTS)
+        .title(title)
+        .description(lines.join("\n"));
+    let anchor = d
+        .current
+        .as_ref()
+        .map(|f| f.id)
+        .or(d.figure_ids.first().copied());
     let mut cited_publisher = None;
     if let Some((Some(s), others)) = anchor.map(|id| cited(&sources, id)) {
-        embed = embed.field(t(locale, "exports.source", &[]), source_line(s, others, locale), false);
+        embed = embed.field(
+            t(locale, "exports.source", &[]),
+            source_line(s, others, locale),
+            false,
+        );
         cited_publisher = Some(s.source.publisher.clone());
     }
     if let Some(first) = d.earlier.first()
         && let (Some(s), _) = cited(&sources, first.id)
     {
-        embed = embed.field(t(locale, "exports.first_report", &[]), source_line(s, 0, locale), false);
+        embed = embed.field(
+            t(locale, "exports.first_report", &[]),
+            source_line(s, 0, locale),
+            false,
+        );
     }
     embed = embed.footer(footer(cited_publisher.as_deref(), period, locale));
     Ok(Reply::embed(embed))
 }
 
 fn share(part: Usd, whole: Usd) -> String {
-    let tenths = (part.dollars() as u128 * 1000 + whole.dollars() as u128 / 2) / whole.dollars() as u128;
+    let tenths =
+        (part.dollars() as u128 * 1000 + whole.dollars() as u128 / 2) / whole.dollars() as u128;
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
 async fn ranking_answer(app: &App, period: Period, locale: Locale) -> CommandResult {
     let collated = collate(app.store().figures_for_period(period).await?);
     let world = collated.get(&Country::WORLD).cloned();
-    let mut entries: Vec<(Country, Destination)> =
-        collated.into_iter().filter(|(c, _)| !c.is_world()).collect();
+    let mut entries: Vec<(Country, Destination)> = collated
+        .into_iter()
+        .filter(|(c, _)| !c.is_world())
+        .collect();
     entries.sort_by_key(|(c, d)| (d.rank.unwrap_or(i64::MAX), std::cmp::Reverse(d.value()), *c));
     let total = world.as_ref().and_then(Destination::value);
 
@@ -310,10 +461,17 @@ async fn ranking_answer(app: &App, period: Period, locale: Locale) -> CommandRes
         }
     }
     if !unranked_members.is_empty() {
-        ranking.push(t(locale, "exports.also_top10", &[("countries", &unranked_members.join(", "))]));
+        ranking.push(t(
+            locale,
+            "exports.also_top10",
+            &[("countries", &unranked_members.join(", "))],
+        ));
     }
 
-    let mut all_ids: Vec<i64> = entries.iter().flat_map(|(_, d)| d.figure_ids.clone()).collect();
+    let mut all_ids: Vec<i64> = entries
+        .iter()
+        .flat_map(|(_, d)| d.figure_ids.clone())
+        .collect();
     all_ids.extend(world.iter().flat_map(|w| w.figure_ids.clone()));
     let sources = app.store().figure_sources(&all_ids).await?;
     let mut cited_sources: Vec<&FigureSourceRow> = Vec::new();
@@ -332,43 +490,94 @@ async fn ranking_answer(app: &App, period: Period, locale: Locale) -> CommandRes
         ids.len()
     };
     let shown = 4;
-    let mut source_text: Vec<String> = cited_sources.iter().take(shown).map(|s| source_line(s, 0, locale)).collect();
+    let mut source_text: Vec<String> = cited_sources
+        .iter()
+        .take(shown)
+        .map(|s| source_line(s, 0, locale))
+        .collect();
     if distinct_reports > source_text.len() {
-        source_text.push(t(locale, "exports.more_reports", &[("count", &(distinct_reports - source_text.len()).to_string())]));
+        source_text.push(t(
+            locale,
+            "exports.more_reports",
+            &[("count", &(distinct_reports - source_text.len()).to_string())],
+        ));
     }
 
-    let title = t(locale, "exports.ranking_title", &[("period", &period.display(locale))]);
-    let mut embed = Embed::new(colour::EXPORTS).title(title).description(description.join("\n"));
+    let title = t(
+        locale,
+        "exports.ranking_title",
+        &[("period", &period.display(locale))],
+    );
+    let mut embed = Embed::new(colour::EXPORTS)
+        .title(title)
+        .description(description.join("\n"));
     if !ranking.is_empty() {
         embed = embed.field(t(locale, "exports.ranking", &[]), ranking.join("\n"), false);
     }
-    let notes = app.store().notes_for_subject("market", crate::import::notes::MARKET_KEY).await?;
+    let notes = app
+        .store()
+        .notes_for_subject("market", crate::import::notes::MARKET_KEY)
+        .await?;
     if !notes.is_empty() {
         let lines: Vec<String> = notes
             .iter()
-            .map(|n| format!("• {} ({})", n.text, t(locale, "as_of", &[("date", &crate::domain::chart::display_date(&n.as_of, locale))])))
+            .map(|n| {
+                format!(
+                    "• {} ({})",
+                    n.text,
+                    t(
+                        locale,
+                        "as_of",
+                        &[(
+                            "date",
+                            &crate::domain::chart::display_date(&n.as_of, locale)
+                        )]
+                    )
+                )
+            })
             .collect();
         embed = embed.field(t(locale, "milestones", &[]), lines.join("\n"), false);
     }
     if !source_text.is_empty() {
-        embed = embed.field(t(locale, "exports.sources", &[]), source_text.join("\n"), false);
+        embed = embed.field(
+            t(locale, "exports.sources", &[]),
+            source_text.join("\n"),
+            false,
+        );
     }
-    embed = embed.footer(footer(cited_sources.first().map(|s| s.source.publisher.as_str()), period, locale));
+    embed = embed.footer(footer(
+        cited_sources.first().map(|s| s.source.publisher.as_str()),
+        period,
+        locale,
+    ));
 
     let bars: Vec<Bar> = entries
         .iter()
-        .filter_map(|(c, d)| d.value().map(|v| Bar { label: c.name(Locale::En).to_string(), value: v.dollars(), value_label: v.headline(Locale::En) }))
+        .filter_map(|(c, d)| {
+            d.value().map(|v| Bar {
+                label: c.name(Locale::En).to_string(),
+                value: v.dollars(),
+                value_label: v.headline(Locale::En),
+            })
+        })
         .collect();
     let mut reply = Reply::embed(embed);
     if bars.len() >= 2 {
-        let png = plot::ranking_bars(&format!("K-pop album exports, {}", period.display(Locale::En)), &bars);
+        let png = plot::ranking_bars(
+            &format!("K-pop album exports, {}", period.display(Locale::En)),
+            &bars,
+        );
         match png {
             Ok(bytes) => {
                 let filename = format!("exports-{}.png", period.label().replace('/', "_"));
                 reply.embeds[0].image = Some(filename.clone());
                 reply = reply.with_attachment(Attachment {
                     filename,
-                    description: t(locale, "exports.chart_alt", &[("period", &period.display(locale))]),
+                    description: t(
+                        locale,
+                        "exports.chart_alt",
+                        &[("period", &period.display(locale))],
+                    ),
                     bytes,
                 });
             }
@@ -378,10 +587,19 @@ async fn ranking_answer(app: &App, period: Period, locale: Locale) -> CommandRes
     Ok(reply)
 }
 
-pub async fn complete_country(app: &App, partial: &str, locale: Locale) -> anyhow::Result<Vec<Choice>> {
+pub async fn complete_country(
+    app: &App,
+    partial: &str,
+    locale: Locale,
+) -> anyhow::Result<Vec<Choice>> {
     let ix = app.indexes().await?;
-    let known: Vec<Country> =
-        app.store().export_countries().await?.iter().filter_map(|c| Country::from_code(c)).collect();
+    let known: Vec<Country> = app
+        .store()
+        .export_countries()
+        .await?
+        .iter()
+        .filter_map(|c| Country::from_code(c))
+        .collect();
     Ok(ix
         .countries
         .complete(partial, &known, 25)
@@ -391,34 +609,60 @@ pub async fn complete_country(app: &App, partial: &str, locale: Locale) -> anyho
                 Locale::En => format!("{} {} ({})", c.flag(), c.name(Locale::En), c.code()),
                 _ => format!("{} {} · {}", c.flag(), c.name(locale), c.name(Locale::En)),
             };
-            Choice { name, value: c.code().to_string() }
+            Choice {
+                name,
+                value: c.code().to_string(),
+            }
         })
         .collect())
 }
 
-pub async fn complete_period(app: &App, partial: &str, inv: &Invocation) -> anyhow::Result<Vec<Choice>> {
+pub async fn complete_period(
+    app: &App,
+    partial: &str,
+    inv: &Invocation,
+) -> anyhow::Result<Vec<Choice>> {
     let locale = inv.locale;
     let ix = app.indexes().await?;
-    let country = inv.get("country").and_then(|c| ix.countries.parse(c).ok()).filter(|c| !c.is_world());
+    let country = inv
+        .get("country")
+        .and_then(|c| ix.countries.parse(c).ok())
+        .filter(|c| !c.is_world());
     let mut periods: Vec<(String, i64)> = app.store().export_periods().await?;
     if let Some(c) = country {
-        let theirs: Vec<String> = app.store().figures_for_country(c).await?.into_iter().map(|f| f.period).collect();
+        let theirs: Vec<String> = app
+            .store()
+            .figures_for_country(c)
+            .await?
+            .into_iter()
+            .map(|f| f.period)
+            .collect();
         periods.retain(|(p, _)| theirs.contains(p));
     }
     let wanted = PeriodInput::parse(partial).ok();
     let q = crate::domain::text::fold(partial);
     let mut out: Vec<(u8, Choice)> = Vec::new();
     for (label, count) in periods {
-        let Ok(p) = Period::parse(&label) else { continue };
+        let Ok(p) = Period::parse(&label) else {
+            continue;
+        };
         let shown = p.display(locale);
         let class = match wanted {
             Some(PeriodInput::Exact(w)) if w == p => 0,
             Some(PeriodInput::Yearless(y)) if y.in_year(p.year()) == p => 1,
             _ if q.is_empty() => 2,
-            _ if crate::domain::text::fold(&shown).contains(&q) || crate::domain::text::fold(&label).contains(&q) => 2,
+            _ if crate::domain::text::fold(&shown).contains(&q)
+                || crate::domain::text::fold(&label).contains(&q) =>
+            {
+                2
+            }
             _ => continue,
         };
-        let name = t(locale, "exports.period_choice", &[("period", &shown), ("count", &count.to_string())]);
+        let name = t(
+            locale,
+            "exports.period_choice",
+            &[("period", &shown), ("count", &count.to_string())],
+        );
         out.push((class, Choice { name, value: label }));
     }
     out.sort_by_key(|(class, _)| *class);

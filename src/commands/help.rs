@@ -12,20 +12,36 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         .title(t(locale, "help.title", &[]))
         .description(t(locale, "help.intro", &[]));
     for command in ["exports", "chart", "artist"] {
-        embed = embed.field(format!("/{command}"), t(locale, &format!("help.{command}"), &[]), false);
+        embed = embed.field(
+            format!("/{command}"),
+            t(locale, &format!("help.{command}"), &[]),
+            false,
+        );
     }
     let periods = app.store().export_periods().await?;
-    let mut data = vec![t(locale, "help.data_exports", &[("count", &periods.len().to_string())])];
+    let mut data = vec![t(
+        locale,
+        "help.data_exports",
+        &[("count", &periods.len().to_string())],
+    )];
     for chart in Chart::ALL {
         if let (Some(from), Some(to), rows) = app.store().chart_coverage(chart).await? {
             data.push(t(
                 locale,
                 "help.data_chart",
-                &[("chart", chart.name()), ("from", &display_date(&from, locale)), ("to", &display_date(&to, locale)), ("rows", &rows.to_string())],
+                &[
+                    ("chart", chart.name()),
+                    ("from", &display_date(&from, locale)),
+                    ("to", &display_date(&to, locale)),
+                    ("rows", &rows.to_string()),
+                ],
             ));
         }
     }
     embed = embed.field(t(locale, "help.data", &[]), data.join("\n"), false);
     embed = embed.footer(t(locale, "help.footer", &[]));
-    Ok(Reply { ephemeral: true, ..Reply::embed(embed) })
+    Ok(Reply {
+        ephemeral: true,
+        ..Reply::embed(embed)
+    })
 }

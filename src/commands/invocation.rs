@@ -18,26 +18,39 @@ impl Invocation {
     pub fn new(command: &str, options: &[(&str, &str)], locale: Locale) -> Invocation {
         Invocation {
             command: command.to_string(),
-            options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            options: options
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             locale,
         }
     }
 
     /// The value of an option, if given and not blank.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.options.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+        self.options
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
     }
 
     /// Reads the CLI grammar: `/command`, then `name:value` options (the value in double quotes
     /// when it holds a space or a colon) and bare words, which the command's spec assigns.
     pub fn parse(text: &str, locale: Locale) -> Result<Invocation, CommandError> {
-        let words = tokenize(text).ok_or_else(|| user_error(locale, "error.unclosed_quote", &[]))?;
+        let words =
+            tokenize(text).ok_or_else(|| user_error(locale, "error.unclosed_quote", &[]))?;
         let Some((first, rest)) = words.split_first() else {
             return Err(user_error(locale, "error.empty_question", &[]));
         };
         let name = first.trim_start_matches('/').to_lowercase();
-        let spec = spec::find(&name).ok_or_else(|| user_error(locale, "error.unknown_command", &[("command", &name)]))?;
-        let mut inv = Invocation { command: name, options: Vec::new(), locale };
+        let spec = spec::find(&name)
+            .ok_or_else(|| user_error(locale, "error.unknown_command", &[("command", &name)]))?;
+        let mut inv = Invocation {
+            command: name,
+            options: Vec::new(),
+            locale,
+        };
         let mut bare: Vec<&str> = Vec::new();
         for word in rest {
             match option_word(word) {
@@ -47,7 +60,11 @@ impl Invocation {
                         return Err(unknown_option(spec, &key, locale));
                     }
                     if inv.get(&key).is_some() {
-                        return Err(user_error(locale, "error.repeated_option", &[("option", &key)]));
+                        return Err(user_error(
+                            locale,
+                            "error.repeated_option",
+                            &[("option", &key)],
+                        ));
                     }
                     inv.options.push((key, value.to_string()));
                 }
@@ -57,7 +74,11 @@ impl Invocation {
         inv.assign_bare(spec, &bare)?;
         for o in spec.options.iter().filter(|o| o.required) {
             if inv.get(o.name).is_none() {
-                return Err(user_error(locale, "error.missing_option", &[("option", o.name), ("command", spec.name)]));
+                return Err(user_error(
+                    locale,
+                    "error.missing_option",
+                    &[("option", o.name), ("command", spec.name)],
+                ));
             }
         }
         Ok(inv)
@@ -69,14 +90,22 @@ impl Invocation {
         }
         let give = |inv: &mut Invocation, key: &str, value: String| {
             if inv.get(key).is_some() {
-                Err(user_error(inv.locale, "error.repeated_option", &[("option", key)]))
+                Err(user_error(
+                    inv.locale,
+                    "error.repeated_option",
+                    &[("option", key)],
+                ))
             } else {
                 inv.options.push((key.to_string(), value));
                 Ok(())
             }
         };
         match spec.bare {
-            Bare::None => Err(user_error(self.locale, "error.no_bare_words", &[("command", spec.name), ("words", &words.join(" "))])),
+            Bare::None => Err(user_error(
+                self.locale,
+                "error.no_bare_words",
+                &[("command", spec.name), ("words", &words.join(" "))],
+            )),
             Bare::Join(key) => give(self, key, words.join(" ")),
             Bare::CountryAndPeriod => {
                 let (period, country) = split_period(words);
@@ -100,7 +129,11 @@ fn split_period(words: &[&str]) -> (Option<String>, String) {
         for start in 0..=n - len {
             let candidate = words[start..start + len].join(" ");
             if PeriodInput::parse(&candidate).is_ok() {
-                let rest: Vec<&str> = words[..start].iter().chain(&words[start + len..]).copied().collect();
+                let rest: Vec<&str> = words[..start]
+                    .iter()
+                    .chain(&words[start + len..])
+                    .copied()
+                    .collect();
                 return (Some(candidate), rest.join(" "));
             }
         }
@@ -110,14 +143,26 @@ fn split_period(words: &[&str]) -> (Option<String>, String) {
 
 fn unknown_option(spec: &CommandSpec, key: &str, locale: Locale) -> CommandError {
     let known: Vec<&str> = spec.options.iter().map(|o| o.name).collect();
-    let known = if known.is_empty() { "—".to_string() } else { known.join(", ") };
-    user_error(locale, "error.unknown_option", &[("option", key), ("command", spec.name), ("options", &known)])
+    let known = if known.is_empty() {
+        "—".to_string()
+    } else {
+        known.join(", ")
+    };
+    user_error(
+        locale,
+        "error.unknown_option",
+        &[("option", key), ("command", spec.name), ("options", &known)],
+    )
 }
 
 /// `name:value` when the word starts with an option-like name and a colon.
 fn option_word(word: &str) -> Option<(&str, &str)> {
     let (key, value) = word.split_once(':')?;
-    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')).then_some((key, value))
+    (!key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_'))
+    .then_some((key, value))
 }
 
 /// Splits on white space, keeping double-quoted stretches (which may sit after `name:`)
@@ -159,31 +204,56 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Vec<(String, String)> {
-        Invocation::parse(text, Locale::En).map(|i| i.options).unwrap_or_else(|e| panic!("{text}: {e}"))
+        Invocation::parse(text, Locale::En)
+            .map(|i| i.options)
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
     }
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-        p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn reads_options_and_bare_words() {
         assert_eq!(parse("/exports japan"), pairs(&[("country", "japan")]));
-        assert_eq!(parse("exports usa 2023-H1"), pairs(&[("period", "2023-H1"), ("country", "usa")]));
+        assert_eq!(
+            parse("exports usa 2023-H1"),
+            pairs(&[("period", "2023-H1"), ("country", "usa")])
+        );
         assert_eq!(
             parse("/exports united states first half of 2023"),
-            pairs(&[("period", "first half of 2023"), ("country", "united states")])
+            pairs(&[
+                ("period", "first half of 2023"),
+                ("country", "united states")
+            ])
         );
         assert_eq!(parse("/exports 2023-H1"), pairs(&[("period", "2023-H1")]));
-        assert_eq!(parse("/exports 일본 2023년 상반기"), pairs(&[("period", "2023년 상반기"), ("country", "일본")]));
-        assert_eq!(parse("/chart like crazy"), pairs(&[("title", "like crazy")]));
+        assert_eq!(
+            parse("/exports 일본 2023년 상반기"),
+            pairs(&[("period", "2023년 상반기"), ("country", "일본")])
+        );
+        assert_eq!(
+            parse("/chart like crazy"),
+            pairs(&[("title", "like crazy")])
+        );
         assert_eq!(
             parse(r#"/chart title:"like crazy" chart:billboard-200"#),
             pairs(&[("title", "like crazy"), ("chart", "billboard-200")])
         );
-        assert_eq!(parse(r#"/chart title:"Re:Birth""#), pairs(&[("title", "Re:Birth")]));
-        assert_eq!(parse("/artist 방탄소년단"), pairs(&[("name", "방탄소년단")]));
-        assert_eq!(parse("/exports country:japan period:2023"), pairs(&[("country", "japan"), ("period", "2023")]));
+        assert_eq!(
+            parse(r#"/chart title:"Re:Birth""#),
+            pairs(&[("title", "Re:Birth")])
+        );
+        assert_eq!(
+            parse("/artist 방탄소년단"),
+            pairs(&[("name", "방탄소년단")])
+        );
+        assert_eq!(
+            parse("/exports country:japan period:2023"),
+            pairs(&[("country", "japan"), ("period", "2023")])
+        );
     }
 
     #[test]
@@ -199,7 +269,13 @@ mod tests {
             "/exports country:japan country:usa",
             "/exports japan country:usa",
         ] {
-            assert!(matches!(Invocation::parse(text, Locale::En), Err(CommandError::User(_))), "{text:?}");
+            assert!(
+                matches!(
+                    Invocation::parse(text, Locale::En),
+                    Err(CommandError::User(_))
+                ),
+                "{text:?}"
+            );
         }
     }
 }

@@ -57,7 +57,11 @@ pub async fn respond(app: &App, inv: &Invocation, caller: &Caller) -> Reply {
         "chart" => chart::run(app, inv).await,
         "artist" => artist::run(app, inv).await,
         "help" => help::run(app, inv).await,
-        _ => Err(user_error(locale, "error.unknown_command", &[("command", &inv.command)])),
+        _ => Err(user_error(
+            locale,
+            "error.unknown_command",
+            &[("command", &inv.command)],
+        )),
     };
     match result {
         Ok(reply) => reply,
@@ -71,7 +75,12 @@ pub async fn respond(app: &App, inv: &Invocation, caller: &Caller) -> Reply {
 }
 
 /// Autocomplete suggestions for the option being typed.
-pub async fn autocomplete(app: &App, inv: &Invocation, option: &str, partial: &str) -> Vec<crate::reply::json::Choice> {
+pub async fn autocomplete(
+    app: &App,
+    inv: &Invocation,
+    option: &str,
+    partial: &str,
+) -> Vec<crate::reply::json::Choice> {
     let result = match (inv.command.as_str(), option) {
         ("exports", "country") => exports::complete_country(app, partial, inv.locale).await,
         ("exports", "period") => exports::complete_period(app, partial, inv).await,

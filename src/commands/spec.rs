@@ -50,7 +50,14 @@ pub struct CommandSpec {
 }
 
 const fn text(name: &'static str, required: bool, autocomplete: bool) -> OptionSpec {
-    OptionSpec { name, kind: OptionKind::String, required, autocomplete, choices: &[], max_length: Some(200) }
+    OptionSpec {
+        name,
+        kind: OptionKind::String,
+        required,
+        autocomplete,
+        choices: &[],
+        max_length: Some(200),
+    }
 }
 
 pub static COMMANDS: &[CommandSpec] = &[
@@ -86,7 +93,13 @@ pub static COMMANDS: &[CommandSpec] = &[
         default_permissions: None,
         in_dms: true,
     },
-    CommandSpec { name: "help", options: &[], bare: Bare::None, default_permissions: None, in_dms: true },
+    CommandSpec {
+        name: "help",
+        options: &[],
+        bare: Bare::None,
+        default_permissions: None,
+        in_dms: true,
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static CommandSpec> {
@@ -139,7 +152,12 @@ fn command_json(c: &CommandSpec) -> Value {
                 v["autocomplete"] = json!(true);
             }
             if !o.choices.is_empty() {
-                v["choices"] = Value::Array(o.choices.iter().map(|c| json!({"name": c, "value": c})).collect());
+                v["choices"] = Value::Array(
+                    o.choices
+                        .iter()
+                        .map(|c| json!({"name": c, "value": c}))
+                        .collect(),
+                );
             }
             if let Some(max) = o.max_length {
                 v["max_length"] = json!(max);
@@ -178,10 +196,16 @@ mod tests {
             let n = v["name"].as_str().unwrap();
             assert!(name.is_match(n) && n.to_lowercase() == n, "name {n}");
             let d = v["description"].as_str().unwrap();
-            assert!((1..=100).contains(&d.chars().count()), "description of {n}: {d}");
+            assert!(
+                (1..=100).contains(&d.chars().count()),
+                "description of {n}: {d}"
+            );
             for (locale, text) in v["name_localizations"].as_object().unwrap() {
                 let text = text.as_str().unwrap();
-                assert!(name.is_match(text) && text.to_lowercase() == text, "{locale} name {text}");
+                assert!(
+                    name.is_match(text) && text.to_lowercase() == text,
+                    "{locale} name {text}"
+                );
             }
             for (locale, text) in v["description_localizations"].as_object().unwrap() {
                 let len = text.as_str().unwrap().chars().count();

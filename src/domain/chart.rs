@@ -99,7 +99,11 @@ static SEPARATORS: LazyLock<Regex> = LazyLock::new(|| {
 /// The names in a credit, split like Billboard joins them: "TAEYANG Featuring Jimin" →
 /// ["TAEYANG", "Jimin"].
 pub fn credit_names(credit: &str) -> Vec<&str> {
-    SEPARATORS.split(credit).map(str::trim).filter(|s| !s.is_empty()).collect()
+    SEPARATORS
+        .split(credit)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// The folded, sorted names of a credit: the same act list in another order or case gives
@@ -133,13 +137,20 @@ impl CreditMatcher {
     pub fn new(tokens: impl IntoIterator<Item = ActToken>) -> CreditMatcher {
         let mut m = CreditMatcher::default();
         for t in tokens {
-            if credit_names(&t.token).len() > 1 || t.token.contains(',') {
+            if SEPARATORS.is_match(&t.token) {
                 let flags = if t.case_sensitive { "" } else { "(?i)" };
-                let re = Regex::new(&format!(r"{flags}(?:^|[,&+/:;]\s*|\s){}(?:$|\s*[,&+/:;]|\s)", regex::escape(&t.token)))
-                    .expect("escaped token");
+                let re = Regex::new(&format!(
+                    r"{flags}(?:^|[,&+/:;]\s*|\s){}(?:$|\s*[,&+/:;]|\s)",
+                    regex::escape(&t.token)
+                ))
+                .expect("escaped token");
                 m.phrases.push((t, re));
             } else {
-                let k = if t.case_sensitive { t.token.clone() } else { text::key(&t.token) };
+                let k = if t.case_sensitive {
+                    t.token.clone()
+                } else {
+                    text::key(&t.token)
+                };
                 m.words.push((t, k));
             }
         }
@@ -205,7 +216,12 @@ mod tests {
             token("taeyang", "TAEYANG", false, "2008-01-01"),
             token("txt", "TOMORROW X TOGETHER", false, "2008-01-01"),
             token("twice", "TWICE", false, "2008-01-01"),
-            token("twice", "JEONGYEON, JIHYO & CHAEYOUNG Of TWICE", false, "2008-01-01"),
+            token(
+                "twice",
+                "JEONGYEON, JIHYO & CHAEYOUNG Of TWICE",
+                false,
+                "2008-01-01",
+            ),
             token("psy", "PSY", true, "2008-01-01"),
             token("rose", "ROSE", true, "2016-01-01"),
             token("jin", "Jin", false, "2022-01-01"),
@@ -220,10 +236,16 @@ mod tests {
     #[test]
     fn finds_featured_and_joint_credits() {
         assert_eq!(acts("Coldplay x BTS", "2021-10-09"), ["bts"]);
-        assert_eq!(acts("TAEYANG Featuring Jimin", "2023-04-29"), ["taeyang", "jimin"]);
+        assert_eq!(
+            acts("TAEYANG Featuring Jimin", "2023-04-29"),
+            ["taeyang", "jimin"]
+        );
         assert_eq!(acts("TOMORROW X TOGETHER", "2023-02-11"), ["txt"]);
         assert_eq!(acts("MONSTA X", "2021-06-19"), ["monstax"]);
-        assert_eq!(acts("JEONGYEON, JIHYO & CHAEYOUNG Of TWICE", "2025-07-12"), ["twice"]);
+        assert_eq!(
+            acts("JEONGYEON, JIHYO & CHAEYOUNG Of TWICE", "2025-07-12"),
+            ["twice"]
+        );
         assert_eq!(acts("Twice", "2025-07-12"), ["twice"]);
         assert_eq!(acts("Alex Warren & ROSE", "2025-07-12"), ["rose"]);
     }
@@ -245,7 +267,10 @@ mod tests {
         assert_eq!(title_key("Soak City (Do It)"), title_key("Soak City"));
         assert_eq!(title_key("(I Can't Get No) Satisfaction"), "satisfaction");
         assert_eq!(title_key("()"), "");
-        assert_eq!(credit_key("Max B & French Montana"), credit_key("French Montana & Max B"));
+        assert_eq!(
+            credit_key("Max B & French Montana"),
+            credit_key("French Montana & Max B")
+        );
         assert_eq!(credit_key("TWICE"), credit_key("Twice"));
     }
 

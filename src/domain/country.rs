@@ -42,7 +42,10 @@ impl Country {
         if self.is_world() {
             return "🌐".to_string();
         }
-        self.0.chars().map(|c| char::from_u32(0x1F1E6 + (c as u32 - 'A' as u32)).unwrap_or(c)).collect()
+        self.0
+            .chars()
+            .map(|c| char::from_u32(0x1F1E6 + (c as u32 - 'A' as u32)).unwrap_or(c))
+            .collect()
     }
 }
 
@@ -167,7 +170,10 @@ impl Default for CountryCatalog {
 impl CountryCatalog {
     /// The built-in table plus `(code, alias)` pairs added by moderators.
     pub fn new(extra: impl IntoIterator<Item = (String, String)>) -> CountryCatalog {
-        let mut catalog = CountryCatalog { by_key: HashMap::new(), names: Vec::new() };
+        let mut catalog = CountryCatalog {
+            by_key: HashMap::new(),
+            names: Vec::new(),
+        };
         for i in COUNTRIES {
             let c = Country(i.alpha2);
             // Codes count only as codes: "in" is a word before it is India.
@@ -203,7 +209,9 @@ impl CountryCatalog {
         if let Some(c) = self.by_key.get(&k) {
             return Ok(*c);
         }
-        Err(UnknownCountry { suggestions: self.suggest(input, 3) })
+        Err(UnknownCountry {
+            suggestions: self.suggest(input, 3),
+        })
     }
 
     /// The countries whose names are closest to `input`, best first.
@@ -251,7 +259,11 @@ impl CountryCatalog {
                 continue;
             };
             let known = if among.contains(c) { 0 } else { 1 };
-            ranked.push((class * 2 + known, among.iter().position(|a| a == c).unwrap_or(i), *c));
+            ranked.push((
+                class * 2 + known,
+                among.iter().position(|a| a == c).unwrap_or(i),
+                *c,
+            ));
         }
         if let Some(c) = self.by_key.get(&qk) {
             ranked.push((0, 0, *c));
@@ -273,7 +285,12 @@ impl CountryCatalog {
 fn from_flag(s: &str) -> Option<Country> {
     let letters: Vec<char> = s
         .chars()
-        .map(|c| (c as u32).checked_sub(0x1F1E6).filter(|d| *d < 26).map(|d| (b'A' + d as u8) as char))
+        .map(|c| {
+            (c as u32)
+                .checked_sub(0x1F1E6)
+                .filter(|d| *d < 26)
+                .map(|d| (b'A' + d as u8) as char)
+        })
         .collect::<Option<_>>()?;
     if letters.len() != 2 {
         return None;
@@ -355,7 +372,10 @@ mod tests {
     #[test]
     fn completes_known_countries_first() {
         let catalog = CountryCatalog::default();
-        let among = [Country::from_code("JP").unwrap(), Country::from_code("US").unwrap()];
+        let among = [
+            Country::from_code("JP").unwrap(),
+            Country::from_code("US").unwrap(),
+        ];
         let got = catalog.complete("ja", &among, 25);
         assert_eq!(got.first().map(|c| c.code()), Some("JP"));
         let got = catalog.complete("", &among, 25);

@@ -55,7 +55,10 @@ impl Usd {
         if s.starts_with('-') {
             return Err(MoneyError::NotPositive);
         }
-        if let Some(c) = CJK.captures(s).filter(|c| c.get(2).is_some() || c.get(4).is_some()) {
+        if let Some(c) = CJK
+            .captures(s)
+            .filter(|c| c.get(2).is_some() || c.get(4).is_some())
+        {
             let mut total = 0u128;
             for (value, unit) in [(1, 100_000_000u128), (3, 10_000), (5, 1)] {
                 if let Some(v) = c.get(value) {
@@ -92,7 +95,15 @@ impl Usd {
             Locale::En if d >= 1_000_000 => format!("${}M", decimal(d, 1_000_000, 2)),
             Locale::En => format!("${}", grouped(d)),
             Locale::Ko | Locale::Ja if d < 10_000 => {
-                format!("{}{}", grouped(d), if locale == Locale::Ko { " 달러" } else { "ドル" })
+                format!(
+                    "{}{}",
+                    grouped(d),
+                    if locale == Locale::Ko {
+                        " 달러"
+                    } else {
+                        "ドル"
+                    }
+                )
             }
             Locale::Ko | Locale::Ja => {
                 let man = (d + 5_000) / 10_000;
@@ -128,9 +139,8 @@ static CJK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:([\d,]+(?:\.\d+)?)(억|億))?(?:([\d,]+(?:\.\d+)?)(만|万))?([\d,]+)?$")
         .expect("static regex")
 });
-static LATIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([\d,]*\.?\d+)([a-z]*)$").expect("static regex")
-});
+static LATIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([\d,]*\.?\d+)([a-z]*)$").expect("static regex"));
 static GROUPED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{1,3}(,\d{3})+(\.\d+)?$").expect("static regex"));
 
@@ -139,7 +149,16 @@ fn strip_currency(s: &str) -> &str {
     for prefix in ["us$", "usd", "$"] {
         s = s.strip_prefix(prefix).unwrap_or(s);
     }
-    for suffix in ["usdollars", "dollars", "dollar", "usd", "달러", "米ドル", "ドル", "美元"] {
+    for suffix in [
+        "usdollars",
+        "dollars",
+        "dollar",
+        "usd",
+        "달러",
+        "米ドル",
+        "ドル",
+        "美元",
+    ] {
         s = s.strip_suffix(suffix).unwrap_or(s);
     }
     s
@@ -160,7 +179,7 @@ fn scaled(number: &str, unit: u128) -> Result<u128, MoneyError> {
     };
     let scale = 10u128.pow(frac.len() as u32);
     let total = (digits(whole)? * scale + digits(frac)?) * unit;
-    if total % scale != 0 {
+    if !total.is_multiple_of(scale) {
         return Err(MoneyError::FractionOfDollar);
     }
     Ok(total / scale)
@@ -171,14 +190,19 @@ fn decimal(value: u64, unit: u64, places: u32) -> String {
     let step = unit / 10u64.pow(places);
     let rounded = (value + step / 2) / step;
     let p = 10u64.pow(places);
-    format!("{}.{:0width$}", rounded / p, rounded % p, width = places as usize)
+    format!(
+        "{}.{:0width$}",
+        rounded / p,
+        rounded % p,
+        width = places as usize
+    )
 }
 
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

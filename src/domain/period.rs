@@ -100,8 +100,14 @@ impl Period {
     pub fn start(self) -> YearMonth {
         match self {
             Period::Year(y) => YearMonth { year: y, month: 1 },
-            Period::Half(y, h) => YearMonth { year: y, month: (h - 1) * 6 + 1 },
-            Period::Quarter(y, q) => YearMonth { year: y, month: (q - 1) * 3 + 1 },
+            Period::Half(y, h) => YearMonth {
+                year: y,
+                month: (h - 1) * 6 + 1,
+            },
+            Period::Quarter(y, q) => YearMonth {
+                year: y,
+                month: (q - 1) * 3 + 1,
+            },
             Period::Month(ym) | Period::Span(ym, _) => ym,
         }
     }
@@ -109,8 +115,14 @@ impl Period {
     pub fn end(self) -> YearMonth {
         match self {
             Period::Year(y) => YearMonth { year: y, month: 12 },
-            Period::Half(y, h) => YearMonth { year: y, month: h * 6 },
-            Period::Quarter(y, q) => YearMonth { year: y, month: q * 3 },
+            Period::Half(y, h) => YearMonth {
+                year: y,
+                month: h * 6,
+            },
+            Period::Quarter(y, q) => YearMonth {
+                year: y,
+                month: q * 3,
+            },
             Period::Month(ym) | Period::Span(_, ym) => ym,
         }
     }
@@ -152,7 +164,13 @@ impl Period {
                 format!("{}–{} {}", title_case(m(a)), title_case(m(b)), a.year)
             }
             (Locale::En, Period::Span(a, b)) => {
-                format!("{} {}–{} {}", title_case(m(a)), a.year, title_case(m(b)), b.year)
+                format!(
+                    "{} {}–{} {}",
+                    title_case(m(a)),
+                    a.year,
+                    title_case(m(b)),
+                    b.year
+                )
             }
             (Locale::Ko, Period::Year(y)) => format!("{y}년"),
             (Locale::Ko, Period::Half(y, h)) => {
@@ -204,8 +222,18 @@ impl std::str::FromStr for Period {
 }
 
 const MONTH_NAMES_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// Month words accepted in input, with the canonical short name first.
@@ -226,7 +254,9 @@ const MONTHS: [(&str, &[&str]); 12] = [
 
 fn title_case(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn month_number(word: &str) -> Option<u8> {
@@ -263,8 +293,10 @@ static SPAN_WORDS: LazyLock<Regex> = re!(r"\s*(?:\bto\b|\bthrough\b|\bthru\b|\bu
 static FILLER: LazyLock<Regex> = re!(r"\b(?:of|the|year|in)\b");
 
 static YEAR: LazyLock<Regex> = re!(r"^(\d{4})$");
-static PART_YEAR: LazyLock<Regex> = re!(r"^(?:(h|q)\s*-?\s*([1-4])|([1-4])\s*(h|q))\s*[-/ ]?\s*(\d{4})$");
-static YEAR_PART: LazyLock<Regex> = re!(r"^(\d{4})\s*[-/ ]?\s*(?:(h|q)\s*([1-4])|([1-4])\s*(h|q))$");
+static PART_YEAR: LazyLock<Regex> =
+    re!(r"^(?:(h|q)\s*-?\s*([1-4])|([1-4])\s*(h|q))\s*[-/ ]?\s*(\d{4})$");
+static YEAR_PART: LazyLock<Regex> =
+    re!(r"^(\d{4})\s*[-/ ]?\s*(?:(h|q)\s*([1-4])|([1-4])\s*(h|q))$");
 static PART_ALONE: LazyLock<Regex> = re!(r"^(?:(h|q)\s*([1-4])|([1-4])\s*(h|q))$");
 static NUM_MONTH: LazyLock<Regex> = re!(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$");
 static MONTH_NUM_YEAR: LazyLock<Regex> = re!(r"^(\d{1,2})\s*[/.]\s*(\d{4})$");
@@ -287,7 +319,11 @@ impl PeriodInput {
         let exact = |p: Result<Period, PeriodError>| p.map(PeriodInput::Exact);
         let year = |s: &str| -> Result<i32, PeriodError> {
             let y: i32 = s.parse().map_err(|_| PeriodError::Unreadable)?;
-            if (MIN_YEAR..=MAX_YEAR).contains(&y) { Ok(y) } else { Err(PeriodError::YearOutOfRange) }
+            if (MIN_YEAR..=MAX_YEAR).contains(&y) {
+                Ok(y)
+            } else {
+                Err(PeriodError::YearOutOfRange)
+            }
         };
         let ym = |y: i32, m: u8| YearMonth::new(y, m).ok_or(PeriodError::Unreadable);
         let part = |kind: &str, n: &str, y: i32| -> Result<Period, PeriodError> {
@@ -328,8 +364,14 @@ impl PeriodInput {
             return exact(Ok(Period::Month(ym(year(&c[2])?, m)?)));
         }
         if let Some(c) = NUM_SPAN.captures(&s) {
-            let a = ym(year(&c[1])?, c[2].parse().map_err(|_| PeriodError::Unreadable)?)?;
-            let b = ym(year(&c[3])?, c[4].parse().map_err(|_| PeriodError::Unreadable)?)?;
+            let a = ym(
+                year(&c[1])?,
+                c[2].parse().map_err(|_| PeriodError::Unreadable)?,
+            )?;
+            let b = ym(
+                year(&c[3])?,
+                c[4].parse().map_err(|_| PeriodError::Unreadable)?,
+            )?;
             return exact(Period::from_range(a, b));
         }
         if let Some(c) = WORD_MONTH.captures(&s) {
@@ -340,11 +382,17 @@ impl PeriodInput {
         }
         if let Some(c) = WORD_SPAN.captures(&s) {
             let y = year(&c[3])?;
-            return exact(Period::from_range(ym(y, month(&c[1])?)?, ym(y, month(&c[2])?)?));
+            return exact(Period::from_range(
+                ym(y, month(&c[1])?)?,
+                ym(y, month(&c[2])?)?,
+            ));
         }
         if let Some(c) = YEAR_WORD_SPAN.captures(&s) {
             let y = year(&c[1])?;
-            return exact(Period::from_range(ym(y, month(&c[2])?)?, ym(y, month(&c[3])?)?));
+            return exact(Period::from_range(
+                ym(y, month(&c[2])?)?,
+                ym(y, month(&c[3])?)?,
+            ));
         }
         if let Some(c) = WORD_SPAN_YEARS.captures(&s) {
             let a = ym(year(&c[2])?, month(&c[1])?)?;
@@ -453,7 +501,10 @@ mod tests {
             ("january through october, 2023", span),
             ("2023-01/2023-10", span),
             ("2023-01-2023-10", span),
-            ("Nov 2022 – Feb 2023", Period::Span(ym(2022, 11), ym(2023, 2))),
+            (
+                "Nov 2022 – Feb 2023",
+                Period::Span(ym(2022, 11), ym(2023, 2)),
+            ),
             ("Jan-Jun 2023", Period::Half(2023, 1)),
             ("2023-01/2023-12", Period::Year(2023)),
             ("Apr-Jun 2023", Period::Quarter(2023, 2)),
@@ -471,7 +522,11 @@ mod tests {
             ("２０２３年", Period::Year(2023)),
             ("２０２３－Ｈ１", Period::Half(2023, 1)),
         ] {
-            assert_eq!(PeriodInput::parse(input), Ok(PeriodInput::Exact(want)), "{input:?}");
+            assert_eq!(
+                PeriodInput::parse(input),
+                Ok(PeriodInput::Exact(want)),
+                "{input:?}"
+            );
         }
     }
 
@@ -487,16 +542,32 @@ mod tests {
             ("June", Yearless::Month(6)),
             ("6월", Yearless::Month(6)),
         ] {
-            assert_eq!(PeriodInput::parse(input), Ok(PeriodInput::Yearless(want)), "{input:?}");
+            assert_eq!(
+                PeriodInput::parse(input),
+                Ok(PeriodInput::Yearless(want)),
+                "{input:?}"
+            );
         }
     }
 
     #[test]
     fn refuses_what_is_not_a_period() {
-        for input in ["", "japan", "2023-13", "H3 2023", "Q5 2023", "smarch 2023", "20233", "99"] {
+        for input in [
+            "",
+            "japan",
+            "2023-13",
+            "H3 2023",
+            "Q5 2023",
+            "smarch 2023",
+            "20233",
+            "99",
+        ] {
             assert!(PeriodInput::parse(input).is_err(), "{input:?}");
         }
-        assert_eq!(PeriodInput::parse("Oct–Jan 2023"), Err(PeriodError::Backwards));
+        assert_eq!(
+            PeriodInput::parse("Oct–Jan 2023"),
+            Err(PeriodError::Backwards)
+        );
         assert_eq!(PeriodInput::parse("3023"), Err(PeriodError::YearOutOfRange));
     }
 
@@ -520,10 +591,16 @@ mod tests {
     #[test]
     fn ranges_and_sizes() {
         let h1 = Period::Half(2023, 1);
-        assert_eq!((h1.start(), h1.end(), h1.months()), (ym(2023, 1), ym(2023, 6), 6));
+        assert_eq!(
+            (h1.start(), h1.end(), h1.months()),
+            (ym(2023, 1), ym(2023, 6), 6)
+        );
         assert_eq!(Period::Span(ym(2022, 11), ym(2023, 2)).months(), 4);
         assert_eq!(Period::Half(2023, 1).display(Locale::En), "H1 2023");
         assert_eq!(Period::Half(2023, 1).display(Locale::Ko), "2023년 상반기");
-        assert_eq!(Period::Span(ym(2023, 1), ym(2023, 10)).display(Locale::En), "Jan–Oct 2023");
+        assert_eq!(
+            Period::Span(ym(2023, 1), ym(2023, 10)).display(Locale::En),
+            "Jan–Oct 2023"
+        );
     }
 }

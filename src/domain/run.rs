@@ -28,7 +28,11 @@ impl Run {
     pub fn from_weeks(rows: &[ChartWeekRow]) -> Option<Run> {
         let mut weeks: Vec<Week> = Vec::with_capacity(rows.len());
         for r in rows {
-            let w = Week { date: r.chart_date.clone(), position: r.position, last_week: r.last_week };
+            let w = Week {
+                date: r.chart_date.clone(),
+                position: r.position,
+                last_week: r.last_week,
+            };
             match weeks.last_mut() {
                 Some(prev) if prev.date == w.date => {
                     if w.position < prev.position {
@@ -76,7 +80,13 @@ impl Run {
             .iter()
             .enumerate()
             .map(|(i, w)| {
-                let sep = if i == 0 { "" } else if w.last_week.is_none() { " | " } else { " → " };
+                let sep = if i == 0 {
+                    ""
+                } else if w.last_week.is_none() {
+                    " | "
+                } else {
+                    " → "
+                };
                 format!("{sep}{}", w.position)
             })
             .collect();
@@ -133,22 +143,42 @@ mod tests {
             ("2023-03-11", 90, Some(80)),
         ]))
         .unwrap();
-        assert_eq!((run.debut.position, run.debut.date.as_str()), (50, "2023-01-07"));
-        assert_eq!((run.peak, run.weeks_at_peak, run.weeks_at_number_one), (1, 2, 2));
-        assert_eq!((run.total_weeks(), run.longest_streak, run.re_entries), (6, 4, 1));
+        assert_eq!(
+            (run.debut.position, run.debut.date.as_str()),
+            (50, "2023-01-07")
+        );
+        assert_eq!(
+            (run.peak, run.weeks_at_peak, run.weeks_at_number_one),
+            (1, 2, 2)
+        );
+        assert_eq!(
+            (run.total_weeks(), run.longest_streak, run.re_entries),
+            (6, 4, 1)
+        );
         assert_eq!(run.last.position, 90);
         assert_eq!(run.week_by_week(200), "50 → 10 → 1 → 1 | 80 → 90");
     }
 
     #[test]
     fn long_runs_keep_both_ends() {
-        let weeks: Vec<(String, i64, Option<i64>)> =
-            (0..400).map(|i| (format!("2000-{:04}", i), 100 - (i % 100), if i == 0 { None } else { Some(1) })).collect();
-        let borrowed: Vec<(&str, i64, Option<i64>)> = weeks.iter().map(|(d, p, l)| (d.as_str(), *p, *l)).collect();
+        let weeks: Vec<(String, i64, Option<i64>)> = (0..400)
+            .map(|i| {
+                (
+                    format!("2000-{:04}", i),
+                    100 - (i % 100),
+                    if i == 0 { None } else { Some(1) },
+                )
+            })
+            .collect();
+        let borrowed: Vec<(&str, i64, Option<i64>)> =
+            weeks.iter().map(|(d, p, l)| (d.as_str(), *p, *l)).collect();
         let run = Run::from_weeks(&rows(&borrowed)).unwrap();
         let line = run.week_by_week(300);
         assert!(line.chars().count() <= 300, "{}", line.len());
-        assert!(line.starts_with("100 → 99") && line.contains('…') && line.ends_with("→ 1"), "{line}");
+        assert!(
+            line.starts_with("100 → 99") && line.contains('…') && line.ends_with("→ 1"),
+            "{line}"
+        );
     }
 
     #[test]

@@ -10,7 +10,13 @@ use unicode_normalization::char::is_combining_mark;
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.nfkc().collect::<String>().nfd().filter(|c| !is_combining_mark(*c)).nfc() {
+    for c in s
+        .nfkc()
+        .collect::<String>()
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .nfc()
+    {
         if c.is_alphanumeric() {
             if pending_space && !out.is_empty() {
                 out.push(' ');

@@ -50,8 +50,14 @@ pub fn t(locale: Locale, key: &str, args: Args) -> String {
     if out.contains('|') {
         out = PLURAL
             .replace_all(&out, |c: &regex::Captures| {
-                let one = args.iter().any(|(name, value)| *name == &c[1] && *value == "1");
-                if one { c[2].to_string() } else { c[3].to_string() }
+                let one = args
+                    .iter()
+                    .any(|(name, value)| *name == &c[1] && *value == "1");
+                if one {
+                    c[2].to_string()
+                } else {
+                    c[3].to_string()
+                }
             })
             .into_owned();
     }
@@ -80,9 +86,16 @@ mod tests {
             let missing: Vec<_> = en.keys().filter(|k| !other.contains_key(*k)).collect();
             assert!(missing.is_empty(), "{locale:?} lacks {missing:?}");
             let extra: Vec<_> = other.keys().filter(|k| !en.contains_key(*k)).collect();
-            assert!(extra.is_empty(), "{locale:?} has keys English lacks: {extra:?}");
+            assert!(
+                extra.is_empty(),
+                "{locale:?} has keys English lacks: {extra:?}"
+            );
             for (key, text) in en {
-                assert_eq!(placeholders(text), placeholders(other[key]), "{locale:?} {key}");
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(other[key]),
+                    "{locale:?} {key}"
+                );
             }
         }
     }
@@ -90,11 +103,21 @@ mod tests {
     #[test]
     fn fills_placeholders_and_falls_back() {
         assert_eq!(
-            t(Locale::En, "error.unknown_country", &[("input", "japn"), ("suggestion", "Japan")]),
+            t(
+                Locale::En,
+                "error.unknown_country",
+                &[("input", "japn"), ("suggestion", "Japan")]
+            ),
             "No country “japn”. Did you mean Japan?"
         );
         assert_eq!(t(Locale::Ko, "no.such.key", &[]), "no.such.key");
-        assert_eq!(t(Locale::En, "chart.weeks_count", &[("weeks", "1")]), "1 week in a row");
-        assert_eq!(t(Locale::En, "chart.weeks_count", &[("weeks", "16")]), "16 weeks in a row");
+        assert_eq!(
+            t(Locale::En, "chart.weeks_count", &[("weeks", "1")]),
+            "1 week in a row"
+        );
+        assert_eq!(
+            t(Locale::En, "chart.weeks_count", &[("weeks", "16")]),
+            "16 weeks in a row"
+        );
     }
 }

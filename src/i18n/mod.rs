@@ -19,7 +19,11 @@ impl Locale {
 
     /// Reads a Discord locale (`en-US`, `ko`, `ja`) or a CLI flag (`en`, `ko`, `ja`).
     pub fn from_tag(tag: &str) -> Option<Locale> {
-        let lang = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let lang = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match lang.as_str() {
             "en" => Some(Locale::En),
             "ko" => Some(Locale::Ko),

@@ -6,11 +6,27 @@ use crate::domain::chart::parse_chart_date;
 use crate::store::{ActRow, AliasKind, WriteTx};
 
 const HEADER: [&str; 21] = [
-    "act_id", "name", "is_kpop", "in_brief_list", "type", "hangul", "aliases",
-    "billboard_match_tokens", "match_case_sensitive", "min_chart_date", "hot100_credits",
-    "hot100_first_chart_date", "hot100_chart_weeks", "hot100_entries", "hot100_best_position",
-    "billboard200_credits", "billboard200_first_chart_date", "billboard200_chart_weeks",
-    "billboard200_entries", "billboard200_best_position", "notes",
+    "act_id",
+    "name",
+    "is_kpop",
+    "in_brief_list",
+    "type",
+    "hangul",
+    "aliases",
+    "billboard_match_tokens",
+    "match_case_sensitive",
+    "min_chart_date",
+    "hot100_credits",
+    "hot100_first_chart_date",
+    "hot100_chart_weeks",
+    "hot100_entries",
+    "hot100_best_position",
+    "billboard200_credits",
+    "billboard200_first_chart_date",
+    "billboard200_chart_weeks",
+    "billboard200_entries",
+    "billboard200_best_position",
+    "notes",
 ];
 
 struct Act {
@@ -22,7 +38,11 @@ struct Act {
 }
 
 fn list(s: &str, sep: &str) -> Vec<String> {
-    s.split(sep).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    s.split(sep)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn yes_no(s: &str, what: &str) -> Result<bool, String> {
@@ -38,7 +58,8 @@ pub async fn import(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError>
     let acts = read_csv(data, &HEADER, |r, _| {
         let id = optional(&r[0]).ok_or("act_id is empty")?.to_string();
         let since = r[9].trim().to_string();
-        parse_chart_date(&since).ok_or_else(|| format!("min_chart_date `{since}` is not a date"))?;
+        parse_chart_date(&since)
+            .ok_or_else(|| format!("min_chart_date `{since}` is not a date"))?;
         let hangul = list(&r[5], " / ");
         let mut aliases = list(&r[6], " | ");
         aliases.extend(hangul.iter().cloned());

@@ -17,8 +17,15 @@ use super::{ImportError, optional_int, read_csv};
 use crate::domain::chart::{Chart, CreditMatcher, credit_key, parse_chart_date, title_key};
 use crate::store::{Actor, Change, NewChartRow, NewSong, WriteTx};
 
-pub const HEADER: [&str; 7] =
-    ["chart_date", "position", "title", "artist", "last_week", "peak", "weeks_on_chart"];
+pub const HEADER: [&str; 7] = [
+    "chart_date",
+    "position",
+    "title",
+    "artist",
+    "last_week",
+    "peak",
+    "weeks_on_chart",
+];
 
 /// Weeks further apart than this are not consecutive charts, whatever `last_week` says.
 const MAX_WEEK_GAP_DAYS: i64 = 13;
@@ -57,7 +64,8 @@ struct Row {
 }
 
 fn parse_row(r: &csv::StringRecord, line: u64, size: i64) -> Result<Row, String> {
-    let date = parse_chart_date(&r[0]).ok_or_else(|| format!("chart_date `{}` is not a YYYY-MM-DD date", &r[0]))?;
+    let date = parse_chart_date(&r[0])
+        .ok_or_else(|| format!("chart_date `{}` is not a YYYY-MM-DD date", &r[0]))?;
     let position = r[1]
         .trim()
         .parse::<i64>()
@@ -81,7 +89,11 @@ fn parse_row(r: &csv::StringRecord, line: u64, size: i64) -> Result<Row, String>
         credit: credit.to_string(),
         last_week: in_range(optional_int(&r[4], "last_week")?, "last_week", size)?,
         peak: in_range(optional_int(&r[5], "peak")?, "peak", size)?,
-        weeks: in_range(optional_int(&r[6], "weeks_on_chart")?, "weeks_on_chart", 10_000)?,
+        weeks: in_range(
+            optional_int(&r[6], "weeks_on_chart")?,
+            "weeks_on_chart",
+            10_000,
+        )?,
     })
 }
 
@@ -129,10 +141,16 @@ pub async fn import(
 ) -> Result<BillboardReport, ImportError> {
     let mut rows = read_csv(data, &HEADER, |r, line| parse_row(r, line, chart.size()))?;
     rows.sort_by_key(|r| (r.date, r.position));
-    let mut report = BillboardReport { rows: rows.len(), ..BillboardReport::default() };
+    let mut report = BillboardReport {
+        rows: rows.len(),
+        ..BillboardReport::default()
+    };
     progress.set_length(rows.len() as u64 * 2);
 
-    let mut runs = Runs { next_id: tx.max_song_id().await?, ..Runs::default() };
+    let mut runs = Runs {
+        next_id: tx.max_song_id().await?,
+        ..Runs::default()
+    };
     for (id, tk, ck) in tx.song_keys(chart).await? {
         runs.remember(id, (tk, ck));
     }
@@ -165,11 +183,21 @@ pub async fn import(
         for row in week {
             let row_key = (row.position, row.title.clone(), row.credit.clone());
             if !seen_in_week.insert(row_key.clone()) {
-                report.warn(row.line, format!("{date_s} #{} repeats an earlier row", row.position));
+                report.warn(
+                    row.line,
+                    format!("{date_s} #{} repeats an earlier row", row.position),
+                );
                 continue;
             }
             if row.peak.is_some_and(|p| p > row.position) {
-                report.warn(row.line, format!("{date_s} #{}: peak {} is below the position", row.position, row.peak.unwrap_or_default()));
+                report.warn(
+                    row.line,
+                    format!(
+                        "{date_s} #{}: peak {} is below the position",
+                        row.position,
+                        row.peak.unwrap_or_default()
+                    ),
+                );
             }
             let keys = (title_key(&row.title), credit_key(&row.credit));
             let song = match stored.get(&row_key) {
@@ -182,7 +210,13 @@ pub async fn import(
                                 if k.0 == keys.0 || k.1 == keys.1 {
                                     Some(*s)
                                 } else {
-                                    report.warn(row.line, format!("{date_s} #{}: last week #{lw} was another title", row.position));
+                                    report.warn(
+                                        row.line,
+                                        format!(
+                                            "{date_s} #{}: last week #{lw} was another title",
+                                            row.position
+                                        ),
+                                    );
                                     None
                                 }
                             }
@@ -215,7 +249,10 @@ pub async fn import(
         }
         report.weeks += 1;
         progress.inc(week.len() as u64);
-        previous = Some(PreviousWeek { date, songs: songs_now });
+        previous = Some(PreviousWeek {
+            date,
+            songs: songs_now,
+        });
     }
 
     report.new_songs = runs.new.len();
@@ -257,17 +294,21 @@ async fn previous_stored_week(
     chart: Chart,
     date: NaiveDate,
 ) -> anyhow::Result<Option<PreviousWeek>> {
-    let prev: Option<String> =
-        sqlx::query_scalar("SELECT max(chart_date) FROM chart_entries WHERE chart = ? AND chart_date < ?")
-            .bind(chart)
-            .bind(date.to_string())
-            .fetch_one(tx.conn())
-            .await?;
+    let prev: Option<String> = sqlx::query_scalar(
+        "SELECT max(chart_date) FROM chart_entries WHERE chart = ? AND chart_date < ?",
+    )
+    .bind(chart)
+    .bind(date.to_string())
+    .fetch_one(tx.conn())
+    .await?;
     let Some(prev) = prev.and_then(|d| parse_chart_date(&d)) else {
         return Ok(None);
     };
     let rows = tx.week_rows(chart, &prev.to_string()).await?;
-    Ok(Some(PreviousWeek { date: prev, songs: rows.into_iter().map(|(p, _, _, s)| (p, s)).collect() }))
+    Ok(Some(PreviousWeek {
+        date: prev,
+        songs: rows.into_iter().map(|(p, _, _, s)| (p, s)).collect(),
+    }))
 }
 
 /// Links the songs of `rows` to the acts their credits name.
@@ -276,7 +317,9 @@ async fn link_acts(tx: &mut WriteTx, rows: &[NewChartRow]) -> anyhow::Result<()>
     let mut by_credit: HashMap<&str, Vec<(String, NaiveDate)>> = HashMap::new();
     let mut links: HashSet<(i64, String)> = HashSet::new();
     for r in rows {
-        let candidates = by_credit.entry(&r.credit).or_insert_with(|| matcher.candidates(&r.credit));
+        let candidates = by_credit
+            .entry(&r.credit)
+            .or_insert_with(|| matcher.candidates(&r.credit));
         let date = parse_chart_date(&r.chart_date).expect("validated on import");
         for (act, since) in candidates.iter() {
             if date >= *since {

@@ -18,8 +18,16 @@ use crate::domain::period::Period;
 use crate::store::{Actor, Change, FigureFields, NewSource, WriteTx};
 
 pub const HEADER: [&str; 10] = [
-    "period", "country", "value_usd", "rank", "yoy_change_pct", "publisher", "title", "url",
-    "published_on", "note",
+    "period",
+    "country",
+    "value_usd",
+    "rank",
+    "yoy_change_pct",
+    "publisher",
+    "title",
+    "url",
+    "published_on",
+    "note",
 ];
 
 /// Tags that mark a printed value as not to be served.
@@ -59,7 +67,8 @@ static PRINTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"printed: '(.*?)'(?:;|$)").expect("static regex"));
 
 fn parse_row(r: &csv::StringRecord) -> Result<Row, String> {
-    let period = Period::parse(&r[0]).map_err(|_| format!("period `{}` is not a period label such as 2023-H1", &r[0]))?;
+    let period = Period::parse(&r[0])
+        .map_err(|_| format!("period `{}` is not a period label such as 2023-H1", &r[0]))?;
     let country = Country::from_code(&r[1])
         .ok_or_else(|| format!("country `{}` is not an ISO alpha-2 code or WORLD", &r[1]))?;
     let value = optional_int(&r[2], "value_usd")?;
@@ -72,18 +81,25 @@ fn parse_row(r: &csv::StringRecord) -> Result<Row, String> {
     }
     let yoy = optional(&r[4]).map(str::to_string);
     if let Some(y) = &yoy {
-        y.parse::<f64>().map_err(|_| format!("yoy_change_pct `{y}` is not a number"))?;
+        y.parse::<f64>()
+            .map_err(|_| format!("yoy_change_pct `{y}` is not a number"))?;
     }
     let publisher = optional(&r[5]).ok_or("publisher is empty")?.to_string();
     let published_on = optional(&r[8]).map(str::to_string);
     if let Some(d) = &published_on {
-        parse_chart_date(d).ok_or_else(|| format!("published_on `{d}` is not a YYYY-MM-DD date"))?;
+        parse_chart_date(d)
+            .ok_or_else(|| format!("published_on `{d}` is not a YYYY-MM-DD date"))?;
     }
     let note = optional(&r[9]).map(str::to_string);
     let note_text = note.as_deref().unwrap_or("");
     let tags: BTreeSet<&str> = TAGS
         .find(note_text)
-        .map(|m| TAG.captures_iter(m.as_str()).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect())
+        .map(|m| {
+            TAG.captures_iter(m.as_str())
+                .filter_map(|c| c.get(1))
+                .map(|m| m.as_str())
+                .collect()
+        })
         .unwrap_or_default();
     let withheld = WITHHELD_TAGS.iter().any(|t| tags.contains(t));
     Ok(Row {
@@ -115,7 +131,10 @@ pub async fn import(
     guild_id: Option<u64>,
 ) -> Result<ExportsReport, ImportError> {
     let rows = read_csv(data, &HEADER, |r, _| parse_row(r))?;
-    let mut report = ExportsReport { rows: rows.len(), ..ExportsReport::default() };
+    let mut report = ExportsReport {
+        rows: rows.len(),
+        ..ExportsReport::default()
+    };
     let before: i64 = sqlx::query_scalar("SELECT count(*) FROM export_figures")
         .fetch_one(tx.conn())
         .await?;
@@ -126,12 +145,25 @@ pub async fn import(
             report.rows_skipped += 1;
             continue;
         }
-        let fields = FigureFields { rank: row.rank, yoy_change_pct: row.yoy.clone(), top10: row.top10 };
-        let figure = tx.upsert_figure(row.period, row.country, row.value, &fields).await?;
+        let fields = FigureFields {
+            rank: row.rank,
+            yoy_change_pct: row.yoy.clone(),
+            top10: row.top10,
+        };
+        let figure = tx
+            .upsert_figure(row.period, row.country, row.value, &fields)
+            .await?;
         let source = tx.upsert_source(&row.source).await?;
         let precise = row.precise && row.value.is_some();
         if tx
-            .link_figure_source(figure, source, row.printed.as_deref(), precise, row.rank, row.note.as_deref())
+            .link_figure_source(
+                figure,
+                source,
+                row.printed.as_deref(),
+                precise,
+                row.rank,
+                row.note.as_deref(),
+            )
             .await?
         {
             report.sources_linked += 1;
@@ -174,7 +206,8 @@ async fn resolve_revisions(tx: &mut WriteTx, period: &str, country: &str) -> any
         .map(|v| v.0)
         .expect("at least two versions");
     for (id, _, _) in &versions {
-        tx.set_superseded_by(*id, (*id != current).then_some(current)).await?;
+        tx.set_superseded_by(*id, (*id != current).then_some(current))
+            .await?;
     }
     Ok(versions.len() - 1)
 }

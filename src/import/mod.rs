@@ -45,9 +45,15 @@ fn read_csv<T>(
     expected_header: &[&str],
     mut row: impl FnMut(&csv::StringRecord, u64) -> Result<T, String>,
 ) -> Result<Vec<T>, ImportError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(data);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(data);
     let header = reader.headers().map_err(|e| {
-        ImportError::Rows(vec![LineError { line: 1, message: format!("unreadable header: {e}") }])
+        ImportError::Rows(vec![LineError {
+            line: 1,
+            message: format!("unreadable header: {e}"),
+        }])
     })?;
     if header.iter().collect::<Vec<_>>() != expected_header {
         return Err(ImportError::Rows(vec![LineError {
@@ -64,16 +70,27 @@ fn read_csv<T>(
             Ok(false) => break,
             Ok(true) if record.len() != expected_header.len() => errors.push(LineError {
                 line,
-                message: format!("{} columns, expected {}", record.len(), expected_header.len()),
+                message: format!(
+                    "{} columns, expected {}",
+                    record.len(),
+                    expected_header.len()
+                ),
             }),
             Ok(true) => match row(&record, line) {
                 Ok(v) => out.push(v),
                 Err(message) => errors.push(LineError { line, message }),
             },
-            Err(e) => errors.push(LineError { line, message: e.to_string() }),
+            Err(e) => errors.push(LineError {
+                line,
+                message: e.to_string(),
+            }),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(ImportError::Rows(errors)) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(ImportError::Rows(errors))
+    }
 }
 
 /// Lists the line errors of a refused import, at most `max` of them.
@@ -92,6 +109,9 @@ fn optional(s: &str) -> Option<&str> {
 
 fn optional_int(s: &str, what: &str) -> Result<Option<i64>, String> {
     optional(s)
-        .map(|v| v.parse::<i64>().map_err(|_| format!("{what} `{v}` is not a whole number")))
+        .map(|v| {
+            v.parse::<i64>()
+                .map_err(|_| format!("{what} `{v}` is not a whole number"))
+        })
         .transpose()
 }

@@ -5,8 +5,17 @@ use super::{ImportError, optional, read_csv};
 use crate::domain::chart::{parse_chart_date, title_key};
 use crate::store::{Actor, Change, NewSource, NoteRow, WriteTx};
 
-const HEADER: [&str; 9] =
-    ["subject_kind", "subject", "act_id", "text", "as_of", "publisher", "title", "url", "published_on"];
+const HEADER: [&str; 9] = [
+    "subject_kind",
+    "subject",
+    "act_id",
+    "text",
+    "as_of",
+    "publisher",
+    "title",
+    "url",
+    "published_on",
+];
 
 /// What a market note is filed under.
 pub const MARKET_KEY: &str = "exports";
@@ -25,10 +34,15 @@ pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usiz
             "market" => (MARKET_KEY.to_string(), "K-pop album exports".to_string()),
             "title" => (title_key(subject), subject.to_string()),
             "act" => (subject.to_string(), subject.to_string()),
-            other => return Err(format!("subject_kind `{other}` must be market, title or act")),
+            other => {
+                return Err(format!(
+                    "subject_kind `{other}` must be market, title or act"
+                ));
+            }
         };
         let as_of = r[4].trim();
-        parse_chart_date(as_of).ok_or_else(|| format!("as_of `{as_of}` is not a YYYY-MM-DD date"))?;
+        parse_chart_date(as_of)
+            .ok_or_else(|| format!("as_of `{as_of}` is not a YYYY-MM-DD date"))?;
         Ok(Row {
             note: NoteRow {
                 id: 0,
@@ -56,7 +70,8 @@ pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usiz
                 .bind(&note.subject_key)
                 .fetch_optional(tx.conn())
                 .await?;
-            note.subject_label = name.ok_or_else(|| anyhow::anyhow!("no act `{}`", note.subject_key))?;
+            note.subject_label =
+                name.ok_or_else(|| anyhow::anyhow!("no act `{}`", note.subject_key))?;
         }
         note.id = tx.insert_note(&note).await?;
         tx.audit(Change {

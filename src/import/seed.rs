@@ -21,9 +21,10 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     }
     let mut tx = store.begin().await?;
     // Another process may have seeded between the check and the write lock.
-    let seeded: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seed_version'")
-        .fetch_optional(tx.conn())
-        .await?;
+    let seeded: Option<String> =
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seed_version'")
+            .fetch_optional(tx.conn())
+            .await?;
     if seeded.is_some() {
         return Ok(());
     }

@@ -24,7 +24,10 @@ pub fn message_data(reply: &Reply) -> Value {
     if let Some(content) = &reply.content {
         data.insert("content".into(), json!(content));
     }
-    data.insert("embeds".into(), Value::Array(reply.embeds.iter().map(embed).collect()));
+    data.insert(
+        "embeds".into(),
+        Value::Array(reply.embeds.iter().map(embed).collect()),
+    );
     if !reply.components.is_empty() {
         data.insert("components".into(), components(&reply));
     }
@@ -109,7 +112,10 @@ fn embed(e: &super::Embed) -> Value {
         m.insert("footer".into(), json!({"text": f}));
     }
     if let Some(image) = &e.image {
-        m.insert("image".into(), json!({"url": format!("attachment://{image}")}));
+        m.insert(
+            "image".into(),
+            json!({"url": format!("attachment://{image}")}),
+        );
     }
     Value::Object(m)
 }
@@ -141,7 +147,10 @@ mod tests {
 
     #[test]
     fn every_message_silences_mentions() {
-        let reply = Reply { content: Some("@everyone <@123>".into()), ..Reply::default() };
+        let reply = Reply {
+            content: Some("@everyone <@123>".into()),
+            ..Reply::default()
+        };
         let body = interaction_response(&reply);
         assert_eq!(body["type"], 4);
         assert_eq!(body["data"]["allowed_mentions"], json!({"parse": []}));
@@ -149,7 +158,10 @@ mod tests {
 
     #[test]
     fn refusals_are_ephemeral_and_images_reference_attachments() {
-        assert_eq!(interaction_response(&Reply::refusal("no"))["data"]["flags"], 64);
+        assert_eq!(
+            interaction_response(&Reply::refusal("no"))["data"]["flags"],
+            64
+        );
         let mut e = Embed::new(colour::CHART);
         e.image = Some("run.png".into());
         let reply = Reply::embed(e).with_attachment(Attachment {
@@ -165,12 +177,19 @@ mod tests {
 
     #[test]
     fn autocomplete_is_cut_to_discords_limits() {
-        let choices: Vec<Choice> =
-            (0..40).map(|i| Choice { name: format!("{i}{}", "x".repeat(200)), value: "v".repeat(150) }).collect();
+        let choices: Vec<Choice> = (0..40)
+            .map(|i| Choice {
+                name: format!("{i}{}", "x".repeat(200)),
+                value: "v".repeat(150),
+            })
+            .collect();
         let body = autocomplete(&choices);
         let list = body["data"]["choices"].as_array().unwrap();
         assert_eq!(list.len(), 25);
-        assert!(list.iter().all(|c| c["name"].as_str().unwrap().chars().count() <= 100
-            && c["value"].as_str().unwrap().chars().count() <= 100));
+        assert!(
+            list.iter()
+                .all(|c| c["name"].as_str().unwrap().chars().count() <= 100
+                    && c["value"].as_str().unwrap().chars().count() <= 100)
+        );
     }
 }

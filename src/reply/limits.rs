@@ -52,7 +52,10 @@ pub fn fit(mut reply: Reply) -> Reply {
 
 fn fit_embed(e: &mut Embed) {
     let cut = |s: &mut Option<String>, max| {
-        *s = s.take().map(|v| truncate(&clean(&v), max)).filter(|v| !v.trim().is_empty());
+        *s = s
+            .take()
+            .map(|v| truncate(&clean(&v), max))
+            .filter(|v| !v.trim().is_empty());
     };
     cut(&mut e.title, TITLE);
     cut(&mut e.description, DESCRIPTION);
@@ -66,7 +69,11 @@ fn fit_embed(e: &mut Embed) {
 
 /// Discord refuses empty field names and values.
 fn non_empty(s: String) -> String {
-    if s.trim().is_empty() { "—".to_string() } else { s }
+    if s.trim().is_empty() {
+        "—".to_string()
+    } else {
+        s
+    }
 }
 
 fn len(s: &Option<String>) -> usize {
@@ -81,22 +88,44 @@ pub fn total(embeds: &[Embed]) -> usize {
             len(&e.title)
                 + len(&e.description)
                 + len(&e.footer)
-                + e.fields.iter().map(|f| f.name.chars().count() + f.value.chars().count()).sum::<usize>()
+                + e.fields
+                    .iter()
+                    .map(|f| f.name.chars().count() + f.value.chars().count())
+                    .sum::<usize>()
         })
         .sum()
 }
 
-/// Removes at least `excess` characters: the last fields first, then the longest description.
+/// Removes at least `excess` characters, least important first: the last fields, then the
+/// longest description, then whole embeds after the first, then footers and titles.
 /// Returns false when nothing is left to cut.
-fn shrink(embeds: &mut [Embed], excess: usize) -> bool {
+fn shrink(embeds: &mut Vec<Embed>, excess: usize) -> bool {
     if let Some(e) = embeds.iter_mut().rev().find(|e| e.fields.len() > 1) {
         e.fields.pop();
         return true;
     }
-    if let Some(e) = embeds.iter_mut().max_by_key(|e| len(&e.description)).filter(|e| len(&e.description) > 1) {
+    if let Some(e) = embeds
+        .iter_mut()
+        .max_by_key(|e| len(&e.description))
+        .filter(|e| len(&e.description) > 1)
+    {
         let keep = len(&e.description).saturating_sub(excess).max(1);
         e.description = e.description.as_ref().map(|d| truncate(d, keep));
         return true;
+    }
+    if embeds.len() > 1 {
+        embeds.pop();
+        return true;
+    }
+    let Some(e) = embeds.first_mut() else {
+        return false;
+    };
+    for text in [&mut e.footer, &mut e.title] {
+        if len(text) > 1 {
+            let keep = len(text).saturating_sub(excess).max(1);
+            *text = text.as_ref().map(|t| truncate(t, keep));
+            return true;
+        }
     }
     false
 }
@@ -112,7 +141,11 @@ mod tests {
             description: Some("d".repeat(10_000)),
             colour: colour::INFO,
             fields: (0..40)
-                .map(|i| Field { name: format!("{i}{}", "n".repeat(300)), value: "v".repeat(2000), inline: false })
+                .map(|i| Field {
+                    name: format!("{i}{}", "n".repeat(300)),
+                    value: "v".repeat(2000),
+                    inline: false,
+                })
                 .collect(),
             footer: Some("f".repeat(3000)),
             image: None,
@@ -122,12 +155,20 @@ mod tests {
 
     #[test]
     fn every_limit_holds_for_oversized_replies() {
-        let reply = fit(Reply { embeds: vec![big_embed(); 12], content: Some("c".repeat(5000)), ..Reply::default() });
+        let reply = fit(Reply {
+            embeds: vec![big_embed(); 12],
+            content: Some("c".repeat(5000)),
+            ..Reply::default()
+        });
         assert!(reply.content.as_ref().unwrap().chars().count() <= CONTENT);
         assert!(reply.embeds.len() <= EMBEDS);
         assert!(total(&reply.embeds) <= TOTAL);
         for e in &reply.embeds {
-            assert!(len(&e.title) <= TITLE && len(&e.description) <= DESCRIPTION && len(&e.footer) <= FOOTER);
+            assert!(
+                len(&e.title) <= TITLE
+                    && len(&e.description) <= DESCRIPTION
+                    && len(&e.footer) <= FOOTER
+            );
             assert!(e.fields.len() <= FIELDS);
             for f in &e.fields {
                 assert!(!f.name.is_empty() && f.name.chars().count() <= FIELD_NAME);
@@ -138,13 +179,21 @@ mod tests {
 
     #[test]
     fn small_replies_pass_unchanged() {
-        let reply = Reply::embed(Embed::new(colour::INFO).title("Japan").field("Value", "$48.52M", true));
+        let reply = Reply::embed(
+            Embed::new(colour::INFO)
+                .title("Japan")
+                .field("Value", "$48.52M", true),
+        );
         assert_eq!(fit(reply.clone()), reply);
     }
 
     #[test]
     fn empty_fields_and_controls_are_mended() {
-        let reply = fit(Reply::embed(Embed::new(colour::INFO).field("", "a\u{0}b\u{202E}", false)));
+        let reply = fit(Reply::embed(Embed::new(colour::INFO).field(
+            "",
+            "a\u{0}b\u{202E}",
+            false,
+        )));
         assert_eq!(reply.embeds[0].fields[0].name, "—");
         assert_eq!(reply.embeds[0].fields[0].value, "ab");
     }

@@ -79,7 +79,10 @@ pub enum ButtonStyle {
 impl Reply {
     /// A public answer made of one embed.
     pub fn embed(embed: Embed) -> Reply {
-        Reply { embeds: vec![embed], ..Reply::default() }
+        Reply {
+            embeds: vec![embed],
+            ..Reply::default()
+        }
     }
 
     /// An ephemeral refusal that says what went wrong and what to do instead.
@@ -104,7 +107,10 @@ impl Reply {
 
 impl Embed {
     pub fn new(colour: u32) -> Embed {
-        Embed { colour, ..Embed::default() }
+        Embed {
+            colour,
+            ..Embed::default()
+        }
     }
 
     pub fn title(mut self, title: impl Into<String>) -> Embed {
@@ -117,8 +123,17 @@ impl Embed {
         self
     }
 
-    pub fn field(mut self, name: impl Into<String>, value: impl Into<String>, inline: bool) -> Embed {
-        self.fields.push(Field { name: name.into(), value: value.into(), inline });
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+        inline: bool,
+    ) -> Embed {
+        self.fields.push(Field {
+            name: name.into(),
+            value: value.into(),
+            inline,
+        });
         self
     }
 

@@ -11,7 +11,8 @@ static LINK: LazyLock<Regex> =
 
 /// Discord markdown a terminal cannot show: bold markers go, links become "text <url>".
 fn plain(s: &str) -> String {
-    LINK.replace_all(&s.replace("**", ""), "$1 <$2>").into_owned()
+    LINK.replace_all(&s.replace("**", ""), "$1 <$2>")
+        .into_owned()
 }
 
 pub fn render(reply: &Reply) -> String {
@@ -51,7 +52,11 @@ fn render_markdown(reply: &Reply) -> String {
         }
     }
     for row in &reply.components {
-        let labels: Vec<String> = row.buttons.iter().map(|b| format!("[{}]", b.label)).collect();
+        let labels: Vec<String> = row
+            .buttons
+            .iter()
+            .map(|b| format!("[{}]", b.label))
+            .collect();
         out.push_str(&labels.join(" "));
         out.push('\n');
     }
@@ -62,7 +67,10 @@ fn render_markdown(reply: &Reply) -> String {
 }
 
 fn indent(s: &str) -> String {
-    s.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+    s.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -76,8 +84,15 @@ mod tests {
             Embed::new(colour::EXPORTS)
                 .title("Japan")
                 .description("**$48.52M**")
-                .field("Source", "[Yonhap](https://en.yna.co.kr/x), 2023-07-18", false),
+                .field(
+                    "Source",
+                    "[Yonhap](https://en.yna.co.kr/x), 2023-07-18",
+                    false,
+                ),
         );
-        assert_eq!(render(&reply), "━━ Japan ━━\n$48.52M\nSource: Yonhap <https://en.yna.co.kr/x>, 2023-07-18\n");
+        assert_eq!(
+            render(&reply),
+            "━━ Japan ━━\n$48.52M\nSource: Yonhap <https://en.yna.co.kr/x>, 2023-07-18\n"
+        );
     }
 }

@@ -35,38 +35,50 @@ impl AliasKind {
 
 impl Store {
     pub async fn acts(&self) -> anyhow::Result<Vec<ActRow>> {
-        Ok(sqlx::query_as("SELECT id, name, hangul, kind, is_kpop FROM acts ORDER BY id")
-            .fetch_all(self.pool())
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT id, name, hangul, kind, is_kpop FROM acts ORDER BY id")
+                .fetch_all(self.pool())
+                .await?,
+        )
     }
 
     /// `(act id, exact credit)` pairs.
     pub async fn act_credits(&self) -> anyhow::Result<Vec<(String, String)>> {
-        Ok(sqlx::query_as("SELECT act_id, credit FROM act_credits ORDER BY act_id, credit")
-            .fetch_all(self.pool())
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT act_id, credit FROM act_credits ORDER BY act_id, credit")
+                .fetch_all(self.pool())
+                .await?,
+        )
     }
 
     /// `(target, alias)` pairs of one kind.
     pub async fn aliases(&self, kind: AliasKind) -> anyhow::Result<Vec<(String, String)>> {
-        Ok(sqlx::query_as("SELECT target, alias FROM aliases WHERE kind = ? ORDER BY id")
-            .bind(kind.as_str())
-            .fetch_all(self.pool())
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT target, alias FROM aliases WHERE kind = ? ORDER BY id")
+                .bind(kind.as_str())
+                .fetch_all(self.pool())
+                .await?,
+        )
     }
 }
 
 impl WriteTx {
     /// How each act is recognised in chart credits.
     pub async fn act_tokens(&mut self) -> anyhow::Result<Vec<ActToken>> {
-        let rows: Vec<(String, String, bool, String)> =
-            sqlx::query_as("SELECT act_id, token, case_sensitive, since FROM act_tokens ORDER BY act_id, token")
-                .fetch_all(self.conn())
-                .await?;
+        let rows: Vec<(String, String, bool, String)> = sqlx::query_as(
+            "SELECT act_id, token, case_sensitive, since FROM act_tokens ORDER BY act_id, token",
+        )
+        .fetch_all(self.conn())
+        .await?;
         Ok(rows
             .into_iter()
             .filter_map(|(act_id, token, case_sensitive, since)| {
-                Some(ActToken { act_id, token, case_sensitive, since: parse_chart_date(&since)? })
+                Some(ActToken {
+                    act_id,
+                    token,
+                    case_sensitive,
+                    since: parse_chart_date(&since)?,
+                })
             })
             .collect())
     }

@@ -72,7 +72,11 @@ impl WriteTx {
 
 impl Store {
     /// The latest changes, newest first; only those to `target` when given.
-    pub async fn audit_log(&self, target: Option<&str>, limit: i64) -> anyhow::Result<Vec<AuditEntry>> {
+    pub async fn audit_log(
+        &self,
+        target: Option<&str>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<AuditEntry>> {
         Ok(sqlx::query_as(
             "SELECT id, at, actor, guild_id, action, target, before, after, undoes FROM audit_log
              WHERE ?1 IS NULL OR target = ?1 ORDER BY id DESC LIMIT ?2",

@@ -120,7 +120,10 @@ impl Store {
     }
 
     /// The first and last chart date held for a chart, and the number of rows.
-    pub async fn chart_coverage(&self, chart: Chart) -> anyhow::Result<(Option<String>, Option<String>, i64)> {
+    pub async fn chart_coverage(
+        &self,
+        chart: Chart,
+    ) -> anyhow::Result<(Option<String>, Option<String>, i64)> {
         Ok(sqlx::query_as(
             "SELECT min(chart_date), max(chart_date), count(*) FROM chart_entries WHERE chart = ?",
         )
@@ -142,17 +145,21 @@ impl WriteTx {
     }
 
     pub async fn max_song_id(&mut self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM chart_songs")
-            .fetch_one(self.conn())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM chart_songs")
+                .fetch_one(self.conn())
+                .await?,
+        )
     }
 
     /// The chart dates already stored for a chart.
     pub async fn chart_dates(&mut self, chart: Chart) -> anyhow::Result<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT DISTINCT chart_date FROM chart_entries WHERE chart = ?")
-            .bind(chart)
-            .fetch_all(self.conn())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT DISTINCT chart_date FROM chart_entries WHERE chart = ?")
+                .bind(chart)
+                .fetch_all(self.conn())
+                .await?,
+        )
     }
 
     /// The stored rows of one chart week: `(position, title, credit, song id)`.
@@ -190,7 +197,11 @@ impl WriteTx {
     }
 
     /// Inserts chart rows, skipping those already stored; returns how many were new.
-    pub async fn insert_chart_rows(&mut self, chart: Chart, rows: &[NewChartRow]) -> anyhow::Result<u64> {
+    pub async fn insert_chart_rows(
+        &mut self,
+        chart: Chart,
+        rows: &[NewChartRow],
+    ) -> anyhow::Result<u64> {
         let mut added = 0;
         for batch in rows.chunks(ROWS_PER_INSERT) {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(

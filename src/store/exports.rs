@@ -121,11 +121,11 @@ impl Store {
         .await?)
     }
 
-    /// The countries that have any figure, most figures first.
+    /// The countries that have any figure, the highest ranked and most reported first.
     pub async fn export_countries(&self) -> anyhow::Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT country FROM export_figures WHERE country <> 'WORLD'
-             GROUP BY country ORDER BY count(*) DESC, country",
+             GROUP BY country ORDER BY coalesce(min(rank), 999), count(*) DESC, country",
         )
         .fetch_all(self.pool())
         .await?)
@@ -215,7 +215,11 @@ impl WriteTx {
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn set_superseded_by(&mut self, figure_id: i64, by: Option<i64>) -> anyhow::Result<()> {
+    pub async fn set_superseded_by(
+        &mut self,
+        figure_id: i64,
+        by: Option<i64>,
+    ) -> anyhow::Result<()> {
         sqlx::query("UPDATE export_figures SET superseded_by = ? WHERE id = ?")
             .bind(by)
             .bind(figure_id)

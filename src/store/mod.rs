@@ -52,7 +52,9 @@ impl Store {
             .with_context(|| format!("opening the fact store {}", path.display()))?;
         MIGRATOR.run(&pool).await.context("applying migrations")?;
         let store = Store { pool };
-        crate::import::seed::ensure(&store).await.context("loading the seed facts")?;
+        crate::import::seed::ensure(&store)
+            .await
+            .context("loading the seed facts")?;
         Ok(store)
     }
 
@@ -99,18 +101,27 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         problems.retain(|p| p != "ok");
-        let fk: Vec<(String, i64)> = sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
-            .fetch_all(&self.pool)
-            .await?;
-        problems.extend(fk.into_iter().map(|(t, id)| format!("broken reference in {t} row {id}")));
+        let fk: Vec<(String, i64)> =
+            sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
+                .fetch_all(&self.pool)
+                .await?;
+        problems.extend(
+            fk.into_iter()
+                .map(|(t, id)| format!("broken reference in {t} row {id}")),
+        );
         Ok(problems)
     }
 
     /// Writes a consistent copy of the store to `path` while it stays in use.
     pub async fn backup(&self, path: &Path) -> anyhow::Result<()> {
         anyhow::ensure!(!path.exists(), "{} already exists", path.display());
-        let target = path.to_str().context("the backup path must be valid UTF-8")?;
-        sqlx::query("VACUUM INTO ?").bind(target).execute(&self.pool).await?;
+        let target = path
+            .to_str()
+            .context("the backup path must be valid UTF-8")?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

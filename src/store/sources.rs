@@ -60,9 +60,11 @@ impl WriteTx {
 
 impl Store {
     pub async fn source(&self, id: i64) -> anyhow::Result<Option<SourceRow>> {
-        Ok(sqlx::query_as("SELECT id, publisher, title, url, published_on FROM sources WHERE id = ?")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT id, publisher, title, url, published_on FROM sources WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
     }
 }
