@@ -1,0 +1,248 @@
+//! The fact store: seeding, imports all or nothing, idempotence and run identity.
+
+#[path = "support/app.rs"]
+mod test_app;
+
+use indicatif::ProgressBar;
+use kpop_facts::domain::chart::Chart;
+use kpop_facts::import::{ImportError, billboard, exports};
+use kpop_facts::store::{Actor, Store};
+use test_app::TestApp;
+
+async fn count(store: &Store, table: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_new_store_is_seeded_once() {
+    let t = TestApp::new().await;
+    let s = t.app.store();
+    assert_eq!(count(s, "acts").await, 57);
+    assert_eq!(count(s, "chart_entries WHERE chart = 'hot-100'").await, 853);
+    assert_eq!(
+        count(s, "chart_entries WHERE chart = 'billboard-200'").await,
+        1288
+    );
+    assert_eq!(count(s, "notes").await, 8);
+    let figures = count(s, "export_figures").await;
+    let audit = count(s, "audit_log").await;
+    assert!(figures > 100 && audit > 0);
+    // Every served figure carries at least one source.
+    assert_eq!(
+        count(
+            s,
+            "export_figures WHERE id NOT IN (SELECT figure_id FROM figure_sources)"
+        )
+        .await,
+        0
+    );
+
+    let again = Store::open(&t.db_path()).await.unwrap();
+    assert_eq!(count(&again, "export_figures").await, figures);
+    assert_eq!(count(&again, "audit_log").await, audit);
+    assert!(again.check().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn withheld_values_are_not_served_but_their_ranks_are() {
+    let t = TestApp::new().await;
+    let s = t.app.store();
+    // KBS World FR printed 2020 as "135 millions" ([conflict]); only 136,201,000 is served.
+    let values: Vec<Option<i64>> =
+        sqlx::query_scalar("SELECT value_usd FROM export_figures WHERE period = '2020' AND country = 'WORLD' ORDER BY id")
+            .fetch_all(s.pool())
+            .await
+            .unwrap();
+    assert_eq!(values, [Some(136_201_000)]);
+    // Indonesia's 2021 rank comes from a row whose value is withheld.
+    let rank: Option<i64> = sqlx::query_scalar(
+        "SELECT max(rank) FROM export_figures WHERE period = '2021' AND country = 'ID'",
+    )
+    .fetch_one(s.pool())
+    .await
+    .unwrap();
+    assert_eq!(rank, Some(4));
+}
+
+const EXPORTS_HEADER: &str =
+    "period,country,value_usd,rank,yoy_change_pct,publisher,title,url,published_on,note\n";
+
+#[tokio::test]
+async fn importing_the_same_exports_twice_changes_nothing() {
+    let t = TestApp::new().await;
+    let s = t.app.store();
+    let data = std::fs::read("data/exports.csv").unwrap();
+    let before = (
+        count(s, "export_figures").await,
+        count(s, "figure_sources").await,
+    );
+    let mut tx = s.begin().await.unwrap();
+    let report = exports::import(&mut tx, &data, &Actor::Cli, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        (report.rows, report.figures_added, report.sources_linked),
+        (916, 0, 0)
+    );
+    assert_eq!(
+        (
+            count(s, "export_figures").await,
+            count(s, "figure_sources").await
+        ),
+        before
+    );
+}
+
+#[tokio::test]
+async fn a_new_exports_file_adds_its_figures() {
+    let t = TestApp::new().await;
+    let csv = format!(
+        "{EXPORTS_HEADER}2026-H1,WORLD,150000000,,5.0,Example News,Exports up,https://example.com/a,2026-07-20,printed: '$150 million'\n\
+         2026-H1,JP,50000000,1,,Example News,Exports up,https://example.com/a,2026-07-20,\n"
+    );
+    let mut tx = t.app.store().begin().await.unwrap();
+    let report = exports::import(&mut tx, csv.as_bytes(), &Actor::Cli, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((report.figures_added, report.sources_linked), (2, 2));
+    let r = t.ask("/exports japan 2026-H1").await;
+    assert!(
+        r.embeds[0]
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("US$50,000,000")
+    );
+    assert!(
+        r.embeds[0]
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("33.3% of the total")
+    );
+}
+
+#[tokio::test]
+async fn one_bad_row_rolls_back_the_whole_exports_import() {
+    let t = TestApp::new().await;
+    let s = t.app.store();
+    let before = (
+        count(s, "export_figures").await,
+        count(s, "audit_log").await,
+    );
+    let csv = format!(
+        "{EXPORTS_HEADER}2026-H1,WORLD,150000000,,,Example News,,https://example.com/a,2026-07-20,\n\
+         2026-H9,JP,50000000,1,,Example News,,https://example.com/a,2026-07-20,\n\
+         2026-H1,XX,1,,,Example News,,https://example.com/a,2026-07-20,\n\
+         2026-H1,US,lots,,,Example News,,https://example.com/a,2026-07-20,\n"
+    );
+    let mut tx = s.begin().await.unwrap();
+    let err = exports::import(&mut tx, csv.as_bytes(), &Actor::Cli, None)
+        .await
+        .unwrap_err();
+    drop(tx);
+    let ImportError::Rows(lines) = err else {
+        panic!("expected line errors")
+    };
+    assert_eq!(lines.iter().map(|l| l.line).collect::<Vec<_>>(), [3, 4, 5]);
+    assert!(lines[0].message.contains("2026-H9"));
+    assert_eq!(
+        (
+            count(s, "export_figures").await,
+            count(s, "audit_log").await
+        ),
+        before
+    );
+}
+
+const CHART_HEADER: &str = "chart_date,position,title,artist,last_week,peak,weeks_on_chart\n";
+
+async fn import_chart(store: &Store, csv: &str) -> Result<billboard::BillboardReport, ImportError> {
+    let mut tx = store.begin().await.unwrap();
+    let result = billboard::import(
+        &mut tx,
+        Chart::Hot100,
+        csv.as_bytes(),
+        &Actor::Cli,
+        &ProgressBar::hidden(),
+    )
+    .await;
+    if result.is_ok() {
+        tx.commit().await.unwrap();
+    }
+    result
+}
+
+#[tokio::test]
+async fn runs_follow_renames_and_re_entries() {
+    let t = TestApp::new().await;
+    let csv = format!(
+        "{CHART_HEADER}2031-01-04,10,Soak City (Do It),Example Band,,10,1\n\
+         2031-01-04,20,Ever Since U Left Me,Max B & French Montana,,20,1\n\
+         2031-01-11,8,Soak City,Example Band,10,8,2\n\
+         2031-01-11,15,Ever Since U Left Me (I Went Deaf),French Montana & Max B,20,15,2\n\
+         2031-01-25,50,Soak City,Example Band,,8,3\n"
+    );
+    let report = import_chart(t.app.store(), &csv).await.unwrap();
+    assert_eq!((report.added, report.new_songs, report.warnings), (5, 2, 0));
+    let r = t.ask("/chart soak city").await;
+    assert_eq!(test_app::field(&r, "Weeks on chart"), "3");
+    assert_eq!(test_app::field(&r, "Re-entries"), "1");
+    assert_eq!(test_app::field(&r, "Week by week"), "10 → 8 | 50");
+    let r = t.ask("/chart ever since u left me").await;
+    assert_eq!(test_app::field(&r, "Weeks on chart"), "2");
+}
+
+#[tokio::test]
+async fn chart_imports_are_idempotent_and_add_only_new_weeks() {
+    let t = TestApp::new().await;
+    let s = t.app.store();
+    let week1 = format!("{CHART_HEADER}2031-01-04,1,New Song,Example Band,,1,1\n");
+    let both = format!(
+        "{week1}2031-01-11,2,New Song,Example Band,1,1,2\n2031-01-11,1,Other,Someone,,1,1\n"
+    );
+    assert_eq!(import_chart(s, &week1).await.unwrap().added, 1);
+    let rows = count(s, "chart_entries").await;
+    let again = import_chart(s, &week1).await.unwrap();
+    assert_eq!((again.added, again.unchanged), (0, 1));
+    assert_eq!(count(s, "chart_entries").await, rows);
+    let newer = import_chart(s, &both).await.unwrap();
+    assert_eq!((newer.added, newer.unchanged, newer.new_songs), (2, 1, 1));
+    assert_eq!(
+        test_app::field(&t.ask("/chart new song").await, "Weeks on chart"),
+        "2"
+    );
+}
+
+#[tokio::test]
+async fn unreadable_chart_rows_abort_the_file_and_are_all_reported() {
+    let t = TestApp::new().await;
+    let s = t.app.store();
+    let before = count(s, "chart_entries").await;
+    let csv = format!(
+        "{CHART_HEADER}2031-01-04,1,Fine,Band,,1,1\n\
+         2031-13-04,2,Bad Date,Band,,2,1\n\
+         2031-01-04,two,Bad Position,Band,,3,1\n\
+         2031-01-04,4,Too Few Columns\n\
+         2031-01-04,5,Fine Too,Band,,5,1\n"
+    );
+    let ImportError::Rows(lines) = import_chart(s, &csv).await.unwrap_err() else {
+        panic!("expected line errors")
+    };
+    assert_eq!(lines.iter().map(|l| l.line).collect::<Vec<_>>(), [3, 4, 5]);
+    assert_eq!(count(s, "chart_entries").await, before);
+}
+
+#[tokio::test]
+async fn odd_but_readable_rows_are_imported_with_warnings() {
+    let t = TestApp::new().await;
+    let csv = format!("{CHART_HEADER}2031-01-04,5,Odd,Band,,9,1\n");
+    let report = import_chart(t.app.store(), &csv).await.unwrap();
+    assert_eq!((report.added, report.warnings), (1, 1));
+    assert!(report.warning_samples[0].contains("peak 9 is below the position"));
+}

@@ -1,0 +1,60 @@
+//! A fresh, seeded fact store per test, and shortcuts to ask it questions.
+#![allow(dead_code)] // Each test binary uses a different part of this module.
+
+use std::path::PathBuf;
+
+use kpop_facts::app::App;
+use kpop_facts::commands::{self, Caller, Invocation};
+use kpop_facts::i18n::Locale;
+use kpop_facts::reply::{Reply, json};
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub app: App,
+    pub dir: TempDir,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let app = App::open(&dir.path().join("facts.db"))
+            .await
+            .expect("open store");
+        TestApp { app, dir }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("facts.db")
+    }
+
+    /// Asks as the CLI does: the text of a slash command, as an ordinary member.
+    pub async fn ask(&self, question: &str) -> Reply {
+        self.ask_in(question, Locale::En).await
+    }
+
+    pub async fn ask_in(&self, question: &str, locale: Locale) -> Reply {
+        let caller = Caller {
+            locale,
+            ..Caller::default()
+        };
+        match Invocation::parse(question, locale) {
+            Ok(inv) => commands::respond(&self.app, &inv, &caller).await,
+            Err(e) => Reply::refusal(e.to_string()),
+        }
+    }
+}
+
+/// Everything a reply shows, as one string of its JSON, for "contains" checks.
+pub fn shown(reply: &Reply) -> String {
+    json::message_data(reply).to_string()
+}
+
+/// The text of the field named `name` in the first embed.
+pub fn field<'a>(reply: &'a Reply, name: &str) -> &'a str {
+    reply.embeds[0]
+        .fields
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| f.value.as_str())
+        .unwrap_or_else(|| panic!("no field {name:?} in {:#?}", reply.embeds[0].fields))
+}
