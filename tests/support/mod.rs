@@ -1,0 +1,3 @@
+//! Shared support code for the integration tests and benchmarks (`mod support;`).
+pub mod app;
+pub mod fake_discord;
