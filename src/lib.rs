@@ -15,11 +15,14 @@
 //! - [`reply`]: replies as data, Discord's limits, the JSON the bot sends, terminal text and
 //!   pictures.
 //! - [`i18n`]: English, Korean and Japanese texts.
+//! - [`discord`]: the serenity gateway client: interactions in, reply JSON out, command
+//!   registration when the command set changes.
 //! - [`cli`]: the `kpop-facts` command line (`ask`, `import`, `db`, `run`).
 
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod discord;
 pub mod domain;
 pub mod i18n;
 pub mod import;

@@ -5,6 +5,7 @@
 mod ask;
 mod db;
 mod import;
+mod run;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +42,8 @@ pub enum Command {
     /// Import CSV files into the store.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Serve the commands on Discord (needs DISCORD_TOKEN).
+    Run(run::RunArgs),
     /// Check or back up the store.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -54,7 +57,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
         }
     };
-    init_logging();
+    init_logging(match cli.command {
+        Command::Run(_) => "warn,kpop_facts=info",
+        _ => "warn",
+    });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -70,6 +76,7 @@ pub fn main() -> ExitCode {
             Command::Ask(args) => ask::run(&cli.db, args).await,
             Command::Import(cmd) => import::run(&cli.db, cmd).await,
             Command::Db(cmd) => db::run(&cli.db, cmd).await,
+            Command::Run(args) => run::run(&cli.db, args).await,
         }
     });
     match result {
@@ -81,10 +88,11 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings and errors).
-fn init_logging() {
+/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings and errors, and the bot's own
+/// progress when it runs).
+fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

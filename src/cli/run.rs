@@ -1,0 +1,69 @@
+//! `kpop-facts run`: the bot, connected to Discord's gateway until SIGINT or SIGTERM.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Args;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::watch;
+
+use super::{EXIT_FAILED, EXIT_USAGE};
+use crate::app::App;
+use crate::discord::{self, RunError, Secret, Settings};
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The bot token (Discord developer portal → your application → Bot).
+    #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// An origin serving Discord's API instead of https://discord.com: a REST proxy or a
+    /// local fake, e.g. http://127.0.0.1:8790.
+    #[arg(long, env = "DISCORD_API_BASE_URL")]
+    api_base_url: Option<String>,
+    /// Register the commands in this server only (instant, for development).
+    #[arg(long, env = "DISCORD_GUILD_ID")]
+    guild_id: Option<u64>,
+}
+
+pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
+    let Some(token) = args.token.filter(|t| !t.trim().is_empty()) else {
+        eprintln!("error: set DISCORD_TOKEN (or --token) to the bot's token; see the README");
+        return Ok(ExitCode::from(EXIT_USAGE));
+    };
+    let api_base_url = args
+        .api_base_url
+        .filter(|u| u.trim() != "https://discord.com" && !u.trim().is_empty());
+    let app = Arc::new(App::open(db).await?);
+    // Build the indexes now, not on the first interaction's clock.
+    app.indexes().await?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut sigterm = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = sigterm.recv() => {}
+        }
+        let _ = stop_tx.send(true);
+    });
+    let settings = Settings {
+        token: Secret::new(token),
+        api_base_url,
+        guild_id: args.guild_id,
+        application_id: None,
+    };
+    let result = discord::run(settings, app.clone(), stop_rx).await;
+    app.store().close().await;
+    match result {
+        Ok(()) => {
+            tracing::info!("stopped");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ RunError::InvalidToken) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(EXIT_FAILED))
+        }
+        Err(RunError::Other(e)) => Err(e),
+    }
+}

@@ -1,0 +1,74 @@
+//! Interactions into the core's terms: an `Invocation` and a `Caller`.
+
+use serenity::all::{CommandDataOption, CommandDataOptionValue, CommandInteraction};
+
+use crate::commands::{Caller, Invocation};
+use crate::i18n::Locale;
+
+/// The command, its options as text, and who asked. Subcommands become part of the command
+/// name (`facts set-export`).
+pub fn invocation(i: &CommandInteraction) -> (Invocation, Caller) {
+    let locale = Locale::from_discord(&i.locale);
+    let mut command = i.data.name.clone();
+    let mut options = Vec::new();
+    flatten(&i.data.options, &mut command, &mut options);
+    let caller = Caller {
+        user_id: Some(i.user.id.get()),
+        guild_id: i.guild_id.map(|g| g.get()),
+        role_ids: i
+            .member
+            .as_ref()
+            .map(|m| m.roles.iter().map(|r| r.get()).collect())
+            .unwrap_or_default(),
+        locale,
+    };
+    (
+        Invocation {
+            command,
+            options,
+            locale,
+        },
+        caller,
+    )
+}
+
+fn flatten(list: &[CommandDataOption], command: &mut String, out: &mut Vec<(String, String)>) {
+    for o in list {
+        let text = match &o.value {
+            CommandDataOptionValue::SubCommand(inner)
+            | CommandDataOptionValue::SubCommandGroup(inner) => {
+                command.push(' ');
+                command.push_str(&o.name);
+                flatten(inner, command, out);
+                continue;
+            }
+            CommandDataOptionValue::String(s) => s.clone(),
+            CommandDataOptionValue::Autocomplete { value, .. } => value.clone(),
+            CommandDataOptionValue::Integer(n) => n.to_string(),
+            CommandDataOptionValue::Number(n) => n.to_string(),
+            CommandDataOptionValue::Boolean(b) => b.to_string(),
+            CommandDataOptionValue::Attachment(id) => id.get().to_string(),
+            CommandDataOptionValue::Channel(id) => id.get().to_string(),
+            CommandDataOptionValue::Role(id) => id.get().to_string(),
+            CommandDataOptionValue::User(id) => id.get().to_string(),
+            CommandDataOptionValue::Mentionable(id) => id.get().to_string(),
+            _ => continue,
+        };
+        out.push((o.name.clone(), text));
+    }
+}
+
+/// The option being typed in an autocomplete interaction, and what has been typed so far.
+pub fn focused(i: &CommandInteraction) -> Option<(String, String)> {
+    fn find(list: &[CommandDataOption]) -> Option<(String, String)> {
+        list.iter().find_map(|o| match &o.value {
+            CommandDataOptionValue::Autocomplete { value, .. } => {
+                Some((o.name.clone(), value.clone()))
+            }
+            CommandDataOptionValue::SubCommand(inner)
+            | CommandDataOptionValue::SubCommandGroup(inner) => find(inner),
+            _ => None,
+        })
+    }
+    find(&i.data.options)
+}

@@ -1,0 +1,451 @@
+//! End to end: the real serenity client, run by the bot's own `discord::run`, against the
+//! fake Discord in tests/support. Each test asserts on what the bot sent.
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use kpop_facts::app::App;
+use kpop_facts::discord::{self, RunError, Secret, Settings};
+use serde_json::{Value, json};
+use support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+const WAIT: Duration = Duration::from_secs(5);
+
+struct Bot {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<Result<(), RunError>>,
+}
+
+impl Bot {
+    async fn start(fake: &FakeDiscord, db: &Path, guild: Option<u64>) -> Bot {
+        let app = Arc::new(App::open(db).await.unwrap());
+        let settings = Settings {
+            token: Secret::new(fake.config().token.clone()),
+            api_base_url: Some(fake.base_url()),
+            guild_id: guild,
+            application_id: None,
+        };
+        let (stop, rx) = watch::channel(false);
+        let task = tokio::spawn(discord::run(settings, app, rx));
+        assert!(fake.wait_ready(WAIT).await, "the bot connected");
+        Bot { stop, task }
+    }
+
+    async fn stop(self) -> Result<(), RunError> {
+        self.stop.send(true).unwrap();
+        tokio::time::timeout(WAIT, self.task)
+            .await
+            .expect("stopped in time")
+            .unwrap()
+    }
+}
+
+struct Setup {
+    fake: FakeDiscord,
+    bot: Bot,
+    _dir: tempfile::TempDir,
+}
+
+async fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let bot = Bot::start(&fake, &dir.path().join("facts.db"), None).await;
+    Setup {
+        fake,
+        bot,
+        _dir: dir,
+    }
+}
+
+async fn ask(fake: &FakeDiscord, payload: Value) -> RecordedResponse {
+    let sent = fake.dispatch(payload).await;
+    fake.wait_response(sent.id, WAIT)
+        .await
+        .expect("the bot answered")
+}
+
+fn description(r: &RecordedResponse) -> &str {
+    r.embeds()[0]["description"].as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn registers_its_commands_once_and_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("facts.db");
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let guild = fake.config().guild_ids[0];
+    let bot = Bot::start(&fake, &db, Some(guild)).await;
+    assert!(
+        fake.wait_until(WAIT, |f| f.registered_commands(Some(guild)).len() == 4)
+            .await
+    );
+    let commands = fake.registered_commands(Some(guild));
+    let by_name = |n: &str| commands.iter().find(|c| c["name"] == n).cloned().unwrap();
+    let exports = by_name("exports");
+    assert_eq!(exports["options"][0]["name"], "country");
+    assert_eq!(exports["options"][0]["type"], 3);
+    assert_eq!(exports["options"][0]["autocomplete"], true);
+    assert_eq!(exports["options"][1]["name"], "period");
+    assert_eq!(exports["name_localizations"]["ko"], "수출");
+    assert!(!exports["description"].as_str().unwrap().is_empty());
+    let chart = by_name("chart");
+    assert_eq!(chart["options"][0]["name"], "title");
+    assert_eq!(chart["options"][0]["required"], true);
+    assert_eq!(chart["options"][1]["autocomplete"], true);
+    assert_eq!(
+        chart["options"][2]["choices"],
+        json!([{"name": "hot-100", "value": "hot-100"}, {"name": "billboard-200", "value": "billboard-200"}])
+    );
+    assert!(
+        fake.registered_commands(None).is_empty(),
+        "DISCORD_GUILD_ID keeps registration in one guild"
+    );
+    assert_eq!(fake.command_writes(), 1);
+    bot.stop().await.expect("a clean shutdown");
+
+    // A restart with the same command set registers nothing.
+    let bot = Bot::start(&fake, &db, Some(guild)).await;
+    let r = ask(&fake, fake.slash("help").build()).await;
+    assert_eq!(r.kind, 4);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(fake.command_writes(), 1);
+    bot.stop().await.expect("a clean shutdown");
+}
+
+#[tokio::test]
+async fn answers_exports_with_the_figures_and_a_picture() {
+    let s = setup().await;
+    let r = ask(
+        &s.fake,
+        s.fake
+            .slash("exports")
+            .option("country", "japan")
+            .option("period", "2023-H1")
+            .build(),
+    )
+    .await;
+    assert_eq!(r.kind, 4);
+    assert!(r.elapsed < Duration::from_secs(3));
+    assert_eq!(r.embeds()[0]["title"], "🇯🇵 Japan · H1 2023");
+    assert!(
+        description(&r).contains("**$48.52M** (US$48,523,000)"),
+        "{}",
+        description(&r)
+    );
+    assert!(description(&r).contains("No. 1 destination"));
+    assert_eq!(r.data().get("flags"), None, "answers are public");
+
+    let r = ask(
+        &s.fake,
+        s.fake.slash("exports").option("country", "JP").build(),
+    )
+    .await;
+    assert_eq!(r.embeds()[0]["title"], "🇯🇵 Japan · 2025");
+
+    let r = ask(
+        &s.fake,
+        s.fake.slash("exports").option("period", "2023-H1").build(),
+    )
+    .await;
+    assert_eq!(r.files.len(), 1);
+    assert!(r.files[0].bytes.starts_with(b"\x89PNG"));
+    assert_eq!(
+        r.embeds()[0]["image"]["url"],
+        format!("attachment://{}", r.files[0].filename)
+    );
+    s.bot.stop().await.expect("a clean shutdown");
+}
+
+#[tokio::test]
+async fn answers_in_dms_and_in_the_users_language() {
+    let s = setup().await;
+    let r = ask(
+        &s.fake,
+        s.fake
+            .slash("chart")
+            .option("title", "cupid")
+            .guild(None)
+            .build(),
+    )
+    .await;
+    assert_eq!(r.embeds()[0]["title"], "Cupid — Fifty Fifty");
+    let r = ask(
+        &s.fake,
+        s.fake
+            .slash("exports")
+            .option("country", "일본")
+            .option("period", "2023년 상반기")
+            .locale("ko")
+            .build(),
+    )
+    .await;
+    assert_eq!(r.embeds()[0]["title"], "🇯🇵 일본 · 2023년 상반기");
+    s.bot.stop().await.expect("a clean shutdown");
+}
+
+#[tokio::test]
+async fn autocompletes_countries_periods_titles_and_artists() {
+    let s = setup().await;
+    let f = &s.fake;
+    let values = |r: &RecordedResponse| {
+        r.choices()
+            .iter()
+            .map(|c| c["value"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let r = ask(
+        f,
+        f.autocomplete("exports")
+            .focused("country", 3, "ja")
+            .build(),
+    )
+    .await;
+    assert_eq!(r.kind, 8);
+    assert_eq!(values(&r)[0], "JP");
+    let r = ask(
+        f,
+        f.autocomplete("exports")
+            .focused("country", 3, "미국")
+            .build(),
+    )
+    .await;
+    assert_eq!(values(&r)[0], "US");
+    let r = ask(
+        f,
+        f.autocomplete("exports")
+            .option("country", "japan")
+            .focused("period", 3, "2023")
+            .build(),
+    )
+    .await;
+    assert!(
+        values(&r).contains(&"2023-H1".to_string()),
+        "{:?}",
+        values(&r)
+    );
+    let r = ask(
+        f,
+        f.autocomplete("chart").focused("title", 3, "cup").build(),
+    )
+    .await;
+    assert!(
+        r.choices()[1]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("Cupid — Fifty Fifty"),
+        "{:?}",
+        r.choices()
+    );
+    let r = ask(
+        f,
+        f.autocomplete("chart").focused("artist", 3, "방탄").build(),
+    )
+    .await;
+    assert_eq!(values(&r)[0], "BTS");
+    let r = ask(f, f.autocomplete("chart").focused("title", 3, "").build()).await;
+    assert_eq!(
+        r.choices().len(),
+        25,
+        "at most 25, and something to pick before typing"
+    );
+    for c in r.choices() {
+        assert!(
+            c["name"].as_str().unwrap().chars().count() <= 100
+                && c["value"].as_str().unwrap().chars().count() <= 100
+        );
+    }
+    // Picking a suggestion gives exactly that run.
+    let picked = r.choices()[0]["value"].as_str().unwrap().to_string();
+    let answer = ask(f, f.slash("chart").option("title", picked.as_str()).build()).await;
+    assert_eq!(answer.kind, 4);
+    assert!(answer.data().get("flags").is_none());
+    s.bot.stop().await.expect("a clean shutdown");
+}
+
+#[tokio::test]
+async fn refusals_are_ephemeral_and_say_what_to_do() {
+    let s = setup().await;
+    let r = ask(
+        &s.fake,
+        s.fake.slash("exports").option("country", "japn").build(),
+    )
+    .await;
+    assert_eq!(r.data()["flags"], 64);
+    assert!(description(&r).contains("Did you mean Japan?"));
+    let r = ask(
+        &s.fake,
+        s.fake
+            .slash("chart")
+            .option("title", "cupid")
+            .option("chart", "top-40")
+            .build(),
+    )
+    .await;
+    assert_eq!(r.data()["flags"], 64);
+    assert!(description(&r).contains("hot-100"));
+    s.bot.stop().await.expect("a clean shutdown");
+}
+
+#[tokio::test]
+async fn every_reply_silences_mentions_and_no_unknown_route_is_called() {
+    let s = setup().await;
+    let f = &s.fake;
+    for payload in [
+        f.slash("exports").build(),
+        f.slash("chart").option("title", "@everyone").build(),
+        f.slash("artist").option("name", "<@123> BTS").build(),
+        f.slash("help").build(),
+    ] {
+        let r = ask(f, payload).await;
+        assert_eq!(
+            r.allowed_mentions(),
+            Some(&json!({"parse": []})),
+            "{:?}",
+            r.body
+        );
+    }
+    assert!(f.unknown_routes().is_empty(), "{:?}", f.unknown_routes());
+    s.bot.stop().await.expect("a clean shutdown");
+}
+
+#[tokio::test]
+async fn a_dropped_connection_resumes_and_no_interaction_is_lost() {
+    let s = setup().await;
+    let f = &s.fake;
+    let mut sent = Vec::new();
+    for i in 0..12 {
+        if i == 6 {
+            f.drop_connection();
+        }
+        sent.push(
+            f.dispatch(f.slash("exports").option("country", "japan").build())
+                .await,
+        );
+    }
+    for h in &sent {
+        let r = f
+            .wait_response(h.id, WAIT)
+            .await
+            .expect("answered after the resume");
+        assert_eq!(r.kind, 4);
+        assert!(description(&r).contains("$80.63M"));
+    }
+    assert!(f.gateway_stats().resumes >= 1, "{:?}", f.gateway_stats());
+    s.bot.stop().await.expect("a clean shutdown");
+}
+
+#[tokio::test]
+async fn refuses_to_start_when_the_api_base_url_has_no_gateway() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let settings = Settings {
+        token: Secret::new("t".into()),
+        api_base_url: Some(format!("http://{closed}")),
+        guild_id: None,
+        application_id: None,
+    };
+    let (_stop, rx) = watch::channel(false);
+    let err = tokio::time::timeout(WAIT, discord::run(settings, app, rx))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(err.to_string().contains("GET /gateway"), "{err}");
+}
+
+#[test]
+fn an_invalid_token_exits_non_zero_with_a_clear_message() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(FakeDiscord::start(FakeConfig::default()));
+    fake.set_invalid_token(true);
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
+        .arg("--db")
+        .arg(dir.path().join("facts.db"))
+        .arg("run")
+        .env("DISCORD_TOKEN", "secret-token-value")
+        .env("DISCORD_API_BASE_URL", fake.base_url())
+        .env("RUST_LOG", "debug")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("4004") && stderr.contains("DISCORD_TOKEN"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("secret-token-value"),
+        "the token is never printed"
+    );
+}
+
+/// Work slower than the defer threshold: "thinking…" first, then the answer, and a refusal
+/// stays private.
+#[tokio::test]
+async fn slow_answers_are_deferred_then_delivered() {
+    use kpop_facts::discord::respond;
+    use kpop_facts::reply::Reply;
+    use serenity::all::{ApplicationId, HttpBuilder, InteractionId};
+    use support::fake_discord::WebhookWriteKind;
+
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let http = HttpBuilder::new(&fake.config().token)
+        .proxy(fake.base_url())
+        .ratelimiter_disabled(true)
+        .application_id(ApplicationId::new(fake.config().application_id))
+        .build();
+    let slow = |reply: Reply| async move {
+        tokio::time::sleep(respond::DEFER_AFTER + Duration::from_millis(300)).await;
+        reply
+    };
+
+    let sent = fake.dispatch(fake.slash("help").build()).await;
+    let answer = Reply {
+        content: Some("done".into()),
+        ..Reply::default()
+    };
+    respond::answer(
+        &http,
+        InteractionId::new(sent.id),
+        &sent.token,
+        slow(answer),
+    )
+    .await
+    .unwrap();
+    let first = fake.wait_response(sent.id, WAIT).await.unwrap();
+    assert_eq!(first.kind, 5);
+    assert!(first.elapsed < Duration::from_secs(3));
+    let writes = fake.webhook_writes(sent.id);
+    assert_eq!(writes.len(), 1);
+    assert_eq!(writes[0].kind, WebhookWriteKind::EditOriginal);
+    assert_eq!(writes[0].body["content"], "done");
+
+    let sent = fake.dispatch(fake.slash("help").build()).await;
+    respond::answer(
+        &http,
+        InteractionId::new(sent.id),
+        &sent.token,
+        slow(Reply::refusal("no")),
+    )
+    .await
+    .unwrap();
+    let kinds: Vec<_> = fake
+        .webhook_writes(sent.id)
+        .iter()
+        .map(|w| w.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [WebhookWriteKind::DeleteOriginal, WebhookWriteKind::Followup]
+    );
+    assert_eq!(fake.webhook_writes(sent.id)[1].body["flags"], 64);
+}
