@@ -2,8 +2,9 @@
 //! from it. The gateway client, the CLI, the tests and the benchmarks all answer through one
 //! `App`.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::RwLock;
 
@@ -21,7 +22,15 @@ pub struct Indexes {
 pub struct App {
     store: Store,
     indexes: RwLock<Option<Arc<Indexes>>>,
+    /// Rendered pictures by name and store generation: a popular run is drawn once.
+    pictures: Mutex<HashMap<PictureKey, Arc<Vec<u8>>>>,
 }
+
+/// A picture's name and the store generation it was drawn for.
+type PictureKey = (String, i64);
+
+/// Pictures kept before the cache starts over; a few MB at most.
+const PICTURES_KEPT: usize = 64;
 
 impl App {
     pub async fn open(path: &Path) -> anyhow::Result<App> {
@@ -32,6 +41,7 @@ impl App {
         App {
             store,
             indexes: RwLock::new(None),
+            pictures: Mutex::new(HashMap::new()),
         }
     }
 
@@ -59,6 +69,27 @@ impl App {
         let ix = Arc::new(self.build(generation).await?);
         *slot = Some(ix.clone());
         Ok(ix)
+    }
+
+    /// The picture called `name` for the store as of `generation`, drawn by `draw` only when
+    /// not drawn already.
+    pub fn picture(
+        &self,
+        name: &str,
+        generation: i64,
+        draw: impl FnOnce() -> anyhow::Result<Vec<u8>>,
+    ) -> anyhow::Result<Arc<Vec<u8>>> {
+        let key = (name.to_string(), generation);
+        if let Some(png) = self.pictures.lock().expect("picture cache").get(&key) {
+            return Ok(png.clone());
+        }
+        let png = Arc::new(draw()?);
+        let mut cache = self.pictures.lock().expect("picture cache");
+        if cache.len() >= PICTURES_KEPT {
+            cache.clear();
+        }
+        cache.insert(key, png.clone());
+        Ok(png)
     }
 
     async fn build(&self, generation: i64) -> anyhow::Result<Indexes> {

@@ -1,8 +1,14 @@
 //! The in-memory index behind title and artist look-ups and autocomplete: every song and album
 //! that ever charted, and every act with its aliases, folded for forgiving matches. Built from
 //! the store and rebuilt when the store's generation changes.
+//!
+//! Titles are found three ways, best first: the whole title (a hash map of title keys), the
+//! start of any word (binary search in a sorted array of title-word suffixes), and close
+//! spellings (a Levenshtein automaton over an FST of title keys). No look-up scans every title.
 
 use std::collections::HashMap;
+
+use fst::{IntoStreamer, Set, automaton::Levenshtein};
 
 use crate::domain::chart::{Chart, title_key};
 use crate::domain::text;
@@ -15,7 +21,6 @@ pub struct SongEntry {
     /// Indexes into `SearchIndex::acts`.
     pub acts: Vec<usize>,
     fold: String,
-    key: String,
     credit_fold: String,
 }
 
@@ -38,14 +43,33 @@ pub enum Match {
     Typo,
 }
 
+const MATCHES: [Match; 5] = [
+    Match::Exact,
+    Match::Prefix,
+    Match::WordPrefix,
+    Match::Contains,
+    Match::Typo,
+];
+
 pub struct SearchIndex {
     songs: Vec<SongEntry>,
     acts: Vec<ActEntry>,
+    by_id: HashMap<i64, u32>,
+    /// Title key → songs with that title.
+    by_key: HashMap<String, Vec<u32>>,
+    /// Every distinct title key, for typo look-ups.
+    keys: Set<Vec<u8>>,
     /// (song index, byte offset of a word start in its folded title), sorted by the text from
     /// that offset: every title word is a binary-search entry point.
     words: Vec<(u32, u16)>,
     /// Folded alias → title key, from moderators' title aliases.
     title_aliases: HashMap<String, String>,
+}
+
+/// Title matches, best first, and how many there were in all.
+pub struct TitleHits<'a> {
+    pub hits: Vec<(Match, &'a SongEntry)>,
+    pub total: usize,
 }
 
 impl SearchIndex {
@@ -86,28 +110,36 @@ impl SearchIndex {
                 }
             }
         }
-        let song_index: HashMap<i64, usize> =
-            songs.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
         let mut songs: Vec<SongEntry> = songs
             .into_iter()
             .map(|row| SongEntry {
                 fold: text::fold(&row.title),
-                key: title_key(&row.title),
                 credit_fold: text::fold(&row.credit),
                 row,
                 is_kpop: false,
                 acts: Vec::new(),
             })
             .collect();
+        let by_id: HashMap<i64, u32> = songs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.row.id, i as u32))
+            .collect();
         for (song, act) in song_acts {
-            if let (Some(&s), Some(&a)) = (song_index.get(&song), act_index.get(&act)) {
+            if let (Some(&s), Some(&a)) = (by_id.get(&song), act_index.get(&act)) {
+                let s = s as usize;
                 songs[s].acts.push(a);
                 songs[s].is_kpop |= acts[a].row.is_kpop;
                 acts[a].songs.push(s);
             }
         }
+        let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
         let mut words: Vec<(u32, u16)> = Vec::new();
         for (i, s) in songs.iter().enumerate() {
+            by_key
+                .entry(title_key(&s.row.title))
+                .or_default()
+                .push(i as u32);
             let mut at = 0;
             for w in s.fold.split(' ') {
                 if at <= usize::from(u16::MAX) {
@@ -117,13 +149,23 @@ impl SearchIndex {
             }
         }
         words.sort_unstable_by(|a, b| suffix(&songs, *a).cmp(suffix(&songs, *b)));
+        let mut sorted_keys: Vec<&str> = by_key
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !k.is_empty())
+            .collect();
+        sorted_keys.sort_unstable();
+        let keys = Set::from_iter(sorted_keys).expect("sorted, distinct keys");
         let title_aliases = title_aliases
             .into_iter()
-            .map(|(target, alias)| (text::key(&alias), target))
+            .map(|(target, alias)| (text::key(&alias), title_key(&target)))
             .collect();
         SearchIndex {
             songs,
             acts,
+            by_id,
+            by_key,
+            keys,
             words,
             title_aliases,
         }
@@ -138,64 +180,76 @@ impl SearchIndex {
     }
 
     pub fn song_by_id(&self, id: i64) -> Option<&SongEntry> {
-        self.songs.iter().find(|s| s.row.id == id)
+        self.by_id.get(&id).map(|&i| &self.songs[i as usize])
     }
 
-    /// Songs and albums whose title matches `query`, best first: exact titles, then title
-    /// prefixes, then any word of the title, then close spellings. Within each, K-pop before
-    /// the rest and longer runs before shorter ones.
-    pub fn find_titles(&self, query: &str, filter: &TitleFilter) -> Vec<(Match, &SongEntry)> {
+    /// Songs and albums whose title matches `query`, at most `limit` of them, best first:
+    /// exact titles, then title prefixes, then any word of the title, then close spellings.
+    /// Within each, K-pop before the rest and longer runs before shorter ones.
+    pub fn find_titles(&self, query: &str, filter: &TitleFilter, limit: usize) -> TitleHits<'_> {
         let q = text::fold(query);
         let qk = title_key(query);
         if q.is_empty() {
-            return Vec::new();
-        }
-        let aliased = self.title_aliases.get(&text::key(query));
-        let mut best: HashMap<usize, Match> = HashMap::new();
-        let note = |best: &mut HashMap<usize, Match>, i: usize, m: Match| {
-            let e = best.entry(i).or_insert(m);
-            *e = (*e).min(m);
-        };
-        for i in self.word_range(&q) {
-            let (song, offset) = self.words[i];
-            let s = &self.songs[song as usize];
-            let m = if s.key == qk || s.fold == q {
-                Match::Exact
-            } else if offset == 0 {
-                Match::Prefix
-            } else {
-                Match::WordPrefix
+            return TitleHits {
+                hits: Vec::new(),
+                total: 0,
             };
-            note(&mut best, song as usize, m);
         }
-        for (i, s) in self.songs.iter().enumerate() {
-            if s.key == qk || aliased.is_some_and(|a| *a == s.key) {
-                note(&mut best, i, Match::Exact);
+        let mut marks = Marks {
+            best: vec![0; self.songs.len()],
+            found: Vec::new(),
+        };
+        let aliased = self.title_aliases.get(&text::key(query));
+        for key in [Some(&qk), aliased].into_iter().flatten() {
+            for &i in self.by_key.get(key).into_iter().flatten() {
+                marks.note(i, Match::Exact);
             }
         }
-        if best.is_empty() && q.chars().count() >= 3 {
-            for (i, s) in self.songs.iter().enumerate() {
-                if s.key.contains(&qk) {
-                    note(&mut best, i, Match::Contains);
-                } else if is_typo(&qk, &s.key) {
-                    note(&mut best, i, Match::Typo);
+        for &(i, offset) in &self.words[self.word_range(&q)] {
+            marks.note(
+                i,
+                if offset == 0 {
+                    Match::Prefix
+                } else {
+                    Match::WordPrefix
+                },
+            );
+        }
+        if marks.found.len() < limit && qk.chars().count() >= 3 {
+            let distance = if qk.chars().count() <= 5 { 1 } else { 2 };
+            if let Ok(automaton) = Levenshtein::new(&qk, distance) {
+                for key in self
+                    .keys
+                    .search(automaton)
+                    .into_stream()
+                    .into_strs()
+                    .unwrap_or_default()
+                {
+                    for &i in self.by_key.get(&key).into_iter().flatten() {
+                        marks.note(i, Match::Typo);
+                    }
                 }
             }
         }
-        let mut hits: Vec<(Match, &SongEntry)> = best
-            .into_iter()
-            .map(|(i, m)| (m, &self.songs[i]))
+        let mut hits: Vec<(Match, &SongEntry)> = marks
+            .found
+            .iter()
+            .map(|&i| {
+                (
+                    MATCHES[usize::from(marks.best[i as usize] - 1)],
+                    &self.songs[i as usize],
+                )
+            })
             .filter(|(_, s)| filter.accepts(s, self))
             .collect();
-        hits.sort_by(|a, b| {
-            (a.0, !a.1.is_kpop, -a.1.row.weeks, a.1.row.id).cmp(&(
-                b.0,
-                !b.1.is_kpop,
-                -b.1.row.weeks,
-                b.1.row.id,
-            ))
-        });
-        hits
+        let total = hits.len();
+        let rank = |(m, s): &(Match, &SongEntry)| (*m, !s.is_kpop, -s.row.weeks, s.row.id);
+        if hits.len() > limit && limit > 0 {
+            hits.select_nth_unstable_by_key(limit - 1, rank);
+            hits.truncate(limit);
+        }
+        hits.sort_unstable_by_key(rank);
+        TitleHits { hits, total }
     }
 
     /// Acts whose name, Hangul name or alias matches `query`, best first.
@@ -247,14 +301,6 @@ impl SearchIndex {
         hits
     }
 
-    /// The act `query` names exactly, by name, Hangul or alias.
-    pub fn act(&self, query: &str) -> Option<&ActEntry> {
-        self.find_acts(query)
-            .into_iter()
-            .find(|(m, _)| *m == Match::Exact)
-            .map(|(_, a)| a)
-    }
-
     pub fn act_by_id(&self, id: &str) -> Option<&ActEntry> {
         self.acts.iter().find(|a| a.row.id == id)
     }
@@ -268,18 +314,35 @@ impl SearchIndex {
     }
 }
 
+/// The best match of each song found so far.
+struct Marks {
+    /// Per song: 1 + the match's place in `MATCHES`, or 0 when not found.
+    best: Vec<u8>,
+    found: Vec<u32>,
+}
+
+impl Marks {
+    fn note(&mut self, song: u32, m: Match) {
+        let code = m as u8 + 1;
+        let slot = &mut self.best[song as usize];
+        if *slot == 0 {
+            self.found.push(song);
+        }
+        if *slot == 0 || code < *slot {
+            *slot = code;
+        }
+    }
+}
+
 fn suffix(songs: &[SongEntry], (song, offset): (u32, u16)) -> &str {
     &songs[song as usize].fold[usize::from(offset)..]
 }
 
-/// One or two slips, depending on length: "cupd" is Cupid, "stray kds" is Stray Kids.
+/// One or two slips, depending on length: "bts" is not "btob", "stray kds" is Stray Kids.
 fn is_typo(q: &str, candidate: &str) -> bool {
     let (ql, cl) = (q.chars().count(), candidate.chars().count());
-    let allowed = if ql <= 4 { 1 } else { 2 };
-    if ql.abs_diff(cl) > allowed {
-        return false;
-    }
-    strsim::damerau_levenshtein(q, candidate) <= allowed
+    let allowed = if ql <= 5 { 1 } else { 2 };
+    ql.abs_diff(cl) <= allowed && strsim::damerau_levenshtein(q, candidate) <= allowed
 }
 
 /// Narrows a title search to a chart and an artist.
@@ -305,5 +368,141 @@ impl TitleFilter {
                         .any(|&i| index.acts[i].names.iter().any(|n| n.replace(' ', "") == ak))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn song(id: i64, chart: Chart, title: &str, credit: &str, weeks: i64) -> SongRow {
+        SongRow {
+            id,
+            chart,
+            title: title.into(),
+            credit: credit.into(),
+            weeks,
+            peak: Some(1),
+            debut: Some("2020-01-04".into()),
+            last_date: Some("2020-06-04".into()),
+        }
+    }
+
+    fn index() -> SearchIndex {
+        let act = ActRow {
+            id: "fiftyfifty".into(),
+            name: "FIFTY FIFTY".into(),
+            hangul: Some("피프티 피프티".into()),
+            kind: "group".into(),
+            is_kpop: true,
+        };
+        SearchIndex::new(
+            vec![
+                song(1, Chart::Hot100, "Cupid", "Sam Cooke", 14),
+                song(2, Chart::Hot100, "Cupid", "Fifty Fifty", 25),
+                song(3, Chart::Hot100, "Stupid Cupid", "Connie Francis", 17),
+                song(4, Chart::Billboard200, "Cupid Deluxe", "Blood Orange", 3),
+                song(5, Chart::Hot100, "Like Crazy", "Jimin", 5),
+                song(6, Chart::Hot100, "ROSÉ", "Someone", 2),
+            ],
+            vec![act],
+            vec![(2, "fiftyfifty".into())],
+            vec![("fiftyfifty".into(), "5050".into())],
+            vec![("Like Crazy".into(), "LC".into())],
+        )
+    }
+
+    fn titles(hits: &TitleHits) -> Vec<(Match, i64)> {
+        hits.hits.iter().map(|(m, s)| (*m, s.row.id)).collect()
+    }
+
+    #[test]
+    fn exact_then_prefix_then_words_with_kpop_first() {
+        let ix = index();
+        let hits = ix.find_titles("cupid", &TitleFilter::default(), 25);
+        assert_eq!(
+            titles(&hits),
+            [
+                (Match::Exact, 2),
+                (Match::Exact, 1),
+                (Match::Prefix, 4),
+                (Match::WordPrefix, 3)
+            ]
+        );
+        assert_eq!(hits.total, 4);
+        let limited = ix.find_titles("cupid", &TitleFilter::default(), 2);
+        assert_eq!(
+            (titles(&limited), limited.total),
+            (vec![(Match::Exact, 2), (Match::Exact, 1)], 4)
+        );
+    }
+
+    #[test]
+    fn typos_accents_versions_and_aliases() {
+        let ix = index();
+        assert_eq!(
+            titles(&ix.find_titles("cupd", &TitleFilter::default(), 25))[0],
+            (Match::Typo, 2)
+        );
+        assert_eq!(
+            titles(&ix.find_titles("Cupid (Twin Ver.)", &TitleFilter::default(), 25))[0],
+            (Match::Exact, 2)
+        );
+        assert_eq!(
+            titles(&ix.find_titles("rose", &TitleFilter::default(), 25)),
+            [(Match::Exact, 6)]
+        );
+        assert_eq!(
+            titles(&ix.find_titles("ＬＩＫＥ ＣＲＡＺＹ", &TitleFilter::default(), 25)),
+            [(Match::Exact, 5)]
+        );
+        assert_eq!(
+            titles(&ix.find_titles("lc", &TitleFilter::default(), 25)),
+            [(Match::Exact, 5)]
+        );
+        assert!(
+            ix.find_titles("zzzz", &TitleFilter::default(), 25)
+                .hits
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn filters_by_chart_and_artist() {
+        let ix = index();
+        let f = TitleFilter {
+            chart: Some(Chart::Billboard200),
+            artist: None,
+        };
+        assert_eq!(
+            titles(&ix.find_titles("cupid", &f, 25)),
+            [(Match::Prefix, 4)]
+        );
+        let f = TitleFilter {
+            chart: None,
+            artist: Some(text::fold("Sam Cooke")),
+        };
+        assert_eq!(
+            titles(&ix.find_titles("cupid", &f, 25)),
+            [(Match::Exact, 1)]
+        );
+        let f = TitleFilter {
+            chart: None,
+            artist: Some(text::fold("피프티 피프티")),
+        };
+        assert_eq!(
+            titles(&ix.find_titles("cupid", &f, 25)),
+            [(Match::Exact, 2)]
+        );
+    }
+
+    #[test]
+    fn acts_by_name_hangul_alias_and_typo() {
+        let ix = index();
+        for q in ["FIFTY FIFTY", "fiftyfifty", "피프티 피프티", "5050"] {
+            assert_eq!(ix.find_acts(q)[0].0, Match::Exact, "{q}");
+        }
+        assert_eq!(ix.find_acts("fifty fity")[0].0, Match::Typo);
+        assert!(ix.find_acts("zzz").is_empty());
     }
 }

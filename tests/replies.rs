@@ -277,7 +277,7 @@ async fn help_lists_commands_and_the_data_held() {
     let r = t.ask("/help").await;
     assert!(r.ephemeral && !r.refusal);
     let data = field(&r, "Data");
-    assert!(data.contains("Billboard Hot 100: 853 chart rows"), "{data}");
+    assert!(data.contains("Billboard Hot 100: 878 chart rows"), "{data}");
     assert!(field(&r, "/exports").contains("`/exports japan`"));
 }
 

@@ -21,7 +21,7 @@ async fn a_new_store_is_seeded_once() {
     let t = TestApp::new().await;
     let s = t.app.store();
     assert_eq!(count(s, "acts").await, 57);
-    assert_eq!(count(s, "chart_entries WHERE chart = 'hot-100'").await, 853);
+    assert_eq!(count(s, "chart_entries WHERE chart = 'hot-100'").await, 878);
     assert_eq!(
         count(s, "chart_entries WHERE chart = 'billboard-200'").await,
         1288

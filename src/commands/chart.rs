@@ -46,9 +46,12 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         .strip_prefix(SONG_PREFIX)
         .and_then(|id| id.parse::<i64>().ok())
         .and_then(|id| ix.search.song_by_id(id));
-    let hits: Vec<(Match, &SongEntry)> = match picked {
-        Some(song) => vec![(Match::Exact, song)],
-        None => ix.search.find_titles(title, &filter),
+    let (hits, total): (Vec<(Match, &SongEntry)>, usize) = match picked {
+        Some(song) => (vec![(Match::Exact, song)], 1),
+        None => {
+            let found = ix.search.find_titles(title, &filter, 1 + OTHERS_SHOWN);
+            (found.hits, found.total)
+        }
     };
     let Some(&(_, best)) = hits.first() else {
         let shown = text::truncate(title, 60);
@@ -173,14 +176,11 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         .collect();
     if !others.is_empty() {
         let mut value = others.join("\n");
-        if hits.len() > 1 + OTHERS_SHOWN {
+        if total > 1 + OTHERS_SHOWN {
+            let more = (total - 1 - OTHERS_SHOWN).to_string();
             value.push_str(&format!(
                 "\n{}",
-                t(
-                    locale,
-                    "chart.more_matches",
-                    &[("count", &(hits.len() - 1 - OTHERS_SHOWN).to_string())]
-                )
+                t(locale, "chart.more_matches", &[("count", &more)])
             ));
         }
         embed = embed.field(t(locale, "chart.other_matches", &[]), value, false);
@@ -196,8 +196,11 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     ));
 
     let mut reply = Reply::embed(embed);
-    match picture(song.id, &song.title, song.chart, &run) {
-        Ok(bytes) => {
+    let drawn = app.picture(&format!("run-{}", song.id), ix.generation, || {
+        picture(&song.title, song.chart, &run)
+    });
+    match drawn {
+        Ok(png) => {
             let filename = format!("run-{}.png", song.id);
             reply.embeds[0].image = Some(filename.clone());
             reply = reply.with_attachment(Attachment {
@@ -207,7 +210,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
                     "chart.picture_alt",
                     &[("title", &song.title), ("chart", chart_name)],
                 ),
-                bytes,
+                bytes: png.to_vec(),
             });
         }
         Err(e) => tracing::warn!(song = song.id, error = ?e, "rendering the run picture failed"),
@@ -215,19 +218,26 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     Ok(reply)
 }
 
-fn picture(_id: i64, title: &str, chart: Chart, run: &Run) -> anyhow::Result<Vec<u8>> {
-    let weeks: Vec<RunWeek> = run
-        .weeks
-        .iter()
-        .filter_map(|w| {
-            NaiveDate::parse_from_str(&w.date, "%Y-%m-%d")
-                .ok()
-                .map(|date| RunWeek {
-                    date,
-                    position: Some(w.position),
-                })
-        })
-        .collect();
+/// The run as a picture; a week off the chart before each re-entry breaks the line.
+fn picture(title: &str, chart: Chart, run: &Run) -> anyhow::Result<Vec<u8>> {
+    let mut weeks: Vec<RunWeek> = Vec::with_capacity(run.weeks.len() + run.re_entries);
+    for w in &run.weeks {
+        let Ok(date) = NaiveDate::parse_from_str(&w.date, "%Y-%m-%d") else {
+            continue;
+        };
+        if w.last_week.is_none()
+            && let Some(prev) = weeks.last().map(|p| p.date)
+        {
+            weeks.push(RunWeek {
+                date: prev + chrono::Days::new(7),
+                position: None,
+            });
+        }
+        weeks.push(RunWeek {
+            date,
+            position: Some(w.position),
+        });
+    }
     plot::run_chart(title, chart.name(), chart.size(), &weeks)
 }
 
@@ -268,7 +278,7 @@ pub async fn complete_title(
         out.extend(popular.into_iter().take(25).map(choice));
         return Ok(out);
     }
-    let hits = ix.search.find_titles(partial, &filter);
+    let hits = ix.search.find_titles(partial, &filter, 25).hits;
     if hits.first().is_none_or(|(m, _)| *m != Match::Exact) {
         out.push(Choice {
             name: text::truncate(partial, 100),

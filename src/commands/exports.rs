@@ -563,12 +563,13 @@ async fn ranking_answer(app: &App, period: Period, locale: Locale) -> CommandRes
         .collect();
     let mut reply = Reply::embed(embed);
     if bars.len() >= 2 {
-        let png = plot::ranking_bars(
-            &format!("K-pop album exports, {}", period.display(Locale::En)),
-            &bars,
-        );
-        match png {
-            Ok(bytes) => {
+        let generation = app.indexes().await?.generation;
+        let title = format!("K-pop album exports, {}", period.display(Locale::En));
+        let drawn = app.picture(&format!("exports-{period}"), generation, || {
+            plot::ranking_bars(&title, &bars)
+        });
+        match drawn {
+            Ok(png) => {
                 let filename = format!("exports-{}.png", period.label().replace('/', "_"));
                 reply.embeds[0].image = Some(filename.clone());
                 reply = reply.with_attachment(Attachment {
@@ -578,7 +579,7 @@ async fn ranking_answer(app: &App, period: Period, locale: Locale) -> CommandRes
                         "exports.chart_alt",
                         &[("period", &period.display(locale))],
                     ),
-                    bytes,
+                    bytes: png.to_vec(),
                 });
             }
             Err(e) => tracing::warn!(error = ?e, "rendering the ranking picture failed"),

@@ -72,11 +72,9 @@ fn parse_row(r: &csv::StringRecord, line: u64, size: i64) -> Result<Row, String>
         .ok()
         .filter(|p| (1..=size).contains(p))
         .ok_or_else(|| format!("position `{}` is not a number from 1 to {size}", &r[1]))?;
+    // An empty title or credit is odd (the source lost it) but readable: kept, with a warning.
     let title = r[2].trim();
     let credit = r[3].trim();
-    if title.is_empty() || credit.is_empty() {
-        return Err("title and artist must not be empty".into());
-    }
     let in_range = |v: Option<i64>, what: &str, max: i64| match v {
         Some(n) if !(1..=max).contains(&n) => Err(format!("{what} `{n}` is out of range")),
         _ => Ok(v),
@@ -102,14 +100,43 @@ fn parse_row(r: &csv::StringRecord, line: u64, size: i64) -> Result<Row, String>
 struct Runs {
     keys_of: HashMap<i64, (String, String)>,
     by_keys: HashMap<(String, String), i64>,
+    /// Credit key → runs under it, newest last.
+    by_credit: HashMap<String, Vec<i64>>,
     next_id: i64,
     new: Vec<NewSong>,
 }
 
 impl Runs {
     fn remember(&mut self, song: i64, keys: (String, String)) {
+        // Most weeks repeat last week's keys; skip the map writes then.
+        if self.keys_of.get(&song) == Some(&keys) && self.by_keys.get(&keys) == Some(&song) {
+            return;
+        }
+        let runs = self.by_credit.entry(keys.1.clone()).or_default();
+        runs.retain(|s| *s != song);
+        runs.push(song);
         self.by_keys.insert(keys.clone(), song);
         self.keys_of.insert(song, keys);
+    }
+
+    /// The run a re-entry continues: the same title and credit, or else the latest run by the
+    /// same credit whose title starts like this one ("Ate: Mini Album (EP)" → "ATE (EP)").
+    fn re_entry_of(&self, keys: &(String, String)) -> Option<i64> {
+        if let Some(s) = self.by_keys.get(keys) {
+            return Some(*s);
+        }
+        let title = &keys.0;
+        self.by_credit
+            .get(&keys.1)?
+            .iter()
+            .rev()
+            .copied()
+            .find(|s| {
+                let other = &self.keys_of[s].0;
+                !title.is_empty()
+                    && !other.is_empty()
+                    && (other.starts_with(title.as_str()) || title.starts_with(other.as_str()))
+            })
     }
 
     fn create(&mut self, title: &str, credit: &str, keys: &(String, String)) -> i64 {
@@ -122,6 +149,36 @@ impl Runs {
             credit_key: keys.1.clone(),
         });
         self.next_id
+    }
+}
+
+/// Title and credit keys, computed once per distinct string: a full chart file repeats each
+/// title and credit for every week it charts.
+#[derive(Default)]
+struct KeyCache {
+    titles: HashMap<String, String>,
+    credits: HashMap<String, String>,
+}
+
+impl KeyCache {
+    fn keys(&mut self, title: &str, credit: &str) -> (String, String) {
+        let t = match self.titles.get(title) {
+            Some(k) => k.clone(),
+            None => self
+                .titles
+                .entry(title.to_string())
+                .or_insert_with(|| title_key(title))
+                .clone(),
+        };
+        let c = match self.credits.get(credit) {
+            Some(k) => k.clone(),
+            None => self
+                .credits
+                .entry(credit.to_string())
+                .or_insert_with(|| credit_key(credit))
+                .clone(),
+        };
+        (t, c)
     }
 }
 
@@ -162,6 +219,7 @@ pub async fn import(
 
     let mut out: Vec<NewChartRow> = Vec::with_capacity(rows.len());
     let mut seen_in_week: HashSet<(i64, String, String)> = HashSet::new();
+    let mut key_cache = KeyCache::default();
     for week in rows.chunk_by(|a, b| a.date == b.date) {
         let date = week[0].date;
         let date_s = date.to_string();
@@ -189,6 +247,15 @@ pub async fn import(
                 );
                 continue;
             }
+            if row.title.is_empty() || row.credit.is_empty() {
+                report.warn(
+                    row.line,
+                    format!(
+                        "{date_s} #{}: the title or the artist is empty",
+                        row.position
+                    ),
+                );
+            }
             if row.peak.is_some_and(|p| p > row.position) {
                 report.warn(
                     row.line,
@@ -199,7 +266,7 @@ pub async fn import(
                     ),
                 );
             }
-            let keys = (title_key(&row.title), credit_key(&row.credit));
+            let keys = key_cache.keys(&row.title, &row.credit);
             let song = match stored.get(&row_key) {
                 Some(song) => *song,
                 None => {
@@ -228,7 +295,11 @@ pub async fn import(
                         },
                         _ => None,
                     };
-                    match linked.or_else(|| runs.by_keys.get(&keys).copied()) {
+                    // Billboard counts a debut as week 1: that is a new run even when an older one
+                    // had the same title and credit. Anything later without a link is a re-entry.
+                    let debut = row.last_week.is_none() && row.weeks == Some(1);
+                    let earlier = if debut { None } else { runs.re_entry_of(&keys) };
+                    match linked.or(earlier) {
                         Some(s) => s,
                         None => runs.create(&row.title, &row.credit, &keys),
                     }

@@ -1,0 +1,375 @@
+//! Speed and memory of the core on the full Billboard history, each figure beside a reference
+//! measured in the same run.
+//!
+//! `cargo bench --bench core -- DATA_DIR` where DATA_DIR holds `hot100.csv` and
+//! `billboard200.csv` (the full files). Writes nothing but a temporary store.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::ProgressBar;
+use kpop_facts::app::App;
+use kpop_facts::commands::{self, Caller, Invocation};
+use kpop_facts::domain::chart::Chart;
+use kpop_facts::i18n::Locale;
+use kpop_facts::import::billboard;
+use kpop_facts::reply::plot::{self, Bar, RunWeek};
+use kpop_facts::store::{Actor, Store};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--serve-child") {
+        // A fresh process that only serves, so its peak RSS is the bot's, not the importer's.
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(serve_child(Path::new(&args[i + 1])));
+        return;
+    }
+    let Some(data) = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
+    else {
+        eprintln!(
+            "usage: cargo bench --bench core -- DATA_DIR   (a folder with hot100.csv and billboard200.csv)"
+        );
+        return;
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(run(&data));
+}
+
+struct Stats {
+    p50: Duration,
+    p99: Duration,
+}
+
+fn stats(mut samples: Vec<Duration>) -> Stats {
+    samples.sort_unstable();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    Stats {
+        p50: at(0.50),
+        p99: at(0.99),
+    }
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn ratio(a: Duration, b: Duration) -> String {
+    format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64().max(1e-12))
+}
+
+fn row(what: &str, ours: &Stats, reference: Option<&Stats>) {
+    match reference {
+        Some(r) => println!(
+            "| {what} | {} | {} | {} | {} | {} |",
+            us(ours.p50),
+            us(ours.p99),
+            us(r.p50),
+            us(r.p99),
+            ratio(ours.p99, r.p99)
+        ),
+        None => println!(
+            "| {what} | {} | {} | – | – | – |",
+            us(ours.p50),
+            us(ours.p99)
+        ),
+    }
+}
+
+async fn time_async<F, Fut>(n: usize, mut f: F) -> Stats
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for i in 0..n.min(20) {
+        f(i).await; // warm-up
+    }
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..n {
+        let t = Instant::now();
+        f(i).await;
+        samples.push(t.elapsed());
+    }
+    stats(samples)
+}
+
+async fn run(data: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.db");
+    println!("# kpop-facts core benchmark\n");
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        cpu_name()
+    );
+
+    // Import, against SQLite's own CSV import of the same files.
+    let store = Store::open(&db).await.unwrap();
+    let mut rows = 0;
+    let started = Instant::now();
+    for (chart, file) in [
+        (Chart::Hot100, "hot100.csv"),
+        (Chart::Billboard200, "billboard200.csv"),
+    ] {
+        let bytes = std::fs::read(data.join(file)).unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let report = billboard::import(&mut tx, chart, &bytes, &Actor::Cli, &ProgressBar::hidden())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        rows += report.rows;
+    }
+    let import = started.elapsed();
+    store.close().await;
+    println!("\n## Import (both full files, {rows} rows, one transaction per file)\n");
+    println!("| what | time | rows/s |\n|---|---|---|");
+    println!(
+        "| kpop-facts import billboard | {:.2} s | {:.0} |",
+        import.as_secs_f64(),
+        rows as f64 / import.as_secs_f64()
+    );
+    match sqlite_import(data, dir.path()) {
+        Some(t) => {
+            println!(
+                "| sqlite3 .import (reference) | {:.2} s | {:.0} |",
+                t.as_secs_f64(),
+                rows as f64 / t.as_secs_f64()
+            );
+            println!("\nratio: {}", ratio(import, t));
+        }
+        None => println!("| sqlite3 .import (reference) | sqlite3 not installed | – |"),
+    }
+
+    let app = App::open(&db).await.unwrap();
+    let started = Instant::now();
+    app.indexes().await.unwrap();
+    println!(
+        "\nindex build on start: {:.0} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+
+    // Autocomplete: every prefix of a spread of real titles and names.
+    let ix = app.indexes().await.unwrap();
+    let mut partials: Vec<(String, String)> = Vec::new();
+    for s in ix.search.songs().iter().step_by(350) {
+        let chars: Vec<char> = s.row.title.chars().collect();
+        for n in 1..=chars.len().min(12) {
+            partials.push(("title".into(), chars[..n].iter().collect()));
+        }
+    }
+    for typo in [
+        "cupd",
+        "dynamte",
+        "strai kids",
+        "bttr",
+        "hey jued",
+        "thriler",
+    ] {
+        partials.push(("title".into(), typo.into()));
+    }
+    for name in [
+        "b", "bt", "bts", "방탄", "blackp", "skz", "twice", "newj", "rose", "로제",
+    ] {
+        partials.push(("artist".into(), name.into()));
+    }
+    for c in ["j", "ja", "japan", "미국", "uk", "hong", "🇯🇵"] {
+        partials.push(("country".into(), c.into()));
+    }
+    let invs: Vec<(Invocation, String, String)> = partials
+        .iter()
+        .map(|(opt, p)| {
+            let cmd = if opt == "country" { "exports" } else { "chart" };
+            (
+                Invocation::new(cmd, &[], Locale::En),
+                opt.clone(),
+                p.clone(),
+            )
+        })
+        .collect();
+    let n = invs.len();
+    let auto = time_async(n * 3, |i| {
+        let (inv, opt, p) = &invs[i % n];
+        let app = &app;
+        async move {
+            std::hint::black_box(commands::autocomplete(app, inv, opt, p).await);
+        }
+    })
+    .await;
+    println!("\n## Autocomplete ({n} distinct partial inputs, core path)\n");
+    println!("| what | p50 | p99 |\n|---|---|---|");
+    println!("| autocomplete | {} | {} |", us(auto.p50), us(auto.p99));
+
+    // Commands, each beside the bare indexed query that answers its main question.
+    println!("\n## Commands (parse → query → reply), against the bare indexed SQLite query\n");
+    println!(
+        "| command | p50 | p99 | bare query p50 | bare query p99 | p99 ratio |\n|---|---|---|---|---|---|"
+    );
+    let caller = Caller::default();
+    let pool = app.store().pool().clone();
+    let cupid: i64 = sqlx::query_scalar(
+        "SELECT id FROM chart_songs WHERE title = 'Cupid' AND credit = 'Fifty Fifty'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let cases: Vec<(&str, String, Vec<i64>)> = vec![
+        ("/exports japan 2023-H1", "SELECT value_usd, rank FROM export_figures WHERE period = '2023-H1' AND country = 'JP'".into(), vec![]),
+        ("/exports 2023-H1", "SELECT country, value_usd, rank FROM export_figures WHERE period = '2023-H1'".into(), vec![]),
+        ("/chart cupid", "SELECT chart_date, position FROM chart_entries WHERE song_id = ? ORDER BY chart_date".into(), vec![cupid]),
+        ("/chart title:thriller chart:billboard-200", "SELECT chart_date, position FROM chart_entries WHERE song_id = (SELECT id FROM chart_songs WHERE title = 'Thriller' AND chart = 'billboard-200' ORDER BY weeks DESC LIMIT 1) ORDER BY chart_date".into(), vec![]),
+        ("/artist BTS", "SELECT s.id, s.weeks, s.peak FROM chart_songs s JOIN song_acts a ON a.song_id = s.id WHERE a.act_id = 'bts'".into(), vec![]),
+    ];
+    for (question, bare, binds) in &cases {
+        let inv = Invocation::parse(question, Locale::En).unwrap();
+        let ours = time_async(300, |_| {
+            let (app, inv, caller) = (&app, &inv, &caller);
+            async move {
+                std::hint::black_box(commands::respond(app, inv, caller).await);
+            }
+        })
+        .await;
+        let reference = time_async(300, |_| {
+            let pool = &pool;
+            async move {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(bare.clone()));
+                for b in binds {
+                    q = q.bind(*b);
+                }
+                std::hint::black_box(q.fetch_all(pool).await.unwrap());
+            }
+        })
+        .await;
+        row(question, &ours, Some(&reference));
+    }
+
+    // Pictures alone.
+    let weeks: Vec<RunWeek> = (0..52)
+        .map(|i| RunWeek {
+            date: chrono::NaiveDate::from_ymd_opt(2023, 1, 7).unwrap() + chrono::Days::new(7 * i),
+            position: Some(100 - i as i64),
+        })
+        .collect();
+    let bars: Vec<Bar> = (0..10)
+        .map(|i| Bar {
+            label: format!("Country {i}"),
+            value: 1_000_000 * (10 - i),
+            value_label: format!("${}M", 10 - i),
+        })
+        .collect();
+    let run_pic = time_async(200, |_| {
+        let weeks = &weeks;
+        async move {
+            std::hint::black_box(
+                plot::run_chart("Cupid", "Billboard Hot 100", 100, weeks).unwrap(),
+            );
+        }
+    })
+    .await;
+    let bar_pic = time_async(200, |_| {
+        let bars = &bars;
+        async move {
+            std::hint::black_box(plot::ranking_bars("Exports", bars).unwrap());
+        }
+    })
+    .await;
+    println!("\n## Pictures\n\n| picture | p50 | p99 |\n|---|---|---|");
+    println!(
+        "| run, 52 weeks | {} | {} |",
+        us(run_pic.p50),
+        us(run_pic.p99)
+    );
+    println!(
+        "| ranking, 10 bars | {} | {} |",
+        us(bar_pic.p50),
+        us(bar_pic.p99)
+    );
+
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg("--serve-child")
+        .arg(&db)
+        .output()
+        .unwrap();
+    println!(
+        "\n## Memory\n\n{}",
+        String::from_utf8_lossy(&child.stdout).trim()
+    );
+}
+
+/// Opens the store, builds the indexes and answers every kind of question, then reports the
+/// process's peak RSS.
+async fn serve_child(db: &Path) {
+    let app = App::open(db).await.unwrap();
+    let caller = Caller::default();
+    for q in [
+        "/exports japan 2023-H1",
+        "/exports 2023-H1",
+        "/chart cupid",
+        "/chart thriller",
+        "/artist BTS",
+        "/help",
+    ] {
+        let inv = Invocation::parse(q, Locale::En).unwrap();
+        for _ in 0..20 {
+            std::hint::black_box(commands::respond(&app, &inv, &caller).await);
+        }
+    }
+    let inv = Invocation::new("chart", &[], Locale::En);
+    for p in ["a", "lo", "love", "cupid", "b", "the"] {
+        std::hint::black_box(commands::autocomplete(&app, &inv, "title", p).await);
+    }
+    println!(
+        "peak RSS serving the full data (a separate process: store open, indexes built, every command answered): {:.1} MB",
+        peak_rss_mb()
+    );
+}
+
+/// SQLite's own CSV import of the same files into a fresh database, timed.
+fn sqlite_import(data: &Path, dir: &Path) -> Option<Duration> {
+    let db = dir.join("reference.db");
+    let script = format!(
+        ".mode csv\n.import {} hot100\n.import {} billboard200\n",
+        data.join("hot100.csv").display(),
+        data.join("billboard200.csv").display()
+    );
+    let started = Instant::now();
+    let out = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .ok()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take()?.write_all(script.as_bytes()).ok()?;
+            child.wait().ok()
+        })?;
+    out.success().then(|| started.elapsed())
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn cpu_name() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
