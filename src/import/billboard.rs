@@ -354,6 +354,7 @@ pub async fn import(
             "warnings": report.warnings, "new_songs": report.new_songs,
         })),
         undoes: None,
+        batch: None,
     })
     .await?;
     Ok(report)

@@ -187,6 +187,7 @@ pub async fn import(
         before: None,
         after: Some(serde_json::to_value(&report).map_err(anyhow::Error::from)?),
         undoes: None,
+        batch: None,
     })
     .await?;
     Ok(report)

@@ -82,6 +82,7 @@ pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usiz
             before: None,
             after: Some(serde_json::to_value(&note).map_err(anyhow::Error::from)?),
             undoes: None,
+            batch: None,
         })
         .await?;
     }

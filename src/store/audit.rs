@@ -37,6 +37,8 @@ pub struct Change<'a> {
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
     pub undoes: Option<i64>,
+    /// Shared by the changes of one import, which are undone together.
+    pub batch: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, FromRow)]
@@ -50,13 +52,16 @@ pub struct AuditEntry {
     pub before: Option<String>,
     pub after: Option<String>,
     pub undoes: Option<i64>,
+    pub batch: Option<i64>,
 }
+
+const ENTRY_COLUMNS: &str = "id, at, actor, guild_id, action, target, before, after, undoes, batch";
 
 impl WriteTx {
     pub async fn audit(&mut self, c: Change<'_>) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO audit_log (at, actor, guild_id, action, target, before, after, undoes)
-             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO audit_log (at, actor, guild_id, action, target, before, after, undoes, batch)
+             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(c.actor.to_string())
         .bind(c.guild_id.map(|g| g.to_string()))
@@ -65,22 +70,89 @@ impl WriteTx {
         .bind(c.before.map(|v| v.to_string()))
         .bind(c.after.map(|v| v.to_string()))
         .bind(c.undoes)
+        .bind(c.batch)
         .fetch_one(self.conn())
         .await?)
+    }
+
+    /// A fresh batch number for changes that belong together.
+    pub async fn next_batch(&mut self) -> anyhow::Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT coalesce(max(batch), 0) + 1 FROM audit_log")
+                .fetch_one(self.conn())
+                .await?,
+        )
+    }
+
+    pub async fn audit_entry(&mut self, id: i64) -> anyhow::Result<Option<AuditEntry>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+
+    /// The changes of one batch.
+    pub async fn batch_entries(&mut self, batch: i64) -> anyhow::Result<Vec<AuditEntry>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE batch = ? ORDER BY id"
+        )))
+        .bind(batch)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
+    /// The first change after `id` to the same target, if any.
+    pub async fn later_change(
+        &mut self,
+        target: &str,
+        id: i64,
+    ) -> anyhow::Result<Option<AuditEntry>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE target = ? AND id > ? ORDER BY id LIMIT 1"
+        )))
+        .bind(target)
+        .bind(id)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+
+    /// The latest undoable change by `actor`: not an undo, not undone, with a snapshot.
+    pub async fn latest_change_by(&mut self, actor: &Actor) -> anyhow::Result<Option<AuditEntry>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log a WHERE actor = ? AND undoes IS NULL AND before IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.undoes = a.id)
+             ORDER BY id DESC LIMIT 1"
+        )))
+        .bind(actor.to_string())
+        .fetch_optional(self.conn())
+        .await?)
+    }
+
+    /// The undo of change `id`, if it was undone.
+    pub async fn undo_of(&mut self, id: i64) -> anyhow::Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM audit_log WHERE undoes = ? ORDER BY id LIMIT 1")
+                .bind(id)
+                .fetch_optional(self.conn())
+                .await?,
+        )
     }
 }
 
 impl Store {
-    /// The latest changes, newest first; only those to `target` when given.
+    /// The latest changes, newest first; only those to `target` (or under it: `export:2023-H1`
+    /// covers every destination of that period) when given.
     pub async fn audit_log(
         &self,
         target: Option<&str>,
         limit: i64,
     ) -> anyhow::Result<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(
-            "SELECT id, at, actor, guild_id, action, target, before, after, undoes FROM audit_log
-             WHERE ?1 IS NULL OR target = ?1 ORDER BY id DESC LIMIT ?2",
-        )
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log
+             WHERE ?1 IS NULL OR target = ?1 OR target LIKE ?1 || ':%' ORDER BY id DESC LIMIT ?2"
+        )))
         .bind(target)
         .bind(limit)
         .fetch_all(self.pool())

@@ -6,8 +6,10 @@
 mod acts;
 mod audit;
 mod charts;
+mod editors;
 mod exports;
 mod notes;
+mod snapshots;
 mod sources;
 
 use std::path::Path;
@@ -21,8 +23,10 @@ use sqlx::{ConnectOptions, Sqlite, SqlitePool, Transaction};
 pub use acts::{ActRow, AliasKind};
 pub use audit::{Actor, AuditEntry, Change};
 pub use charts::{ChartWeekRow, NewChartRow, NewSong, SongRow};
+pub use editors::Editor;
 pub use exports::{FigureFields, FigureRow, FigureSourceRow};
 pub use notes::NoteRow;
+pub use snapshots::Target;
 pub use sources::{NewSource, SourceRow};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
