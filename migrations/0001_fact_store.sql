@@ -101,10 +101,13 @@ CREATE TABLE chart_entries (
     last_week      INTEGER,
     peak           INTEGER,
     weeks_on_chart INTEGER,
-    song_id        INTEGER NOT NULL REFERENCES chart_songs (id),
-    PRIMARY KEY (chart, chart_date, position, title, credit)
-) STRICT, WITHOUT ROWID;
-CREATE INDEX chart_entries_by_song ON chart_entries (song_id, chart_date);
+    song_id        INTEGER NOT NULL REFERENCES chart_songs (id)
+) STRICT;
+-- A row is identified by all of these: in nine old weeks two albums share a position.
+CREATE UNIQUE INDEX chart_entries_key ON chart_entries (chart, chart_date, position, title, credit);
+-- Covering: a run's weeks are read from the index alone.
+CREATE INDEX chart_entries_by_song
+    ON chart_entries (song_id, chart_date, position, last_week, peak, weeks_on_chart);
 
 CREATE TABLE song_acts (
     song_id INTEGER NOT NULL REFERENCES chart_songs (id) ON DELETE CASCADE,

@@ -1,36 +1,52 @@
-//! The application core that every edge shares: the store plus the in-memory indexes built
-//! from it. The gateway client, the CLI, the tests and the benchmarks all answer through one
-//! `App`.
+//! The application core that every edge shares: the store plus the in-memory views built from
+//! it. The gateway client, the CLI, the tests and the benchmarks all answer through one `App`.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::RwLock;
 
+use crate::cache::FactsCache;
 use crate::domain::country::CountryCatalog;
 use crate::search::SearchIndex;
-use crate::store::{AliasKind, Store};
+use crate::store::{AliasKind, Generations, Store};
 
 /// What is derived from the store for fast look-ups, as of one store generation.
 pub struct Indexes {
     pub generation: i64,
     pub countries: CountryCatalog,
-    pub search: SearchIndex,
+    pub facts: FactsCache,
+    /// Rebuilt only when chart data, acts or their aliases change: it takes a few hundred
+    /// milliseconds over the full history, the rest a few.
+    pub search: Arc<SearchIndex>,
+    charts_generation: i64,
 }
 
-pub struct App {
-    store: Store,
-    indexes: RwLock<Option<Arc<Indexes>>>,
-    /// Rendered pictures by name and store generation: a popular run is drawn once.
-    pictures: Mutex<HashMap<PictureKey, Arc<Vec<u8>>>>,
+struct Cached {
+    indexes: Arc<Indexes>,
+    /// `Store::local_writes` when last confirmed current.
+    local_writes: u64,
+    checked: Instant,
 }
+
+/// How long the views may go without asking the store whether another process wrote to it.
+/// Writes from this process are seen at once.
+const RECHECK: Duration = Duration::from_millis(500);
 
 /// A picture's name and the store generation it was drawn for.
 type PictureKey = (String, i64);
 
 /// Pictures kept before the cache starts over; a few MB at most.
 const PICTURES_KEPT: usize = 64;
+
+pub struct App {
+    store: Store,
+    cached: RwLock<Option<Cached>>,
+    /// Rendered pictures by name and store generation: a popular run is drawn once.
+    pictures: Mutex<HashMap<PictureKey, Arc<Vec<u8>>>>,
+}
 
 impl App {
     pub async fn open(path: &Path) -> anyhow::Result<App> {
@@ -40,7 +56,7 @@ impl App {
     pub fn new(store: Store) -> App {
         App {
             store,
-            indexes: RwLock::new(None),
+            cached: RwLock::new(None),
             pictures: Mutex::new(HashMap::new()),
         }
     }
@@ -49,26 +65,65 @@ impl App {
         &self.store
     }
 
-    /// The indexes for the store as it is now, rebuilt when a write (from this process or
+    /// The views of the store as it is now, rebuilt when a write (from this process or
     /// another) has changed it.
     pub async fn indexes(&self) -> anyhow::Result<Arc<Indexes>> {
-        let generation = self.store.generation().await?;
-        if let Some(ix) = self
-            .indexes
+        let fresh =
+            |c: &Cached, local: u64| c.local_writes == local && c.checked.elapsed() < RECHECK;
+        let local = self.store.local_writes();
+        if let Some(c) = self
+            .cached
             .read()
             .await
             .as_ref()
-            .filter(|ix| ix.generation == generation)
+            .filter(|c| fresh(c, local))
         {
-            return Ok(ix.clone());
+            return Ok(c.indexes.clone());
         }
-        let mut slot = self.indexes.write().await;
-        if let Some(ix) = slot.as_ref().filter(|ix| ix.generation == generation) {
-            return Ok(ix.clone());
+        let mut slot = self.cached.write().await;
+        let local = self.store.local_writes();
+        if let Some(c) = slot.as_ref().filter(|c| fresh(c, local)) {
+            return Ok(c.indexes.clone());
         }
-        let ix = Arc::new(self.build(generation).await?);
-        *slot = Some(ix.clone());
-        Ok(ix)
+        let generations = self.store.generations().await?;
+        let indexes = match slot.as_ref() {
+            Some(c) if c.indexes.generation == generations.all => c.indexes.clone(),
+            previous => Arc::new(
+                self.build(generations, previous.map(|c| &c.indexes))
+                    .await?,
+            ),
+        };
+        *slot = Some(Cached {
+            indexes: indexes.clone(),
+            local_writes: local,
+            checked: Instant::now(),
+        });
+        Ok(indexes)
+    }
+
+    async fn build(
+        &self,
+        g: Generations,
+        previous: Option<&Arc<Indexes>>,
+    ) -> anyhow::Result<Indexes> {
+        let s = &self.store;
+        let search = match previous {
+            Some(p) if p.charts_generation == g.charts => p.search.clone(),
+            _ => Arc::new(SearchIndex::new(
+                s.all_songs().await?,
+                s.acts().await?,
+                s.song_acts().await?,
+                s.aliases(AliasKind::Act).await?,
+                s.aliases(AliasKind::Title).await?,
+            )),
+        };
+        Ok(Indexes {
+            generation: g.all,
+            countries: CountryCatalog::new(s.aliases(AliasKind::Country).await?),
+            facts: FactsCache::load(s).await?,
+            search,
+            charts_generation: g.charts,
+        })
     }
 
     /// The picture called `name` for the store as of `generation`, drawn by `draw` only when
@@ -90,22 +145,5 @@ impl App {
         }
         cache.insert(key, png.clone());
         Ok(png)
-    }
-
-    async fn build(&self, generation: i64) -> anyhow::Result<Indexes> {
-        let s = &self.store;
-        let countries = CountryCatalog::new(s.aliases(AliasKind::Country).await?);
-        let search = SearchIndex::new(
-            s.all_songs().await?,
-            s.acts().await?,
-            s.song_acts().await?,
-            s.aliases(AliasKind::Act).await?,
-            s.aliases(AliasKind::Title).await?,
-        );
-        Ok(Indexes {
-            generation,
-            countries,
-            search,
-        })
     }
 }

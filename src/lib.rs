@@ -9,7 +9,8 @@
 //! - [`import`]: CSV importers (exports, Billboard weeks, acts, notes) and the seed data a new
 //!   store starts with.
 //! - [`search`]: the in-memory index for forgiving title and artist look-ups and autocomplete.
-//! - [`app`]: the store plus its indexes: the one core every edge answers through.
+//! - [`cache`]: the small tables (export figures, sources, notes) held in memory.
+//! - [`app`]: the store plus its in-memory views: the one core every edge answers through.
 //! - [`commands`]: one module per slash command, taking an `Invocation` and returning a `Reply`;
 //!   `commands::spec` lists every command and option once.
 //! - [`reply`]: replies as data, Discord's limits, the JSON the bot sends, terminal text and
@@ -20,6 +21,7 @@
 //! - [`cli`]: the `kpop-facts` command line (`ask`, `import`, `db`, `run`).
 
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod discord;

@@ -8,7 +8,10 @@
 
 use std::collections::HashMap;
 
-use fst::{IntoStreamer, Set, automaton::Levenshtein};
+use std::sync::LazyLock;
+
+use fst::{Automaton, IntoStreamer, Set};
+use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 
 use crate::domain::chart::{Chart, title_key};
 use crate::domain::text;
@@ -59,11 +62,27 @@ pub struct SearchIndex {
     by_key: HashMap<String, Vec<u32>>,
     /// Every distinct title key, for typo look-ups.
     keys: Set<Vec<u8>>,
-    /// (song index, byte offset of a word start in its folded title), sorted by the text from
-    /// that offset: every title word is a binary-search entry point.
-    words: Vec<(u32, u16)>,
+    /// Every word start of every folded title, sorted by the text from there on: each title
+    /// word is a binary-search entry point.
+    words: Vec<Word>,
     /// Folded alias → title key, from moderators' title aliases.
     title_aliases: HashMap<String, String>,
+    /// K-pop runs, longest first: what autocomplete offers before anything is typed.
+    kpop_longest: Vec<u32>,
+    /// Per chart: first chart date, last chart date and number of chart weeks held.
+    coverage: HashMap<Chart, (String, String, i64)>,
+    /// Folded short prefix → its best matches and their count (see `precompute_popular`).
+    popular: HashMap<String, (Vec<(Match, u32)>, usize)>,
+}
+
+/// A prefix matching at least this many title words gets its answer computed in advance.
+const POPULAR_RANGE: usize = 1500;
+/// How many matches are kept for such a prefix: one autocomplete list.
+const POPULAR_KEPT: usize = 25;
+
+/// The first `len` bytes of `s`, or all of it when shorter.
+fn prefix_bytes(s: &str, len: usize) -> &[u8] {
+    &s.as_bytes()[..s.len().min(len)]
 }
 
 /// Title matches, best first, and how many there were in all.
@@ -134,7 +153,7 @@ impl SearchIndex {
             }
         }
         let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut words: Vec<(u32, u16)> = Vec::new();
+        let mut words: Vec<Word> = Vec::new();
         for (i, s) in songs.iter().enumerate() {
             by_key
                 .entry(title_key(&s.row.title))
@@ -143,12 +162,17 @@ impl SearchIndex {
             let mut at = 0;
             for w in s.fold.split(' ') {
                 if at <= usize::from(u16::MAX) {
-                    words.push((i as u32, at as u16));
+                    words.push(Word::new(&s.fold, i as u32, at as u16));
                 }
                 at += w.len() + 1;
             }
         }
-        words.sort_unstable_by(|a, b| suffix(&songs, *a).cmp(suffix(&songs, *b)));
+        // The first eight bytes settle most comparisons without touching the titles.
+        words.sort_unstable_by(|a, b| {
+            a.head
+                .cmp(&b.head)
+                .then_with(|| a.suffix(&songs).cmp(b.suffix(&songs)))
+        });
         let mut sorted_keys: Vec<&str> = by_key
             .keys()
             .map(String::as_str)
@@ -160,7 +184,7 @@ impl SearchIndex {
             .into_iter()
             .map(|(target, alias)| (text::key(&alias), title_key(&target)))
             .collect();
-        SearchIndex {
+        let mut index = SearchIndex {
             songs,
             acts,
             by_id,
@@ -168,7 +192,39 @@ impl SearchIndex {
             keys,
             words,
             title_aliases,
+            coverage: HashMap::new(),
+            kpop_longest: Vec::new(),
+            popular: HashMap::new(),
+        };
+        let mut kpop: Vec<u32> = (0..index.songs.len() as u32)
+            .filter(|&i| index.songs[i as usize].is_kpop)
+            .collect();
+        kpop.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse(index.songs[i as usize].row.weeks),
+                index.songs[i as usize].row.id,
+            )
+        });
+        kpop.truncate(POPULAR_KEPT);
+        index.kpop_longest = kpop;
+        for s in &index.songs {
+            let (Some(debut), Some(last)) = (&s.row.debut, &s.row.last_date) else {
+                continue;
+            };
+            let c = index
+                .coverage
+                .entry(s.row.chart)
+                .or_insert_with(|| (debut.clone(), last.clone(), 0));
+            if debut < &c.0 {
+                c.0 = debut.clone();
+            }
+            if last > &c.1 {
+                c.1 = last.clone();
+            }
+            c.2 += s.row.weeks;
         }
+        index.precompute_popular();
+        index
     }
 
     pub fn songs(&self) -> &[SongEntry] {
@@ -177,6 +233,23 @@ impl SearchIndex {
 
     pub fn acts(&self) -> &[ActEntry] {
         &self.acts
+    }
+
+    /// The first and last chart dates held for a chart, and how many chart rows.
+    pub fn coverage(&self, chart: Chart) -> Option<(&str, &str, i64)> {
+        self.coverage
+            .get(&chart)
+            .map(|(a, b, n)| (a.as_str(), b.as_str(), *n))
+    }
+
+    /// The K-pop runs with the most weeks, longest first.
+    pub fn kpop_longest(&self) -> impl Iterator<Item = &SongEntry> {
+        self.kpop_longest.iter().map(|&i| &self.songs[i as usize])
+    }
+
+    /// The newest chart date held for a chart.
+    pub fn latest_date(&self, chart: Chart) -> Option<&str> {
+        self.coverage(chart).map(|(_, last, _)| last)
     }
 
     pub fn song_by_id(&self, id: i64) -> Option<&SongEntry> {
@@ -188,68 +261,133 @@ impl SearchIndex {
     /// Within each, K-pop before the rest and longer runs before shorter ones.
     pub fn find_titles(&self, query: &str, filter: &TitleFilter, limit: usize) -> TitleHits<'_> {
         let q = text::fold(query);
-        let qk = title_key(query);
         if q.is_empty() {
             return TitleHits {
                 hits: Vec::new(),
                 total: 0,
             };
         }
+        let aliased = self.title_aliases.get(&text::key(query));
+        let unfiltered = filter.chart.is_none() && filter.artist.is_none();
+        let (found, total) = match self.popular.get(&q) {
+            Some((top, total)) if unfiltered && aliased.is_none() && limit <= POPULAR_KEPT => {
+                (top[..top.len().min(limit)].to_vec(), *total)
+            }
+            _ => self.search(&q, &title_key(query), aliased, filter, limit),
+        };
+        let hits = found
+            .into_iter()
+            .map(|(m, i)| (m, &self.songs[i as usize]))
+            .collect();
+        TitleHits { hits, total }
+    }
+
+    /// `find_titles` on a folded query and its title key: (match, song index) best first.
+    fn search(
+        &self,
+        q: &str,
+        qk: &str,
+        aliased: Option<&String>,
+        filter: &TitleFilter,
+        limit: usize,
+    ) -> (Vec<(Match, u32)>, usize) {
         let mut marks = Marks {
             best: vec![0; self.songs.len()],
             found: Vec::new(),
         };
-        let aliased = self.title_aliases.get(&text::key(query));
-        for key in [Some(&qk), aliased].into_iter().flatten() {
+        for key in [Some(qk), aliased.map(String::as_str)]
+            .into_iter()
+            .flatten()
+        {
             for &i in self.by_key.get(key).into_iter().flatten() {
                 marks.note(i, Match::Exact);
             }
         }
-        for &(i, offset) in &self.words[self.word_range(&q)] {
-            marks.note(
-                i,
-                if offset == 0 {
-                    Match::Prefix
-                } else {
-                    Match::WordPrefix
-                },
-            );
+        for w in &self.words[self.word_range(q)] {
+            let s = &self.songs[w.song as usize];
+            let m = if w.offset > 0 {
+                Match::WordPrefix
+            } else if s.fold == q {
+                Match::Exact
+            } else {
+                Match::Prefix
+            };
+            marks.note(w.song, m);
         }
         if marks.found.len() < limit && qk.chars().count() >= 3 {
-            let distance = if qk.chars().count() <= 5 { 1 } else { 2 };
-            if let Ok(automaton) = Levenshtein::new(&qk, distance) {
-                for key in self
-                    .keys
-                    .search(automaton)
-                    .into_stream()
-                    .into_strs()
-                    .unwrap_or_default()
-                {
-                    for &i in self.by_key.get(&key).into_iter().flatten() {
-                        marks.note(i, Match::Typo);
-                    }
+            // Two slips only for mid-length titles: short ones would match half the index, and for
+            // long ones the automaton costs more than it finds.
+            let builder = if (9..=14).contains(&qk.chars().count()) {
+                &*TWO_SLIPS
+            } else {
+                &*ONE_SLIP
+            };
+            let dfa = Slips(builder.build_dfa(qk));
+            let keys = self
+                .keys
+                .search(&dfa)
+                .into_stream()
+                .into_strs()
+                .unwrap_or_default();
+            for key in keys {
+                for &i in self.by_key.get(&key).into_iter().flatten() {
+                    marks.note(i, Match::Typo);
                 }
             }
         }
-        let mut hits: Vec<(Match, &SongEntry)> = marks
+        let mut hits: Vec<(Match, u32)> = marks
             .found
             .iter()
-            .map(|&i| {
-                (
-                    MATCHES[usize::from(marks.best[i as usize] - 1)],
-                    &self.songs[i as usize],
-                )
-            })
-            .filter(|(_, s)| filter.accepts(s, self))
+            .map(|&i| (MATCHES[usize::from(marks.best[i as usize] - 1)], i))
+            .filter(|(_, i)| filter.accepts(&self.songs[*i as usize], self))
             .collect();
         let total = hits.len();
-        let rank = |(m, s): &(Match, &SongEntry)| (*m, !s.is_kpop, -s.row.weeks, s.row.id);
+        let rank = |(m, i): &(Match, u32)| {
+            let s = &self.songs[*i as usize];
+            (*m, !s.is_kpop, -s.row.weeks, s.row.id)
+        };
         if hits.len() > limit && limit > 0 {
             hits.select_nth_unstable_by_key(limit - 1, rank);
             hits.truncate(limit);
         }
         hits.sort_unstable_by_key(rank);
-        TitleHits { hits, total }
+        (hits, total)
+    }
+
+    /// Answers for the short prefixes that match thousands of titles ("a", "th", "lov"),
+    /// computed once: these are the first keystrokes of every autocomplete.
+    fn precompute_popular(&mut self) {
+        let mut prefixes: Vec<String> = Vec::new();
+        for len in 1..=3 {
+            let mut start = 0;
+            while start < self.words.len() {
+                let head = prefix_bytes(self.words[start].suffix(&self.songs), len);
+                let end = start
+                    + self.words[start..]
+                        .partition_point(|w| prefix_bytes(w.suffix(&self.songs), len) == head);
+                if end - start >= POPULAR_RANGE
+                    && head.len() == len
+                    && std::str::from_utf8(head).is_ok()
+                {
+                    prefixes.push(String::from_utf8_lossy(head).into_owned());
+                }
+                start = end;
+            }
+        }
+        let popular = prefixes
+            .into_iter()
+            .map(|p| {
+                let found = self.search(
+                    &p,
+                    &title_key(&p),
+                    None,
+                    &TitleFilter::default(),
+                    POPULAR_KEPT,
+                );
+                (p, found)
+            })
+            .collect();
+        self.popular = popular;
     }
 
     /// Acts whose name, Hangul name or alias matches `query`, best first.
@@ -307,10 +445,40 @@ impl SearchIndex {
 
     /// The entries of `words` whose suffix starts with `q`.
     fn word_range(&self, q: &str) -> std::ops::Range<usize> {
-        let start = self.words.partition_point(|w| suffix(&self.songs, *w) < q);
+        let start = self.words.partition_point(|w| w.suffix(&self.songs) < q);
         let end =
-            start + self.words[start..].partition_point(|w| suffix(&self.songs, *w).starts_with(q));
+            start + self.words[start..].partition_point(|w| w.suffix(&self.songs).starts_with(q));
         start..end
+    }
+}
+
+/// Builders of Levenshtein automata (transpositions count as one slip). Building one is the
+/// slow part and happens once; each query's automaton is then quick to make.
+static ONE_SLIP: LazyLock<LevenshteinAutomatonBuilder> =
+    LazyLock::new(|| LevenshteinAutomatonBuilder::new(1, true));
+static TWO_SLIPS: LazyLock<LevenshteinAutomatonBuilder> =
+    LazyLock::new(|| LevenshteinAutomatonBuilder::new(2, true));
+
+/// A Levenshtein automaton walking the FST of title keys.
+struct Slips(DFA);
+
+impl Automaton for Slips {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), Distance::Exact(_))
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
     }
 }
 
@@ -334,8 +502,31 @@ impl Marks {
     }
 }
 
-fn suffix(songs: &[SongEntry], (song, offset): (u32, u16)) -> &str {
-    &songs[song as usize].fold[usize::from(offset)..]
+/// A word start in a folded title.
+#[derive(Clone, Copy)]
+struct Word {
+    /// The first eight bytes from the word start, big-endian, zero-padded: sorts like the text.
+    head: u64,
+    song: u32,
+    offset: u16,
+}
+
+impl Word {
+    fn new(fold: &str, song: u32, offset: u16) -> Word {
+        let mut head = [0u8; 8];
+        let rest = &fold.as_bytes()[usize::from(offset)..];
+        let n = rest.len().min(8);
+        head[..n].copy_from_slice(&rest[..n]);
+        Word {
+            head: u64::from_be_bytes(head),
+            song,
+            offset,
+        }
+    }
+
+    fn suffix<'a>(&self, songs: &'a [SongEntry]) -> &'a str {
+        &songs[self.song as usize].fold[usize::from(self.offset)..]
+    }
 }
 
 /// One or two slips, depending on length: "bts" is not "btob", "stray kds" is Stray Kids.

@@ -55,7 +55,7 @@ pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         for a in &reply.attachments {
             let path = dir.join(&a.filename);
-            std::fs::write(&path, &a.bytes)
+            std::fs::write(&path, a.bytes.as_slice())
                 .with_context(|| format!("writing {}", path.display()))?;
             eprintln!("saved {}", path.display());
         }

@@ -46,7 +46,11 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             ));
         }
     };
-    let songs = app.store().songs_of_act(&act.row.id).await?;
+    let songs: Vec<SongRow> = act
+        .songs
+        .iter()
+        .map(|&i| ix.search.songs()[i].row.clone())
+        .collect();
     let title = match &act.row.hangul {
         Some(h) => format!("{} ({h})", act.row.name),
         None => act.row.name.clone(),
@@ -92,7 +96,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             false,
         );
     }
-    let notes = app.store().notes_for_act(&act.row.id).await?;
+    let notes: Vec<_> = ix.facts.act_notes(&act.row.id).collect();
     if !notes.is_empty() {
         let lines: Vec<String> = notes
             .iter()

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::{CommandResult, Invocation, user_error};
-use crate::app::App;
+use crate::app::{App, Indexes};
 use crate::domain::chart::{Chart, display_date, title_key};
 use crate::domain::run::Run;
 use crate::domain::text;
@@ -68,7 +68,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     let weeks = app.store().song_weeks(best.row.id).await?;
     let run = Run::from_weeks(&weeks)
         .ok_or_else(|| anyhow::anyhow!("song {} has no weeks", best.row.id))?;
-    let latest = app.store().latest_chart_date(best.row.chart, None).await?;
+    let latest = ix.search.latest_date(best.row.chart);
 
     let song = &best.row;
     let chart_name = song.chart.name();
@@ -136,7 +136,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             true,
         );
     }
-    let still_on = latest.as_deref() == Some(run.last.date.as_str());
+    let still_on = latest == Some(run.last.date.as_str());
     let last_key = if still_on {
         "chart.this_week"
     } else {
@@ -153,7 +153,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         false,
     );
 
-    let notes = milestones(app, best).await?;
+    let notes = milestones(&ix, best);
     if !notes.is_empty() {
         embed = embed.field(t(locale, "milestones", &[]), notes.join("\n"), false);
     }
@@ -210,7 +210,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
                     "chart.picture_alt",
                     &[("title", &song.title), ("chart", chart_name)],
                 ),
-                bytes: png.to_vec(),
+                bytes: png,
             });
         }
         Err(e) => tracing::warn!(song = song.id, error = ?e, "rendering the run picture failed"),
@@ -242,22 +242,17 @@ fn picture(title: &str, chart: Chart, run: &Run) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Milestone notes about this title (by any of its acts, or by none named).
-async fn milestones(app: &App, song: &SongEntry) -> anyhow::Result<Vec<String>> {
-    let notes = app
-        .store()
-        .notes_for_subject("title", &title_key(&song.row.title))
-        .await?;
-    let ix = app.indexes().await?;
+fn milestones(ix: &Indexes, song: &SongEntry) -> Vec<String> {
     let act_ids: Vec<&str> = song
         .acts
         .iter()
         .map(|&i| ix.search.acts()[i].row.id.as_str())
         .collect();
-    Ok(notes
-        .into_iter()
+    ix.facts
+        .title_notes(&title_key(&song.row.title))
         .filter(|n| n.act_id.as_deref().is_none_or(|a| act_ids.contains(&a)))
         .map(|n| format!("• {} ({})", n.text, n.as_of))
-        .collect())
+        .collect()
 }
 
 pub async fn complete_title(
@@ -273,9 +268,7 @@ pub async fn complete_title(
     let mut out = Vec::new();
     if partial.trim().is_empty() {
         // Nothing typed yet: the K-pop runs fans ask about most, longest first.
-        let mut popular: Vec<&SongEntry> = ix.search.songs().iter().filter(|s| s.is_kpop).collect();
-        popular.sort_by_key(|s| (std::cmp::Reverse(s.row.weeks), s.row.id));
-        out.extend(popular.into_iter().take(25).map(choice));
+        out.extend(ix.search.kpop_longest().map(choice));
         return Ok(out);
     }
     let hits = ix.search.find_titles(partial, &filter, 25).hits;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{CommandError, CommandResult, Invocation, user_error};
-use crate::app::App;
+use crate::app::{App, Indexes};
 use crate::domain::country::Country;
 use crate::domain::money::Usd;
 use crate::domain::period::{Period, PeriodInput};
@@ -35,33 +35,22 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         })?),
     }
     .filter(|c| !c.is_world());
-    let periods = periods_with_figures(app).await?;
+    let periods: Vec<Period> = ix.facts.periods().iter().map(|(p, _)| *p).collect();
     let period = match inv.get("period") {
         None => None,
         Some(text) => Some(resolve_period(text, &periods, locale)?),
     };
     match country {
-        Some(c) => country_answer(app, c, period, &periods, locale).await,
+        Some(c) => country_answer(&ix, c, period, &periods, locale),
         None => {
             let period = match period {
                 Some(p) => p,
                 None => latest_year(&periods)
                     .ok_or_else(|| user_error(locale, "exports.no_figures_at_all", &[]))?,
             };
-            ranking_answer(app, period, locale).await
+            ranking_answer(app, &ix, period, locale)
         }
     }
-}
-
-/// Periods with figures, newest first.
-async fn periods_with_figures(app: &App) -> anyhow::Result<Vec<Period>> {
-    Ok(app
-        .store()
-        .export_periods()
-        .await?
-        .into_iter()
-        .filter_map(|(label, _)| Period::parse(&label).ok())
-        .collect())
 }
 
 fn latest_year(periods: &[Period]) -> Option<Period> {
@@ -154,9 +143,13 @@ fn collate(figures: Vec<FigureRow>) -> BTreeMap<Country, Destination> {
 }
 
 /// The source to cite for a figure: the earliest report that printed it in full.
-fn cited(sources: &[FigureSourceRow], figure_id: i64) -> (Option<&FigureSourceRow>, usize) {
+fn cited<'a>(
+    sources: &[&'a FigureSourceRow],
+    figure_id: i64,
+) -> (Option<&'a FigureSourceRow>, usize) {
     let of: Vec<&FigureSourceRow> = sources
         .iter()
+        .copied()
         .filter(|s| s.figure_id == figure_id)
         .collect();
     let best = of.iter().find(|s| s.precise).or(of.first()).copied();
@@ -235,22 +228,20 @@ fn earlier_text(d: &Destination, locale: Locale) -> Option<String> {
     Some(s)
 }
 
-async fn country_answer(
-    app: &App,
+fn country_answer(
+    ix: &Indexes,
     country: Country,
     period: Option<Period>,
     periods: &[Period],
     locale: Locale,
 ) -> CommandResult {
-    let figures = app.store().figures_for_country(country).await?;
+    let figures = ix.facts.figures_for_country(country);
     if figures.is_empty() {
-        let known: Vec<String> = app
-            .store()
-            .export_countries()
-            .await?
+        let known: Vec<&str> = ix
+            .facts
+            .countries()
             .iter()
-            .filter_map(|c| Country::from_code(c))
-            .map(|c| c.name(locale).to_string())
+            .map(|c| c.name(locale))
             .collect();
         return Err(user_error(
             locale,
@@ -306,17 +297,16 @@ async fn country_answer(
         }
     };
     let mut all = by_period(period);
-    let world_figures = app
-        .store()
+    let world_figures = ix
+        .facts
         .figures_for_period(period)
-        .await?
         .into_iter()
         .filter(|f| f.country == "WORLD");
     all.extend(world_figures);
     let collated = collate(all);
     let d = collated.get(&country).cloned().unwrap_or_default();
     let world = collated.get(&Country::WORLD).and_then(Destination::value);
-    let sources = app.store().figure_sources(&d.figure_ids).await?;
+    let sources = ix.facts.figure_sources(&d.figure_ids);
 
     let mut lines: Vec<String> = Vec::new();
     if let Some(skipped) = fallback_from {
@@ -420,8 +410,8 @@ fn share(part: Usd, whole: Usd) -> String {
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
-async fn ranking_answer(app: &App, period: Period, locale: Locale) -> CommandResult {
-    let collated = collate(app.store().figures_for_period(period).await?);
+fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> CommandResult {
+    let collated = collate(ix.facts.figures_for_period(period));
     let world = collated.get(&Country::WORLD).cloned();
     let mut entries: Vec<(Country, Destination)> = collated
         .into_iter()
@@ -473,7 +463,7 @@ async fn ranking_answer(app: &App, period: Period, locale: Locale) -> CommandRes
         .flat_map(|(_, d)| d.figure_ids.clone())
         .collect();
     all_ids.extend(world.iter().flat_map(|w| w.figure_ids.clone()));
-    let sources = app.store().figure_sources(&all_ids).await?;
+    let sources = ix.facts.figure_sources(&all_ids);
     let mut cited_sources: Vec<&FigureSourceRow> = Vec::new();
     for d in world.iter().chain(entries.iter().map(|(_, d)| d)) {
         if let Some(id) = d.current.as_ref().map(|f| f.id)
@@ -514,10 +504,7 @@ async fn ranking_answer(app: &App, period: Period, locale: Locale) -> CommandRes
     if !ranking.is_empty() {
         embed = embed.field(t(locale, "exports.ranking", &[]), ranking.join("\n"), false);
     }
-    let notes = app
-        .store()
-        .notes_for_subject("market", crate::import::notes::MARKET_KEY)
-        .await?;
+    let notes: Vec<_> = ix.facts.market_notes().collect();
     if !notes.is_empty() {
         let lines: Vec<String> = notes
             .iter()
@@ -563,7 +550,7 @@ async fn ranking_answer(app: &App, period: Period, locale: Locale) -> CommandRes
         .collect();
     let mut reply = Reply::embed(embed);
     if bars.len() >= 2 {
-        let generation = app.indexes().await?.generation;
+        let generation = ix.generation;
         let title = format!("K-pop album exports, {}", period.display(Locale::En));
         let drawn = app.picture(&format!("exports-{period}"), generation, || {
             plot::ranking_bars(&title, &bars)
@@ -579,7 +566,7 @@ async fn ranking_answer(app: &App, period: Period, locale: Locale) -> CommandRes
                         "exports.chart_alt",
                         &[("period", &period.display(locale))],
                     ),
-                    bytes: png.to_vec(),
+                    bytes: png,
                 });
             }
             Err(e) => tracing::warn!(error = ?e, "rendering the ranking picture failed"),
@@ -594,16 +581,10 @@ pub async fn complete_country(
     locale: Locale,
 ) -> anyhow::Result<Vec<Choice>> {
     let ix = app.indexes().await?;
-    let known: Vec<Country> = app
-        .store()
-        .export_countries()
-        .await?
-        .iter()
-        .filter_map(|c| Country::from_code(c))
-        .collect();
+    let known = ix.facts.countries();
     Ok(ix
         .countries
-        .complete(partial, &known, 25)
+        .complete(partial, known, 25)
         .into_iter()
         .map(|c| {
             let name = match locale {
@@ -629,24 +610,21 @@ pub async fn complete_period(
         .get("country")
         .and_then(|c| ix.countries.parse(c).ok())
         .filter(|c| !c.is_world());
-    let mut periods: Vec<(String, i64)> = app.store().export_periods().await?;
+    let mut periods: Vec<(Period, usize)> = ix.facts.periods().to_vec();
     if let Some(c) = country {
-        let theirs: Vec<String> = app
-            .store()
+        let theirs: Vec<String> = ix
+            .facts
             .figures_for_country(c)
-            .await?
             .into_iter()
             .map(|f| f.period)
             .collect();
-        periods.retain(|(p, _)| theirs.contains(p));
+        periods.retain(|(p, _)| theirs.contains(&p.label()));
     }
     let wanted = PeriodInput::parse(partial).ok();
     let q = crate::domain::text::fold(partial);
     let mut out: Vec<(u8, Choice)> = Vec::new();
-    for (label, count) in periods {
-        let Ok(p) = Period::parse(&label) else {
-            continue;
-        };
+    for (p, count) in periods {
+        let label = p.label();
         let shown = p.display(locale);
         let class = match wanted {
             Some(PeriodInput::Exact(w)) if w == p => 0,

@@ -18,21 +18,22 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             false,
         );
     }
-    let periods = app.store().export_periods().await?;
+    let ix = app.indexes().await?;
+    let periods = ix.facts.periods();
     let mut data = vec![t(
         locale,
         "help.data_exports",
         &[("count", &periods.len().to_string())],
     )];
     for chart in Chart::ALL {
-        if let (Some(from), Some(to), rows) = app.store().chart_coverage(chart).await? {
+        if let Some((from, to, rows)) = ix.search.coverage(chart) {
             data.push(t(
                 locale,
                 "help.data_chart",
                 &[
                     ("chart", chart.name()),
-                    ("from", &display_date(&from, locale)),
-                    ("to", &display_date(&to, locale)),
+                    ("from", &display_date(from, locale)),
+                    ("to", &display_date(to, locale)),
                     ("rows", &rows.to_string()),
                 ],
             ));

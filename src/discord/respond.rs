@@ -19,7 +19,7 @@ fn files(reply: &Reply) -> Vec<CreateAttachment> {
         .iter()
         .take(1)
         .map(|a| {
-            CreateAttachment::bytes(a.bytes.clone(), a.filename.clone())
+            CreateAttachment::bytes(a.bytes.to_vec(), a.filename.clone())
                 .description(a.description.clone())
         })
         .collect()

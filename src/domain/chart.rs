@@ -80,13 +80,19 @@ pub fn display_date(date: &str, locale: Locale) -> String {
     }
 }
 
-static PARENTHETICAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*[(\[][^)\]]*[)\]]").expect("static regex"));
-
 /// The title without version or featuring parentheses, folded: "Cupid (Twin Ver.)" → "cupid".
 /// A run keeps its identity through such changes.
 pub fn title_key(title: &str) -> String {
-    let stripped = PARENTHETICAL.replace_all(title, "");
+    let mut stripped = String::with_capacity(title.len());
+    let mut depth = 0usize;
+    for c in title.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => stripped.push(c),
+            _ => {}
+        }
+    }
     let k = text::key(&stripped);
     if k.is_empty() { text::key(title) } else { k }
 }

@@ -123,8 +123,6 @@ mod tests {
             .map(|(d, p, lw)| ChartWeekRow {
                 chart_date: d.to_string(),
                 position: *p,
-                title: "T".into(),
-                credit: "A".into(),
                 last_week: *lw,
                 peak: None,
                 weeks_on_chart: None,

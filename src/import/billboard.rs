@@ -29,6 +29,8 @@ pub const HEADER: [&str; 7] = [
 
 /// Weeks further apart than this are not consecutive charts, whatever `last_week` says.
 const MAX_WEEK_GAP_DAYS: i64 = 13;
+/// From this many new rows on, the chart indexes are rebuilt after the load instead of updated.
+const BULK_ROWS: usize = 50_000;
 /// How many warnings the report spells out; the rest are only counted.
 const WARNING_SAMPLES: usize = 20;
 
@@ -196,7 +198,9 @@ pub async fn import(
     actor: &Actor,
     progress: &ProgressBar,
 ) -> Result<BillboardReport, ImportError> {
+    let started = std::time::Instant::now();
     let mut rows = read_csv(data, &HEADER, |r, line| parse_row(r, line, chart.size()))?;
+    tracing::debug!(elapsed = ?started.elapsed(), "parsed");
     rows.sort_by_key(|r| (r.date, r.position));
     let mut report = BillboardReport {
         rows: rows.len(),
@@ -218,7 +222,6 @@ pub async fn import(
     };
 
     let mut out: Vec<NewChartRow> = Vec::with_capacity(rows.len());
-    let mut seen_in_week: HashSet<(i64, String, String)> = HashSet::new();
     let mut key_cache = KeyCache::default();
     for week in rows.chunk_by(|a, b| a.date == b.date) {
         let date = week[0].date;
@@ -237,10 +240,9 @@ pub async fn import(
         let linkable = previous
             .as_ref()
             .filter(|p| (date - p.date).num_days() <= MAX_WEEK_GAP_DAYS);
-        seen_in_week.clear();
+        let mut seen_in_week: HashSet<(i64, &str, &str)> = HashSet::with_capacity(week.len());
         for row in week {
-            let row_key = (row.position, row.title.clone(), row.credit.clone());
-            if !seen_in_week.insert(row_key.clone()) {
+            if !seen_in_week.insert((row.position, &row.title, &row.credit)) {
                 report.warn(
                     row.line,
                     format!("{date_s} #{} repeats an earlier row", row.position),
@@ -267,8 +269,16 @@ pub async fn import(
                 );
             }
             let keys = key_cache.keys(&row.title, &row.credit);
-            let song = match stored.get(&row_key) {
-                Some(song) => *song,
+            // Only weeks already in the store need the owned key.
+            let stored_song = if stored.is_empty() {
+                None
+            } else {
+                stored
+                    .get(&(row.position, row.title.clone(), row.credit.clone()))
+                    .copied()
+            };
+            let song = match stored_song {
+                Some(song) => song,
                 None => {
                     let linked = match (row.last_week, linkable) {
                         (Some(lw), Some(prev)) => match prev.songs.get(&lw) {
@@ -307,6 +317,9 @@ pub async fn import(
             };
             runs.remember(song, keys);
             songs_now.insert(row.position, song);
+            if stored_song.is_some() {
+                continue;
+            }
             out.push(NewChartRow {
                 chart_date: date_s.clone(),
                 position: row.position,
@@ -326,11 +339,24 @@ pub async fn import(
         });
     }
 
+    tracing::debug!(elapsed = ?started.elapsed(), "runs assigned");
     report.new_songs = runs.new.len();
     tx.insert_songs(chart, &runs.new).await?;
+    let suspended = if out.len() >= BULK_ROWS {
+        tx.suspend_chart_indexes().await?
+    } else {
+        Vec::new()
+    };
     for batch in out.chunks(20_000) {
-        report.added += tx.insert_chart_rows(chart, batch).await?;
+        tx.insert_chart_rows(chart, batch).await?;
         progress.inc(batch.len() as u64);
+    }
+    report.added = out.len() as u64;
+    progress.inc((report.rows - out.len()) as u64);
+    tracing::debug!(elapsed = ?started.elapsed(), "rows inserted");
+    if !suspended.is_empty() {
+        tx.rebuild_indexes(suspended).await?;
+        tracing::debug!(elapsed = ?started.elapsed(), "indexes rebuilt");
     }
     report.unchanged = report.rows as u64 - report.added;
     if report.added > 0 {
@@ -341,7 +367,9 @@ pub async fn import(
             v
         };
         tx.refresh_song_stats(&touched).await?;
+        tracing::debug!(elapsed = ?started.elapsed(), "run totals refreshed");
         link_acts(tx, &out).await?;
+        tracing::debug!(elapsed = ?started.elapsed(), "acts linked");
     }
     tx.audit(Change {
         actor,

@@ -167,7 +167,7 @@ mod tests {
         let reply = Reply::embed(e).with_attachment(Attachment {
             filename: "run.png".into(),
             description: "chart run".into(),
-            bytes: vec![1, 2, 3],
+            bytes: std::sync::Arc::new(vec![1, 2, 3]),
         });
         let data = message_data(&reply);
         assert_eq!(data["embeds"][0]["image"]["url"], "attachment://run.png");

@@ -7,6 +7,8 @@ pub mod limits;
 pub mod plot;
 pub mod text;
 
+use std::sync::Arc;
+
 /// Colours by kind of answer, so fans learn them at a glance.
 pub mod colour {
     pub const EXPORTS: u32 = 0x2B7BB9;
@@ -52,7 +54,8 @@ pub struct Field {
 pub struct Attachment {
     pub filename: String,
     pub description: String,
-    pub bytes: Vec<u8>,
+    /// Shared with the picture cache: replies copy no image.
+    pub bytes: Arc<Vec<u8>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -84,6 +84,7 @@ impl WriteTx {
     }
 
     pub async fn upsert_act(&mut self, act: &ActRow) -> anyhow::Result<()> {
+        self.touch_charts();
         sqlx::query(
             "INSERT INTO acts (id, name, hangul, kind, is_kpop) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, hangul = excluded.hangul,
@@ -99,15 +100,6 @@ impl WriteTx {
         Ok(())
     }
 
-    pub async fn add_act_credit(&mut self, act_id: &str, credit: &str) -> anyhow::Result<()> {
-        sqlx::query("INSERT OR IGNORE INTO act_credits (act_id, credit) VALUES (?, ?)")
-            .bind(act_id)
-            .bind(credit)
-            .execute(self.conn())
-            .await?;
-        Ok(())
-    }
-
     /// Adds an alias; returns its id, or None when the same alias already names the target.
     pub async fn add_alias(
         &mut self,
@@ -115,6 +107,9 @@ impl WriteTx {
         target: &str,
         alias: &str,
     ) -> anyhow::Result<Option<i64>> {
+        if kind != AliasKind::Country {
+            self.touch_charts();
+        }
         Ok(sqlx::query_scalar(
             "INSERT INTO aliases (kind, target, alias, alias_key) VALUES (?, ?, ?, ?)
              ON CONFLICT DO NOTHING RETURNING id",

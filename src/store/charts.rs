@@ -17,12 +17,11 @@ pub struct SongRow {
     pub last_date: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+/// One week of a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChartWeekRow {
     pub chart_date: String,
     pub position: i64,
-    pub title: String,
-    pub credit: String,
     pub last_week: Option<i64>,
     pub peak: Option<i64>,
     pub weeks_on_chart: Option<i64>,
@@ -51,28 +50,49 @@ pub struct NewSong {
     pub credit_key: String,
 }
 
-const SONG_COLUMNS: &str = "id, chart, title, credit, weeks, peak, debut, last_date";
 /// SQLite allows 32766 bound values per statement; 9 per row leaves room for 3000 rows,
 /// but a few hundred already amortise the statement.
 const ROWS_PER_INSERT: usize = 400;
 
 impl Store {
-    pub async fn song(&self, id: i64) -> anyhow::Result<Option<SongRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {SONG_COLUMNS} FROM chart_songs WHERE id = ?"
-        )))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?)
-    }
-
-    /// Every song and album with at least one week, for the search index.
+    /// Every song and album with at least one week, for the search index. Read as one JSON
+    /// array: fetching 70,000 rows one by one through sqlx costs several times more.
     pub async fn all_songs(&self) -> anyhow::Result<Vec<SongRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {SONG_COLUMNS} FROM chart_songs WHERE weeks > 0 ORDER BY id"
-        )))
-        .fetch_all(self.pool())
-        .await?)
+        let json: String = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(id, chart, title, credit, weeks, peak, debut, last_date))
+             FROM (SELECT * FROM chart_songs WHERE weeks > 0 ORDER BY id)",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        type Flat = (
+            i64,
+            String,
+            String,
+            String,
+            i64,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Flat> = serde_json::from_str(&json)?;
+        rows.into_iter()
+            .map(
+                |(id, chart, title, credit, weeks, peak, debut, last_date)| {
+                    let chart = Chart::parse(&chart)
+                        .ok_or_else(|| anyhow::anyhow!("song {id} has chart {chart}"))?;
+                    Ok(SongRow {
+                        id,
+                        chart,
+                        title,
+                        credit,
+                        weeks,
+                        peak,
+                        debut,
+                        last_date,
+                    })
+                },
+            )
+            .collect()
     }
 
     /// `(song id, act id)` links.
@@ -82,54 +102,32 @@ impl Store {
             .await?)
     }
 
-    pub async fn songs_of_act(&self, act_id: &str) -> anyhow::Result<Vec<SongRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {SONG_COLUMNS} FROM chart_songs
-             WHERE id IN (SELECT song_id FROM song_acts WHERE act_id = ?) AND weeks > 0
-             ORDER BY debut, id"
-        )))
-        .bind(act_id)
-        .fetch_all(self.pool())
-        .await?)
-    }
-
     /// The weeks of one song, oldest first.
+    /// Read as one JSON array: a long run has hundreds of weeks, and one row costs less than
+    /// hundreds.
     pub async fn song_weeks(&self, song_id: i64) -> anyhow::Result<Vec<ChartWeekRow>> {
-        Ok(sqlx::query_as(
-            "SELECT chart_date, position, title, credit, last_week, peak, weeks_on_chart
-             FROM chart_entries WHERE song_id = ? ORDER BY chart_date, position",
+        let json: String = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(chart_date, position, last_week, peak, weeks_on_chart))
+             FROM (SELECT chart_date, position, last_week, peak, weeks_on_chart FROM chart_entries
+                   WHERE song_id = ? ORDER BY chart_date, position)",
         )
         .bind(song_id)
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    /// The newest chart date of a chart on or before `on_or_before` (YYYY-MM-DD).
-    pub async fn latest_chart_date(
-        &self,
-        chart: Chart,
-        on_or_before: Option<&str>,
-    ) -> anyhow::Result<Option<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT max(chart_date) FROM chart_entries WHERE chart = ? AND chart_date <= coalesce(?, '9999')",
-        )
-        .bind(chart)
-        .bind(on_or_before)
         .fetch_one(self.pool())
-        .await?)
-    }
-
-    /// The first and last chart date held for a chart, and the number of rows.
-    pub async fn chart_coverage(
-        &self,
-        chart: Chart,
-    ) -> anyhow::Result<(Option<String>, Option<String>, i64)> {
-        Ok(sqlx::query_as(
-            "SELECT min(chart_date), max(chart_date), count(*) FROM chart_entries WHERE chart = ?",
-        )
-        .bind(chart)
-        .fetch_one(self.pool())
-        .await?)
+        .await?;
+        type Flat = (String, i64, Option<i64>, Option<i64>, Option<i64>);
+        let rows: Vec<Flat> = serde_json::from_str(&json)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(chart_date, position, last_week, peak, weeks_on_chart)| ChartWeekRow {
+                    chart_date,
+                    position,
+                    last_week,
+                    peak,
+                    weeks_on_chart,
+                },
+            )
+            .collect())
     }
 }
 
@@ -179,6 +177,7 @@ impl WriteTx {
     }
 
     pub async fn insert_songs(&mut self, chart: Chart, songs: &[NewSong]) -> anyhow::Result<()> {
+        self.touch_charts();
         for batch in songs.chunks(ROWS_PER_INSERT) {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO chart_songs (id, chart, title, credit, title_key, credit_key) ",
@@ -196,36 +195,46 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Inserts chart rows, skipping those already stored; returns how many were new.
+    /// Inserts chart rows, which must be new: a row already stored fails the insert.
     pub async fn insert_chart_rows(
         &mut self,
         chart: Chart,
         rows: &[NewChartRow],
-    ) -> anyhow::Result<u64> {
-        let mut added = 0;
-        for batch in rows.chunks(ROWS_PER_INSERT) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT OR IGNORE INTO chart_entries (chart, chart_date, position, title, credit,
-                    last_week, peak, weeks_on_chart, song_id) ",
-            );
-            q.push_values(batch, |mut b, r| {
-                b.push_bind(chart)
-                    .push_bind(&r.chart_date)
-                    .push_bind(r.position)
-                    .push_bind(&r.title)
-                    .push_bind(&r.credit)
-                    .push_bind(r.last_week)
-                    .push_bind(r.peak)
-                    .push_bind(r.weeks_on_chart)
-                    .push_bind(r.song_id);
-            });
-            added += q.build().execute(self.conn()).await?.rows_affected();
+    ) -> anyhow::Result<()> {
+        self.touch_charts();
+        super::bulk::insert_chart_rows(self.conn(), chart, rows).await
+    }
+
+    /// Drops the indexes of `chart_entries` for a bulk load and returns their definitions for
+    /// [`Self::rebuild_indexes`]: building an index once, sorted, beats a million random inserts
+    /// into it. The caller guarantees the rows it inserts meanwhile are new.
+    pub async fn suspend_chart_indexes(&mut self) -> anyhow::Result<Vec<(String, String)>> {
+        let indexes: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'chart_entries' AND sql IS NOT NULL",
+        )
+        .fetch_all(self.conn())
+        .await?;
+        for (name, _) in &indexes {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX \"{name}\"")))
+                .execute(self.conn())
+                .await?;
         }
-        Ok(added)
+        Ok(indexes)
+    }
+
+    /// Recreates the indexes [`Self::suspend_chart_indexes`] dropped.
+    pub async fn rebuild_indexes(&mut self, indexes: Vec<(String, String)>) -> anyhow::Result<()> {
+        for (_, definition) in indexes {
+            sqlx::query(sqlx::AssertSqlSafe(definition))
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
     }
 
     /// Recomputes the stored weeks, peak, debut and last date of the given songs.
     pub async fn refresh_song_stats(&mut self, song_ids: &[i64]) -> anyhow::Result<()> {
+        self.touch_charts();
         for batch in song_ids.chunks(10_000) {
             sqlx::query(
                 "UPDATE chart_songs SET (weeks, peak, debut, last_date) =
@@ -242,6 +251,7 @@ impl WriteTx {
 
     /// Links songs to the acts their credits name.
     pub async fn link_song_acts(&mut self, links: &[(i64, String)]) -> anyhow::Result<()> {
+        self.touch_charts();
         for batch in links.chunks(ROWS_PER_INSERT) {
             let mut q: QueryBuilder<Sqlite> =
                 QueryBuilder::new("INSERT OR IGNORE INTO song_acts (song_id, act_id) ");

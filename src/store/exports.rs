@@ -47,26 +47,6 @@ const FIGURE_COLUMNS: &str =
     "id, period, country, value_usd, rank, yoy_change_pct, top10, superseded_by";
 
 impl Store {
-    pub async fn figures_for_period(&self, period: Period) -> anyhow::Result<Vec<FigureRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {FIGURE_COLUMNS} FROM export_figures WHERE period = ? ORDER BY id"
-        )))
-        .bind(period.label())
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    /// Every figure for `country`, newest period first.
-    pub async fn figures_for_country(&self, country: Country) -> anyhow::Result<Vec<FigureRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {FIGURE_COLUMNS} FROM export_figures WHERE country = ?
-             ORDER BY period_end DESC, period_start ASC, id"
-        )))
-        .bind(country.code())
-        .fetch_all(self.pool())
-        .await?)
-    }
-
     pub async fn figure(&self, id: i64) -> anyhow::Result<Option<FigureRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {FIGURE_COLUMNS} FROM export_figures WHERE id = ?"
@@ -76,20 +56,23 @@ impl Store {
         .await?)
     }
 
-    /// The sources of the given figures, earliest publication first (undated ones last).
-    pub async fn figure_sources(&self, figure_ids: &[i64]) -> anyhow::Result<Vec<FigureSourceRow>> {
-        if figure_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids = serde_json::to_string(figure_ids)?;
+    /// Every figure, by period and destination.
+    pub async fn all_figures(&self) -> anyhow::Result<Vec<FigureRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {FIGURE_COLUMNS} FROM export_figures ORDER BY period_end DESC, period_start, country, id"
+        )))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Every figure's sources, earliest publication first (undated ones last).
+    pub async fn all_figure_sources(&self) -> anyhow::Result<Vec<FigureSourceRow>> {
         let rows: Vec<FigureSourceFlat> = sqlx::query_as(
             "SELECT fs.figure_id, s.id, s.publisher, s.title, s.url, s.published_on,
                     fs.printed, fs.precise, fs.rank, fs.note
              FROM figure_sources fs JOIN sources s ON s.id = fs.source_id
-             WHERE fs.figure_id IN (SELECT value FROM json_each(?))
              ORDER BY s.published_on IS NULL, s.published_on, s.id",
         )
-        .bind(ids)
         .fetch_all(self.pool())
         .await?;
         Ok(rows
@@ -109,26 +92,6 @@ impl Store {
                 note: r.note,
             })
             .collect())
-    }
-
-    /// Every period with at least one figure, with how many destinations it has values for.
-    pub async fn export_periods(&self) -> anyhow::Result<Vec<(String, i64)>> {
-        Ok(sqlx::query_as(
-            "SELECT period, count(DISTINCT CASE WHEN value_usd IS NOT NULL THEN country END)
-             FROM export_figures GROUP BY period ORDER BY max(period_end) DESC, min(period_start)",
-        )
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    /// The countries that have any figure, the highest ranked and most reported first.
-    pub async fn export_countries(&self) -> anyhow::Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT country FROM export_figures WHERE country <> 'WORLD'
-             GROUP BY country ORDER BY coalesce(min(rank), 999), count(*) DESC, country",
-        )
-        .fetch_all(self.pool())
-        .await?)
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod acts;
 mod audit;
+mod bulk;
 mod charts;
 mod editors;
 mod exports;
@@ -14,6 +15,8 @@ mod sources;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -24,6 +27,7 @@ pub use acts::{ActRow, AliasKind};
 pub use audit::{Actor, AuditEntry, Change};
 pub use charts::{ChartWeekRow, NewChartRow, NewSong, SongRow};
 pub use editors::Editor;
+
 pub use exports::{FigureFields, FigureRow, FigureSourceRow};
 pub use notes::NoteRow;
 pub use snapshots::Target;
@@ -37,6 +41,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Commits made through this handle, so caches notice them without asking SQLite.
+    local_writes: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -49,6 +55,8 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT)
+            // Statement journals of multi-row inserts stay off the disk.
+            .pragma("temp_store", "memory")
             // Building the indexes reads every run at once; that is expected, not a warning.
             .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
         let pool = SqlitePoolOptions::new()
@@ -57,7 +65,10 @@ impl Store {
             .await
             .with_context(|| format!("opening the fact store {}", path.display()))?;
         MIGRATOR.run(&pool).await.context("applying migrations")?;
-        let store = Store { pool };
+        let store = Store {
+            pool,
+            local_writes: Arc::new(AtomicU64::new(0)),
+        };
         crate::import::seed::ensure(&store)
             .await
             .context("loading the seed facts")?;
@@ -73,16 +84,32 @@ impl Store {
         // IMMEDIATE takes the write lock now rather than on the first write, so two writers
         // queue on the busy timeout instead of one failing with SQLITE_BUSY half-way through.
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(WriteTx { tx })
+        Ok(WriteTx {
+            tx,
+            touches_charts: false,
+            local_writes: self.local_writes.clone(),
+        })
     }
 
-    /// A number that changes with every committed write, for caches to compare.
-    pub async fn generation(&self) -> anyhow::Result<i64> {
-        let value: Option<String> =
-            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'generation'")
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
+    /// Numbers that change with every committed write (from any process), and with every
+    /// write to chart data, acts or their aliases, for caches to compare.
+    pub async fn generations(&self) -> anyhow::Result<Generations> {
+        let (all, charts): (Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT (SELECT value FROM meta WHERE key = 'generation'),
+                    (SELECT value FROM meta WHERE key = 'charts_generation')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let parse = |v: Option<String>| v.and_then(|v| v.parse().ok()).unwrap_or(0);
+        Ok(Generations {
+            all: parse(all),
+            charts: parse(charts),
+        })
+    }
+
+    /// How many writes this process has committed through this store.
+    pub fn local_writes(&self) -> u64 {
+        self.local_writes.load(Ordering::Acquire)
     }
 
     pub async fn meta(&self, key: &str) -> anyhow::Result<Option<String>> {
@@ -136,9 +163,18 @@ impl Store {
     }
 }
 
+/// See [`Store::generations`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Generations {
+    pub all: i64,
+    pub charts: i64,
+}
+
 /// One write transaction. Dropping it without `commit` rolls everything back.
 pub struct WriteTx {
     tx: Transaction<'static, Sqlite>,
+    touches_charts: bool,
+    local_writes: Arc<AtomicU64>,
 }
 
 impl WriteTx {
@@ -146,15 +182,30 @@ impl WriteTx {
         &mut self.tx
     }
 
-    /// Commits the write and everything it audited, and bumps the generation.
+    /// Marks the write as changing chart data, acts or their aliases: the search index must
+    /// be rebuilt, not only the small caches.
+    pub fn touch_charts(&mut self) {
+        self.touches_charts = true;
+    }
+
+    /// Commits the write and everything it audited, and bumps the generations.
     pub async fn commit(mut self) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO meta (key, value) VALUES ('generation', '1')
-             ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-        )
-        .execute(&mut *self.tx)
-        .await?;
+        let keys: &[&str] = if self.touches_charts {
+            &["generation", "charts_generation"]
+        } else {
+            &["generation"]
+        };
+        for key in keys {
+            sqlx::query(
+                "INSERT INTO meta (key, value) VALUES (?, '1')
+                 ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            )
+            .bind(key)
+            .execute(&mut *self.tx)
+            .await?;
+        }
         self.tx.commit().await?;
+        self.local_writes.fetch_add(1, Ordering::AcqRel);
         Ok(())
     }
 }

@@ -21,24 +21,11 @@ const NOTE_COLUMNS: &str =
     "id, subject_kind, subject_key, subject_label, act_id, text, as_of, source_id";
 
 impl Store {
-    /// Notes about an act: those whose subject is the act, and those about its titles.
-    pub async fn notes_for_act(&self, act_id: &str) -> anyhow::Result<Vec<NoteRow>> {
+    /// Every note, oldest fact first.
+    pub async fn all_notes(&self) -> anyhow::Result<Vec<NoteRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {NOTE_COLUMNS} FROM notes WHERE act_id = ? ORDER BY as_of, id"
+            "SELECT {NOTE_COLUMNS} FROM notes ORDER BY as_of, id"
         )))
-        .bind(act_id)
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    /// Notes with this subject (`title` + folded title, `market` + `exports`).
-    pub async fn notes_for_subject(&self, kind: &str, key: &str) -> anyhow::Result<Vec<NoteRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {NOTE_COLUMNS} FROM notes WHERE subject_kind = ? AND subject_key = ?
-             ORDER BY as_of, id"
-        )))
-        .bind(kind)
-        .bind(key)
         .fetch_all(self.pool())
         .await?)
     }

@@ -210,6 +210,16 @@ impl WriteTx {
 
     /// Makes the unit exactly what `snapshot` describes.
     pub async fn restore(&mut self, target: &Target, snapshot: &Value) -> anyhow::Result<()> {
+        if matches!(
+            target,
+            Target::ChartWeek { .. }
+                | Target::Alias {
+                    kind: AliasKind::Act | AliasKind::Title,
+                    ..
+                }
+        ) {
+            self.touch_charts();
+        }
         match target {
             Target::Export { period, country } => {
                 sqlx::query("DELETE FROM export_figures WHERE period = ? AND country = ?")

@@ -1,0 +1,147 @@
+//! The small tables of the store, held in memory: every export figure with its sources, and
+//! every milestone note. A few hundred rows, rebuilt in milliseconds after a write, so reads of
+//! `/exports` never wait on SQLite.
+
+use std::collections::HashMap;
+
+use crate::domain::country::Country;
+use crate::domain::period::Period;
+use crate::import::notes::MARKET_KEY;
+use crate::store::{FigureRow, FigureSourceRow, NoteRow, SourceRow, Store};
+
+pub struct FactsCache {
+    /// Newest period first.
+    figures: Vec<FigureRow>,
+    /// Per figure, its sources earliest first.
+    sources: HashMap<i64, Vec<FigureSourceRow>>,
+    /// Periods with figures, newest first, with how many destinations have a value.
+    periods: Vec<(Period, usize)>,
+    /// Destinations with figures, the highest ranked and most reported first.
+    countries: Vec<Country>,
+    notes: Vec<NoteRow>,
+    note_sources: HashMap<i64, SourceRow>,
+}
+
+impl FactsCache {
+    pub async fn load(store: &Store) -> anyhow::Result<FactsCache> {
+        let figures = store.all_figures().await?;
+        let mut sources: HashMap<i64, Vec<FigureSourceRow>> = HashMap::new();
+        for s in store.all_figure_sources().await? {
+            sources.entry(s.figure_id).or_default().push(s);
+        }
+        let mut periods: Vec<(Period, usize)> = Vec::new();
+        for f in &figures {
+            let Ok(p) = Period::parse(&f.period) else {
+                continue;
+            };
+            if !periods.iter().any(|(q, _)| *q == p) {
+                let valued = figures
+                    .iter()
+                    .filter(|g| {
+                        g.period == f.period && g.value_usd.is_some() && g.country != "WORLD"
+                    })
+                    .map(|g| g.country.as_str())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len();
+                periods.push((p, valued));
+            }
+        }
+        periods.sort_by_key(|(p, _)| (std::cmp::Reverse(p.end()), p.start()));
+        let mut ranked: HashMap<Country, (i64, usize)> = HashMap::new();
+        for f in figures.iter().filter(|f| f.country != "WORLD") {
+            if let Some(c) = Country::from_code(&f.country) {
+                let e = ranked.entry(c).or_insert((999, 0));
+                e.0 = e.0.min(f.rank.unwrap_or(999));
+                e.1 += 1;
+            }
+        }
+        let mut countries: Vec<Country> = ranked.keys().copied().collect();
+        countries.sort_by_key(|c| (ranked[c].0, std::cmp::Reverse(ranked[c].1), *c));
+        let notes = store.all_notes().await?;
+        let mut note_sources = HashMap::new();
+        for n in &notes {
+            if let Some(s) = store.source(n.source_id).await? {
+                note_sources.insert(n.source_id, s);
+            }
+        }
+        Ok(FactsCache {
+            figures,
+            sources,
+            periods,
+            countries,
+            notes,
+            note_sources,
+        })
+    }
+
+    pub fn periods(&self) -> &[(Period, usize)] {
+        &self.periods
+    }
+
+    pub fn countries(&self) -> &[Country] {
+        &self.countries
+    }
+
+    pub fn figures_for_period(&self, period: Period) -> Vec<FigureRow> {
+        let label = period.label();
+        self.figures
+            .iter()
+            .filter(|f| f.period == label)
+            .cloned()
+            .collect()
+    }
+
+    /// Newest period first.
+    pub fn figures_for_country(&self, country: Country) -> Vec<FigureRow> {
+        self.figures
+            .iter()
+            .filter(|f| f.country == country.code())
+            .cloned()
+            .collect()
+    }
+
+    /// The sources of these figures, earliest first.
+    pub fn figure_sources(&self, ids: &[i64]) -> Vec<&FigureSourceRow> {
+        let mut out: Vec<&FigureSourceRow> = ids
+            .iter()
+            .flat_map(|id| self.sources.get(id).into_iter().flatten())
+            .collect();
+        out.sort_by(|a, b| {
+            (
+                a.source.published_on.is_none(),
+                &a.source.published_on,
+                a.source.id,
+            )
+                .cmp(&(
+                    b.source.published_on.is_none(),
+                    &b.source.published_on,
+                    b.source.id,
+                ))
+        });
+        out
+    }
+
+    pub fn market_notes(&self) -> impl Iterator<Item = &NoteRow> {
+        self.notes
+            .iter()
+            .filter(|n| n.subject_kind == "market" && n.subject_key == MARKET_KEY)
+    }
+
+    /// Notes about a title (by key), and about an act when given.
+    pub fn title_notes<'a>(&'a self, title_key: &'a str) -> impl Iterator<Item = &'a NoteRow> {
+        self.notes
+            .iter()
+            .filter(move |n| n.subject_kind == "title" && n.subject_key == title_key)
+    }
+
+    /// Notes about an act or any of its titles.
+    pub fn act_notes<'a>(&'a self, act_id: &'a str) -> impl Iterator<Item = &'a NoteRow> {
+        self.notes
+            .iter()
+            .filter(move |n| n.act_id.as_deref() == Some(act_id))
+    }
+
+    pub fn note_source(&self, note: &NoteRow) -> Option<&SourceRow> {
+        self.note_sources.get(&note.source_id)
+    }
+}
