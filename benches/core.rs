@@ -214,17 +214,26 @@ async fn run(data: &Path) {
     );
     let caller = Caller::default();
     let pool = app.store().pool().clone();
-    let cupid: i64 = sqlx::query_scalar(
-        "SELECT id FROM chart_songs WHERE title = 'Cupid' AND credit = 'Fifty Fifty'",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let song = |title: &'static str, credit: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM chart_songs WHERE title = ? AND credit = ? ORDER BY weeks DESC LIMIT 1",
+            )
+            .bind(title)
+            .bind(credit)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let cupid = song("Cupid", "Fifty Fifty").await;
+    let thriller = song("Thriller", "Michael Jackson").await;
     let cases: Vec<(&str, String, Vec<i64>)> = vec![
         ("/exports japan 2023-H1", "SELECT value_usd, rank FROM export_figures WHERE period = '2023-H1' AND country = 'JP'".into(), vec![]),
         ("/exports 2023-H1", "SELECT country, value_usd, rank FROM export_figures WHERE period = '2023-H1'".into(), vec![]),
         ("/chart cupid", "SELECT chart_date, position FROM chart_entries WHERE song_id = ? ORDER BY chart_date".into(), vec![cupid]),
-        ("/chart title:thriller chart:billboard-200", "SELECT chart_date, position FROM chart_entries WHERE song_id = (SELECT id FROM chart_songs WHERE title = 'Thriller' AND chart = 'billboard-200' ORDER BY weeks DESC LIMIT 1) ORDER BY chart_date".into(), vec![]),
+        ("/chart title:thriller chart:billboard-200", "SELECT chart_date, position FROM chart_entries WHERE song_id = ? ORDER BY chart_date".into(), vec![thriller]),
         ("/artist BTS", "SELECT s.id, s.weeks, s.peak FROM chart_songs s JOIN song_acts a ON a.song_id = s.id WHERE a.act_id = 'bts'".into(), vec![]),
     ];
     for (question, bare, binds) in &cases {

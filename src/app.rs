@@ -10,7 +10,7 @@ use tokio::sync::RwLock;
 
 use crate::cache::FactsCache;
 use crate::domain::country::CountryCatalog;
-use crate::search::SearchIndex;
+use crate::search::{SearchIndex, SearchIndexBuilder};
 use crate::store::{AliasKind, Generations, Store};
 
 /// What is derived from the store for fast look-ups, as of one store generation.
@@ -109,13 +109,22 @@ impl App {
         let s = &self.store;
         let search = match previous {
             Some(p) if p.charts_generation == g.charts => p.search.clone(),
-            _ => Arc::new(SearchIndex::new(
-                s.all_songs().await?,
-                s.acts().await?,
-                s.song_acts().await?,
-                s.aliases(AliasKind::Act).await?,
-                s.aliases(AliasKind::Title).await?,
-            )),
+            _ => {
+                let mut builder = SearchIndexBuilder::default();
+                let mut after = 0;
+                loop {
+                    let chunk = s.songs_after(after, 5_000).await?;
+                    let Some(last) = chunk.last() else { break };
+                    after = last.id;
+                    builder.add(chunk);
+                }
+                Arc::new(builder.finish(
+                    s.acts().await?,
+                    s.song_acts().await?,
+                    s.aliases(AliasKind::Act).await?,
+                    s.aliases(AliasKind::Title).await?,
+                ))
+            }
         };
         Ok(Indexes {
             generation: g.all,

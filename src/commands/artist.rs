@@ -2,13 +2,12 @@
 
 use super::{CommandResult, Invocation, user_error};
 use crate::app::App;
-use crate::domain::chart::{Chart, display_date};
+use crate::domain::chart::{Chart, display_date, display_day};
 use crate::domain::text;
 use crate::i18n::{Locale, t};
 use crate::reply::json::Choice;
 use crate::reply::{Embed, Reply, colour};
-use crate::search::{ActEntry, Match};
-use crate::store::SongRow;
+use crate::search::{ActEntry, Match, Song};
 
 pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     let locale = inv.locale;
@@ -46,11 +45,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             ));
         }
     };
-    let songs: Vec<SongRow> = act
-        .songs
-        .iter()
-        .map(|&i| ix.search.songs()[i].row.clone())
-        .collect();
+    let songs: Vec<Song<'_>> = ix.search.songs_of(act).collect();
     let title = match &act.row.hangul {
         Some(h) => format!("{} ({h})", act.row.name),
         None => act.row.name.clone(),
@@ -60,39 +55,33 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         embed = embed.description(t(locale, "artist.no_entries", &[("name", &act.row.name)]));
     }
     for chart in Chart::ALL {
-        let on: Vec<&SongRow> = songs.iter().filter(|s| s.chart == chart).collect();
+        let on: Vec<Song<'_>> = songs.iter().copied().filter(|s| s.chart == chart).collect();
         if on.is_empty() {
             continue;
         }
         embed = embed.field(chart.name(), summary(&on, locale), false);
     }
-    if let Some(first) = songs.iter().min_by_key(|s| (s.debut.clone(), s.id)) {
+    if let Some(first) = songs.iter().min_by_key(|s| (s.debut, s.id)) {
         embed = embed.field(
             t(locale, "artist.first", &[]),
-            entry_line(first, locale),
+            entry_line(*first, locale),
             false,
         );
     }
-    if let Some(best) = songs.iter().min_by_key(|s| {
-        (
-            s.peak.unwrap_or(999),
-            std::cmp::Reverse(s.weeks),
-            s.debut.clone(),
-        )
-    }) {
-        embed = embed.field(
-            t(locale, "artist.best", &[]),
-            entry_line(best, locale),
-            false,
-        );
-    }
-    if let Some(latest) = songs
+    if let Some(best) = songs
         .iter()
-        .max_by_key(|s| (s.last_date.clone(), s.debut.clone(), s.id))
+        .min_by_key(|s| (s.peak.unwrap_or(999), std::cmp::Reverse(s.weeks), s.debut))
     {
         embed = embed.field(
+            t(locale, "artist.best", &[]),
+            entry_line(*best, locale),
+            false,
+        );
+    }
+    if let Some(latest) = songs.iter().max_by_key(|s| (s.last_date, s.debut, s.id)) {
+        embed = embed.field(
             t(locale, "artist.latest", &[]),
-            entry_line(latest, locale),
+            entry_line(*latest, locale),
             false,
         );
     }
@@ -108,7 +97,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     Ok(Reply::embed(embed))
 }
 
-fn summary(songs: &[&SongRow], locale: Locale) -> String {
+fn summary(songs: &[Song<'_>], locale: Locale) -> String {
     let ones = songs.iter().filter(|s| s.peak == Some(1)).count();
     let top10 = songs
         .iter()
@@ -127,7 +116,7 @@ fn summary(songs: &[&SongRow], locale: Locale) -> String {
     )
 }
 
-fn entry_line(s: &SongRow, locale: Locale) -> String {
+fn entry_line(s: Song<'_>, locale: Locale) -> String {
     t(
         locale,
         "artist.entry",
@@ -138,10 +127,7 @@ fn entry_line(s: &SongRow, locale: Locale) -> String {
             ("weeks", &s.weeks.to_string()),
             (
                 "date",
-                &s.debut
-                    .as_deref()
-                    .map(|d| display_date(d, locale))
-                    .unwrap_or_default(),
+                &s.debut.map(|d| display_day(d, locale)).unwrap_or_default(),
             ),
         ],
     )

@@ -1,6 +1,6 @@
 //! `/chart title [artist] [chart]`: a song's or album's Billboard run.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::{CommandResult, Invocation, user_error};
 use crate::app::{App, Indexes};
@@ -11,7 +11,7 @@ use crate::i18n::t;
 use crate::reply::json::Choice;
 use crate::reply::plot::{self, RunWeek};
 use crate::reply::{Attachment, Embed, Reply, colour};
-use crate::search::{Match, SongEntry, TitleFilter};
+use crate::search::{Match, Song, TitleFilter};
 
 /// Autocomplete values that pick one song exactly: `song:<id>`.
 const SONG_PREFIX: &str = "song:";
@@ -46,7 +46,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         .strip_prefix(SONG_PREFIX)
         .and_then(|id| id.parse::<i64>().ok())
         .and_then(|id| ix.search.song_by_id(id));
-    let (hits, total): (Vec<(Match, &SongEntry)>, usize) = match picked {
+    let (hits, total): (Vec<(Match, Song<'_>)>, usize) = match picked {
         Some(song) => (vec![(Match::Exact, song)], 1),
         None => {
             let found = ix.search.find_titles(title, &filter, 1 + OTHERS_SHOWN);
@@ -65,12 +65,12 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             _ => user_error(locale, "chart.nothing_found", &[("title", &shown)]),
         });
     };
-    let weeks = app.store().song_weeks(best.row.id).await?;
-    let run = Run::from_weeks(&weeks)
-        .ok_or_else(|| anyhow::anyhow!("song {} has no weeks", best.row.id))?;
-    let latest = ix.search.latest_date(best.row.chart);
+    let weeks = app.store().song_weeks(best.id).await?;
+    let run =
+        Run::from_weeks(&weeks).ok_or_else(|| anyhow::anyhow!("song {} has no weeks", best.id))?;
+    let latest = ix.search.latest_date(best.chart);
 
-    let song = &best.row;
+    let song = best;
     let chart_name = song.chart.name();
     let mut embed = Embed::new(colour::CHART)
         .title(format!("{} — {}", song.title, song.credit))
@@ -136,7 +136,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             true,
         );
     }
-    let still_on = latest == Some(run.last.date.as_str());
+    let still_on = latest.is_some_and(|d| d.to_string() == run.last.date);
     let last_key = if still_on {
         "chart.this_week"
     } else {
@@ -164,13 +164,13 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         .map(|(_, s)| {
             format!(
                 "• {} — {} ({}, {}): `/chart title:\"{}\" artist:\"{}\" chart:{}`",
-                s.row.title,
-                s.row.credit,
-                s.row.chart.name(),
-                s.row.debut.as_deref().map(|d| &d[..4]).unwrap_or("?"),
-                s.row.title.replace('"', "'"),
-                s.row.credit.replace('"', "'"),
-                s.row.chart.slug()
+                s.title,
+                s.credit,
+                s.chart.name(),
+                s.debut.map_or("?".into(), |d| d.year().to_string()),
+                s.title.replace('"', "'"),
+                s.credit.replace('"', "'"),
+                s.chart.slug()
             )
         })
         .collect();
@@ -242,14 +242,14 @@ fn picture(title: &str, chart: Chart, run: &Run) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Milestone notes about this title (by any of its acts, or by none named).
-fn milestones(ix: &Indexes, song: &SongEntry) -> Vec<String> {
+fn milestones(ix: &Indexes, song: Song<'_>) -> Vec<String> {
     let act_ids: Vec<&str> = song
         .acts
         .iter()
-        .map(|&i| ix.search.acts()[i].row.id.as_str())
+        .map(|&i| ix.search.acts()[usize::from(i)].row.id.as_str())
         .collect();
     ix.facts
-        .title_notes(&title_key(&song.row.title))
+        .title_notes(&title_key(&song.title))
         .filter(|n| n.act_id.as_deref().is_none_or(|a| act_ids.contains(&a)))
         .map(|n| format!("• {} ({})", n.text, n.as_of))
         .collect()
@@ -286,19 +286,19 @@ pub async fn complete_title(
     Ok(out)
 }
 
-fn choice(s: &SongEntry) -> Choice {
-    let short = match s.row.chart {
+fn choice(s: Song<'_>) -> Choice {
+    let short = match s.chart {
         Chart::Hot100 => "Hot 100",
         Chart::Billboard200 => "B200",
     };
-    let year = s.row.debut.as_deref().map(|d| &d[..4]).unwrap_or("");
-    let suffix = format!(" ({short} {year}, #{})", s.row.peak.unwrap_or(0));
+    let year = s.debut.map_or(String::new(), |d| d.year().to_string());
+    let suffix = format!(" ({short} {year}, #{})", s.peak.unwrap_or(0));
     let head = text::truncate(
-        &format!("{} — {}", s.row.title, s.row.credit),
+        &format!("{} — {}", s.title, s.credit),
         100 - suffix.chars().count(),
     );
     Choice {
         name: format!("{head}{suffix}"),
-        value: format!("{SONG_PREFIX}{}", s.row.id),
+        value: format!("{SONG_PREFIX}{}", s.id),
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{CommandResult, Invocation};
 use crate::app::App;
-use crate::domain::chart::{Chart, display_date};
+use crate::domain::chart::{Chart, display_day};
 use crate::i18n::t;
 use crate::reply::{Embed, Reply, colour};
 
@@ -32,8 +32,8 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
                 "help.data_chart",
                 &[
                     ("chart", chart.name()),
-                    ("from", &display_date(from, locale)),
-                    ("to", &display_date(to, locale)),
+                    ("from", &display_day(from, locale)),
+                    ("to", &display_day(to, locale)),
                     ("rows", &rows.to_string()),
                 ],
             ));

@@ -72,11 +72,15 @@ pub fn parse_chart_date(s: &str) -> Option<NaiveDate> {
 /// A date as fans read it: plain ISO "2023-04-01" in English, "2023년 4월 1일" in Korean,
 /// "2023年4月1日" in Japanese.
 pub fn display_date(date: &str, locale: Locale) -> String {
-    match (locale, parse_chart_date(date)) {
-        (Locale::Ko, Some(d)) => d.format("%Y년 %-m월 %-d일").to_string(),
-        (Locale::Ja, Some(d)) => d.format("%Y年%-m月%-d日").to_string(),
-        (Locale::En, Some(d)) => d.to_string(),
-        (_, None) => date.to_string(),
+    parse_chart_date(date).map_or_else(|| date.to_string(), |d| display_day(d, locale))
+}
+
+/// [`display_date`] for a date already parsed.
+pub fn display_day(d: NaiveDate, locale: Locale) -> String {
+    match locale {
+        Locale::Ko => d.format("%Y년 %-m월 %-d일").to_string(),
+        Locale::Ja => d.format("%Y年%-m月%-d日").to_string(),
+        Locale::En => d.to_string(),
     }
 }
 

@@ -1,11 +1,13 @@
 //! Billboard chart weeks and the songs and albums they follow.
 
-use sqlx::{FromRow, QueryBuilder, Sqlite};
+use sqlx::{QueryBuilder, Sqlite};
 
 use super::{Store, WriteTx};
-use crate::domain::chart::Chart;
+use chrono::NaiveDate;
 
-#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+use crate::domain::chart::{Chart, parse_chart_date};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SongRow {
     pub id: i64,
     pub chart: Chart,
@@ -13,8 +15,8 @@ pub struct SongRow {
     pub credit: String,
     pub weeks: i64,
     pub peak: Option<i64>,
-    pub debut: Option<String>,
-    pub last_date: Option<String>,
+    pub debut: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
 }
 
 /// One week of a run.
@@ -55,15 +57,10 @@ pub struct NewSong {
 const ROWS_PER_INSERT: usize = 400;
 
 impl Store {
-    /// Every song and album with at least one week, for the search index. Read as one JSON
-    /// array: fetching 70,000 rows one by one through sqlx costs several times more.
-    pub async fn all_songs(&self) -> anyhow::Result<Vec<SongRow>> {
-        let json: String = sqlx::query_scalar(
-            "SELECT json_group_array(json_array(id, chart, title, credit, weeks, peak, debut, last_date))
-             FROM (SELECT * FROM chart_songs WHERE weeks > 0 ORDER BY id)",
-        )
-        .fetch_one(self.pool())
-        .await?;
+    /// Up to `limit` songs and albums with at least one week and an id above `after`, in id
+    /// order, for the search index. Read as one JSON row: fetching 70,000 rows one by one
+    /// through sqlx costs several times more, and slices keep the index's peak memory low.
+    pub async fn songs_after(&self, after: i64, limit: i64) -> anyhow::Result<Vec<SongRow>> {
         type Flat = (
             i64,
             String,
@@ -74,12 +71,21 @@ impl Store {
             Option<String>,
             Option<String>,
         );
+        let json: String = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(id, chart, title, credit, weeks, peak, debut, last_date))
+             FROM (SELECT * FROM chart_songs WHERE id > ? AND weeks > 0 ORDER BY id LIMIT ?)",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_one(self.pool())
+        .await?;
         let rows: Vec<Flat> = serde_json::from_str(&json)?;
         rows.into_iter()
             .map(
                 |(id, chart, title, credit, weeks, peak, debut, last_date)| {
                     let chart = Chart::parse(&chart)
                         .ok_or_else(|| anyhow::anyhow!("song {id} has chart {chart}"))?;
+                    let day = |d: Option<String>| d.as_deref().and_then(parse_chart_date);
                     Ok(SongRow {
                         id,
                         chart,
@@ -87,8 +93,8 @@ impl Store {
                         credit,
                         weeks,
                         peak,
-                        debut,
-                        last_date,
+                        debut: day(debut),
+                        last_date: day(last_date),
                     })
                 },
             )
