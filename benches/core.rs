@@ -159,8 +159,8 @@ async fn run(data: &Path) {
     // Autocomplete: every prefix of a spread of real titles and names.
     let ix = app.indexes().await.unwrap();
     let mut partials: Vec<(String, String)> = Vec::new();
-    for s in ix.search.songs().iter().step_by(350) {
-        let chars: Vec<char> = s.row.title.chars().collect();
+    for s in ix.search.songs().step_by(350) {
+        let chars: Vec<char> = s.title.chars().collect();
         for n in 1..=chars.len().min(12) {
             partials.push(("title".into(), chars[..n].iter().collect()));
         }

@@ -121,7 +121,7 @@ fn entry_line(s: Song<'_>, locale: Locale) -> String {
         locale,
         "artist.entry",
         &[
-            ("title", &s.title),
+            ("title", s.title),
             ("chart", s.chart.name()),
             ("peak", &s.peak.unwrap_or(0).to_string()),
             ("weeks", &s.weeks.to_string()),

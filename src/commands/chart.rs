@@ -197,7 +197,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
 
     let mut reply = Reply::embed(embed);
     let drawn = app.picture(&format!("run-{}", song.id), ix.generation, || {
-        picture(&song.title, song.chart, &run)
+        picture(song.title, song.chart, &run)
     });
     match drawn {
         Ok(png) => {
@@ -208,7 +208,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
                 description: t(
                     locale,
                     "chart.picture_alt",
-                    &[("title", &song.title), ("chart", chart_name)],
+                    &[("title", song.title), ("chart", chart_name)],
                 ),
                 bytes: png,
             });
@@ -249,7 +249,7 @@ fn milestones(ix: &Indexes, song: Song<'_>) -> Vec<String> {
         .map(|&i| ix.search.acts()[usize::from(i)].row.id.as_str())
         .collect();
     ix.facts
-        .title_notes(&title_key(&song.title))
+        .title_notes(&title_key(song.title))
         .filter(|n| n.act_id.as_deref().is_none_or(|a| act_ids.contains(&a)))
         .map(|n| format!("• {} ({})", n.text, n.as_of))
         .collect()

@@ -186,6 +186,11 @@ impl SearchIndex {
         &self.acts
     }
 
+    /// Every run, in id order.
+    pub fn songs(&self) -> impl Iterator<Item = Song<'_>> {
+        self.songs.iter()
+    }
+
     /// The runs of an act.
     pub fn songs_of(&self, act: &ActEntry) -> impl Iterator<Item = Song<'_>> {
         act.songs.iter().map(|&i| self.songs.get(i))
