@@ -8,6 +8,8 @@
 //!   Every write goes through a `WriteTx` that leaves an audit row.
 //! - [`import`]: CSV importers (exports, Billboard weeks, acts, notes) and the seed data a new
 //!   store starts with.
+//! - [`edits`]: changes to facts (set, remove, notes, aliases, imports, undo): checked, one
+//!   transaction each, audited with before and after snapshots.
 //! - [`search`]: the in-memory index for forgiving title and artist look-ups and autocomplete.
 //! - [`cache`]: the small tables (export figures, sources, notes) held in memory.
 //! - [`app`]: the store plus its in-memory views: the one core every edge answers through.
@@ -26,6 +28,7 @@ pub mod cli;
 pub mod commands;
 pub mod discord;
 pub mod domain;
+pub mod edits;
 pub mod i18n;
 pub mod import;
 pub mod reply;

@@ -81,7 +81,7 @@ async fn registers_its_commands_once_and_stops_cleanly() {
     let guild = fake.config().guild_ids[0];
     let bot = Bot::start(&fake, &db, Some(guild)).await;
     assert!(
-        fake.wait_until(WAIT, |f| f.registered_commands(Some(guild)).len() == 4)
+        fake.wait_until(WAIT, |f| f.registered_commands(Some(guild)).len() == 5)
             .await
     );
     let commands = fake.registered_commands(Some(guild));
@@ -101,6 +101,12 @@ async fn registers_its_commands_once_and_stops_cleanly() {
         chart["options"][2]["choices"],
         json!([{"name": "hot-100", "value": "hot-100"}, {"name": "billboard-200", "value": "billboard-200"}])
     );
+    let facts = by_name("facts");
+    assert_eq!(
+        facts["default_member_permissions"], "32",
+        "moderators' commands are hidden from members"
+    );
+    assert_eq!(facts["options"][0]["type"], 1);
     assert!(
         fake.registered_commands(None).is_empty(),
         "DISCORD_GUILD_ID keeps registration in one guild"
@@ -417,6 +423,7 @@ async fn slow_answers_are_deferred_then_delivered() {
         &http,
         InteractionId::new(sent.id),
         &sent.token,
+        false,
         slow(answer),
     )
     .await
@@ -434,6 +441,7 @@ async fn slow_answers_are_deferred_then_delivered() {
         &http,
         InteractionId::new(sent.id),
         &sent.token,
+        false,
         slow(Reply::refusal("no")),
     )
     .await

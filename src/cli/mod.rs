@@ -4,6 +4,7 @@
 
 mod ask;
 mod db;
+mod facts;
 mod import;
 mod run;
 
@@ -42,6 +43,11 @@ pub enum Command {
     /// Import CSV files into the store.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Change facts as the owner: `facts set-export country:japan period:2023-H1 …`.
+    Facts(facts::FactsArgs),
+    /// Manage who may change facts on Discord.
+    #[command(subcommand)]
+    Editors(facts::EditorsCommand),
     /// Serve the commands on Discord (needs DISCORD_TOKEN).
     Run(run::RunArgs),
     /// Check or back up the store.
@@ -77,6 +83,8 @@ pub fn main() -> ExitCode {
             Command::Import(cmd) => import::run(&cli.db, cmd).await,
             Command::Db(cmd) => db::run(&cli.db, cmd).await,
             Command::Run(args) => run::run(&cli.db, args).await,
+            Command::Facts(args) => facts::facts(&cli.db, args).await,
+            Command::Editors(cmd) => facts::editors(&cli.db, cmd).await,
         }
     });
     match result {

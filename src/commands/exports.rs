@@ -18,21 +18,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     let ix = app.indexes().await?;
     let country = match inv.get("country") {
         None => None,
-        Some(text) => Some(ix.countries.parse(text).map_err(|e| {
-            let input = crate::domain::text::truncate(text, 60);
-            match e.suggestions.first() {
-                Some(c) => user_error(
-                    locale,
-                    "error.unknown_country",
-                    &[("input", &input), ("suggestion", c.name(locale))],
-                ),
-                None => user_error(
-                    locale,
-                    "error.unknown_country_no_suggestion",
-                    &[("input", &input)],
-                ),
-            }
-        })?),
+        Some(text) => Some(parse_country(&ix, text, locale)?),
     }
     .filter(|c| !c.is_world());
     let periods: Vec<Period> = ix.facts.periods().iter().map(|(p, _)| *p).collect();
@@ -98,6 +84,29 @@ fn list_periods(periods: &[Period], locale: Locale) -> String {
         .map(|p| p.display(locale))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A country as typed, or a refusal naming the closest ones.
+pub(super) fn parse_country(
+    ix: &Indexes,
+    text: &str,
+    locale: Locale,
+) -> Result<Country, CommandError> {
+    ix.countries.parse(text).map_err(|e| {
+        let input = crate::domain::text::truncate(text, 60);
+        match e.suggestions.first() {
+            Some(c) => user_error(
+                locale,
+                "error.unknown_country",
+                &[("input", &input), ("suggestion", c.name(locale))],
+            ),
+            None => user_error(
+                locale,
+                "error.unknown_country_no_suggestion",
+                &[("input", &input)],
+            ),
+        }
+    })
 }
 
 /// Everything known about one destination in one period, merged from its figures.

@@ -8,10 +8,21 @@ use crate::i18n::Locale;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invocation {
+    /// The command's path: `exports`, or `facts set-export` for a subcommand.
     pub command: String,
     /// `(option name, value)` in the order given.
     pub options: Vec<(String, String)>,
+    /// Files given to attachment options.
+    pub files: Vec<InputFile>,
     pub locale: Locale,
+}
+
+/// A file given to an attachment option.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputFile {
+    pub option: String,
+    pub filename: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Invocation {
@@ -22,6 +33,7 @@ impl Invocation {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            files: Vec::new(),
             locale,
         }
     }
@@ -43,12 +55,28 @@ impl Invocation {
         let Some((first, rest)) = words.split_first() else {
             return Err(user_error(locale, "error.empty_question", &[]));
         };
-        let name = first.trim_start_matches('/').to_lowercase();
-        let spec = spec::find(&name)
+        let mut name = first.trim_start_matches('/').to_lowercase();
+        let mut spec = spec::find(&name)
             .ok_or_else(|| user_error(locale, "error.unknown_command", &[("command", &name)]))?;
+        let mut rest = rest;
+        if !spec.subcommands.is_empty() {
+            let names: Vec<&str> = spec.subcommands.iter().map(|s| s.leaf()).collect();
+            let missing = || {
+                user_error(
+                    locale,
+                    "error.missing_subcommand",
+                    &[("command", spec.name), ("subcommands", &names.join(", "))],
+                )
+            };
+            let (sub, tail) = rest.split_first().ok_or_else(missing)?;
+            name = format!("{name} {}", sub.to_lowercase());
+            spec = spec::find(&name).ok_or_else(missing)?;
+            rest = tail;
+        }
         let mut inv = Invocation {
             command: name,
             options: Vec::new(),
+            files: Vec::new(),
             locale,
         };
         let mut bare: Vec<&str> = Vec::new();
@@ -73,7 +101,7 @@ impl Invocation {
         }
         inv.assign_bare(spec, &bare)?;
         for o in spec.options.iter().filter(|o| o.required) {
-            if inv.get(o.name).is_none() {
+            if inv.get(o.name).is_none() && !inv.files.iter().any(|f| f.option == o.name) {
                 return Err(user_error(
                     locale,
                     "error.missing_option",
@@ -254,6 +282,9 @@ mod tests {
             parse("/exports country:japan period:2023"),
             pairs(&[("country", "japan"), ("period", "2023")])
         );
+        let inv = Invocation::parse("/facts remove-note id:3", Locale::En).unwrap();
+        assert_eq!(inv.command, "facts remove-note");
+        assert_eq!(inv.options, pairs(&[("id", "3")]));
     }
 
     #[test]
@@ -268,6 +299,9 @@ mod tests {
             r#"/chart title:"open"#,
             "/exports country:japan country:usa",
             "/exports japan country:usa",
+            "/facts",
+            "/facts frobnicate",
+            "/facts set-export country:japan",
         ] {
             assert!(
                 matches!(

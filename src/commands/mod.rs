@@ -6,7 +6,8 @@
 
 mod artist;
 mod chart;
-mod exports;
+pub(crate) mod exports;
+mod facts;
 mod help;
 pub mod invocation;
 pub mod spec;
@@ -23,6 +24,8 @@ pub struct Caller {
     pub guild_id: Option<u64>,
     pub role_ids: Vec<u64>,
     pub locale: Locale,
+    /// The deployment's owner on the command line: may change facts without being an editor.
+    pub owner: bool,
 }
 
 /// Why a command did not answer.
@@ -57,21 +60,60 @@ pub async fn respond(app: &App, inv: &Invocation, caller: &Caller) -> Reply {
         "chart" => chart::run(app, inv).await,
         "artist" => artist::run(app, inv).await,
         "help" => help::run(app, inv).await,
+        c if c.starts_with("facts ") => facts::run(app, inv, caller).await,
         _ => Err(user_error(
             locale,
             "error.unknown_command",
             &[("command", &inv.command)],
         )),
     };
+    finish(result, &inv.command, caller)
+}
+
+/// A result as the reply the user sees: refusals as they are, failures logged with their
+/// context and answered with a short apology.
+fn finish(result: CommandResult, what: &str, caller: &Caller) -> Reply {
     match result {
         Ok(reply) => reply,
         Err(CommandError::User(message)) => Reply::refusal(message),
         Err(CommandError::Internal(e)) => {
-            tracing::error!(command = %inv.command, options = ?inv.options, user = ?caller.user_id,
-                guild = ?caller.guild_id, error = ?e, "command failed");
-            Reply::refusal(t(locale, "error.internal", &[]))
+            tracing::error!(what, user = ?caller.user_id, guild = ?caller.guild_id, error = ?e, "answering failed");
+            Reply::refusal(t(caller.locale, "error.internal", &[]))
         }
     }
+}
+
+/// Answers a button press, by the button's `custom_id`.
+pub async fn respond_component(app: &App, custom_id: &str, caller: &Caller) -> Reply {
+    let result = match custom_id.split(':').collect::<Vec<_>>().as_slice() {
+        ["import", "confirm", token] => facts::confirm_import(app, token, caller).await,
+        ["import", "cancel", token] => facts::cancel_import(app, token, caller).await,
+        _ => Err(user_error(caller.locale, "error.expired_button", &[])),
+    };
+    finish(result, custom_id, caller)
+}
+
+/// Answers a submitted form, by its `custom_id`, with its fields as `(custom_id, value)`.
+pub async fn respond_modal(
+    app: &App,
+    custom_id: &str,
+    fields: &[(String, String)],
+    caller: &Caller,
+) -> Reply {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let result = match custom_id.split_once(':') {
+        Some(("note-edit", id)) => match id.parse() {
+            Ok(id) => facts::save_note_edit(app, id, field("text"), caller).await,
+            Err(_) => Err(user_error(caller.locale, "error.expired_button", &[])),
+        },
+        _ => Err(user_error(caller.locale, "error.expired_button", &[])),
+    };
+    finish(result, custom_id, caller)
 }
 
 /// Autocomplete suggestions for the option being typed.

@@ -11,8 +11,6 @@ use crate::i18n::{Locale, t};
 pub enum OptionKind {
     String = 3,
     Integer = 4,
-    Boolean = 5,
-    Channel = 7,
     Attachment = 11,
 }
 
@@ -40,14 +38,21 @@ pub enum Bare {
 
 #[derive(Debug)]
 pub struct CommandSpec {
+    /// The command's path: `exports`, or `facts set-export` for a subcommand.
     pub name: &'static str,
     pub options: &'static [OptionSpec],
     pub bare: Bare,
-    /// Discord's `default_member_permissions`: who sees the command (not a security check).
+    /// Subcommands, for a command that is only a group of them.
+    pub subcommands: &'static [CommandSpec],
+    /// Discord's `default_member_permissions`: who sees the command. Hiding is not a
+    /// permission check; commands that change facts check the caller themselves.
     pub default_permissions: Option<u64>,
     /// Usable in DMs with the bot.
     pub in_dms: bool,
 }
+
+/// Discord's MANAGE_GUILD permission bit.
+pub const MANAGE_GUILD: u64 = 1 << 5;
 
 const fn text(name: &'static str, required: bool, autocomplete: bool) -> OptionSpec {
     OptionSpec {
@@ -60,11 +65,63 @@ const fn text(name: &'static str, required: bool, autocomplete: bool) -> OptionS
     }
 }
 
+const fn long_text(name: &'static str, required: bool, max: u16) -> OptionSpec {
+    OptionSpec {
+        name,
+        kind: OptionKind::String,
+        required,
+        autocomplete: false,
+        choices: &[],
+        max_length: Some(max),
+    }
+}
+
+const fn choice(
+    name: &'static str,
+    required: bool,
+    choices: &'static [&'static str],
+) -> OptionSpec {
+    OptionSpec {
+        name,
+        kind: OptionKind::String,
+        required,
+        autocomplete: false,
+        choices,
+        max_length: None,
+    }
+}
+
+const fn integer(name: &'static str, required: bool) -> OptionSpec {
+    OptionSpec {
+        name,
+        kind: OptionKind::Integer,
+        required,
+        autocomplete: false,
+        choices: &[],
+        max_length: None,
+    }
+}
+
+const fn sub(name: &'static str, options: &'static [OptionSpec]) -> CommandSpec {
+    CommandSpec {
+        name,
+        options,
+        bare: Bare::None,
+        subcommands: &[],
+        default_permissions: None,
+        in_dms: false,
+    }
+}
+
+const ALIAS_KINDS: &[&str] = &["act", "title", "country"];
+const CHARTS: &[&str] = &["hot-100", "billboard-200"];
+
 pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "exports",
         options: &[text("country", false, true), text("period", false, true)],
         bare: Bare::CountryAndPeriod,
+        subcommands: &[],
         default_permissions: None,
         in_dms: true,
     },
@@ -73,16 +130,10 @@ pub static COMMANDS: &[CommandSpec] = &[
         options: &[
             text("title", true, true),
             text("artist", false, true),
-            OptionSpec {
-                name: "chart",
-                kind: OptionKind::String,
-                required: false,
-                autocomplete: false,
-                choices: &["hot-100", "billboard-200"],
-                max_length: None,
-            },
+            choice("chart", false, CHARTS),
         ],
         bare: Bare::Join("title"),
+        subcommands: &[],
         default_permissions: None,
         in_dms: true,
     },
@@ -90,6 +141,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "artist",
         options: &[text("name", true, true)],
         bare: Bare::Join("name"),
+        subcommands: &[],
         default_permissions: None,
         in_dms: true,
     },
@@ -97,24 +149,103 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "help",
         options: &[],
         bare: Bare::None,
+        subcommands: &[],
         default_permissions: None,
         in_dms: true,
     },
+    CommandSpec {
+        name: "facts",
+        options: &[],
+        bare: Bare::None,
+        subcommands: &[
+            sub(
+                "facts set-export",
+                &[
+                    text("country", true, true),
+                    text("period", true, true),
+                    text("value", true, false),
+                    long_text("source", true, 400),
+                ],
+            ),
+            sub(
+                "facts remove-export",
+                &[text("country", true, true), text("period", true, true)],
+            ),
+            sub(
+                "facts add-note",
+                &[
+                    text("subject", true, true),
+                    long_text("text", true, 500),
+                    long_text("source", true, 400),
+                    text("date", false, false),
+                ],
+            ),
+            sub(
+                "facts edit-note",
+                &[integer("id", true), long_text("text", false, 500)],
+            ),
+            sub("facts remove-note", &[integer("id", true)]),
+            sub(
+                "facts add-alias",
+                &[
+                    choice("kind", true, ALIAS_KINDS),
+                    text("target", true, false),
+                    text("alias", true, false),
+                ],
+            ),
+            sub(
+                "facts remove-alias",
+                &[
+                    choice("kind", true, ALIAS_KINDS),
+                    text("alias", true, false),
+                ],
+            ),
+            sub("facts history", &[text("subject", false, false)]),
+            sub("facts undo", &[integer("change", false)]),
+            sub(
+                "facts import",
+                &[
+                    OptionSpec {
+                        name: "file",
+                        kind: OptionKind::Attachment,
+                        required: true,
+                        autocomplete: false,
+                        choices: &[],
+                        max_length: None,
+                    },
+                    choice("chart", false, CHARTS),
+                ],
+            ),
+        ],
+        default_permissions: Some(MANAGE_GUILD),
+        in_dms: false,
+    },
 ];
 
-pub fn find(name: &str) -> Option<&'static CommandSpec> {
-    COMMANDS.iter().find(|c| c.name == name)
+/// The command or subcommand at `path` (`exports`, `facts set-export`).
+pub fn find(path: &str) -> Option<&'static CommandSpec> {
+    COMMANDS
+        .iter()
+        .flat_map(|c| std::iter::once(c).chain(c.subcommands))
+        .find(|c| c.name == path)
 }
 
 impl CommandSpec {
-    pub fn option(&self, name: &str) -> Option<&'static OptionSpec> {
-        // The specs are 'static, so their options are too.
-        let spec: &'static CommandSpec = find(self.name).expect("listed command");
-        spec.options.iter().find(|o| o.name == name)
+    pub fn option(&'static self, name: &str) -> Option<&'static OptionSpec> {
+        self.options.iter().find(|o| o.name == name)
+    }
+
+    /// The last word of the path: what Discord calls the command or subcommand.
+    pub fn leaf(&self) -> &'static str {
+        self.name.rsplit(' ').next().unwrap_or(self.name)
+    }
+
+    fn key(&self) -> String {
+        format!("cmd.{}", self.name.replace(' ', "."))
     }
 
     pub fn description(&self, locale: Locale) -> String {
-        t(locale, &format!("cmd.{}.description", self.name), &[])
+        t(locale, &format!("{}.description", self.key()), &[])
     }
 }
 
@@ -133,49 +264,85 @@ pub fn registration() -> Value {
     Value::Array(COMMANDS.iter().map(command_json).collect())
 }
 
-fn command_json(c: &CommandSpec) -> Value {
-    let base = format!("cmd.{}", c.name);
-    let options: Vec<Value> = c
-        .options
+fn named(key: &str, leaf: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("name".into(), json!(leaf));
+    m.insert(
+        "name_localizations".into(),
+        localizations(&format!("{key}.name")),
+    );
+    m.insert(
+        "description".into(),
+        json!(t(Locale::En, &format!("{key}.description"), &[])),
+    );
+    m.insert(
+        "description_localizations".into(),
+        localizations(&format!("{key}.description")),
+    );
+    m
+}
+
+fn options_json(c: &CommandSpec) -> Vec<Value> {
+    if !c.subcommands.is_empty() {
+        return c
+            .subcommands
+            .iter()
+            .map(|s| {
+                let mut m = named(&s.key(), s.leaf());
+                m.insert("type".into(), json!(1));
+                m.insert("options".into(), Value::Array(options_json(s)));
+                Value::Object(m)
+            })
+            .collect();
+    }
+    c.options
         .iter()
         .map(|o| {
-            let key = format!("opt.{}.{}", c.name, o.name);
-            let mut v = json!({
-                "type": o.kind as u8,
-                "name": o.name,
-                "name_localizations": localizations(&format!("{key}.name")),
-                "description": t(Locale::En, &format!("{key}.description"), &[]),
-                "description_localizations": localizations(&format!("{key}.description")),
-                "required": o.required,
-            });
+            let mut m = named(
+                &format!("opt.{}.{}", c.name.replace(' ', "."), o.name),
+                o.name,
+            );
+            m.insert("type".into(), json!(o.kind as u8));
+            m.insert("required".into(), json!(o.required));
             if o.autocomplete {
-                v["autocomplete"] = json!(true);
+                m.insert("autocomplete".into(), json!(true));
             }
             if !o.choices.is_empty() {
-                v["choices"] = Value::Array(
-                    o.choices
-                        .iter()
-                        .map(|c| json!({"name": c, "value": c}))
-                        .collect(),
+                m.insert(
+                    "choices".into(),
+                    Value::Array(
+                        o.choices
+                            .iter()
+                            .map(|c| json!({"name": c, "value": c}))
+                            .collect(),
+                    ),
                 );
             }
             if let Some(max) = o.max_length {
-                v["max_length"] = json!(max);
+                m.insert("max_length".into(), json!(max));
             }
-            v
+            if o.kind == OptionKind::Integer {
+                m.insert("min_value".into(), json!(1));
+            }
+            Value::Object(m)
         })
-        .collect();
-    json!({
-        "type": 1,
-        "name": c.name,
-        "name_localizations": localizations(&format!("{base}.name")),
-        "description": t(Locale::En, &format!("{base}.description"), &[]),
-        "description_localizations": localizations(&format!("{base}.description")),
-        "options": options,
-        "default_member_permissions": c.default_permissions.map(|p| p.to_string()),
-        "contexts": if c.in_dms { json!([0, 1]) } else { json!([0]) },
-        "integration_types": [0],
-    })
+        .collect()
+}
+
+fn command_json(c: &CommandSpec) -> Value {
+    let mut m = named(&c.key(), c.name);
+    m.insert("type".into(), json!(1));
+    m.insert("options".into(), Value::Array(options_json(c)));
+    m.insert(
+        "default_member_permissions".into(),
+        json!(c.default_permissions.map(|p| p.to_string())),
+    );
+    m.insert(
+        "contexts".into(),
+        if c.in_dms { json!([0, 1]) } else { json!([0]) },
+    );
+    m.insert("integration_types".into(), json!([0]));
+    Value::Object(m)
 }
 
 /// A digest of the command set: registration happens only when it changes.
@@ -189,41 +356,59 @@ mod tests {
     use super::*;
     use regex::Regex;
 
+    fn check(v: &Value, name: &Regex) {
+        let n = v["name"].as_str().unwrap();
+        assert!(name.is_match(n) && n.to_lowercase() == n, "name {n}");
+        let d = v["description"].as_str().unwrap();
+        assert!(
+            (1..=100).contains(&d.chars().count()),
+            "description of {n}: {d}"
+        );
+        for (locale, text) in v["name_localizations"].as_object().unwrap() {
+            let text = text.as_str().unwrap();
+            assert!(
+                name.is_match(text) && text.to_lowercase() == text,
+                "{locale} name {text}"
+            );
+        }
+        for (locale, text) in v["description_localizations"].as_object().unwrap() {
+            let len = text.as_str().unwrap().chars().count();
+            assert!((1..=100).contains(&len), "{locale} description of {n}");
+        }
+        let options = v["options"].as_array().map_or(&[][..], Vec::as_slice);
+        assert!(options.len() <= 25);
+        let mut seen_optional = false;
+        for o in options {
+            check(o, name);
+            let required = o["required"].as_bool().unwrap_or(false);
+            assert!(
+                !(required && seen_optional),
+                "required options come first in {n}"
+            );
+            seen_optional |= !required;
+        }
+    }
+
     #[test]
     fn names_and_descriptions_fit_discord() {
         let name = Regex::new(r"^[-_'\p{L}\p{N}]{1,32}$").unwrap();
-        let check = |v: &Value| {
-            let n = v["name"].as_str().unwrap();
-            assert!(name.is_match(n) && n.to_lowercase() == n, "name {n}");
-            let d = v["description"].as_str().unwrap();
-            assert!(
-                (1..=100).contains(&d.chars().count()),
-                "description of {n}: {d}"
-            );
-            for (locale, text) in v["name_localizations"].as_object().unwrap() {
-                let text = text.as_str().unwrap();
-                assert!(
-                    name.is_match(text) && text.to_lowercase() == text,
-                    "{locale} name {text}"
-                );
-            }
-            for (locale, text) in v["description_localizations"].as_object().unwrap() {
-                let len = text.as_str().unwrap().chars().count();
-                assert!((1..=100).contains(&len), "{locale} description of {n}");
-            }
-        };
         for c in registration().as_array().unwrap() {
-            check(c);
-            let options = c["options"].as_array().unwrap();
-            assert!(options.len() <= 25);
-            let mut seen_optional = false;
-            for o in options {
-                check(o);
-                let required = o["required"].as_bool().unwrap();
-                assert!(!(required && seen_optional), "required options come first");
-                seen_optional |= !required;
-            }
+            check(c, &name);
         }
+    }
+
+    #[test]
+    fn subcommands_are_found_by_path() {
+        assert_eq!(
+            find("facts set-export").map(|c| c.leaf()),
+            Some("set-export")
+        );
+        assert!(find("facts").is_some_and(|c| !c.subcommands.is_empty()));
+        assert!(find("set-export").is_none());
+        let facts = &registration()[4];
+        assert_eq!(facts["default_member_permissions"], "32");
+        assert_eq!(facts["options"][0]["type"], 1);
+        assert_eq!(facts["options"][0]["name"], "set-export");
     }
 
     #[test]

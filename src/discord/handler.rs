@@ -1,16 +1,15 @@
 //! The gateway event handler: READY registers the commands when needed; every interaction is
-//! answered through the core.
+//! answered through the core; leaving a server forgets what belonged to it.
 
 use std::sync::Arc;
 
-use serenity::all::{Context, EventHandler, GuildId, Interaction, Ready};
+use serenity::all::{ActionRowComponent, Context, EventHandler, GuildId, Interaction, Ready};
 use serenity::async_trait;
 
 use super::{convert, register, respond};
 use crate::app::App;
-use crate::commands;
-use crate::i18n::t;
-use crate::reply::Reply;
+use crate::commands::{self, Caller};
+use crate::i18n::Locale;
 
 pub struct Handler {
     app: Arc<App>,
@@ -33,33 +32,66 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        let app = &self.app;
         let result = match &interaction {
             Interaction::Command(i) => {
-                let (inv, caller) = convert::invocation(i);
+                let (mut inv, caller) = convert::invocation(i);
                 tracing::debug!(command = %inv.command, user = i.user.id.get(), "command");
-                respond::answer(
-                    &ctx.http,
-                    i.id,
-                    &i.token,
-                    commands::respond(&self.app, &inv, &caller),
-                )
-                .await
+                let work = async {
+                    if let Err(e) = convert::fetch_files(i, &mut inv).await {
+                        tracing::warn!(error = ?e, "downloading an attachment failed");
+                    }
+                    commands::respond(app, &inv, &caller).await
+                };
+                respond::answer(&ctx.http, i.id, &i.token, false, work).await
             }
             Interaction::Autocomplete(i) => {
                 let (inv, _) = convert::invocation(i);
                 let (option, partial) = convert::focused(i).unwrap_or_default();
-                let choices = commands::autocomplete(&self.app, &inv, &option, &partial).await;
+                let choices = commands::autocomplete(app, &inv, &option, &partial).await;
                 respond::choices(&ctx.http, i.id, &i.token, &choices).await
             }
             Interaction::Component(i) => {
-                let locale = crate::i18n::Locale::from_discord(&i.locale);
-                let reply = Reply::refusal(t(locale, "error.expired_button", &[]));
-                respond::answer(&ctx.http, i.id, &i.token, async { reply }).await
+                let caller = Caller {
+                    user_id: Some(i.user.id.get()),
+                    guild_id: i.guild_id.map(|g| g.get()),
+                    role_ids: i
+                        .member
+                        .as_ref()
+                        .map(|m| m.roles.iter().map(|r| r.get()).collect())
+                        .unwrap_or_default(),
+                    locale: Locale::from_discord(&i.locale),
+                    owner: false,
+                };
+                let work = commands::respond_component(app, &i.data.custom_id, &caller);
+                respond::answer(&ctx.http, i.id, &i.token, true, work).await
             }
             Interaction::Modal(i) => {
-                let locale = crate::i18n::Locale::from_discord(&i.locale);
-                let reply = Reply::refusal(t(locale, "error.expired_button", &[]));
-                respond::answer(&ctx.http, i.id, &i.token, async { reply }).await
+                let caller = Caller {
+                    user_id: Some(i.user.id.get()),
+                    guild_id: i.guild_id.map(|g| g.get()),
+                    role_ids: i
+                        .member
+                        .as_ref()
+                        .map(|m| m.roles.iter().map(|r| r.get()).collect())
+                        .unwrap_or_default(),
+                    locale: Locale::from_discord(&i.locale),
+                    owner: false,
+                };
+                let fields: Vec<(String, String)> = i
+                    .data
+                    .components
+                    .iter()
+                    .flat_map(|row| &row.components)
+                    .filter_map(|c| match c {
+                        ActionRowComponent::InputText(t) => {
+                            Some((t.custom_id.clone(), t.value.clone().unwrap_or_default()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let work = commands::respond_modal(app, &i.data.custom_id, &fields, &caller);
+                respond::answer(&ctx.http, i.id, &i.token, false, work).await
             }
             _ => Ok(()),
         };

@@ -28,10 +28,13 @@ fn files(reply: &Reply) -> Vec<CreateAttachment> {
 /// Answers an interaction with the reply `work` produces. When the work outlasts
 /// [`DEFER_AFTER`], Discord is told "thinking…" first and the answer replaces it later; a
 /// refusal then goes out as an ephemeral follow-up so it stays private.
+///
+/// For a button (`on_message`), "thinking…" keeps the message and the answer replaces it.
 pub async fn answer(
     http: &Http,
     id: InteractionId,
     token: &str,
+    on_message: bool,
     work: impl Future<Output = Reply>,
 ) -> serenity::Result<()> {
     tokio::pin!(work);
@@ -40,11 +43,18 @@ pub async fn answer(
             return http.create_interaction_response(id, token, &json::interaction_response(&reply), files(&reply)).await;
         }
         _ = tokio::time::sleep(DEFER_AFTER) => {
-            http.create_interaction_response(id, token, &json::deferred(false), vec![]).await?;
+            let thinking = if on_message { json::deferred_update() } else { json::deferred(false) };
+            http.create_interaction_response(id, token, &thinking, vec![]).await?;
             work.await
         }
     };
-    if reply.ephemeral {
+    // A form cannot follow "thinking…"; say the work took too long instead.
+    let reply = if reply.modal.is_some() {
+        Reply::refusal("Sorry, that took too long. Please try again.")
+    } else {
+        reply
+    };
+    if reply.ephemeral && !on_message {
         http.delete_original_interaction_response(token).await?;
         http.create_followup_message(token, &json::message_data(&reply), files(&reply))
             .await?;

@@ -5,4 +5,5 @@ pub mod country;
 pub mod money;
 pub mod period;
 pub mod run;
+pub mod source;
 pub mod text;

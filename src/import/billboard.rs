@@ -190,6 +190,15 @@ struct PreviousWeek {
     songs: HashMap<i64, i64>,
 }
 
+/// The chart weeks a file has rows for, or its unreadable lines.
+pub fn weeks(chart: Chart, data: &[u8]) -> Result<Vec<NaiveDate>, ImportError> {
+    let rows = read_csv(data, &HEADER, |r, line| parse_row(r, line, chart.size()))?;
+    let mut weeks: Vec<NaiveDate> = rows.iter().map(|r| r.date).collect();
+    weeks.sort_unstable();
+    weeks.dedup();
+    Ok(weeks)
+}
+
 /// Imports one chart file within `tx`. Unreadable rows abort with every bad line listed.
 pub async fn import(
     tx: &mut WriteTx,

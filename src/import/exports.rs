@@ -123,6 +123,15 @@ fn parse_row(r: &csv::StringRecord) -> Result<Row, String> {
     })
 }
 
+/// The destinations and periods a file has rows for, or its unreadable lines.
+pub fn units(data: &[u8]) -> Result<Vec<(Period, Country)>, ImportError> {
+    let rows = read_csv(data, &HEADER, |r, _| parse_row(r))?;
+    let mut units: Vec<(Period, Country)> = rows.iter().map(|r| (r.period, r.country)).collect();
+    units.sort_by_key(|(p, c)| (p.label(), *c));
+    units.dedup();
+    Ok(units)
+}
+
 /// Imports export figures within `tx`. Unreadable rows abort with every bad line listed.
 pub async fn import(
     tx: &mut WriteTx,

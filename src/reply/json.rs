@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Reply, limits};
+use crate::domain::text::truncate;
 
 pub const EPHEMERAL: u64 = 1 << 6;
 
@@ -11,6 +12,7 @@ pub const EPHEMERAL: u64 = 1 << 6;
 pub mod callback {
     pub const MESSAGE: u64 = 4;
     pub const DEFERRED_MESSAGE: u64 = 5;
+    pub const DEFERRED_UPDATE: u64 = 6;
     pub const UPDATE_MESSAGE: u64 = 7;
     pub const AUTOCOMPLETE: u64 = 8;
     pub const MODAL: u64 = 9;
@@ -47,14 +49,45 @@ pub fn message_data(reply: &Reply) -> Value {
     Value::Object(data)
 }
 
-/// `{"type":4,"data":{…}}`: the reply as the first response to an interaction.
+/// The reply as the first response to an interaction: `{"type":4,"data":{…}}` for a message,
+/// type 7 when it replaces the message whose button was pressed, type 9 for a form.
 pub fn interaction_response(reply: &Reply) -> Value {
-    json!({"type": callback::MESSAGE, "data": message_data(reply)})
+    if let Some(modal) = &reply.modal {
+        return modal_response(modal);
+    }
+    let kind = if reply.update {
+        callback::UPDATE_MESSAGE
+    } else {
+        callback::MESSAGE
+    };
+    json!({"type": kind, "data": message_data(reply)})
 }
 
-/// `{"type":7,…}`: the reply replaces the message whose button was pressed.
-pub fn update_message(reply: &Reply) -> Value {
-    json!({"type": callback::UPDATE_MESSAGE, "data": message_data(reply)})
+fn modal_response(m: &super::Modal) -> Value {
+    let rows: Vec<Value> = m
+        .inputs
+        .iter()
+        .take(5)
+        .map(|i| {
+            let mut input = json!({
+                "type": 4,
+                "custom_id": truncate(&i.custom_id, limits::CUSTOM_ID),
+                "style": if i.long { 2 } else { 1 },
+                "label": truncate(&i.label, 45),
+                "max_length": i.max_length.min(4000),
+                "required": true,
+            });
+            if let Some(v) = &i.value {
+                input["value"] = json!(truncate(v, usize::from(i.max_length.min(4000))));
+            }
+            json!({"type": 1, "components": [input]})
+        })
+        .collect();
+    json!({"type": callback::MODAL, "data": {
+        "custom_id": truncate(&m.custom_id, limits::CUSTOM_ID),
+        "title": truncate(&m.title, 45),
+        "components": rows,
+    }})
 }
 
 /// `{"type":5}`: "thinking…", answered later by editing the original response.
@@ -64,6 +97,12 @@ pub fn deferred(ephemeral: bool) -> Value {
     } else {
         json!({"type": callback::DEFERRED_MESSAGE})
     }
+}
+
+/// `{"type":6}`: "thinking…" on the message whose button was pressed, which the answer will
+/// replace.
+pub fn deferred_update() -> Value {
+    json!({"type": callback::DEFERRED_UPDATE})
 }
 
 /// One autocomplete suggestion: what the list shows and the value the option gets.
@@ -80,8 +119,8 @@ pub fn autocomplete(choices: &[Choice]) -> Value {
         .take(limits::CHOICES)
         .map(|c| {
             json!({
-                "name": crate::domain::text::truncate(&c.name, limits::CHOICE_TEXT),
-                "value": crate::domain::text::truncate(&c.value, limits::CHOICE_TEXT),
+                "name": truncate(&c.name, limits::CHOICE_TEXT),
+                "value": truncate(&c.value, limits::CHOICE_TEXT),
             })
         })
         .collect();

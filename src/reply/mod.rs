@@ -27,6 +27,10 @@ pub struct Reply {
     pub components: Vec<ActionRow>,
     /// Only the person who asked sees it.
     pub ephemeral: bool,
+    /// Replaces the message whose button was pressed instead of answering anew.
+    pub update: bool,
+    /// A form to fill in instead of a message.
+    pub modal: Option<Modal>,
     /// A refusal (bad input, nothing found, not allowed) rather than an answer.
     pub refusal: bool,
 }
@@ -71,6 +75,24 @@ pub struct Button {
     pub disabled: bool,
 }
 
+/// A form Discord shows over the chat (a modal): one or more text fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Modal {
+    pub custom_id: String,
+    pub title: String,
+    pub inputs: Vec<TextInput>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextInput {
+    pub custom_id: String,
+    pub label: String,
+    pub value: Option<String>,
+    /// A multi-line field.
+    pub long: bool,
+    pub max_length: u16,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ButtonStyle {
     Primary = 1,
@@ -98,6 +120,19 @@ impl Reply {
             }],
             ephemeral: true,
             refusal: true,
+            ..Reply::default()
+        }
+    }
+
+    /// An ephemeral confirmation of a change.
+    pub fn done(message: impl Into<String>) -> Reply {
+        Reply {
+            embeds: vec![Embed {
+                description: Some(message.into()),
+                colour: colour::MODERATION,
+                ..Embed::default()
+            }],
+            ephemeral: true,
             ..Reply::default()
         }
     }

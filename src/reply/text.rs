@@ -9,9 +9,23 @@ use super::{Reply, limits};
 static LINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\((https?://[^)\s]+)\)").expect("static regex"));
 
-/// Discord markdown a terminal cannot show: bold markers go, links become "text <url>".
+static TIMESTAMP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<t:(-?\d+)(?::\w)?>").expect("static regex"));
+
+/// Discord markdown a terminal cannot show: bold markers go, links become "text <url>",
+/// timestamps become UTC times.
 fn plain(s: &str) -> String {
-    LINK.replace_all(&s.replace("**", ""), "$1 <$2>")
+    let unbolded = s.replace("**", "");
+    let s = LINK.replace_all(&unbolded, "$1 <$2>");
+    TIMESTAMP
+        .replace_all(&s, |c: &regex::Captures| {
+            c[1].parse::<i64>()
+                .ok()
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                .map_or(c[0].to_string(), |d| {
+                    d.format("%Y-%m-%d %H:%M UTC").to_string()
+                })
+        })
         .into_owned()
 }
 

@@ -103,19 +103,28 @@ impl WriteTx {
         .await?)
     }
 
-    /// The first change after `id` to the same target, if any.
+    /// The first change after `id` to the same target that still stands: a later change that
+    /// was itself undone, and its undo, cancel out.
     pub async fn later_change(
         &mut self,
         target: &str,
         id: i64,
     ) -> anyhow::Result<Option<AuditEntry>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE target = ? AND id > ? ORDER BY id LIMIT 1"
+        let later: Vec<AuditEntry> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE target = ? AND id > ? ORDER BY id"
         )))
         .bind(target)
         .bind(id)
-        .fetch_optional(self.conn())
-        .await?)
+        .fetch_all(self.conn())
+        .await?;
+        let undone: Vec<i64> = later
+            .iter()
+            .filter_map(|e| e.undoes)
+            .filter(|u| *u > id)
+            .collect();
+        Ok(later
+            .into_iter()
+            .find(|e| !undone.contains(&e.id) && e.undoes.is_none_or(|u| u <= id)))
     }
 
     /// The latest undoable change by `actor`: not an undo, not undone, with a snapshot.
@@ -142,18 +151,17 @@ impl WriteTx {
 }
 
 impl Store {
-    /// The latest changes, newest first; only those to `target` (or under it: `export:2023-H1`
-    /// covers every destination of that period) when given.
+    /// The latest changes, newest first; only those whose target matches the SQL `LIKE`
+    /// pattern when given (`export:2023-H1:%`, `note:3`).
     pub async fn audit_log(
         &self,
-        target: Option<&str>,
+        pattern: Option<&str>,
         limit: i64,
     ) -> anyhow::Result<Vec<AuditEntry>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log
-             WHERE ?1 IS NULL OR target = ?1 OR target LIKE ?1 || ':%' ORDER BY id DESC LIMIT ?2"
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE ?1 IS NULL OR target LIKE ?1 ORDER BY id DESC LIMIT ?2"
         )))
-        .bind(target)
+        .bind(pattern)
         .bind(limit)
         .fetch_all(self.pool())
         .await?)

@@ -191,6 +191,42 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Makes `figure` the current value of its destination and period: every other value
+    /// becomes a print it supersedes.
+    pub async fn make_current(
+        &mut self,
+        period: Period,
+        country: Country,
+        figure: i64,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE export_figures SET superseded_by = CASE WHEN id = ?1 THEN NULL ELSE ?1 END
+             WHERE period = ?2 AND country = ?3 AND value_usd IS NOT NULL",
+        )
+        .bind(figure)
+        .bind(period.label())
+        .bind(country.code())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Removes every figure of a destination and period, with their source links.
+    pub async fn remove_figures(
+        &mut self,
+        period: Period,
+        country: Country,
+    ) -> anyhow::Result<u64> {
+        Ok(
+            sqlx::query("DELETE FROM export_figures WHERE period = ? AND country = ?")
+                .bind(period.label())
+                .bind(country.code())
+                .execute(self.conn())
+                .await?
+                .rows_affected(),
+        )
+    }
+
     /// Value figures of one period and country, with the earliest date any source printed them
     /// and whether a source calls the figure a revision.
     pub async fn figure_versions(

@@ -10,6 +10,7 @@ mod charts;
 mod editors;
 mod exports;
 mod notes;
+mod pending;
 mod snapshots;
 mod sources;
 
@@ -30,6 +31,7 @@ pub use editors::Editor;
 
 pub use exports::{FigureFields, FigureRow, FigureSourceRow};
 pub use notes::NoteRow;
+pub use pending::PendingImport;
 pub use snapshots::Target;
 pub use sources::{NewSource, SourceRow};
 

@@ -1,0 +1,178 @@
+//! `/facts import file [chart]`: a dry run shown with Confirm and Cancel buttons; confirming
+//! applies exactly the previewed bytes, all or nothing. The owner's command line applies at
+//! once.
+
+use sha2::{Digest, Sha256};
+
+use super::{authorize, refusal};
+use crate::app::App;
+use crate::commands::{Caller, CommandResult, Invocation, user_error};
+use crate::domain::chart::Chart;
+use crate::edits::{self, ImportKind, ImportPreview, Who};
+use crate::i18n::{Locale, t};
+use crate::reply::{ActionRow, Button, ButtonStyle, Embed, Reply, colour};
+use crate::store::PendingImport;
+
+pub async fn preview(app: &App, inv: &Invocation, who: &Who, caller: &Caller) -> CommandResult {
+    let locale = inv.locale;
+    let file = inv
+        .files
+        .iter()
+        .find(|f| f.option == "file")
+        .ok_or_else(|| user_error(locale, "facts.import_no_file", &[]))?;
+    let chart = inv.get("chart").and_then(Chart::parse);
+    let kind = ImportKind::detect(&file.bytes, chart)
+        .ok_or_else(|| user_error(locale, "facts.import_unknown_format", &[]))?;
+    if caller.owner {
+        let (report, change) = edits::apply_import(app.store(), who, kind, &file.bytes)
+            .await
+            .map_err(|e| refusal(e, locale))?;
+        return Ok(Reply::done(applied(&report, change, locale)));
+    }
+    let report = edits::preview_import(app.store(), who, kind, &file.bytes)
+        .await
+        .map_err(|e| refusal(e, locale))?;
+    let token = token(caller, &file.bytes);
+    app.store()
+        .put_pending_import(&PendingImport {
+            token: token.clone(),
+            user_id: caller.user_id.unwrap_or_default().to_string(),
+            guild_id: caller.guild_id.map(|g| g.to_string()),
+            kind: kind.slug().to_string(),
+            filename: file.filename.clone(),
+            data: file.bytes.clone(),
+        })
+        .await?;
+    let embed = Embed::new(colour::MODERATION)
+        .title(t(
+            locale,
+            "facts.import_preview_title",
+            &[("file", &file.filename)],
+        ))
+        .description(summary(&report, locale));
+    Ok(Reply {
+        embeds: vec![embed],
+        components: vec![ActionRow {
+            buttons: vec![
+                Button {
+                    custom_id: format!("import:confirm:{token}"),
+                    label: t(locale, "facts.import_confirm", &[]),
+                    style: ButtonStyle::Success,
+                    disabled: false,
+                },
+                Button {
+                    custom_id: format!("import:cancel:{token}"),
+                    label: t(locale, "facts.import_cancel", &[]),
+                    style: ButtonStyle::Secondary,
+                    disabled: false,
+                },
+            ],
+        }],
+        ephemeral: true,
+        ..Reply::default()
+    })
+}
+
+fn token(caller: &Caller, data: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(caller.user_id.unwrap_or_default().to_le_bytes());
+    h.update(
+        chrono::Utc::now()
+            .timestamp_nanos_opt()
+            .unwrap_or_default()
+            .to_le_bytes(),
+    );
+    h.update(data);
+    h.finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn summary(report: &ImportPreview, locale: Locale) -> String {
+    match report {
+        ImportPreview::Exports(r) => t(
+            locale,
+            "facts.import_exports_summary",
+            &[
+                ("rows", &r.rows.to_string()),
+                ("figures", &r.figures_added.to_string()),
+                ("sources", &r.sources_linked.to_string()),
+                ("withheld", &r.values_withheld.to_string()),
+            ],
+        ),
+        ImportPreview::Chart(r) => {
+            let mut s = t(
+                locale,
+                "facts.import_chart_summary",
+                &[
+                    ("rows", &r.rows.to_string()),
+                    ("added", &r.added.to_string()),
+                    ("unchanged", &r.unchanged.to_string()),
+                    ("warnings", &r.warnings.to_string()),
+                ],
+            );
+            for w in r.warning_samples.iter().take(5) {
+                s.push_str(&format!("\n• {w}"));
+            }
+            s
+        }
+    }
+}
+
+fn applied(report: &ImportPreview, change: Option<i64>, locale: Locale) -> String {
+    let mut s = summary(report, locale);
+    s.push('\n');
+    s.push_str(&match change {
+        Some(id) => t(
+            locale,
+            "facts.import_applied",
+            &[("change", &id.to_string())],
+        ),
+        None => t(locale, "facts.import_nothing", &[]),
+    });
+    s
+}
+
+/// The Confirm button: applies the previewed file, once, for the editor who uploaded it.
+pub async fn confirm_import(app: &App, token: &str, caller: &Caller) -> CommandResult {
+    let locale = caller.locale;
+    let who = authorize(app, caller).await?;
+    let pending = app
+        .store()
+        .pending_import(token)
+        .await?
+        .ok_or_else(|| user_error(locale, "facts.import_expired", &[]))?;
+    if Some(pending.user_id.as_str()) != caller.user_id.map(|u| u.to_string()).as_deref() {
+        return Err(user_error(locale, "facts.import_not_yours", &[]));
+    }
+    let kind = ImportKind::from_slug(&pending.kind)
+        .ok_or_else(|| anyhow::anyhow!("pending import of kind {}", pending.kind))?;
+    // Dropped first: a second press of the button finds nothing to apply.
+    app.store().drop_pending_import(token).await?;
+    let (report, change) = edits::apply_import(app.store(), &who, kind, &pending.data)
+        .await
+        .map_err(|e| refusal(e, locale))?;
+    let embed = Embed::new(colour::MODERATION)
+        .title(t(
+            locale,
+            "facts.import_done_title",
+            &[("file", &pending.filename)],
+        ))
+        .description(applied(&report, change, locale));
+    Ok(Reply {
+        embeds: vec![embed],
+        ephemeral: true,
+        update: true,
+        ..Reply::default()
+    })
+}
+
+pub async fn cancel_import(app: &App, token: &str, caller: &Caller) -> CommandResult {
+    app.store().drop_pending_import(token).await?;
+    Ok(Reply {
+        update: true,
+        ..Reply::done(t(caller.locale, "facts.import_cancelled", &[]))
+    })
+}

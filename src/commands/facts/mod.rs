@@ -1,0 +1,110 @@
+//! `/facts …`: moderators' changes. Every subcommand checks, on the server side, that the
+//! caller is an editor; seeing the command (Manage Server by default) decides nothing.
+
+mod aliases;
+mod exports;
+mod history;
+mod import;
+mod notes;
+mod undo;
+
+use super::{Caller, CommandError, CommandResult, Invocation, user_error};
+use crate::app::App;
+use crate::edits::{EditError, Who};
+use crate::i18n::Locale;
+use crate::reply::Reply;
+use crate::store::Actor;
+
+pub use import::{cancel_import, confirm_import};
+pub use notes::save_note_edit;
+
+pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
+    let who = authorize(app, caller).await?;
+    match inv.command.as_str() {
+        "facts set-export" => exports::set(app, inv, &who).await,
+        "facts remove-export" => exports::remove(app, inv, &who).await,
+        "facts add-note" => notes::add(app, inv, &who).await,
+        "facts edit-note" => notes::edit(app, inv, &who).await,
+        "facts remove-note" => notes::remove(app, inv, &who).await,
+        "facts add-alias" => aliases::add(app, inv, &who).await,
+        "facts remove-alias" => aliases::remove(app, inv, &who).await,
+        "facts history" => history::run(app, inv).await,
+        "facts undo" => undo::run(app, inv, &who).await,
+        "facts import" => import::preview(app, inv, &who, caller).await,
+        other => Err(user_error(
+            inv.locale,
+            "error.unknown_command",
+            &[("command", other)],
+        )),
+    }
+}
+
+/// The caller as the author of a change, if allowed to make one.
+pub async fn authorize(app: &App, caller: &Caller) -> Result<Who, CommandError> {
+    if caller.owner {
+        return Ok(Who {
+            actor: Actor::Cli,
+            guild_id: caller.guild_id,
+        });
+    }
+    let refused = || user_error(caller.locale, "facts.not_editor", &[]);
+    let user = caller.user_id.ok_or_else(refused)?;
+    if !app
+        .store()
+        .is_editor(user, caller.guild_id, &caller.role_ids)
+        .await?
+    {
+        return Err(refused());
+    }
+    Ok(Who {
+        actor: Actor::Discord(user),
+        guild_id: caller.guild_id,
+    })
+}
+
+/// A refused change as the caller reads it; failures that are not the caller's are errors.
+fn refusal(e: EditError, locale: Locale) -> CommandError {
+    let n = |id: i64| id.to_string();
+    match e {
+        EditError::NotFound => user_error(locale, "facts.not_found", &[]),
+        EditError::NothingToUndo => user_error(locale, "facts.nothing_to_undo", &[]),
+        EditError::NotUndoable(id) => {
+            user_error(locale, "facts.not_undoable", &[("change", &n(id))])
+        }
+        EditError::AlreadyUndone { change, by } => user_error(
+            locale,
+            "facts.already_undone",
+            &[("change", &n(change)), ("by", &n(by))],
+        ),
+        EditError::TouchedLater { later } => {
+            user_error(locale, "facts.touched_later", &[("later", &n(later))])
+        }
+        EditError::AliasTaken(target) => {
+            user_error(locale, "facts.alias_taken", &[("target", &target)])
+        }
+        EditError::Import(crate::import::ImportError::Rows(lines)) => user_error(
+            locale,
+            "facts.import_unreadable",
+            &[
+                ("count", &lines.len().to_string()),
+                ("lines", &crate::import::describe_errors(&lines, 10)),
+            ],
+        ),
+        EditError::Import(crate::import::ImportError::Other(e)) | EditError::Other(e) => {
+            CommandError::Internal(e)
+        }
+    }
+}
+
+/// "Change #15 · undo with `/facts undo change:15`"
+fn done(locale: Locale, key: &str, args: &[(&str, &str)], change: i64) -> Reply {
+    let id = change.to_string();
+    let mut text = crate::i18n::t(locale, key, args);
+    text.push('\n');
+    text.push_str(&crate::i18n::t(
+        locale,
+        "facts.change_footer",
+        &[("change", &id)],
+    ));
+    Reply::done(text)
+}

@@ -1,0 +1,60 @@
+//! Setting and removing export figures.
+
+use super::{EditError, Who, record};
+use crate::domain::country::Country;
+use crate::domain::money::Usd;
+use crate::domain::period::Period;
+use crate::domain::source::SourceInput;
+use crate::store::{FigureFields, NewSource, Store, Target};
+
+/// Makes `value` the current figure for a destination and period, cited to `source`. An
+/// earlier different value stays, superseded, as the first print.
+pub async fn set_export(
+    store: &Store,
+    who: &Who,
+    period: Period,
+    country: Country,
+    value: Usd,
+    source: &SourceInput,
+) -> Result<i64, EditError> {
+    let target = Target::Export { period, country };
+    let mut tx = store.begin().await?;
+    let before = tx.snapshot(&target).await?;
+    let source_id = tx
+        .upsert_source(&NewSource {
+            publisher: source.publisher.clone(),
+            title: None,
+            url: source.url.clone(),
+            published_on: source.published_on.map(|d| d.to_string()),
+        })
+        .await?;
+    let dollars = i64::try_from(value.dollars()).map_err(anyhow::Error::from)?;
+    let figure = tx
+        .upsert_figure(period, country, Some(dollars), &FigureFields::default())
+        .await?;
+    tx.make_current(period, country, figure).await?;
+    tx.link_figure_source(figure, source_id, Some(&value.exact()), true, None, None)
+        .await?;
+    let id = record(&mut tx, who, "export.set", &target, before, None).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Removes every figure of a destination and period.
+pub async fn remove_export(
+    store: &Store,
+    who: &Who,
+    period: Period,
+    country: Country,
+) -> Result<i64, EditError> {
+    let target = Target::Export { period, country };
+    let mut tx = store.begin().await?;
+    let before = tx.snapshot(&target).await?;
+    if before.as_array().is_none_or(|a| a.is_empty()) {
+        return Err(EditError::NotFound);
+    }
+    tx.remove_figures(period, country).await?;
+    let id = record(&mut tx, who, "export.remove", &target, before, None).await?;
+    tx.commit().await?;
+    Ok(id)
+}

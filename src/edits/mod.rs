@@ -1,0 +1,114 @@
+//! Changes to facts, by moderators on Discord or the owner on the command line. Each change is
+//! checked before it starts, runs in one transaction, and records the snapshot of the unit it
+//! touched before and after, so that `undo` can put back exactly what was there.
+
+mod aliases;
+mod exports;
+mod imports;
+mod notes;
+mod undo;
+
+pub use aliases::{add_alias, remove_alias};
+pub use exports::{remove_export, set_export};
+pub use imports::{ImportKind, ImportPreview, apply_import, preview_import};
+pub use notes::{Subject, add_note, edit_note, remove_note};
+pub use undo::undo;
+
+use serde_json::Value;
+
+use crate::store::{Actor, Change, Editor, Store, Target, WriteTx};
+
+/// Who is changing facts, and from which server.
+#[derive(Clone, Debug)]
+pub struct Who {
+    pub actor: Actor,
+    pub guild_id: Option<u64>,
+}
+
+/// Why a change was refused. Nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("there is no such fact")]
+    NotFound,
+    #[error("there is no change of yours to undo")]
+    NothingToUndo,
+    #[error("change {0} cannot be undone")]
+    NotUndoable(i64),
+    #[error("change {change} was already undone by change {by}")]
+    AlreadyUndone { change: i64, by: i64 },
+    #[error("change {later} changed the same fact later; undo it first")]
+    TouchedLater { later: i64 },
+    #[error("the alias already names {0}")]
+    AliasTaken(String),
+    #[error("{0}")]
+    Import(crate::import::ImportError),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<crate::import::ImportError> for EditError {
+    fn from(e: crate::import::ImportError) -> Self {
+        match e {
+            crate::import::ImportError::Other(e) => EditError::Other(e),
+            rows => EditError::Import(rows),
+        }
+    }
+}
+
+/// Records a change of `target`: the snapshot taken before it and the one now.
+async fn record(
+    tx: &mut WriteTx,
+    who: &Who,
+    action: &str,
+    target: &Target,
+    before: Value,
+    batch: Option<i64>,
+) -> anyhow::Result<i64> {
+    let after = tx.snapshot(target).await?;
+    tx.audit(Change {
+        actor: &who.actor,
+        guild_id: who.guild_id,
+        action,
+        target: target.to_string(),
+        before: Some(before),
+        after: Some(after),
+        undoes: None,
+        batch,
+    })
+    .await
+}
+
+/// Makes `editor` an editor (or stops it being one), audited like any other change.
+pub async fn set_editor(
+    store: &Store,
+    who: &Who,
+    editor: Editor,
+    present: bool,
+) -> Result<i64, EditError> {
+    let target = Target::Editor(editor);
+    let mut tx = store.begin().await?;
+    let before = tx.snapshot(&target).await?;
+    let changed = if present {
+        tx.add_editor(editor).await?
+    } else {
+        tx.remove_editor(editor).await?
+    };
+    if !changed {
+        return Err(EditError::NotFound);
+    }
+    let id = record(
+        &mut tx,
+        who,
+        if present {
+            "editor.add"
+        } else {
+            "editor.remove"
+        },
+        &target,
+        before,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
