@@ -29,6 +29,7 @@ impl Bot {
             api_base_url: Some(fake.base_url()),
             guild_id: guild,
             application_id: None,
+            modlog_channel: None,
         };
         let (stop, rx) = watch::channel(false);
         let task = tokio::spawn(discord::run(settings, app, rx));
@@ -358,6 +359,7 @@ async fn refuses_to_start_when_the_api_base_url_has_no_gateway() {
         api_base_url: Some(format!("http://{closed}")),
         guild_id: None,
         application_id: None,
+        modlog_channel: None,
     };
     let (_stop, rx) = watch::channel(false);
     let err = tokio::time::timeout(WAIT, discord::run(settings, app, rx))

@@ -28,6 +28,10 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
+    setup_with(None).await
+}
+
+async fn setup_with(modlog_channel: Option<u64>) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
     let owner = Who {
@@ -39,6 +43,9 @@ async fn setup() -> Setup {
         .unwrap();
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let guild = fake.config().guild_ids[0];
+    if let Some(channel) = modlog_channel {
+        fake.add_channel(channel, Some(guild));
+    }
     edits::set_editor(
         app.store(),
         &owner,
@@ -55,6 +62,7 @@ async fn setup() -> Setup {
         api_base_url: Some(fake.base_url()),
         guild_id: None,
         application_id: None,
+        modlog_channel,
     };
     let (stop, rx) = watch::channel(false);
     tokio::spawn(discord::run(settings, app.clone(), rx));
@@ -483,4 +491,33 @@ async fn one_bad_row_refuses_the_whole_import_with_its_line_number() {
     );
     assert_eq!(audit_rows(s.app.store()).await, before);
     let _ = s.guild;
+}
+
+#[tokio::test]
+async fn every_change_reaches_the_mod_log() {
+    let channel = 123_456;
+    let s = setup_with(Some(channel)).await;
+    ask(&s.fake, set_export(&s.fake, EDITOR, "$50M").build()).await;
+    assert!(
+        s.fake
+            .wait_until(WAIT, |f| !f.messages(channel).is_empty())
+            .await,
+        "a mod-log post"
+    );
+    let posts = s.fake.messages(channel);
+    let text = posts[0].embeds()[0]["description"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        text.contains(&format!("<@{EDITOR}>")) && text.contains("$48.52M → $50.00M"),
+        "{text}"
+    );
+    assert_eq!(
+        posts[0].allowed_mentions(),
+        Some(&serde_json::json!({"parse": []})),
+        "naming the editor pings no one"
+    );
+    // Changes made before the mod-log started (the seed, the editors) are not posted.
+    assert_eq!(posts.len(), 1);
 }

@@ -25,6 +25,9 @@ pub struct RunArgs {
     /// Register the commands in this server only (instant, for development).
     #[arg(long, env = "DISCORD_GUILD_ID")]
     guild_id: Option<u64>,
+    /// A channel that receives every change to facts.
+    #[arg(long, env = "KPOP_FACTS_MODLOG_CHANNEL")]
+    modlog_channel: Option<u64>,
 }
 
 pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
@@ -52,6 +55,7 @@ pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
         api_base_url,
         guild_id: args.guild_id,
         application_id: None,
+        modlog_channel: args.modlog_channel,
     };
     let result = discord::run(settings, app.clone(), stop_rx).await;
     app.store().close().await;

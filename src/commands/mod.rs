@@ -15,6 +15,7 @@ pub mod spec;
 use crate::app::App;
 use crate::i18n::{Locale, t};
 use crate::reply::Reply;
+pub use facts::change_line;
 pub use invocation::Invocation;
 
 /// Who is asking, as far as the answer depends on it.

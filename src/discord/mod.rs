@@ -3,6 +3,8 @@
 
 mod convert;
 mod handler;
+mod modlog;
+pub mod post;
 mod register;
 pub mod respond;
 
@@ -28,6 +30,8 @@ pub struct Settings {
     pub guild_id: Option<u64>,
     /// Known in advance only when REST calls must work before READY (tests).
     pub application_id: Option<u64>,
+    /// The deployment's mod-log channel: every change to facts is posted there.
+    pub modlog_channel: Option<u64>,
 }
 
 /// A token that never shows in logs or debug output.
@@ -99,6 +103,10 @@ pub async fn run(
             "the API base URL gave no gateway; refusing to connect to Discord's"
         )
         .into());
+    }
+    if let Some(channel) = settings.modlog_channel {
+        let poster = post::Poster::new(settings.api_base_url.as_deref(), settings.token.clone());
+        tokio::spawn(modlog::run(app.clone(), poster, channel, shutdown.clone()));
     }
     let shards = client.shard_manager.clone();
     let stopper = tokio::spawn(async move {

@@ -151,6 +151,17 @@ impl WriteTx {
 }
 
 impl Store {
+    /// Up to `limit` changes after `id`, oldest first.
+    pub async fn audit_after(&self, id: i64, limit: i64) -> anyhow::Result<Vec<AuditEntry>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id > ? ORDER BY id LIMIT ?"
+        )))
+        .bind(id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// The latest changes, newest first; only those whose target matches the SQL `LIKE`
     /// pattern when given (`export:2023-H1:%`, `note:3`).
     pub async fn audit_log(

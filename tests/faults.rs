@@ -1,0 +1,130 @@
+//! What survives: a process killed in the middle of an import, and a store locked by another
+//! process.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use kpop_facts::store::Store;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kpop-facts"));
+    c.env_remove("RUST_LOG");
+    c
+}
+
+async fn chart_rows(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM chart_entries")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+/// A chart file of `weeks` full weeks in 2031 onwards, none of it in the seed.
+fn big_chart(path: &std::path::Path, weeks: u32) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(
+        f,
+        "chart_date,position,title,artist,last_week,peak,weeks_on_chart"
+    )
+    .unwrap();
+    let start = chrono::NaiveDate::from_ymd_opt(2031, 1, 4).unwrap();
+    for w in 0..weeks {
+        let date = start + chrono::Days::new(7 * u64::from(w));
+        for p in 1..=100 {
+            let last = if w == 0 { String::new() } else { p.to_string() };
+            writeln!(f, "{date},{p},Song {p},Band {p},{last},{p},{}", w + 1).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_killed_import_leaves_the_store_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("facts.db");
+    let store = Store::open(&db).await.unwrap();
+    let before = chart_rows(&store).await;
+    store.close().await;
+    let file = dir.path().join("big.csv");
+    big_chart(&file, 3000);
+
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "billboard", "--chart", "hot-100"])
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let it read, parse and start writing, then kill it without warning.
+    std::thread::sleep(Duration::from_millis(1500));
+    let finished_first = child.try_wait().unwrap().is_some();
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let store = Store::open(&db).await.unwrap();
+    assert!(
+        store.check().await.unwrap().is_empty(),
+        "the store is intact"
+    );
+    let after = chart_rows(&store).await;
+    if finished_first {
+        // Too fast a machine to interrupt it: then it must be whole.
+        assert_eq!(after, before + 300_000);
+    } else {
+        assert_eq!(after, before, "all or nothing: nothing");
+    }
+    store.close().await;
+    // And the store takes the import afterwards.
+    let status = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "billboard", "--chart", "hot-100"])
+        .arg(&file)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let store = Store::open(&db).await.unwrap();
+    assert_eq!(chart_rows(&store).await, before + 300_000);
+}
+
+#[tokio::test]
+async fn a_store_locked_by_another_process_is_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("facts.db");
+    let store = Store::open(&db).await.unwrap();
+    let tx = store.begin().await.unwrap();
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "facts",
+            "set-export",
+            "country:japan",
+            "period:2023-H1",
+            "value:$50M",
+            "source:Yonhap",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the writer waits while the lock is held"
+    );
+    drop(tx); // releases the write lock without writing
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("$50.00M"));
+    assert!(store.check().await.unwrap().is_empty());
+}
