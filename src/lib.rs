@@ -20,6 +20,7 @@
 //! - [`i18n`]: English, Korean and Japanese texts.
 //! - [`discord`]: the serenity gateway client: interactions in, reply JSON out, command
 //!   registration when the command set changes.
+//! - [`weekly`]: weekly summary posts: schedules, slots claimed before posting, catch-up.
 //! - [`cli`]: the `kpop-facts` command line (`ask`, `import`, `db`, `run`).
 
 pub mod app;
@@ -34,3 +35,4 @@ pub mod import;
 pub mod reply;
 pub mod search;
 pub mod store;
+pub mod weekly;

@@ -82,7 +82,7 @@ async fn registers_its_commands_once_and_stops_cleanly() {
     let guild = fake.config().guild_ids[0];
     let bot = Bot::start(&fake, &db, Some(guild)).await;
     assert!(
-        fake.wait_until(WAIT, |f| f.registered_commands(Some(guild)).len() == 5)
+        fake.wait_until(WAIT, |f| f.registered_commands(Some(guild)).len() == 6)
             .await
     );
     let commands = fake.registered_commands(Some(guild));

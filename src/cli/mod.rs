@@ -7,6 +7,7 @@ mod db;
 mod facts;
 mod import;
 mod run;
+mod summary;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +49,9 @@ pub enum Command {
     /// Manage who may change facts on Discord.
     #[command(subcommand)]
     Editors(facts::EditorsCommand),
+    /// Weekly summary posts: setup, off, run-due, preview.
+    #[command(subcommand)]
+    Summary(summary::SummaryCommand),
     /// Serve the commands on Discord (needs DISCORD_TOKEN).
     Run(run::RunArgs),
     /// Check or back up the store.
@@ -85,6 +89,7 @@ pub fn main() -> ExitCode {
             Command::Run(args) => run::run(&cli.db, args).await,
             Command::Facts(args) => facts::facts(&cli.db, args).await,
             Command::Editors(cmd) => facts::editors(&cli.db, cmd).await,
+            Command::Summary(cmd) => summary::run(&cli.db, cmd).await,
         }
     });
     match result {

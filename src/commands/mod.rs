@@ -11,11 +11,12 @@ mod facts;
 mod help;
 pub mod invocation;
 pub mod spec;
+mod summary;
 
 use crate::app::App;
 use crate::i18n::{Locale, t};
 use crate::reply::Reply;
-pub use facts::change_line;
+pub use facts::{change_line, change_summary};
 pub use invocation::Invocation;
 
 /// Who is asking, as far as the answer depends on it.
@@ -27,6 +28,22 @@ pub struct Caller {
     pub locale: Locale,
     /// The deployment's owner on the command line: may change facts without being an editor.
     pub owner: bool,
+    /// The caller's permissions in the server, as Discord's bitfield (None in DMs).
+    pub permissions: Option<u64>,
+    /// The server's preferred language, for what is posted there later.
+    pub guild_locale: Option<Locale>,
+}
+
+impl Caller {
+    /// Whether the caller may manage the server (Manage Server or Administrator): checked on
+    /// the server side, whatever Discord showed.
+    pub fn manages_server(&self) -> bool {
+        const ADMINISTRATOR: u64 = 1 << 3;
+        self.owner
+            || self
+                .permissions
+                .is_some_and(|p| p & (spec::MANAGE_GUILD | ADMINISTRATOR) != 0)
+    }
 }
 
 /// Why a command did not answer.
@@ -62,6 +79,7 @@ pub async fn respond(app: &App, inv: &Invocation, caller: &Caller) -> Reply {
         "artist" => artist::run(app, inv).await,
         "help" => help::run(app, inv).await,
         c if c.starts_with("facts ") => facts::run(app, inv, caller).await,
+        c if c.starts_with("summary ") => summary::run(app, inv, caller).await,
         _ => Err(user_error(
             locale,
             "error.unknown_command",

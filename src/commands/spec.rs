@@ -11,6 +11,7 @@ use crate::i18n::{Locale, t};
 pub enum OptionKind {
     String = 3,
     Integer = 4,
+    Channel = 7,
     Attachment = 11,
 }
 
@@ -23,6 +24,8 @@ pub struct OptionSpec {
     /// Fixed values, offered as Discord choices.
     pub choices: &'static [&'static str],
     pub max_length: Option<u16>,
+    /// Bounds of an integer option.
+    pub range: Option<(i64, i64)>,
 }
 
 /// How the CLI reads words given without `name:`.
@@ -54,25 +57,31 @@ pub struct CommandSpec {
 /// Discord's MANAGE_GUILD permission bit.
 pub const MANAGE_GUILD: u64 = 1 << 5;
 
-const fn text(name: &'static str, required: bool, autocomplete: bool) -> OptionSpec {
+/// A plain option of `kind`; the helpers below set what differs.
+const fn option(name: &'static str, kind: OptionKind, required: bool) -> OptionSpec {
     OptionSpec {
         name,
-        kind: OptionKind::String,
+        kind,
         required,
-        autocomplete,
+        autocomplete: false,
         choices: &[],
+        max_length: None,
+        range: None,
+    }
+}
+
+const fn text(name: &'static str, required: bool, autocomplete: bool) -> OptionSpec {
+    OptionSpec {
+        autocomplete,
         max_length: Some(200),
+        ..option(name, OptionKind::String, required)
     }
 }
 
 const fn long_text(name: &'static str, required: bool, max: u16) -> OptionSpec {
     OptionSpec {
-        name,
-        kind: OptionKind::String,
-        required,
-        autocomplete: false,
-        choices: &[],
         max_length: Some(max),
+        ..option(name, OptionKind::String, required)
     }
 }
 
@@ -82,24 +91,20 @@ const fn choice(
     choices: &'static [&'static str],
 ) -> OptionSpec {
     OptionSpec {
-        name,
-        kind: OptionKind::String,
-        required,
-        autocomplete: false,
         choices,
-        max_length: None,
+        ..option(name, OptionKind::String, required)
     }
 }
 
-const fn integer(name: &'static str, required: bool) -> OptionSpec {
+const fn integer(name: &'static str, required: bool, min: i64, max: i64) -> OptionSpec {
     OptionSpec {
-        name,
-        kind: OptionKind::Integer,
-        required,
-        autocomplete: false,
-        choices: &[],
-        max_length: None,
+        range: Some((min, max)),
+        ..option(name, OptionKind::Integer, required)
     }
+}
+
+const fn channel(name: &'static str, required: bool) -> OptionSpec {
+    option(name, OptionKind::Channel, required)
 }
 
 const fn sub(name: &'static str, options: &'static [OptionSpec]) -> CommandSpec {
@@ -114,6 +119,7 @@ const fn sub(name: &'static str, options: &'static [OptionSpec]) -> CommandSpec 
 }
 
 const ALIAS_KINDS: &[&str] = &["act", "title", "country"];
+pub const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const CHARTS: &[&str] = &["hot-100", "billboard-200"];
 
 pub static COMMANDS: &[CommandSpec] = &[
@@ -182,9 +188,12 @@ pub static COMMANDS: &[CommandSpec] = &[
             ),
             sub(
                 "facts edit-note",
-                &[integer("id", true), long_text("text", false, 500)],
+                &[
+                    integer("id", true, 1, i64::MAX),
+                    long_text("text", false, 500),
+                ],
             ),
-            sub("facts remove-note", &[integer("id", true)]),
+            sub("facts remove-note", &[integer("id", true, 1, i64::MAX)]),
             sub(
                 "facts add-alias",
                 &[
@@ -201,7 +210,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                 ],
             ),
             sub("facts history", &[text("subject", false, false)]),
-            sub("facts undo", &[integer("change", false)]),
+            sub("facts undo", &[integer("change", false, 1, i64::MAX)]),
             sub(
                 "facts import",
                 &[
@@ -212,10 +221,30 @@ pub static COMMANDS: &[CommandSpec] = &[
                         autocomplete: false,
                         choices: &[],
                         max_length: None,
+                        range: None,
                     },
                     choice("chart", false, CHARTS),
                 ],
             ),
+        ],
+        default_permissions: Some(MANAGE_GUILD),
+        in_dms: false,
+    },
+    CommandSpec {
+        name: "summary",
+        options: &[],
+        bare: Bare::None,
+        subcommands: &[
+            sub(
+                "summary setup",
+                &[
+                    channel("channel", true),
+                    choice("weekday", true, WEEKDAYS),
+                    integer("hour", true, 0, 23),
+                ],
+            ),
+            sub("summary off", &[]),
+            sub("summary preview", &[]),
         ],
         default_permissions: Some(MANAGE_GUILD),
         in_dms: false,
@@ -321,8 +350,15 @@ fn options_json(c: &CommandSpec) -> Vec<Value> {
             if let Some(max) = o.max_length {
                 m.insert("max_length".into(), json!(max));
             }
-            if o.kind == OptionKind::Integer {
-                m.insert("min_value".into(), json!(1));
+            if let Some((min, max)) = o.range {
+                m.insert("min_value".into(), json!(min));
+                if max < i64::MAX {
+                    m.insert("max_value".into(), json!(max));
+                }
+            }
+            if o.kind == OptionKind::Channel {
+                // Text and announcement channels.
+                m.insert("channel_types".into(), json!([0, 5]));
             }
             Value::Object(m)
         })

@@ -24,6 +24,12 @@ pub fn invocation(i: &CommandInteraction) -> (Invocation, Caller) {
             .unwrap_or_default(),
         locale,
         owner: false,
+        permissions: i
+            .member
+            .as_ref()
+            .and_then(|m| m.permissions)
+            .map(|p| p.bits()),
+        guild_locale: i.guild_locale.as_deref().map(Locale::from_discord),
     };
     (
         Invocation {

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use serenity::all::{ActionRowComponent, Context, EventHandler, GuildId, Interaction, Ready};
+use serenity::all::{
+    ActionRowComponent, Context, EventHandler, Guild, GuildId, Interaction, Ready, UnavailableGuild,
+};
 use serenity::async_trait;
 
 use super::{convert, register, respond};
@@ -28,6 +30,28 @@ impl EventHandler for Handler {
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected");
         if let Err(e) = register::ensure(&ctx.http, self.app.store(), self.guild).await {
             tracing::error!(error = ?e, "registering the commands failed");
+        }
+    }
+
+    /// Leaving a server (not an outage) forgets its weekly summary.
+    async fn guild_delete(
+        &self,
+        _ctx: Context,
+        incomplete: UnavailableGuild,
+        _full: Option<Guild>,
+    ) {
+        if incomplete.unavailable {
+            return;
+        }
+        match self.app.store().remove_schedule(incomplete.id.get()).await {
+            Ok(true) => tracing::info!(
+                guild = incomplete.id.get(),
+                "left a server; its weekly summary is removed"
+            ),
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(guild = incomplete.id.get(), error = ?e, "removing a schedule failed")
+            }
         }
     }
 
@@ -61,7 +85,7 @@ impl EventHandler for Handler {
                         .map(|m| m.roles.iter().map(|r| r.get()).collect())
                         .unwrap_or_default(),
                     locale: Locale::from_discord(&i.locale),
-                    owner: false,
+                    ..Caller::default()
                 };
                 let work = commands::respond_component(app, &i.data.custom_id, &caller);
                 respond::answer(&ctx.http, i.id, &i.token, true, work).await
@@ -76,7 +100,7 @@ impl EventHandler for Handler {
                         .map(|m| m.roles.iter().map(|r| r.get()).collect())
                         .unwrap_or_default(),
                     locale: Locale::from_discord(&i.locale),
-                    owner: false,
+                    ..Caller::default()
                 };
                 let fields: Vec<(String, String)> = i
                     .data

@@ -108,6 +108,8 @@ pub async fn run(
         let poster = post::Poster::new(settings.api_base_url.as_deref(), settings.token.clone());
         tokio::spawn(modlog::run(app.clone(), poster, channel, shutdown.clone()));
     }
+    let poster = post::Poster::new(settings.api_base_url.as_deref(), settings.token.clone());
+    tokio::spawn(scheduler(app.clone(), poster, shutdown.clone()));
     let shards = client.shard_manager.clone();
     let stopper = tokio::spawn(async move {
         while !*shutdown.borrow() {
@@ -128,5 +130,24 @@ pub async fn run(
         Err(e) => Err(anyhow::Error::from(e)
             .context("the gateway connection failed")
             .into()),
+    }
+}
+
+/// How often the weekly-summary scheduler looks for due posts.
+const SCHEDULER_TICK: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs a weekly-summary pass every minute until shutdown.
+async fn scheduler(app: Arc<App>, poster: post::Poster, mut shutdown: watch::Receiver<bool>) {
+    let worker = format!("bot-{}", std::process::id());
+    loop {
+        if let Err(e) =
+            crate::weekly::run_due(&app, Some(&poster), chrono::Utc::now(), &worker).await
+        {
+            tracing::error!(error = ?e, "the weekly summary pass failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(SCHEDULER_TICK) => {}
+            _ = shutdown.changed() => return,
+        }
     }
 }

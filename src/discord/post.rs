@@ -12,8 +12,9 @@ use serde_json::Value;
 use super::Secret;
 use crate::reply::{Reply, json};
 
-/// How many times one post is tried before giving up for now.
-const ATTEMPTS: u32 = 6;
+/// How many times one post is tried before giving up for now, and the first pause after a
+/// server error (doubled each time).
+const ATTEMPTS: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 /// A `retry_after` longer than this is not waited for here; the caller tries again later.
 const LONGEST_WAIT: Duration = Duration::from_secs(60);
@@ -33,6 +34,8 @@ pub struct Poster {
     /// The API origin: https://discord.com, or the configured base URL.
     base: String,
     token: Secret,
+    attempts: u32,
+    first_backoff: Duration,
 }
 
 impl Poster {
@@ -49,7 +52,16 @@ impl Poster {
             client,
             base,
             token,
+            attempts: ATTEMPTS,
+            first_backoff: FIRST_BACKOFF,
         }
+    }
+
+    /// Another retry policy (tests keep theirs short).
+    pub fn with_retries(mut self, attempts: u32, first_backoff: Duration) -> Poster {
+        self.attempts = attempts.max(1);
+        self.first_backoff = first_backoff;
+        self
     }
 
     /// Posts `reply` to `channel` with `nonce`; returns the message id.
@@ -63,9 +75,9 @@ impl Poster {
         body["nonce"] = Value::from(nonce);
         body["enforce_nonce"] = Value::from(true);
         let url = format!("{}/api/v10/channels/{channel}/messages", self.base);
-        let mut backoff = FIRST_BACKOFF;
+        let mut backoff = self.first_backoff;
         let mut last = String::new();
-        for _ in 0..ATTEMPTS {
+        for _ in 0..self.attempts {
             let mut request = self
                 .client
                 .post(&url)

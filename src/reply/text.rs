@@ -12,10 +12,11 @@ static LINK: LazyLock<Regex> =
 static TIMESTAMP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<t:(-?\d+)(?::\w)?>").expect("static regex"));
 
-/// Discord markdown a terminal cannot show: bold markers go, links become "text <url>",
+/// Discord markdown a terminal cannot show: bold and code markers go, links become
+/// "text <url>",
 /// timestamps become UTC times.
 fn plain(s: &str) -> String {
-    let unbolded = s.replace("**", "");
+    let unbolded = s.replace("**", "").replace('`', "");
     let s = LINK.replace_all(&unbolded, "$1 <$2>");
     TIMESTAMP
         .replace_all(&s, |c: &regex::Captures| {

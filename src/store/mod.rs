@@ -13,6 +13,7 @@ mod notes;
 mod pending;
 mod snapshots;
 mod sources;
+mod summaries;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -34,6 +35,7 @@ pub use notes::NoteRow;
 pub use pending::PendingImport;
 pub use snapshots::Target;
 pub use sources::{NewSource, SourceRow};
+pub use summaries::{Covered, PostRow, Schedule, WeekEntry};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 

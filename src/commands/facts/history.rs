@@ -114,7 +114,7 @@ pub fn line(e: &AuditEntry, locale: Locale) -> String {
 }
 
 /// What changed, from the snapshots: "export H1 2023 Japan: $48.52M → $50.00M".
-fn describe(e: &AuditEntry, locale: Locale) -> String {
+pub fn describe(e: &AuditEntry, locale: Locale) -> String {
     let parse = |s: &Option<String>| {
         s.as_deref()
             .and_then(|s| serde_json::from_str::<Value>(s).ok())

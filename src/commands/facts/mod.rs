@@ -15,7 +15,7 @@ use crate::i18n::Locale;
 use crate::reply::Reply;
 use crate::store::Actor;
 
-pub use history::line as change_line;
+pub use history::{describe as change_summary, line as change_line};
 pub use import::{cancel_import, confirm_import};
 pub use notes::save_note_edit;
 

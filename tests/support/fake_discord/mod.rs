@@ -255,6 +255,19 @@ impl FakeDiscord {
         handle
     }
 
+    /// Sends any other gateway event (`GUILD_DELETE`, …) to the connected client, queued like
+    /// interactions when none is connected.
+    pub fn dispatch_event(&self, t: &'static str, d: Value) {
+        self.shared.update(|inner| {
+            let delivered = inner.gateway.push(Dispatch {
+                t,
+                d,
+                interaction: None,
+            });
+            inner.mark_sent(delivered);
+        });
+    }
+
     /// The first accepted acknowledgement of the interaction, waiting up to `timeout`.
     pub async fn wait_response(
         &self,

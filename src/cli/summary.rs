@@ -1,0 +1,147 @@
+//! `kpop-facts summary setup|off|run-due|preview`: weekly posts from the command line, for the
+//! owner and for cron.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Args, Subcommand};
+
+use super::EXIT_USAGE;
+use crate::app::App;
+use crate::commands::spec::WEEKDAYS;
+use crate::discord::Secret;
+use crate::discord::post::Poster;
+use crate::i18n::Locale;
+use crate::reply::text;
+use crate::store::Schedule;
+use crate::weekly::{self, Outcome};
+
+#[derive(Subcommand, Debug)]
+pub enum SummaryCommand {
+    /// Post a server's weekly summary to a channel on a weekday and hour (UTC).
+    Setup {
+        #[arg(long)]
+        guild: u64,
+        #[arg(long)]
+        channel: u64,
+        /// mon, tue, wed, thu, fri, sat or sun.
+        #[arg(long)]
+        weekday: String,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..24))]
+        hour: u8,
+        /// The language of the posts: en, ko or ja.
+        #[arg(long, default_value = "en")]
+        locale: String,
+    },
+    /// Stop a server's weekly summary.
+    Off {
+        #[arg(long)]
+        guild: u64,
+    },
+    /// One pass of the scheduler: posts what is due (with DISCORD_TOKEN), or prints it.
+    RunDue(RunDueArgs),
+    /// Print the post for a chart week.
+    Preview {
+        /// A chart date, YYYY-MM-DD.
+        #[arg(long)]
+        week: NaiveDate,
+        #[arg(long, default_value = "en")]
+        locale: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct RunDueArgs {
+    /// The time to act as, RFC 3339 (default: now).
+    #[arg(long)]
+    now: Option<DateTime<Utc>>,
+    #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    #[arg(long, env = "DISCORD_API_BASE_URL")]
+    api_base_url: Option<String>,
+}
+
+pub async fn run(db: &Path, cmd: SummaryCommand) -> anyhow::Result<ExitCode> {
+    let app = App::open(db).await?;
+    let code = match cmd {
+        SummaryCommand::Setup {
+            guild,
+            channel,
+            weekday,
+            hour,
+            locale,
+        } => {
+            let Some(day) = WEEKDAYS
+                .iter()
+                .position(|d| weekday.to_lowercase().starts_with(d))
+            else {
+                eprintln!("error: --weekday must be one of {}", WEEKDAYS.join(", "));
+                return Ok(ExitCode::from(EXIT_USAGE));
+            };
+            let locale = Locale::from_tag(&locale).unwrap_or_default();
+            app.store()
+                .set_schedule(&Schedule {
+                    guild_id: guild,
+                    channel_id: channel,
+                    weekday: day as u8,
+                    hour,
+                    locale: locale.tag().to_string(),
+                    enabled: true,
+                    disabled_reason: None,
+                    created_at: Utc::now(),
+                })
+                .await?;
+            println!(
+                "server {guild}: every {} at {hour:02}:00 UTC in channel {channel}",
+                WEEKDAYS[day]
+            );
+            ExitCode::SUCCESS
+        }
+        SummaryCommand::Off { guild } => {
+            let had = app.store().remove_schedule(guild).await?;
+            println!(
+                "server {guild}: {}",
+                if had {
+                    "weekly summary off"
+                } else {
+                    "had no weekly summary"
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        SummaryCommand::RunDue(args) => {
+            let now = args.now.unwrap_or_else(Utc::now);
+            let poster = args
+                .token
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| Poster::new(args.api_base_url.as_deref(), Secret::new(t)));
+            let worker = format!("cli-{}", std::process::id());
+            for r in weekly::run_due(&app, poster.as_ref(), now, &worker).await? {
+                let what = match &r.outcome {
+                    Outcome::WouldPost(Some(reply)) => {
+                        format!("would post:\n{}", text::render(reply))
+                    }
+                    Outcome::WouldPost(None) => "nothing new to post".to_string(),
+                    other => format!("{other:?}"),
+                };
+                println!("server {} · slot {}: {what}", r.guild_id, r.slot);
+            }
+            ExitCode::SUCCESS
+        }
+        SummaryCommand::Preview { week, locale } => {
+            let locale = Locale::from_tag(&locale).unwrap_or_default();
+            let slot = week
+                .and_hms_opt(23, 59, 59)
+                .expect("a valid time")
+                .and_utc();
+            match weekly::post::build(&app, locale, slot, None).await? {
+                Some((reply, _)) => print!("{}", text::render(&reply)),
+                None => println!("nothing to post for {week}"),
+            }
+            ExitCode::SUCCESS
+        }
+    };
+    app.store().close().await;
+    Ok(code)
+}

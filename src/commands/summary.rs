@@ -1,0 +1,110 @@
+//! `/summary setup|off|preview`: a server's weekly post. For members who manage the server,
+//! checked here on the server side.
+
+use chrono::Utc;
+
+use super::{Caller, CommandError, CommandResult, Invocation, spec, user_error};
+use crate::app::App;
+use crate::i18n::{Locale, t};
+use crate::reply::Reply;
+use crate::store::Schedule;
+use crate::weekly;
+
+pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
+    let locale = inv.locale;
+    let Some(guild) = caller.guild_id else {
+        return Err(user_error(locale, "summary.server_only", &[]));
+    };
+    if !caller.manages_server() {
+        return Err(user_error(locale, "summary.not_manager", &[]));
+    }
+    match inv.command.as_str() {
+        "summary setup" => setup(app, inv, caller, guild).await,
+        "summary off" => {
+            let key = if app.store().remove_schedule(guild).await? {
+                "summary.off"
+            } else {
+                "summary.none"
+            };
+            Ok(Reply::done(t(locale, key, &[])))
+        }
+        "summary preview" => preview(app, guild, locale).await,
+        other => Err(user_error(
+            locale,
+            "error.unknown_command",
+            &[("command", other)],
+        )),
+    }
+}
+
+fn weekday(inv: &Invocation) -> Result<u8, CommandError> {
+    let text = inv.get("weekday").unwrap_or_default();
+    spec::WEEKDAYS
+        .iter()
+        .position(|d| text.to_lowercase().starts_with(d))
+        .map(|i| i as u8)
+        .ok_or_else(|| user_error(inv.locale, "summary.bad_weekday", &[]))
+}
+
+async fn setup(app: &App, inv: &Invocation, caller: &Caller, guild: u64) -> CommandResult {
+    let locale = inv.locale;
+    let channel: u64 = inv
+        .get("channel")
+        .and_then(|c| {
+            c.trim_start_matches("<#")
+                .trim_end_matches('>')
+                .parse()
+                .ok()
+        })
+        .ok_or_else(|| user_error(locale, "summary.bad_channel", &[]))?;
+    let weekday = weekday(inv)?;
+    let hour: u8 = inv
+        .get("hour")
+        .and_then(|h| h.parse().ok())
+        .filter(|h| *h < 24)
+        .ok_or_else(|| user_error(locale, "summary.bad_hour", &[]))?;
+    let now = Utc::now();
+    let post_locale = caller.guild_locale.unwrap_or(locale);
+    app.store()
+        .set_schedule(&Schedule {
+            guild_id: guild,
+            channel_id: channel,
+            weekday,
+            hour,
+            locale: post_locale.tag().to_string(),
+            enabled: true,
+            disabled_reason: None,
+            created_at: now,
+        })
+        .await?;
+    let next = weekly::latest_slot(weekday, hour, now + chrono::Days::new(7));
+    Ok(Reply::done(t(
+        locale,
+        "summary.set",
+        &[
+            ("channel", &format!("<#{channel}>")),
+            (
+                "weekday",
+                &t(
+                    locale,
+                    &format!("weekday.{}", spec::WEEKDAYS[usize::from(weekday)]),
+                    &[],
+                ),
+            ),
+            ("hour", &format!("{hour:02}:00")),
+            ("next", &format!("<t:{}:F>", next.timestamp())),
+        ],
+    )))
+}
+
+/// What the next post would show now, only to the caller.
+async fn preview(app: &App, guild: u64, locale: Locale) -> CommandResult {
+    let previous = app.store().last_sent_post(guild).await?;
+    match weekly::post::build(app, locale, Utc::now(), previous.as_ref()).await? {
+        Some((reply, _)) => Ok(Reply {
+            ephemeral: true,
+            ..reply
+        }),
+        None => Ok(Reply::done(t(locale, "summary.nothing_new", &[]))),
+    }
+}

@@ -1,0 +1,309 @@
+//! Weekly summary schedules, and the posts claimed for their slots.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::Store;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    pub guild_id: u64,
+    pub channel_id: u64,
+    /// 0 = Monday.
+    pub weekday: u8,
+    /// UTC.
+    pub hour: u8,
+    pub locale: String,
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(FromRow)]
+struct ScheduleRow {
+    guild_id: String,
+    channel_id: String,
+    weekday: i64,
+    hour: i64,
+    locale: String,
+    enabled: bool,
+    disabled_reason: Option<String>,
+    created_at: String,
+}
+
+impl ScheduleRow {
+    fn into_schedule(self) -> Option<Schedule> {
+        Some(Schedule {
+            guild_id: self.guild_id.parse().ok()?,
+            channel_id: self.channel_id.parse().ok()?,
+            weekday: u8::try_from(self.weekday).ok()?,
+            hour: u8::try_from(self.hour).ok()?,
+            locale: self.locale,
+            enabled: self.enabled,
+            disabled_reason: self.disabled_reason,
+            created_at: DateTime::parse_from_rfc3339(&self.created_at)
+                .ok()?
+                .with_timezone(&Utc),
+        })
+    }
+}
+
+/// A post of one slot, as recorded.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct PostRow {
+    pub slot: String,
+    pub state: String,
+    pub message_id: Option<String>,
+    pub hot100_week: Option<String>,
+    pub b200_week: Option<String>,
+    pub facts_through: Option<i64>,
+}
+
+/// What a sent post covered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Covered {
+    pub hot100_week: Option<String>,
+    pub b200_week: Option<String>,
+    pub facts_through: Option<i64>,
+}
+
+const SCHEDULE_COLUMNS: &str =
+    "guild_id, channel_id, weekday, hour, locale, enabled, disabled_reason, created_at";
+
+impl Store {
+    /// Creates or replaces a server's schedule, enabled.
+    pub async fn set_schedule(&self, s: &Schedule) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO summary_schedules (guild_id, channel_id, weekday, hour, locale, enabled, disabled_reason, created_at)
+             VALUES (?, ?, ?, ?, ?, 1, NULL, ?)
+             ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, weekday = excluded.weekday,
+                hour = excluded.hour, locale = excluded.locale, enabled = 1, disabled_reason = NULL,
+                created_at = excluded.created_at",
+        )
+        .bind(s.guild_id.to_string())
+        .bind(s.channel_id.to_string())
+        .bind(i64::from(s.weekday))
+        .bind(i64::from(s.hour))
+        .bind(&s.locale)
+        .bind(s.created_at.to_rfc3339())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn schedule(&self, guild: u64) -> anyhow::Result<Option<Schedule>> {
+        let row: Option<ScheduleRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE guild_id = ?"
+        )))
+        .bind(guild.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.and_then(ScheduleRow::into_schedule))
+    }
+
+    pub async fn enabled_schedules(&self) -> anyhow::Result<Vec<Schedule>> {
+        let rows: Vec<ScheduleRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE enabled = 1 ORDER BY guild_id"
+        )))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(ScheduleRow::into_schedule)
+            .collect())
+    }
+
+    pub async fn disable_schedule(&self, guild: u64, reason: &str) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE summary_schedules SET enabled = 0, disabled_reason = ? WHERE guild_id = ?",
+        )
+        .bind(reason)
+        .bind(guild.to_string())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets a server's schedule and its posts; returns whether it had one.
+    pub async fn remove_schedule(&self, guild: u64) -> anyhow::Result<bool> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM summary_posts WHERE guild_id = ?")
+            .bind(guild.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let done = sqlx::query("DELETE FROM summary_schedules WHERE guild_id = ?")
+            .bind(guild.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Claims a slot for `worker`: true when this call owns it now, either new or taken over
+    /// from a claim older than `stale_before` (a worker that died mid-post).
+    pub async fn claim_slot(
+        &self,
+        guild: u64,
+        slot: &str,
+        worker: &str,
+        nonce: &str,
+        now: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let inserted = sqlx::query(
+            "INSERT INTO summary_posts (guild_id, slot, state, claimed_by, claimed_at, nonce)
+             VALUES (?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(guild.to_string())
+        .bind(slot)
+        .bind(worker)
+        .bind(now.to_rfc3339())
+        .bind(nonce)
+        .execute(self.pool())
+        .await?;
+        if inserted.rows_affected() == 1 {
+            return Ok(true);
+        }
+        let taken = sqlx::query(
+            "UPDATE summary_posts SET claimed_by = ?, claimed_at = ?
+             WHERE guild_id = ? AND slot = ? AND state = 'claimed' AND claimed_at < ?",
+        )
+        .bind(worker)
+        .bind(now.to_rfc3339())
+        .bind(guild.to_string())
+        .bind(slot)
+        .bind(stale_before.to_rfc3339())
+        .execute(self.pool())
+        .await?;
+        Ok(taken.rows_affected() == 1)
+    }
+
+    /// Records the outcome of a claimed slot: `sent` with its message, or `skipped`.
+    pub async fn finish_slot(
+        &self,
+        guild: u64,
+        slot: &str,
+        state: &str,
+        message_id: Option<&str>,
+        covered: &Covered,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE summary_posts SET state = ?, message_id = ?, hot100_week = ?, b200_week = ?, facts_through = ?
+             WHERE guild_id = ? AND slot = ?",
+        )
+        .bind(state)
+        .bind(message_id)
+        .bind(&covered.hot100_week)
+        .bind(&covered.b200_week)
+        .bind(covered.facts_through)
+        .bind(guild.to_string())
+        .bind(slot)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Gives a claimed slot back, so a later pass tries again.
+    pub async fn release_slot(&self, guild: u64, slot: &str) -> anyhow::Result<()> {
+        sqlx::query(
+            "DELETE FROM summary_posts WHERE guild_id = ? AND slot = ? AND state = 'claimed'",
+        )
+        .bind(guild.to_string())
+        .bind(slot)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn slot_post(&self, guild: u64, slot: &str) -> anyhow::Result<Option<PostRow>> {
+        Ok(sqlx::query_as(
+            "SELECT slot, state, message_id, hot100_week, b200_week, facts_through FROM summary_posts
+             WHERE guild_id = ? AND slot = ?",
+        )
+        .bind(guild.to_string())
+        .bind(slot)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The server's latest sent post.
+    pub async fn last_sent_post(&self, guild: u64) -> anyhow::Result<Option<PostRow>> {
+        Ok(sqlx::query_as(
+            "SELECT slot, state, message_id, hot100_week, b200_week, facts_through FROM summary_posts
+             WHERE guild_id = ? AND state = 'sent' ORDER BY slot DESC LIMIT 1",
+        )
+        .bind(guild.to_string())
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The newest week of a chart on or before `date` (YYYY-MM-DD).
+    pub async fn chart_week_on_or_before(
+        &self,
+        chart: crate::domain::chart::Chart,
+        date: &str,
+    ) -> anyhow::Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT max(chart_date) FROM chart_entries WHERE chart = ? AND chart_date <= ?",
+        )
+        .bind(chart)
+        .bind(date)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// Changes to facts (exports, notes, aliases) after change `after`, made at or after
+    /// `since` (RFC 3339), oldest first.
+    pub async fn fact_changes(
+        &self,
+        after: i64,
+        since: &str,
+        limit: i64,
+    ) -> anyhow::Result<Vec<super::AuditEntry>> {
+        Ok(sqlx::query_as(
+            "SELECT id, at, actor, guild_id, action, target, before, after, undoes, batch FROM audit_log
+             WHERE id > ? AND at >= ? AND actor <> 'seed'
+               AND (target LIKE 'export:%' OR target LIKE 'note:%' OR target LIKE 'alias:%')
+             ORDER BY id LIMIT ?",
+        )
+        .bind(after)
+        .bind(since)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The K-pop rows of one chart week, best first, each with its best position before.
+    pub async fn kpop_week(
+        &self,
+        chart: crate::domain::chart::Chart,
+        date: &str,
+    ) -> anyhow::Result<Vec<WeekEntry>> {
+        Ok(sqlx::query_as(
+            "SELECT e.position, e.title, e.credit, e.last_week, e.peak, e.weeks_on_chart,
+                    (SELECT min(p.position) FROM chart_entries p
+                     WHERE p.song_id = e.song_id AND p.chart_date < e.chart_date) AS best_before
+             FROM chart_entries e
+             WHERE e.chart = ? AND e.chart_date = ?
+               AND e.song_id IN (SELECT sa.song_id FROM song_acts sa JOIN acts a ON a.id = sa.act_id WHERE a.is_kpop = 1)
+             ORDER BY e.position",
+        )
+        .bind(chart)
+        .bind(date)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
+
+/// A K-pop entry of a chart week, with what it needs to show its movement.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct WeekEntry {
+    pub position: i64,
+    pub title: String,
+    pub credit: String,
+    pub last_week: Option<i64>,
+    pub peak: Option<i64>,
+    pub weeks_on_chart: Option<i64>,
+    /// The run's best position in earlier weeks.
+    pub best_before: Option<i64>,
+}

@@ -1,0 +1,132 @@
+//! The weekly post: every K-pop entry of the newest chart weeks (movement, debuts, re-entries,
+//! new peaks, No. 1s) and the facts changed since the last post.
+
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+
+use crate::app::App;
+use crate::commands::change_summary;
+use crate::domain::chart::{Chart, display_date};
+use crate::i18n::{Locale, t};
+use crate::reply::{Embed, Reply, colour, limits};
+use crate::store::{Covered, PostRow, WeekEntry};
+
+/// Facts changed more than this long before a server's first post are old news.
+const FIRST_LOOKBACK: TimeDelta = TimeDelta::days(7);
+const MAX_FACT_LINES: i64 = 12;
+
+/// The post for `slot`, or None when nothing is new since `previous`.
+pub async fn build(
+    app: &App,
+    locale: Locale,
+    slot: DateTime<Utc>,
+    previous: Option<&PostRow>,
+) -> anyhow::Result<Option<(Reply, Covered)>> {
+    let store = app.store();
+    let day = slot.date_naive().to_string();
+    let hot100 = store.chart_week_on_or_before(Chart::Hot100, &day).await?;
+    let b200 = store
+        .chart_week_on_or_before(Chart::Billboard200, &day)
+        .await?;
+    let newer =
+        |now: &Option<String>, before: Option<&String>| now.is_some() && now.as_ref() > before;
+    let new_week = newer(&hot100, previous.and_then(|p| p.hot100_week.as_ref()))
+        || newer(&b200, previous.and_then(|p| p.b200_week.as_ref()));
+    let since = match previous {
+        Some(_) => String::new(),
+        None => (slot - FIRST_LOOKBACK).to_rfc3339_opts(SecondsFormat::Millis, true),
+    };
+    let changes = store
+        .fact_changes(
+            previous.and_then(|p| p.facts_through).unwrap_or(0),
+            &since,
+            MAX_FACT_LINES,
+        )
+        .await?;
+    if !new_week && changes.is_empty() {
+        return Ok(None);
+    }
+
+    let newest = [&hot100, &b200]
+        .into_iter()
+        .flatten()
+        .max()
+        .cloned()
+        .unwrap_or(day);
+    let mut embed = Embed::new(colour::CHART).title(t(
+        locale,
+        "weekly.title",
+        &[("date", &display_date(&newest, locale))],
+    ));
+    for (chart, week) in [(Chart::Hot100, &hot100), (Chart::Billboard200, &b200)] {
+        let Some(week) = week else { continue };
+        let entries = store.kpop_week(chart, week).await?;
+        let lines: Vec<String> = entries.iter().map(|e| line(e, locale)).collect();
+        let value = if lines.is_empty() {
+            t(locale, "weekly.no_kpop", &[])
+        } else {
+            fit(&lines)
+        };
+        let name = t(
+            locale,
+            "weekly.chart_heading",
+            &[
+                ("chart", chart.name()),
+                ("date", &display_date(week, locale)),
+            ],
+        );
+        embed = embed.field(name, value, false);
+    }
+    if !changes.is_empty() {
+        let lines: Vec<String> = changes
+            .iter()
+            .map(|c| format!("• {}", change_summary(c, locale)))
+            .collect();
+        embed = embed.field(t(locale, "weekly.facts_changed", &[]), fit(&lines), false);
+    }
+    embed = embed.footer(t(locale, "weekly.footer", &[]));
+    let covered = Covered {
+        hot100_week: hot100,
+        b200_week: b200,
+        facts_through: changes
+            .last()
+            .map(|c| c.id)
+            .or(previous.and_then(|p| p.facts_through)),
+    };
+    Ok(Some((Reply::embed(embed), covered)))
+}
+
+/// "`17` ▲3 Cupid — Fifty Fifty · new peak"
+fn line(e: &WeekEntry, locale: Locale) -> String {
+    let movement = match (e.last_week, e.weeks_on_chart) {
+        (None, Some(1) | None) => t(locale, "weekly.new", &[]),
+        (None, Some(_)) => t(locale, "weekly.re_entry", &[]),
+        (Some(lw), _) if lw > e.position => format!("▲{}", lw - e.position),
+        (Some(lw), _) if lw < e.position => format!("▼{}", e.position - lw),
+        (Some(_), _) => "=".to_string(),
+    };
+    let mut s = format!("`{:>3}` {movement} {} — {}", e.position, e.title, e.credit);
+    if e.position == 1 {
+        s.push_str(&format!(" · {}", t(locale, "weekly.number_one", &[])));
+    } else if e.best_before.is_some_and(|b| e.position < b) {
+        s.push_str(&format!(" · {}", t(locale, "weekly.new_peak", &[])));
+    }
+    s
+}
+
+/// Joins lines into one field value, dropping the tail (with a count) past Discord's limit.
+fn fit(lines: &[String]) -> String {
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        let more = format!("\n… +{}", lines.len() - i);
+        if out.chars().count() + l.chars().count() + 1 + more.chars().count() > limits::FIELD_VALUE
+        {
+            out.push_str(&more);
+            break;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(l);
+    }
+    out
+}
