@@ -51,6 +51,8 @@ const MATCHES: [Match; 5] = [
 
 /// A prefix starting at least this many title words gets its answer computed in advance.
 const POPULAR_RANGE: usize = 1500;
+/// Typo look-ups only for keys up to this long: a longer query is no title with a slip.
+const MAX_TITLE_KEY: usize = 120;
 /// How many matches are kept for such a prefix: one autocomplete list.
 const POPULAR_KEPT: usize = 25;
 
@@ -272,7 +274,9 @@ impl SearchIndex {
             };
             marks.note(w.song, m);
         }
-        if marks.found.len() < limit && qk.chars().count() >= 3 {
+        // No title is longer than this; a longer query cannot be a slip of one.
+        let plausible = (3..=MAX_TITLE_KEY).contains(&qk.chars().count());
+        if marks.found.len() < limit && plausible {
             for runs in self.by_key.close_to(qk) {
                 for &i in runs {
                     marks.note(i, Match::Typo);
