@@ -128,3 +128,23 @@ async fn a_store_locked_by_another_process_is_waited_for() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("$50.00M"));
     assert!(store.check().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn db_check_finds_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("facts.db");
+    let store = Store::open(&db).await.unwrap();
+    store.close().await;
+    let check = || bin().arg("--db").arg(&db).args(["db", "check"]).output().unwrap();
+    assert!(check().status.success());
+    // Scribble over pages in the middle of the file, as a failing disk would.
+    let mut bytes = std::fs::read(&db).unwrap();
+    let page = 4096;
+    let middle = bytes.len() / page / 2 * page;
+    for b in &mut bytes[middle..middle + 8 * page] {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, bytes).unwrap();
+    let out = check();
+    assert!(!out.status.success(), "damage goes unnoticed: {}", String::from_utf8_lossy(&out.stdout));
+}

@@ -385,7 +385,7 @@ fn an_invalid_token_exits_non_zero_with_a_clear_message() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
     assert!(
         stderr.contains("4004") && stderr.contains("DISCORD_TOKEN"),
         "{stderr}"

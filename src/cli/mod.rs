@@ -1,6 +1,7 @@
 //! The `kpop-facts` command line. Exit status: 0 for an answer or a done job, 1 when the
 //! question was refused (bad input, nothing found), 2 for misuse of the command line itself,
-//! 3 when something failed (a store that cannot be opened, a refused import).
+//! 3 when something failed (a store that cannot be opened, a refused import), 78 when Discord
+//! rejected the token.
 
 mod ask;
 mod db;
@@ -17,6 +18,8 @@ use clap::{Parser, Subcommand};
 pub const EXIT_REFUSED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_FAILED: u8 = 3;
+/// Discord rejected the token (sysexits EX_CONFIG): restarting would not help.
+pub const EXIT_CONFIG: u8 = 78;
 
 #[derive(Parser, Debug)]
 #[command(

@@ -9,7 +9,7 @@ use clap::Args;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
 
-use super::{EXIT_FAILED, EXIT_USAGE};
+use super::{EXIT_CONFIG, EXIT_USAGE};
 use crate::app::App;
 use crate::discord::{self, RunError, Secret, Settings};
 
@@ -66,7 +66,7 @@ pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
         }
         Err(e @ RunError::InvalidToken) => {
             eprintln!("error: {e}");
-            Ok(ExitCode::from(EXIT_FAILED))
+            Ok(ExitCode::from(EXIT_CONFIG))
         }
         Err(RunError::Other(e)) => Err(e),
     }
