@@ -15,6 +15,7 @@
 //! - [`app`]: the store plus its in-memory views: the one core every edge answers through.
 //! - [`commands`]: one module per slash command, taking an `Invocation` and returning a `Reply`;
 //!   `commands::spec` lists every command and option once.
+//! - [`cooldown`]: per-user limits on the commands that draw pictures or import files.
 //! - [`reply`]: replies as data, Discord's limits, the JSON the bot sends, terminal text and
 //!   pictures.
 //! - [`i18n`]: English, Korean and Japanese texts.
@@ -27,6 +28,7 @@ pub mod app;
 pub mod cache;
 pub mod cli;
 pub mod commands;
+pub mod cooldown;
 pub mod discord;
 pub mod domain;
 pub mod edits;

@@ -135,7 +135,14 @@ async fn db_check_finds_damage() {
     let db = dir.path().join("facts.db");
     let store = Store::open(&db).await.unwrap();
     store.close().await;
-    let check = || bin().arg("--db").arg(&db).args(["db", "check"]).output().unwrap();
+    let check = || {
+        bin()
+            .arg("--db")
+            .arg(&db)
+            .args(["db", "check"])
+            .output()
+            .unwrap()
+    };
     assert!(check().status.success());
     // Scribble over pages in the middle of the file, as a failing disk would.
     let mut bytes = std::fs::read(&db).unwrap();
@@ -146,5 +153,9 @@ async fn db_check_finds_damage() {
     }
     std::fs::write(&db, bytes).unwrap();
     let out = check();
-    assert!(!out.status.success(), "damage goes unnoticed: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "damage goes unnoticed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

@@ -23,6 +23,10 @@ struct Bot {
 
 impl Bot {
     async fn start(fake: &FakeDiscord, db: &Path, guild: Option<u64>) -> Bot {
+        Bot::start_with(fake, db, guild, false).await
+    }
+
+    async fn start_with(fake: &FakeDiscord, db: &Path, guild: Option<u64>, cooldowns: bool) -> Bot {
         let app = Arc::new(App::open(db).await.unwrap());
         let settings = Settings {
             token: Secret::new(fake.config().token.clone()),
@@ -30,6 +34,7 @@ impl Bot {
             guild_id: guild,
             application_id: None,
             modlog_channel: None,
+            cooldowns,
         };
         let (stop, rx) = watch::channel(false);
         let task = tokio::spawn(discord::run(settings, app, rx));
@@ -82,7 +87,7 @@ async fn registers_its_commands_once_and_stops_cleanly() {
     let guild = fake.config().guild_ids[0];
     let bot = Bot::start(&fake, &db, Some(guild)).await;
     assert!(
-        fake.wait_until(WAIT, |f| f.registered_commands(Some(guild)).len() == 6)
+        fake.wait_until(WAIT, |f| f.registered_commands(Some(guild)).len() == 7)
             .await
     );
     let commands = fake.registered_commands(Some(guild));
@@ -119,6 +124,19 @@ async fn registers_its_commands_once_and_stops_cleanly() {
     let bot = Bot::start(&fake, &db, Some(guild)).await;
     let r = ask(&fake, fake.slash("help").build()).await;
     assert_eq!(r.kind, 4);
+    let id = fake
+        .registered_commands(Some(guild))
+        .iter()
+        .find(|c| c["name"] == "exports")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let fields = r.embeds()[0]["fields"].to_string();
+    assert!(
+        fields.contains(&format!("</exports:{id}>")),
+        "help mentions the registered command: {fields}"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(fake.command_writes(), 1);
     bot.stop().await.expect("a clean shutdown");
@@ -360,6 +378,7 @@ async fn refuses_to_start_when_the_api_base_url_has_no_gateway() {
         guild_id: None,
         application_id: None,
         modlog_channel: None,
+        cooldowns: false,
     };
     let (_stop, rx) = watch::channel(false);
     let err = tokio::time::timeout(WAIT, discord::run(settings, app, rx))
@@ -413,7 +432,7 @@ async fn slow_answers_are_deferred_then_delivered() {
         .build();
     let slow = |reply: Reply| async move {
         tokio::time::sleep(respond::DEFER_AFTER + Duration::from_millis(300)).await;
-        reply
+        std::sync::Arc::new(respond::Wire::new(&reply))
     };
 
     let sent = fake.dispatch(fake.slash("help").build()).await;
@@ -458,4 +477,77 @@ async fn slow_answers_are_deferred_then_delivered() {
         [WebhookWriteKind::DeleteOriginal, WebhookWriteKind::Followup]
     );
     assert_eq!(fake.webhook_writes(sent.id)[1].body["flags"], 64);
+}
+
+#[tokio::test]
+async fn long_lists_page_for_the_caller_only() {
+    let s = setup().await;
+    let f = &s.fake;
+    let me = f.config().user_id;
+    let r = ask(f, f.slash("artist").option("name", "BTS").build()).await;
+    let fields = r.embeds()[0]["fields"].as_array().unwrap().clone();
+    let entries = fields
+        .iter()
+        .find(|x| x["name"].as_str().unwrap().starts_with("Entries"))
+        .unwrap();
+    assert!(
+        entries["name"].as_str().unwrap().ends_with("(1/6)"),
+        "{entries}"
+    );
+    let buttons = r.data()["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(buttons[0]["disabled"], true, "no page before the first");
+    let next = buttons[1]["custom_id"].as_str().unwrap().to_string();
+
+    let other = ask(f, f.button(&next).user(me + 1, "someone else").build()).await;
+    assert_eq!((other.kind, other.data()["flags"].as_u64()), (4, Some(64)));
+    assert!(
+        other.embeds()[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Only the person who asked")
+    );
+
+    let turned = ask(f, f.button(&next).user(me, "me").build()).await;
+    assert_eq!(turned.kind, 7, "the message itself turns the page");
+    let page_two = turned.embeds()[0]["fields"].to_string();
+    assert!(page_two.contains("(2/6)"), "{page_two}");
+    s.bot.stop().await.expect("a clean shutdown");
+}
+
+#[tokio::test]
+async fn a_flood_of_picture_commands_is_asked_to_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let bot = Bot::start_with(&fake, &dir.path().join("facts.db"), None, true).await;
+    let me = fake.config().user_id;
+    for _ in 0..5 {
+        let r = ask(&fake, fake.slash("chart").option("title", "cupid").build()).await;
+        assert!(r.data().get("flags").is_none(), "a burst of five is fine");
+    }
+    let r = ask(&fake, fake.slash("chart").option("title", "cupid").build()).await;
+    assert_eq!(r.data()["flags"], 64);
+    assert!(
+        description(&r).contains("You are going fast! Try `/chart` again in"),
+        "{}",
+        description(&r)
+    );
+    let other = ask(
+        &fake,
+        fake.slash("chart")
+            .option("title", "cupid")
+            .user(me + 1, "other")
+            .build(),
+    )
+    .await;
+    assert!(
+        other.data().get("flags").is_none(),
+        "others are not held up"
+    );
+    let cheap = ask(&fake, fake.slash("help").build()).await;
+    assert_eq!(cheap.kind, 4);
+    assert!(!description(&cheap).contains("going fast"));
+    bot.stop().await.expect("a clean shutdown");
 }

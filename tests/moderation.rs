@@ -63,6 +63,7 @@ async fn setup_with(modlog_channel: Option<u64>) -> Setup {
         guild_id: None,
         application_id: None,
         modlog_channel,
+        cooldowns: false,
     };
     let (stop, rx) = watch::channel(false);
     tokio::spawn(discord::run(settings, app.clone(), rx));

@@ -26,7 +26,7 @@ async fn exports_for_a_country_and_period_cites_its_source() {
         e.footer
             .as_deref()
             .unwrap()
-            .starts_with("Korea Customs Service via ")
+            .starts_with("Source: Korea Customs Service via ")
     );
     assert!(e.footer.as_deref().unwrap().ends_with(" · H1 2023"));
 }
@@ -298,4 +298,19 @@ async fn korean_and_japanese_questions_get_answers_in_their_language() {
     );
     let r = t.ask_in("/exports japan 2023-H1", Locale::Ja).await;
     assert_eq!(r.embeds[0].title.as_deref(), Some("🇯🇵 日本 · 2023年上半期"));
+}
+
+#[tokio::test]
+async fn about_names_sources_licences_and_privacy() {
+    let t = TestApp::new().await;
+    let r = t.ask("/about").await;
+    assert!(r.ephemeral && !r.refusal);
+    assert!(
+        field(&r, "Charts").contains("MIT licence") && field(&r, "Charts").contains("Penske Media")
+    );
+    assert!(field(&r, "Export figures").contains("HS 8523.49.1040"));
+    assert!(
+        field(&r, "Privacy").contains("reads no messages")
+            && field(&r, "Privacy").contains("PRIVACY.md")
+    );
 }

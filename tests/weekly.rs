@@ -262,6 +262,7 @@ async fn leaving_a_server_removes_its_schedule() {
         guild_id: None,
         application_id: None,
         modlog_channel: None,
+        cooldowns: false,
     };
     let (_stop, rx) = tokio::sync::watch::channel(false);
     tokio::spawn(discord::run(settings, app.clone(), rx));

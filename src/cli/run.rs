@@ -56,6 +56,7 @@ pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
         guild_id: args.guild_id,
         application_id: None,
         modlog_channel: args.modlog_channel,
+        cooldowns: true,
     };
     let result = discord::run(settings, app.clone(), stop_rx).await;
     app.store().close().await;

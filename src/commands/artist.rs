@@ -1,15 +1,20 @@
 //! `/artist name`: an act's entries on both charts.
 
-use super::{CommandResult, Invocation, user_error};
-use crate::app::App;
+use chrono::Datelike;
+
+use super::{Caller, CommandResult, Invocation, user_error};
+use crate::app::{App, Indexes};
 use crate::domain::chart::{Chart, display_date, display_day};
 use crate::domain::text;
 use crate::i18n::{Locale, t};
 use crate::reply::json::Choice;
-use crate::reply::{Embed, Reply, colour};
+use crate::reply::{ActionRow, Button, ButtonStyle, Embed, Reply, colour};
 use crate::search::{ActEntry, Match, Song};
 
-pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
+/// Entries listed per page.
+const PER_PAGE: usize = 10;
+
+pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
     let locale = inv.locale;
     let name = inv.get("name").ok_or_else(|| {
         user_error(
@@ -45,7 +50,35 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             ));
         }
     };
-    let songs: Vec<Song<'_>> = ix.search.songs_of(act).collect();
+    Ok(render(&ix, act, 0, locale, caller.user_id))
+}
+
+/// Another page of an act's entries, for the person who asked (`owner`) only.
+pub async fn turn_page(
+    app: &App,
+    act_id: &str,
+    page: usize,
+    owner: u64,
+    caller: &Caller,
+) -> CommandResult {
+    let locale = caller.locale;
+    if caller.user_id != Some(owner) {
+        return Err(user_error(locale, "pages.not_yours", &[]));
+    }
+    let ix = app.indexes().await?;
+    let act = ix
+        .search
+        .act_by_id(act_id)
+        .ok_or_else(|| user_error(locale, "error.expired_button", &[]))?;
+    Ok(Reply {
+        update: true,
+        ..render(&ix, act, page, locale, Some(owner))
+    })
+}
+
+fn render(ix: &Indexes, act: &ActEntry, page: usize, locale: Locale, owner: Option<u64>) -> Reply {
+    let mut songs: Vec<Song<'_>> = ix.search.songs_of(act).collect();
+    songs.sort_by_key(|s| (s.debut, s.id));
     let title = match &act.row.hangul {
         Some(h) => format!("{} ({h})", act.row.name),
         None => act.row.name.clone(),
@@ -56,12 +89,11 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     }
     for chart in Chart::ALL {
         let on: Vec<Song<'_>> = songs.iter().copied().filter(|s| s.chart == chart).collect();
-        if on.is_empty() {
-            continue;
+        if !on.is_empty() {
+            embed = embed.field(chart.name(), summary(&on, locale), false);
         }
-        embed = embed.field(chart.name(), summary(&on, locale), false);
     }
-    if let Some(first) = songs.iter().min_by_key(|s| (s.debut, s.id)) {
+    if let Some(first) = songs.first() {
         embed = embed.field(
             t(locale, "artist.first", &[]),
             entry_line(*first, locale),
@@ -85,6 +117,40 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             false,
         );
     }
+    let pages = songs.len().div_ceil(PER_PAGE).max(1);
+    let page = page.min(pages - 1);
+    if !songs.is_empty() {
+        let lines: Vec<String> = songs[page * PER_PAGE..songs.len().min((page + 1) * PER_PAGE)]
+            .iter()
+            .map(|s| {
+                let year = s.debut.map_or(String::new(), |d| d.year().to_string());
+                let short = if s.chart == Chart::Hot100 {
+                    "Hot 100"
+                } else {
+                    "B200"
+                };
+                format!(
+                    "`#{:<3}` {} ({short}, {year}) · {}",
+                    s.peak.unwrap_or(0),
+                    s.title,
+                    t(
+                        locale,
+                        "artist.weeks_short",
+                        &[("weeks", &s.weeks.to_string())]
+                    )
+                )
+            })
+            .collect();
+        let name = t(
+            locale,
+            "artist.entries",
+            &[
+                ("page", &(page + 1).to_string()),
+                ("pages", &pages.to_string()),
+            ],
+        );
+        embed = embed.field(name, lines.join("\n"), false);
+    }
     let notes: Vec<_> = ix.facts.act_notes(&act.row.id).collect();
     if !notes.is_empty() {
         let lines: Vec<String> = notes
@@ -94,7 +160,22 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         embed = embed.field(t(locale, "milestones", &[]), lines.join("\n"), false);
     }
     embed = embed.footer(t(locale, "artist.footer", &[]));
-    Ok(Reply::embed(embed))
+    let mut reply = Reply::embed(embed);
+    if let (Some(owner), true) = (owner, pages > 1) {
+        let button = |label: &str, to: usize, disabled: bool| Button {
+            custom_id: format!("page:artist:{}:{to}:{owner}", act.row.id),
+            label: label.to_string(),
+            style: ButtonStyle::Secondary,
+            disabled,
+        };
+        reply.components.push(ActionRow {
+            buttons: vec![
+                button("◀", page.saturating_sub(1), page == 0),
+                button("▶", page + 1, page + 1 >= pages),
+            ],
+        });
+    }
+    reply
 }
 
 fn summary(songs: &[Song<'_>], locale: Locale) -> String {

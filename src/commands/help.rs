@@ -1,29 +1,34 @@
-//! `/help`: what the bot answers, with examples, and the data it holds.
+//! `/help`: what the bot answers, with examples and clickable command mentions, and the data
+//! it holds.
 
-use super::{CommandResult, Invocation};
+use super::{Caller, CommandResult, Invocation};
 use crate::app::App;
 use crate::domain::chart::{Chart, display_day};
 use crate::i18n::t;
 use crate::reply::{Embed, Reply, colour};
 
-pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
+/// The commands `/help` explains, in order; moderators' last.
+const EXPLAINED: [&str; 6] = ["exports", "chart", "artist", "about", "facts", "summary"];
+
+pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
     let locale = inv.locale;
+    let ids = command_ids(app, caller.guild_id).await?;
     let mut embed = Embed::new(colour::INFO)
         .title(t(locale, "help.title", &[]))
         .description(t(locale, "help.intro", &[]));
-    for command in ["exports", "chart", "artist"] {
-        embed = embed.field(
-            format!("/{command}"),
-            t(locale, &format!("help.{command}"), &[]),
-            false,
-        );
+    for command in EXPLAINED {
+        let mention = match ids.get(command).and_then(|v| v.as_str()) {
+            Some(id) => format!("</{command}:{id}>"),
+            None => format!("`/{command}`"),
+        };
+        let text = t(locale, &format!("help.{command}"), &[]);
+        embed = embed.field(format!("/{command}"), format!("{mention} — {text}"), false);
     }
     let ix = app.indexes().await?;
-    let periods = ix.facts.periods();
     let mut data = vec![t(
         locale,
         "help.data_exports",
-        &[("count", &periods.len().to_string())],
+        &[("count", &ix.facts.periods().len().to_string())],
     )];
     for chart in Chart::ALL {
         if let Some((from, to, rows)) = ix.search.coverage(chart) {
@@ -45,4 +50,23 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         ephemeral: true,
         ..Reply::embed(embed)
     })
+}
+
+/// The ids Discord gave the commands at registration (for clickable mentions): this
+/// server's when the commands were registered in it, else the global ones.
+async fn command_ids(
+    app: &App,
+    guild: Option<u64>,
+) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+    let store = app.store();
+    let mut stored = None;
+    if let Some(g) = guild {
+        stored = store.meta(&format!("command_ids:guild:{g}")).await?;
+    }
+    if stored.is_none() {
+        stored = store.meta("command_ids:global").await?;
+    }
+    Ok(stored
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
 }

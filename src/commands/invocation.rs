@@ -94,7 +94,10 @@ impl Invocation {
                             &[("option", &key)],
                         ));
                     }
-                    inv.options.push((key, value.to_string()));
+                    // `name:` with nothing after it gives nothing; bare words may still fill it.
+                    if !value.trim().is_empty() {
+                        inv.options.push((key, value.to_string()));
+                    }
                 }
                 None => bare.push(word),
             }

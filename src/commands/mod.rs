@@ -4,10 +4,13 @@
 //! [`spec::COMMANDS`] lists every command and option once; registration, the CLI grammar,
 //! `/help` and the option checks all read it.
 
+mod about;
 mod artist;
 mod chart;
 pub(crate) mod exports;
 mod facts;
+#[doc(hidden)]
+pub mod fuzzing;
 mod help;
 pub mod invocation;
 pub mod spec;
@@ -76,8 +79,9 @@ pub async fn respond(app: &App, inv: &Invocation, caller: &Caller) -> Reply {
     let result = match inv.command.as_str() {
         "exports" => exports::run(app, inv).await,
         "chart" => chart::run(app, inv).await,
-        "artist" => artist::run(app, inv).await,
-        "help" => help::run(app, inv).await,
+        "artist" => artist::run(app, inv, caller).await,
+        "help" => help::run(app, inv, caller).await,
+        "about" => about::run(app, inv).await,
         c if c.starts_with("facts ") => facts::run(app, inv, caller).await,
         c if c.starts_with("summary ") => summary::run(app, inv, caller).await,
         _ => Err(user_error(
@@ -107,6 +111,10 @@ pub async fn respond_component(app: &App, custom_id: &str, caller: &Caller) -> R
     let result = match custom_id.split(':').collect::<Vec<_>>().as_slice() {
         ["import", "confirm", token] => facts::confirm_import(app, token, caller).await,
         ["import", "cancel", token] => facts::cancel_import(app, token, caller).await,
+        ["page", "artist", act, page, owner] => match (page.parse(), owner.parse()) {
+            (Ok(page), Ok(owner)) => artist::turn_page(app, act, page, owner, caller).await,
+            _ => Err(user_error(caller.locale, "error.expired_button", &[])),
+        },
         _ => Err(user_error(caller.locale, "error.expired_button", &[])),
     };
     finish(result, custom_id, caller)

@@ -160,6 +160,14 @@ pub static COMMANDS: &[CommandSpec] = &[
         in_dms: true,
     },
     CommandSpec {
+        name: "about",
+        options: &[],
+        bare: Bare::None,
+        subcommands: &[],
+        default_permissions: None,
+        in_dms: true,
+    },
+    CommandSpec {
         name: "facts",
         options: &[],
         bare: Bare::None,
@@ -441,7 +449,13 @@ mod tests {
         );
         assert!(find("facts").is_some_and(|c| !c.subcommands.is_empty()));
         assert!(find("set-export").is_none());
-        let facts = &registration()[4];
+        let all = registration();
+        let facts = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "facts")
+            .unwrap();
         assert_eq!(facts["default_member_permissions"], "32");
         assert_eq!(facts["options"][0]["type"], 1);
         assert_eq!(facts["options"][0]["name"], "set-export");

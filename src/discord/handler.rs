@@ -4,23 +4,77 @@
 use std::sync::Arc;
 
 use serenity::all::{
-    ActionRowComponent, Context, EventHandler, Guild, GuildId, Interaction, Ready, UnavailableGuild,
+    ActionRowComponent, CommandInteraction, Context, EventHandler, Guild, GuildId, Interaction,
+    Ready, UnavailableGuild,
 };
 use serenity::async_trait;
 
+use std::time::Instant;
+
+use super::answers::{self, Answers};
+use super::respond::Wire;
 use super::{convert, register, respond};
 use crate::app::App;
-use crate::commands::{self, Caller};
+use crate::commands::{self, Caller, Invocation};
+use crate::cooldown::Cooldowns;
 use crate::i18n::Locale;
+use crate::i18n::t;
+use crate::reply::Reply;
 
 pub struct Handler {
     app: Arc<App>,
     guild: Option<GuildId>,
+    answers: Answers,
+    /// None when per-user cooldowns are off (tests and benchmarks ask in bursts).
+    cooldowns: Option<Cooldowns>,
 }
 
 impl Handler {
-    pub fn new(app: Arc<App>, guild: Option<GuildId>) -> Handler {
-        Handler { app, guild }
+    pub fn new(app: Arc<App>, guild: Option<GuildId>, cooldowns: bool) -> Handler {
+        Handler {
+            app,
+            guild,
+            answers: Answers::default(),
+            cooldowns: cooldowns.then(Cooldowns::default),
+        }
+    }
+
+    /// The answer to a command: a refusal when the caller must slow down, a kept answer to
+    /// the same question, or a new one.
+    async fn command(
+        &self,
+        i: &CommandInteraction,
+        mut inv: Invocation,
+        caller: Caller,
+    ) -> Arc<Wire> {
+        if let (Some(c), Some(user)) = (&self.cooldowns, caller.user_id)
+            && let Err(wait) = c.check(user, &inv.command, Instant::now())
+        {
+            let seconds = wait.as_secs().max(1).to_string();
+            let text = t(
+                caller.locale,
+                "error.cooldown",
+                &[("command", &inv.command), ("seconds", &seconds)],
+            );
+            return Arc::new(Wire::new(&Reply::refusal(text)));
+        }
+        let key = answers::key(&inv, &caller);
+        let generation = self.app.indexes().await.map(|ix| ix.generation).ok();
+        if let (Some(k), Some(g)) = (&key, generation)
+            && let Some(kept) = self.answers.get(k, g)
+        {
+            return kept;
+        }
+        if let Err(e) = convert::fetch_files(i, &mut inv).await {
+            tracing::warn!(error = ?e, "downloading an attachment failed");
+        }
+        let reply = commands::respond(&self.app, &inv, &caller).await;
+        let wire = Arc::new(Wire::new(&reply));
+        // Refusals are cheap to make again, and an apology must not outlive its fault.
+        if let (Some(k), Some(g), false) = (key, generation, reply.refusal) {
+            self.answers.put(k, g, wire.clone());
+        }
+        wire
     }
 }
 
@@ -59,15 +113,16 @@ impl EventHandler for Handler {
         let app = &self.app;
         let result = match &interaction {
             Interaction::Command(i) => {
-                let (mut inv, caller) = convert::invocation(i);
+                let (inv, caller) = convert::invocation(i);
                 tracing::debug!(command = %inv.command, user = i.user.id.get(), "command");
-                let work = async {
-                    if let Err(e) = convert::fetch_files(i, &mut inv).await {
-                        tracing::warn!(error = ?e, "downloading an attachment failed");
-                    }
-                    commands::respond(app, &inv, &caller).await
-                };
-                respond::answer(&ctx.http, i.id, &i.token, false, work).await
+                respond::answer(
+                    &ctx.http,
+                    i.id,
+                    &i.token,
+                    false,
+                    self.command(i, inv, caller),
+                )
+                .await
             }
             Interaction::Autocomplete(i) => {
                 let (inv, _) = convert::invocation(i);
@@ -87,7 +142,11 @@ impl EventHandler for Handler {
                     locale: Locale::from_discord(&i.locale),
                     ..Caller::default()
                 };
-                let work = commands::respond_component(app, &i.data.custom_id, &caller);
+                let work = async {
+                    Arc::new(Wire::new(
+                        &commands::respond_component(app, &i.data.custom_id, &caller).await,
+                    ))
+                };
                 respond::answer(&ctx.http, i.id, &i.token, true, work).await
             }
             Interaction::Modal(i) => {
@@ -114,7 +173,11 @@ impl EventHandler for Handler {
                         _ => None,
                     })
                     .collect();
-                let work = commands::respond_modal(app, &i.data.custom_id, &fields, &caller);
+                let work = async {
+                    Arc::new(Wire::new(
+                        &commands::respond_modal(app, &i.data.custom_id, &fields, &caller).await,
+                    ))
+                };
                 respond::answer(&ctx.http, i.id, &i.token, false, work).await
             }
             _ => Ok(()),

@@ -1,6 +1,7 @@
 //! The Discord edge: a serenity gateway client that turns interactions into `Invocation`s,
 //! answers them through the same core as the CLI, and sends the reply's JSON as it is.
 
+mod answers;
 mod convert;
 mod handler;
 mod modlog;
@@ -32,6 +33,8 @@ pub struct Settings {
     pub application_id: Option<u64>,
     /// The deployment's mod-log channel: every change to facts is posted there.
     pub modlog_channel: Option<u64>,
+    /// Per-user cooldowns on the commands that draw pictures or import files.
+    pub cooldowns: bool,
 }
 
 /// A token that never shows in logs or debug output.
@@ -90,7 +93,11 @@ pub async fn run(
             .context("GET /gateway on DISCORD_API_BASE_URL failed; not starting")?;
         tracing::info!(url = %gateway.url, "gateway from the API base URL");
     }
-    let handler = handler::Handler::new(app.clone(), settings.guild_id.map(GuildId::new));
+    let handler = handler::Handler::new(
+        app.clone(),
+        settings.guild_id.map(GuildId::new),
+        settings.cooldowns,
+    );
     // GUILDS brings GUILD_DELETE, so what belongs to a server the bot leaves can go; nothing
     // here needs privileged intents.
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)

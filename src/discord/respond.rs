@@ -1,8 +1,10 @@
-//! Sending replies: the reply's JSON goes out as built, with its pictures as multipart files.
+//! Sending replies: the reply's JSON goes out as built, with its picture as a multipart file.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
+use serde_json::Value;
 use serenity::all::{CreateAttachment, Http, InteractionId};
 
 use crate::reply::{Reply, json};
@@ -10,24 +12,48 @@ use crate::reply::{Reply, json};
 /// Work that takes longer than this is deferred first (Discord drops a response after 3 s).
 pub const DEFER_AFTER: Duration = Duration::from_millis(1200);
 
-fn files(reply: &Reply) -> Vec<CreateAttachment> {
-    // serenity numbers raw multipart files `files[0]` whatever their count, so a reply carries
-    // at most one picture.
-    debug_assert!(reply.attachments.len() <= 1, "one picture per reply");
-    reply
-        .attachments
-        .iter()
-        .take(1)
-        .map(|a| {
-            CreateAttachment::bytes(a.bytes.to_vec(), a.filename.clone())
-                .description(a.description.clone())
-        })
-        .collect()
+/// A reply in the form it travels, built once (and kept by the answer cache).
+pub struct Wire {
+    /// The interaction response: `{"type":4,"data":{…}}`, a form, or an update.
+    response: Value,
+    /// The message alone, for an answer that follows "thinking…".
+    message: Value,
+    picture: Option<(String, String, Arc<Vec<u8>>)>,
+    ephemeral: bool,
+    modal: bool,
 }
 
-/// Answers an interaction with the reply `work` produces. When the work outlasts
-/// [`DEFER_AFTER`], Discord is told "thinking…" first and the answer replaces it later; a
-/// refusal then goes out as an ephemeral follow-up so it stays private.
+impl Wire {
+    pub fn new(reply: &Reply) -> Wire {
+        // serenity numbers raw multipart files `files[0]` whatever their count, so a reply
+        // carries at most one picture.
+        debug_assert!(reply.attachments.len() <= 1, "one picture per reply");
+        Wire {
+            response: json::interaction_response(reply),
+            message: json::message_data(reply),
+            picture: reply
+                .attachments
+                .first()
+                .map(|a| (a.filename.clone(), a.description.clone(), a.bytes.clone())),
+            ephemeral: reply.ephemeral,
+            modal: reply.modal.is_some(),
+        }
+    }
+
+    fn files(&self) -> Vec<CreateAttachment> {
+        self.picture
+            .iter()
+            .map(|(name, description, bytes)| {
+                CreateAttachment::bytes(bytes.to_vec(), name.clone())
+                    .description(description.clone())
+            })
+            .collect()
+    }
+}
+
+/// Answers an interaction with what `work` produces. When the work outlasts [`DEFER_AFTER`],
+/// Discord is told "thinking…" first and the answer replaces it later; a refusal then goes out
+/// as an ephemeral follow-up so it stays private.
 ///
 /// For a button (`on_message`), "thinking…" keeps the message and the answer replaces it.
 pub async fn answer(
@@ -35,12 +61,12 @@ pub async fn answer(
     id: InteractionId,
     token: &str,
     on_message: bool,
-    work: impl Future<Output = Reply>,
+    work: impl Future<Output = Arc<Wire>>,
 ) -> serenity::Result<()> {
     tokio::pin!(work);
-    let reply = tokio::select! {
-        reply = &mut work => {
-            return http.create_interaction_response(id, token, &json::interaction_response(&reply), files(&reply)).await;
+    let wire = tokio::select! {
+        wire = &mut work => {
+            return http.create_interaction_response(id, token, &wire.response, wire.files()).await;
         }
         _ = tokio::time::sleep(DEFER_AFTER) => {
             let thinking = if on_message { json::deferred_update() } else { json::deferred(false) };
@@ -49,17 +75,19 @@ pub async fn answer(
         }
     };
     // A form cannot follow "thinking…"; say the work took too long instead.
-    let reply = if reply.modal.is_some() {
-        Reply::refusal("Sorry, that took too long. Please try again.")
+    let wire = if wire.modal {
+        Arc::new(Wire::new(&Reply::refusal(
+            "Sorry, that took too long. Please try again.",
+        )))
     } else {
-        reply
+        wire
     };
-    if reply.ephemeral && !on_message {
+    if wire.ephemeral && !on_message {
         http.delete_original_interaction_response(token).await?;
-        http.create_followup_message(token, &json::message_data(&reply), files(&reply))
+        http.create_followup_message(token, &wire.message, wire.files())
             .await?;
     } else {
-        http.edit_original_interaction_response(token, &json::message_data(&reply), files(&reply))
+        http.edit_original_interaction_response(token, &wire.message, wire.files())
             .await?;
     }
     Ok(())

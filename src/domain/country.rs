@@ -283,6 +283,9 @@ impl CountryCatalog {
 }
 
 fn from_flag(s: &str) -> Option<Country> {
+    if s == "🌐" {
+        return Some(Country::WORLD);
+    }
     let letters: Vec<char> = s
         .chars()
         .map(|c| {

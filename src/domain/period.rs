@@ -308,6 +308,9 @@ static WORD_SPAN: LazyLock<Regex> = re!(r"^([a-z]+)\s*-\s*([a-z]+)\s*,?\s*(\d{4}
 static YEAR_WORD_SPAN: LazyLock<Regex> = re!(r"^(\d{4})\s*,?\s*([a-z]+)\s*-\s*([a-z]+)$");
 static WORD_SPAN_YEARS: LazyLock<Regex> =
     re!(r"^([a-z]+)\s*,?\s*(\d{4})\s*-\s*([a-z]+)\s*,?\s*(\d{4})$");
+/// Korean and Japanese spans across years: "1990 jan -1991 jan" once normalised.
+static YEAR_WORD_SPAN_YEARS: LazyLock<Regex> =
+    re!(r"^(\d{4})\s*,?\s*([a-z]+)\s*-\s*(\d{4})\s*,?\s*([a-z]+)$");
 static MONTH_ALONE: LazyLock<Regex> = re!(r"^([a-z]+)$");
 
 impl PeriodInput {
@@ -397,6 +400,11 @@ impl PeriodInput {
         if let Some(c) = WORD_SPAN_YEARS.captures(&s) {
             let a = ym(year(&c[2])?, month(&c[1])?)?;
             let b = ym(year(&c[4])?, month(&c[3])?)?;
+            return exact(Period::from_range(a, b));
+        }
+        if let Some(c) = YEAR_WORD_SPAN_YEARS.captures(&s) {
+            let a = ym(year(&c[1])?, month(&c[2])?)?;
+            let b = ym(year(&c[3])?, month(&c[4])?)?;
             return exact(Period::from_range(a, b));
         }
         if let Some(c) = MONTH_ALONE.captures(&s) {

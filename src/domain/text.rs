@@ -28,7 +28,7 @@ pub fn fold(s: &str) -> String {
             match c {
                 'æ' | 'Æ' => out.push_str("ae"),
                 'ø' | 'Ø' => out.push('o'),
-                'ß' => out.push_str("ss"),
+                'ß' | 'ẞ' => out.push_str("ss"),
                 _ => out.extend(c.to_lowercase()),
             }
         } else if c == '\'' || c == '’' || c == '`' {

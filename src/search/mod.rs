@@ -188,6 +188,10 @@ impl SearchIndex {
         &self.acts
     }
 
+    pub fn act_by_id(&self, id: &str) -> Option<&ActEntry> {
+        self.acts.iter().find(|a| a.row.id == id)
+    }
+
     /// Every run, in id order.
     pub fn songs(&self) -> impl Iterator<Item = Song<'_>> {
         self.songs.iter()
