@@ -62,5 +62,5 @@ fn part(headers: &str, data: Vec<u8>) -> Option<Part> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }

@@ -130,6 +130,8 @@ pub(super) struct Request {
 
 impl Request {
     fn parse(parts: &Parts, bytes: &[u8]) -> Self {
+        // The request arrived now; parsing its body is the fake's time, not the bot's.
+        let at = Instant::now();
         let content_type = header_text(&parts.headers, header::CONTENT_TYPE.as_str());
         let (body, malformed) = parse_body(content_type.as_deref().unwrap_or_default(), bytes);
         Self {
@@ -142,7 +144,7 @@ impl Request {
             content_type,
             body,
             malformed,
-            at: Instant::now(),
+            at,
         }
     }
 
