@@ -1,6 +1,8 @@
 //! Interactions into the core's terms: an `Invocation` and a `Caller`.
 
-use serenity::all::{CommandDataOption, CommandDataOptionValue, CommandInteraction};
+use serenity::all::{
+    CommandDataOption, CommandDataOptionValue, CommandInteraction, GuildId, Member, User,
+};
 
 use crate::commands::invocation::InputFile;
 use crate::commands::{Caller, Invocation};
@@ -14,23 +16,13 @@ pub fn invocation(i: &CommandInteraction) -> (Invocation, Caller) {
     let mut command = i.data.name.clone();
     let mut options = Vec::new();
     flatten(&i.data.options, &mut command, &mut options);
-    let caller = Caller {
-        user_id: Some(i.user.id.get()),
-        guild_id: i.guild_id.map(|g| g.get()),
-        role_ids: i
-            .member
-            .as_ref()
-            .map(|m| m.roles.iter().map(|r| r.get()).collect())
-            .unwrap_or_default(),
-        locale,
-        owner: false,
-        permissions: i
-            .member
-            .as_ref()
-            .and_then(|m| m.permissions)
-            .map(|p| p.bits()),
-        guild_locale: i.guild_locale.as_deref().map(Locale::from_discord),
-    };
+    let caller = caller(
+        &i.user,
+        i.guild_id,
+        i.member.as_deref(),
+        &i.locale,
+        i.guild_locale.as_deref(),
+    );
     (
         Invocation {
             command,
@@ -65,6 +57,27 @@ fn flatten(list: &[CommandDataOption], command: &mut String, out: &mut Vec<(Stri
             _ => continue,
         };
         out.push((o.name.clone(), text));
+    }
+}
+
+/// Who sent an interaction, from the fields every kind of interaction carries.
+pub fn caller(
+    user: &User,
+    guild: Option<GuildId>,
+    member: Option<&Member>,
+    locale: &str,
+    guild_locale: Option<&str>,
+) -> Caller {
+    Caller {
+        user_id: Some(user.id.get()),
+        guild_id: guild.map(|g| g.get()),
+        role_ids: member
+            .map(|m| m.roles.iter().map(|r| r.get()).collect())
+            .unwrap_or_default(),
+        locale: Locale::from_discord(locale),
+        owner: false,
+        permissions: member.and_then(|m| m.permissions).map(|p| p.bits()),
+        guild_locale: guild_locale.map(Locale::from_discord),
     }
 }
 

@@ -17,7 +17,6 @@ use super::{convert, register, respond};
 use crate::app::App;
 use crate::commands::{self, Caller, Invocation};
 use crate::cooldown::Cooldowns;
-use crate::i18n::Locale;
 use crate::i18n::t;
 use crate::reply::Reply;
 
@@ -131,17 +130,13 @@ impl EventHandler for Handler {
                 respond::choices(&ctx.http, i.id, &i.token, &choices).await
             }
             Interaction::Component(i) => {
-                let caller = Caller {
-                    user_id: Some(i.user.id.get()),
-                    guild_id: i.guild_id.map(|g| g.get()),
-                    role_ids: i
-                        .member
-                        .as_ref()
-                        .map(|m| m.roles.iter().map(|r| r.get()).collect())
-                        .unwrap_or_default(),
-                    locale: Locale::from_discord(&i.locale),
-                    ..Caller::default()
-                };
+                let caller = convert::caller(
+                    &i.user,
+                    i.guild_id,
+                    i.member.as_ref(),
+                    &i.locale,
+                    i.guild_locale.as_deref(),
+                );
                 let work = async {
                     Arc::new(Wire::new(
                         &commands::respond_component(app, &i.data.custom_id, &caller).await,
@@ -150,17 +145,13 @@ impl EventHandler for Handler {
                 respond::answer(&ctx.http, i.id, &i.token, true, work).await
             }
             Interaction::Modal(i) => {
-                let caller = Caller {
-                    user_id: Some(i.user.id.get()),
-                    guild_id: i.guild_id.map(|g| g.get()),
-                    role_ids: i
-                        .member
-                        .as_ref()
-                        .map(|m| m.roles.iter().map(|r| r.get()).collect())
-                        .unwrap_or_default(),
-                    locale: Locale::from_discord(&i.locale),
-                    ..Caller::default()
-                };
+                let caller = convert::caller(
+                    &i.user,
+                    i.guild_id,
+                    i.member.as_ref(),
+                    &i.locale,
+                    i.guild_locale.as_deref(),
+                );
                 let fields: Vec<(String, String)> = i
                     .data
                     .components

@@ -1,11 +1,11 @@
 //! Setting and removing export figures.
 
-use super::{EditError, Who, record};
+use super::{EditError, Who, new_source, record};
 use crate::domain::country::Country;
 use crate::domain::money::Usd;
 use crate::domain::period::Period;
 use crate::domain::source::SourceInput;
-use crate::store::{FigureFields, NewSource, Store, Target};
+use crate::store::{FigureFields, Store, Target};
 
 /// Makes `value` the current figure for a destination and period, cited to `source`. An
 /// earlier different value stays, superseded, as the first print.
@@ -20,14 +20,7 @@ pub async fn set_export(
     let target = Target::Export { period, country };
     let mut tx = store.begin().await?;
     let before = tx.snapshot(&target).await?;
-    let source_id = tx
-        .upsert_source(&NewSource {
-            publisher: source.publisher.clone(),
-            title: None,
-            url: source.url.clone(),
-            published_on: source.published_on.map(|d| d.to_string()),
-        })
-        .await?;
+    let source_id = tx.upsert_source(&new_source(source)).await?;
     let dollars = i64::try_from(value.dollars()).map_err(anyhow::Error::from)?;
     let figure = tx
         .upsert_figure(period, country, Some(dollars), &FigureFields::default())

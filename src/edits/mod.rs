@@ -16,7 +16,8 @@ pub use undo::undo;
 
 use serde_json::Value;
 
-use crate::store::{Actor, Change, Editor, Store, Target, WriteTx};
+use crate::domain::source::SourceInput;
+use crate::store::{Actor, Change, Editor, NewSource, Store, Target, WriteTx};
 
 /// Who is changing facts, and from which server.
 #[derive(Clone, Debug)]
@@ -52,6 +53,16 @@ impl From<crate::import::ImportError> for EditError {
             crate::import::ImportError::Other(e) => EditError::Other(e),
             rows => EditError::Import(rows),
         }
+    }
+}
+
+/// A moderator's source as the store keeps it.
+fn new_source(s: &SourceInput) -> NewSource {
+    NewSource {
+        publisher: s.publisher.clone(),
+        title: None,
+        url: s.url.clone(),
+        published_on: s.published_on.map(|d| d.to_string()),
     }
 }
 

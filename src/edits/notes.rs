@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::{EditError, Who, record};
+use super::{EditError, Who, new_source, record};
 use crate::domain::source::{NoteText, SourceInput};
-use crate::store::{NewSource, NoteRow, Store, Target};
+use crate::store::{NoteRow, Store, Target};
 
 /// What a note is about, as the store files it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,14 +28,7 @@ pub async fn add_note(
     source: &SourceInput,
 ) -> Result<(i64, i64), EditError> {
     let mut tx = store.begin().await?;
-    let source_id = tx
-        .upsert_source(&NewSource {
-            publisher: source.publisher.clone(),
-            title: None,
-            url: source.url.clone(),
-            published_on: source.published_on.map(|d| d.to_string()),
-        })
-        .await?;
+    let source_id = tx.upsert_source(&new_source(source)).await?;
     let note = NoteRow {
         id: 0,
         subject_kind: subject.kind.to_string(),

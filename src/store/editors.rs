@@ -20,7 +20,8 @@ impl fmt::Display for Editor {
     }
 }
 
-fn columns(e: Editor) -> (Option<String>, Option<String>, Option<String>) {
+/// The row columns (user, guild, role) of an editor.
+pub(super) fn columns(e: Editor) -> (Option<String>, Option<String>, Option<String>) {
     match e {
         Editor::User(u) => (Some(u.to_string()), None, None),
         Editor::Role { guild, role } => (None, Some(guild.to_string()), Some(role.to_string())),
@@ -69,6 +70,21 @@ impl Store {
 }
 
 impl WriteTx {
+    /// Whether `e` is an editor now.
+    pub(super) async fn editor_present(&mut self, e: Editor) -> anyhow::Result<bool> {
+        let (u, g, r) = columns(e);
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM editors WHERE coalesce(user_id, '') = coalesce(?, '')
+                AND coalesce(guild_id, '') = coalesce(?, '') AND coalesce(role_id, '') = coalesce(?, '')",
+        )
+        .bind(u)
+        .bind(g)
+        .bind(r)
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// Adds an editor; false when it was one already.
     pub async fn add_editor(&mut self, e: Editor) -> anyhow::Result<bool> {
         let (u, g, r) = columns(e);

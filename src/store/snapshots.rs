@@ -191,23 +191,6 @@ impl WriteTx {
         })
     }
 
-    async fn editor_present(&mut self, e: Editor) -> anyhow::Result<bool> {
-        let (u, g, r) = match e {
-            Editor::User(u) => (Some(u.to_string()), None, None),
-            Editor::Role { guild, role } => (None, Some(guild.to_string()), Some(role.to_string())),
-        };
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM editors WHERE coalesce(user_id, '') = coalesce(?, '')
-                AND coalesce(guild_id, '') = coalesce(?, '') AND coalesce(role_id, '') = coalesce(?, '')",
-        )
-        .bind(u)
-        .bind(g)
-        .bind(r)
-        .fetch_optional(self.conn())
-        .await?;
-        Ok(found.is_some())
-    }
-
     /// Makes the unit exactly what `snapshot` describes.
     pub async fn restore(&mut self, target: &Target, snapshot: &Value) -> anyhow::Result<()> {
         if matches!(
