@@ -159,3 +159,67 @@ async fn db_check_finds_damage() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[tokio::test]
+async fn a_killed_edit_leaves_the_store_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("facts.db");
+    let store = Store::open(&db).await.unwrap();
+    let count = |store: &Store| {
+        let pool = store.pool().clone();
+        async move {
+            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM export_figures")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            let a: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            (n, a)
+        }
+    };
+    let before = count(&store).await;
+    store.close().await;
+    // An owner's undoable import: many units, each snapshotted and audited in one transaction.
+    let file = dir.path().join("figures.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    writeln!(
+        f,
+        "period,country,value_usd,rank,yoy_change_pct,publisher,title,url,published_on,note"
+    )
+    .unwrap();
+    for year in 1950..2050 {
+        for month in 1..=12 {
+            for country in ["JP", "US", "CN", "TW", "HK"] {
+                writeln!(f, "{year}-{month:02},{country},{},,,Example,,https://example.com/{year},{year}-12-31,", 1000 + month).unwrap();
+            }
+        }
+    }
+    drop(f);
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("facts")
+        .arg("import")
+        .arg(format!("file:{}", file.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let finished_first = child.try_wait().unwrap().is_some();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let store = Store::open(&db).await.unwrap();
+    assert!(
+        store.check().await.unwrap().is_empty(),
+        "the store is intact"
+    );
+    let after = count(&store).await;
+    if finished_first {
+        assert_eq!(after.0, before.0 + 6000);
+    } else {
+        assert_eq!(after, before, "all or nothing: nothing");
+    }
+}
