@@ -107,6 +107,14 @@ async fn the_monday_post_shows_that_weeks_kpop_entries_once_per_week() {
         m.allowed_mentions(),
         Some(&serde_json::json!({"parse": []}))
     );
+    // The standing as a picture, shown in the embed.
+    assert_eq!(m.files.len(), 1);
+    assert_eq!(m.files[0].filename, "kpop-week-2023-07-15.png");
+    assert!(m.files[0].bytes.starts_with(b"\x89PNG"));
+    assert_eq!(
+        m.embeds()[0]["image"]["url"],
+        "attachment://kpop-week-2023-07-15.png"
+    );
 
     // The rest of the week: nothing more.
     for now in [

@@ -52,13 +52,7 @@ pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
         print!("{}", text::render(&reply));
     }
     if let Some(dir) = &args.save_images {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        for a in &reply.attachments {
-            let path = dir.join(&a.filename);
-            std::fs::write(&path, a.bytes.as_slice())
-                .with_context(|| format!("writing {}", path.display()))?;
-            eprintln!("saved {}", path.display());
-        }
+        save_images(dir, &reply)?;
     }
     app.store().close().await;
     Ok(if reply.refusal {
@@ -66,4 +60,16 @@ pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Writes a reply's pictures into `dir` (`--save-images`).
+pub fn save_images(dir: &Path, reply: &Reply) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for a in &reply.attachments {
+        let path = dir.join(&a.filename);
+        std::fs::write(&path, a.bytes.as_slice())
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("saved {}", path.display());
+    }
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! `kpop-facts summary setup|off|run-due|preview`: weekly posts from the command line, for the
 //! owner and for cron.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -48,6 +48,9 @@ pub enum SummaryCommand {
         week: NaiveDate,
         #[arg(long, default_value = "en")]
         locale: String,
+        /// Write the post's picture into this folder.
+        #[arg(long, value_name = "DIR")]
+        save_images: Option<PathBuf>,
     },
 }
 
@@ -129,14 +132,23 @@ pub async fn run(db: &Path, cmd: SummaryCommand) -> anyhow::Result<ExitCode> {
             }
             ExitCode::SUCCESS
         }
-        SummaryCommand::Preview { week, locale } => {
+        SummaryCommand::Preview {
+            week,
+            locale,
+            save_images,
+        } => {
             let locale = Locale::from_tag(&locale).unwrap_or_default();
             let slot = week
                 .and_hms_opt(23, 59, 59)
                 .expect("a valid time")
                 .and_utc();
             match weekly::post::build(&app, locale, slot, None).await? {
-                Some((reply, _)) => print!("{}", text::render(&reply)),
+                Some((reply, _)) => {
+                    print!("{}", text::render(&reply));
+                    if let Some(dir) = &save_images {
+                        super::ask::save_images(dir, &reply)?;
+                    }
+                }
                 None => println!("nothing to post for {week}"),
             }
             ExitCode::SUCCESS

@@ -36,6 +36,14 @@ impl Chart {
         }
     }
 
+    /// The name where space is short: "Hot 100", "B200".
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Chart::Hot100 => "Hot 100",
+            Chart::Billboard200 => "B200",
+        }
+    }
+
     /// How many positions the chart has: the y axis of a run picture.
     pub fn size(self) -> i64 {
         match self {

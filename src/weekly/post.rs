@@ -1,13 +1,16 @@
 //! The weekly post: every K-pop entry of the newest chart weeks (movement, debuts, re-entries,
 //! new peaks, No. 1s) and the facts changed since the last post.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
 use crate::app::App;
 use crate::commands::change_summary;
 use crate::domain::chart::{Chart, display_date};
 use crate::i18n::{Locale, t};
-use crate::reply::{Embed, Reply, colour, limits};
+use crate::reply::plot::{self, Bar};
+use crate::reply::{Attachment, Embed, Reply, colour, limits};
 use crate::store::{Covered, PostRow, WeekEntry};
 
 /// Facts changed more than this long before a server's first post are old news.
@@ -57,9 +60,11 @@ pub async fn build(
         "weekly.title",
         &[("date", &display_date(&newest, locale))],
     ));
+    let mut bars = Vec::new();
     for (chart, week) in [(Chart::Hot100, &hot100), (Chart::Billboard200, &b200)] {
         let Some(week) = week else { continue };
         let entries = store.kpop_week(chart, week).await?;
+        bars.extend(entries.iter().map(|e| bar(e, chart)));
         let lines: Vec<String> = entries.iter().map(|e| line(e, locale)).collect();
         let value = if lines.is_empty() {
             t(locale, "weekly.no_kpop", &[])
@@ -92,7 +97,40 @@ pub async fn build(
             .map(|c| c.id)
             .or(previous.and_then(|p| p.facts_through)),
     };
-    Ok(Some((Reply::embed(embed), covered)))
+    let mut reply = Reply::embed(embed);
+    // One entry reads fine as text; a standing of several is easier to take in at a glance.
+    if bars.len() >= 2 {
+        let title = format!("K-pop on the charts dated {newest}");
+        match plot::ranking_bars(&title, &bars) {
+            Ok(png) => {
+                let filename = format!("kpop-week-{newest}.png");
+                reply.embeds[0].image = Some(filename.clone());
+                reply = reply.with_attachment(Attachment {
+                    filename,
+                    description: t(
+                        locale,
+                        "weekly.chart_alt",
+                        &[("date", &display_date(&newest, locale))],
+                    ),
+                    bytes: Arc::new(png),
+                });
+            }
+            // The text says it all; a post without its picture beats no post.
+            Err(e) => tracing::warn!(error = ?e, "the weekly picture failed to render"),
+        }
+    }
+    Ok(Some((reply, covered)))
+}
+
+/// A bar as long as the entry is high on its chart, so both charts share one scale.
+fn bar(e: &WeekEntry, chart: Chart) -> Bar {
+    let size = chart.size();
+    let position = e.position.clamp(1, size);
+    Bar {
+        label: format!("{} — {}", e.title, e.credit),
+        value: ((size + 1 - position) * 1000 / size) as u64,
+        value_label: format!("No. {} · {}", e.position, chart.short_name()),
+    }
 }
 
 /// "`17` ▲3 Cupid — Fifty Fifty · new peak"
@@ -129,4 +167,35 @@ fn fit(lines: &[String]) -> String {
         out.push_str(l);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(position: i64) -> WeekEntry {
+        WeekEntry {
+            position,
+            title: "Cupid".into(),
+            credit: "Fifty Fifty".into(),
+            last_week: None,
+            peak: None,
+            weeks_on_chart: None,
+            best_before: None,
+        }
+    }
+
+    #[test]
+    fn bars_share_one_scale_across_charts() {
+        let top = bar(&entry(1), Chart::Hot100);
+        assert_eq!(top.value, 1000);
+        assert_eq!(top.value_label, "No. 1 · Hot 100");
+        assert_eq!(top.label, "Cupid — Fifty Fifty");
+        // Halfway down either chart is the same length.
+        assert_eq!(bar(&entry(51), Chart::Hot100).value, 500);
+        assert_eq!(bar(&entry(101), Chart::Billboard200).value, 500);
+        assert_eq!(bar(&entry(200), Chart::Billboard200).value, 5);
+        // A position past the chart's end (a source error) still gets a bar.
+        assert_eq!(bar(&entry(150), Chart::Hot100).value, 10);
+    }
 }
