@@ -272,6 +272,29 @@ async fn autocompletes_countries_periods_titles_and_artists() {
     )
     .await;
     assert_eq!(values(&r)[0], "BTS");
+    // Past the acts list: any credit that charted, and picking it narrows the search.
+    let r = ask(
+        f,
+        f.autocomplete("chart").focused("artist", 3, "aoki").build(),
+    )
+    .await;
+    assert_eq!(values(&r), ["Steve Aoki Featuring BTS"]);
+    let answer = ask(
+        f,
+        f.slash("chart")
+            .option("title", "waste it on me")
+            .option("artist", "Steve Aoki Featuring BTS")
+            .build(),
+    )
+    .await;
+    assert!(
+        answer.embeds()[0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("Waste It On Me"),
+        "{:?}",
+        answer.embeds()
+    );
     let r = ask(f, f.autocomplete("chart").focused("title", 3, "").build()).await;
     assert_eq!(
         r.choices().len(),

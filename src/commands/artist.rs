@@ -216,8 +216,12 @@ fn entry_line(s: Song<'_>, locale: Locale) -> String {
 
 pub async fn complete_artist(app: &App, partial: &str) -> anyhow::Result<Vec<Choice>> {
     let ix = app.indexes().await?;
-    Ok(ix
-        .search
+    Ok(act_choices(&ix, partial).collect())
+}
+
+/// The acts matching `partial`, as choices named with their Hangul names.
+pub fn act_choices<'a>(ix: &'a Indexes, partial: &str) -> impl Iterator<Item = Choice> + 'a {
+    ix.search
         .find_acts(partial)
         .into_iter()
         .take(25)
@@ -231,5 +235,4 @@ pub async fn complete_artist(app: &App, partial: &str) -> anyhow::Result<Vec<Cho
                 value: text::truncate(&a.row.name, 100),
             }
         })
-        .collect())
 }

@@ -286,11 +286,27 @@ pub async fn complete_title(
     Ok(out)
 }
 
+/// The K-pop acts first (by any of their names), then every credit on either chart.
+pub async fn complete_artist(app: &App, partial: &str) -> anyhow::Result<Vec<Choice>> {
+    let ix = app.indexes().await?;
+    let mut out: Vec<Choice> = super::artist::act_choices(&ix, partial).collect();
+    let taken: Vec<String> = out.iter().map(|c| text::fold(&c.value)).collect();
+    let credits = ix.search.find_credits(partial, 25);
+    out.extend(
+        credits
+            .into_iter()
+            .filter(|(_, credit)| !taken.contains(&text::fold(credit)))
+            .map(|(_, credit)| Choice {
+                name: text::truncate(credit, 100),
+                value: text::truncate(credit, 100),
+            }),
+    );
+    out.truncate(25);
+    Ok(out)
+}
+
 fn choice(s: Song<'_>) -> Choice {
-    let short = match s.chart {
-        Chart::Hot100 => "Hot 100",
-        Chart::Billboard200 => "B200",
-    };
+    let short = s.chart.short_name();
     let year = s.debut.map_or(String::new(), |d| d.year().to_string());
     let suffix = format!(" ({short} {year}, #{})", s.peak.unwrap_or(0));
     let head = text::truncate(

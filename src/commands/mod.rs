@@ -154,7 +154,8 @@ pub async fn autocomplete(
         ("exports", "country") => exports::complete_country(app, partial, inv.locale).await,
         ("exports", "period") => exports::complete_period(app, partial, inv).await,
         ("chart", "title") => chart::complete_title(app, partial, inv).await,
-        ("chart", "artist") | ("artist", "name") => artist::complete_artist(app, partial).await,
+        ("chart", "artist") => chart::complete_artist(app, partial).await,
+        ("artist", "name") => artist::complete_artist(app, partial).await,
         _ => Ok(Vec::new()),
     };
     result.unwrap_or_else(|e| {

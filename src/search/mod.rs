@@ -6,6 +6,7 @@
 //! of any word (binary search in the sorted word starts), and close spellings (a Levenshtein
 //! automaton walking the same FST). No look-up scans every title.
 
+mod credits;
 mod keys;
 mod songs;
 mod words;
@@ -17,6 +18,7 @@ use chrono::NaiveDate;
 use crate::domain::chart::{Chart, title_key};
 use crate::domain::text;
 use crate::store::{ActRow, SongRow};
+use credits::Credits;
 use keys::TitleKeys;
 pub use songs::Song;
 use songs::Songs;
@@ -62,6 +64,7 @@ pub struct SearchIndex {
     by_id: HashMap<i64, u32>,
     by_key: TitleKeys,
     words: Words,
+    credits: Credits,
     /// Folded alias → title key, from moderators' title aliases.
     title_aliases: HashMap<String, String>,
     /// Per chart: first chart date, last chart date and number of chart weeks held.
@@ -139,6 +142,7 @@ impl SearchIndexBuilder {
         songs.set_acts(links);
         let by_key = TitleKeys::build(&songs);
         let words = Words::build(&songs);
+        let credits = Credits::build(&songs);
         let title_aliases = title_aliases
             .into_iter()
             .map(|(target, alias)| (text::key(&alias), title_key(&target)))
@@ -149,6 +153,7 @@ impl SearchIndexBuilder {
             by_id,
             by_key,
             words,
+            credits,
             title_aliases,
             coverage: HashMap::new(),
             kpop_longest: Vec::new(),
@@ -325,6 +330,11 @@ impl SearchIndex {
                 (p, found)
             })
             .collect();
+    }
+
+    /// Chart credits with a word starting with `query`, best first (see [`Credits::find`]).
+    pub fn find_credits(&self, query: &str, limit: usize) -> Vec<(Match, &str)> {
+        self.credits.find(query, limit)
     }
 
     /// Acts whose name, Hangul name or alias matches `query`, best first.
@@ -567,5 +577,41 @@ mod tests {
         }
         assert_eq!(ix.find_acts("fifty fity")[0].0, Match::Typo);
         assert!(ix.find_acts("zzz").is_empty());
+    }
+
+    #[test]
+    fn credits_whole_then_word_with_kpop_then_weeks_first() {
+        let mut builder = SearchIndexBuilder::default();
+        builder.add(vec![
+            song(1, Chart::Hot100, "A", "Sam Smith", 10),
+            song(2, Chart::Hot100, "B", "Sam Smith", 10),
+            song(3, Chart::Hot100, "C", "Kim Petras & Sam Smith", 30),
+            song(4, Chart::Hot100, "D", "Samantha Fox", 12),
+            song(5, Chart::Hot100, "E", "Sam", 1),
+            song(6, Chart::Hot100, "F", "Samuel", 1),
+        ]);
+        let act = ActRow {
+            id: "samuel".into(),
+            name: "Samuel".into(),
+            hangul: None,
+            kind: "solo".into(),
+            is_kpop: true,
+        };
+        let ix = builder.finish(vec![act], vec![(6, "samuel".into())], vec![], vec![]);
+        assert_eq!(
+            ix.find_credits("SAM", 25),
+            [
+                (Match::Exact, "Sam"),
+                (Match::Prefix, "Samuel"),
+                (Match::Prefix, "Sam Smith"),
+                (Match::Prefix, "Samantha Fox"),
+                (Match::WordPrefix, "Kim Petras & Sam Smith"),
+            ]
+        );
+        // A credit's weeks add up over its runs: Sam Smith (20) before Samantha Fox (12).
+        assert_eq!(ix.find_credits("sam", 3)[2], (Match::Prefix, "Sam Smith"));
+        assert_eq!(ix.find_credits("smith", 25).len(), 2);
+        assert!(ix.find_credits("", 25).is_empty());
+        assert!(ix.find_credits("zz", 25).is_empty());
     }
 }
