@@ -69,11 +69,15 @@ async fn a_killed_import_leaves_the_store_as_it_was() {
         "the store is intact"
     );
     let after = chart_rows(&store).await;
+    // All or nothing. Too fast a machine to interrupt it (or a commit between the look and the
+    // kill) leaves it whole; otherwise nothing of it is there.
     if finished_first {
-        // Too fast a machine to interrupt it: then it must be whole.
         assert_eq!(after, before + 300_000);
     } else {
-        assert_eq!(after, before, "all or nothing: nothing");
+        assert!(
+            after == before || after == before + 300_000,
+            "all or nothing: {after} rows, {before} before"
+        );
     }
     store.close().await;
     // And the store takes the import afterwards.
@@ -217,9 +221,13 @@ async fn a_killed_edit_leaves_the_store_as_it_was() {
         "the store is intact"
     );
     let after = count(&store).await;
+    let whole = after.0 == before.0 + 6000 && after.1 > before.1;
     if finished_first {
-        assert_eq!(after.0, before.0 + 6000);
+        assert!(whole, "{after:?}, {before:?} before");
     } else {
-        assert_eq!(after, before, "all or nothing: nothing");
+        assert!(
+            after == before || whole,
+            "all or nothing: {after:?}, {before:?} before"
+        );
     }
 }
