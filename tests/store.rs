@@ -198,6 +198,47 @@ async fn runs_follow_renames_and_re_entries() {
     assert_eq!(test_app::field(&r, "Weeks on chart"), "2");
 }
 
+/// "Encanto (Highlights)" re-entering continues its own run, not the original album's, in one
+/// file or in a later one.
+#[tokio::test]
+async fn a_version_re_enters_its_own_run() {
+    let weeks = [
+        "2031-01-04,1,Encantado,Cast,,1,1\n2031-01-04,30,Encantado (Highlights),Cast,,30,1\n",
+        "2031-01-11,2,Encantado,Cast,1,1,2\n",
+        "2031-01-18,3,Encantado,Cast,2,1,3\n2031-01-18,40,Encantado (Highlights),Cast,,30,2\n",
+    ];
+    let runs = |t: &TestApp| {
+        let pool = t.app.store().pool().clone();
+        async move {
+            sqlx::query_as::<_, (String, i64)>(
+                "SELECT title, weeks FROM chart_songs WHERE credit = 'Cast' ORDER BY title",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let want = [
+        ("Encantado".to_string(), 3),
+        ("Encantado (Highlights)".to_string(), 2),
+    ];
+    let at_once = TestApp::new().await;
+    import_chart(
+        at_once.app.store(),
+        &format!("{CHART_HEADER}{}", weeks.concat()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(runs(&at_once).await, want);
+    let in_steps = TestApp::new().await;
+    for week in weeks {
+        import_chart(in_steps.app.store(), &format!("{CHART_HEADER}{week}"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(runs(&in_steps).await, want);
+}
+
 #[tokio::test]
 async fn chart_imports_are_idempotent_and_add_only_new_weeks() {
     let t = TestApp::new().await;

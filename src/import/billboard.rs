@@ -15,6 +15,7 @@ use indicatif::ProgressBar;
 
 use super::{ImportError, optional_int, read_csv};
 use crate::domain::chart::{Chart, CreditMatcher, credit_key, parse_chart_date, title_key};
+use crate::domain::text;
 use crate::store::{Actor, Change, NewChartRow, NewSong, WriteTx};
 
 pub const HEADER: [&str; 7] = [
@@ -102,6 +103,11 @@ fn parse_row(r: &csv::StringRecord, line: u64, size: i64) -> Result<Row, String>
 struct Runs {
     keys_of: HashMap<i64, (String, String)>,
     by_keys: HashMap<(String, String), i64>,
+    /// The whole title's key (version suffix kept) and the credit key → the latest run under
+    /// them: "Encanto (Highlights)" re-enters its own run, not "Encanto"'s.
+    by_title: HashMap<(String, String), i64>,
+    /// Each run's latest whole-title key.
+    whole_of: HashMap<i64, String>,
     /// Credit key → runs under it, newest last.
     by_credit: HashMap<String, Vec<i64>>,
     next_id: i64,
@@ -109,8 +115,15 @@ struct Runs {
 }
 
 impl Runs {
-    fn remember(&mut self, song: i64, keys: (String, String)) {
+    fn remember(&mut self, song: i64, keys: (String, String), whole_title: &str) {
         // Most weeks repeat last week's keys; skip the map writes then.
+        if !whole_title.is_empty()
+            && self.whole_of.get(&song).map(String::as_str) != Some(whole_title)
+        {
+            self.by_title
+                .insert((whole_title.to_string(), keys.1.clone()), song);
+            self.whole_of.insert(song, whole_title.to_string());
+        }
         if self.keys_of.get(&song) == Some(&keys) && self.by_keys.get(&keys) == Some(&song) {
             return;
         }
@@ -121,9 +134,16 @@ impl Runs {
         self.keys_of.insert(song, keys);
     }
 
-    /// The run a re-entry continues: the same title and credit, or else the latest run by the
-    /// same credit whose title starts like this one ("Ate: Mini Album (EP)" → "ATE (EP)").
-    fn re_entry_of(&self, keys: &(String, String)) -> Option<i64> {
+    /// The run a re-entry continues: the same whole title and credit, else the same title
+    /// without its version suffix, else the latest run by the same credit whose title starts
+    /// like this one ("Ate: Mini Album (EP)" → "ATE (EP)").
+    fn re_entry_of(&self, keys: &(String, String), whole_title: &str) -> Option<i64> {
+        if let Some(s) = self
+            .by_title
+            .get(&(whole_title.to_string(), keys.1.clone()))
+        {
+            return Some(*s);
+        }
         if let Some(s) = self.by_keys.get(keys) {
             return Some(*s);
         }
@@ -159,10 +179,23 @@ impl Runs {
 #[derive(Default)]
 struct KeyCache {
     titles: HashMap<String, String>,
+    whole_titles: HashMap<String, String>,
     credits: HashMap<String, String>,
 }
 
 impl KeyCache {
+    /// The key of the whole title, version suffix and all.
+    fn whole_title(&mut self, title: &str) -> String {
+        match self.whole_titles.get(title) {
+            Some(k) => k.clone(),
+            None => self
+                .whole_titles
+                .entry(title.to_string())
+                .or_insert_with(|| text::key(title))
+                .clone(),
+        }
+    }
+
     fn keys(&mut self, title: &str, credit: &str) -> (String, String) {
         let t = match self.titles.get(title) {
             Some(k) => k.clone(),
@@ -222,7 +255,13 @@ pub async fn import(
         ..Runs::default()
     };
     for (id, tk, ck) in tx.song_keys(chart).await? {
-        runs.remember(id, (tk, ck));
+        runs.remember(id, (tk, ck), "");
+    }
+    let mut key_cache = KeyCache::default();
+    for (id, title) in tx.song_titles(chart).await? {
+        let whole = key_cache.whole_title(&title);
+        let keys = runs.keys_of[&id].clone();
+        runs.remember(id, keys, &whole);
     }
     let stored_dates: HashSet<String> = tx.chart_dates(chart).await?.into_iter().collect();
     let mut previous = match rows.first() {
@@ -231,7 +270,6 @@ pub async fn import(
     };
 
     let mut out: Vec<NewChartRow> = Vec::with_capacity(rows.len());
-    let mut key_cache = KeyCache::default();
     for week in rows.chunk_by(|a, b| a.date == b.date) {
         let date = week[0].date;
         let date_s = date.to_string();
@@ -278,6 +316,7 @@ pub async fn import(
                 );
             }
             let keys = key_cache.keys(&row.title, &row.credit);
+            let whole = key_cache.whole_title(&row.title);
             // Only weeks already in the store need the owned key.
             let stored_song = if stored.is_empty() {
                 None
@@ -317,14 +356,18 @@ pub async fn import(
                     // Billboard counts a debut as week 1: that is a new run even when an older one
                     // had the same title and credit. Anything later without a link is a re-entry.
                     let debut = row.last_week.is_none() && row.weeks == Some(1);
-                    let earlier = if debut { None } else { runs.re_entry_of(&keys) };
+                    let earlier = if debut {
+                        None
+                    } else {
+                        runs.re_entry_of(&keys, &whole)
+                    };
                     match linked.or(earlier) {
                         Some(s) => s,
                         None => runs.create(&row.title, &row.credit, &keys),
                     }
                 }
             };
-            runs.remember(song, keys);
+            runs.remember(song, keys, &whole);
             songs_now.insert(row.position, song);
             if stored_song.is_some() {
                 continue;

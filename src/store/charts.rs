@@ -148,6 +148,17 @@ impl WriteTx {
         .await?)
     }
 
+    /// Every title each run has charted under, the most recently charted last.
+    pub async fn song_titles(&mut self, chart: Chart) -> anyhow::Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT song_id, title FROM chart_entries WHERE chart = ?
+             GROUP BY song_id, title ORDER BY max(chart_date), song_id",
+        )
+        .bind(chart)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
     pub async fn max_song_id(&mut self) -> anyhow::Result<i64> {
         Ok(
             sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM chart_songs")
