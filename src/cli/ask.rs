@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 
 use super::{EXIT_REFUSED, EXIT_USAGE};
@@ -52,7 +51,7 @@ pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
         print!("{}", text::render(&reply));
     }
     if let Some(dir) = &args.save_images {
-        save_images(dir, &reply)?;
+        super::save_images(dir, &reply)?;
     }
     app.store().close().await;
     Ok(if reply.refusal {
@@ -60,16 +59,4 @@ pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Writes a reply's pictures into `dir` (`--save-images`).
-pub fn save_images(dir: &Path, reply: &Reply) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    for a in &reply.attachments {
-        let path = dir.join(&a.filename);
-        std::fs::write(&path, a.bytes.as_slice())
-            .with_context(|| format!("writing {}", path.display()))?;
-        eprintln!("saved {}", path.display());
-    }
-    Ok(())
 }

@@ -10,10 +10,13 @@ mod import;
 mod run;
 mod summary;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
+
+use crate::reply::Reply;
 
 pub const EXIT_REFUSED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
@@ -113,4 +116,16 @@ fn init_logging(default: &str) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// Writes a reply's pictures into `dir` (`--save-images`).
+fn save_images(dir: &Path, reply: &Reply) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for a in &reply.attachments {
+        let path = dir.join(&a.filename);
+        std::fs::write(&path, a.bytes.as_slice())
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("saved {}", path.display());
+    }
+    Ok(())
 }

@@ -146,7 +146,7 @@ pub async fn run(db: &Path, cmd: SummaryCommand) -> anyhow::Result<ExitCode> {
                 Some((reply, _)) => {
                     print!("{}", text::render(&reply));
                     if let Some(dir) = &save_images {
-                        super::ask::save_images(dir, &reply)?;
+                        super::save_images(dir, &reply)?;
                     }
                 }
                 None => println!("nothing to post for {week}"),

@@ -10,7 +10,7 @@ use crate::domain::text;
 use crate::i18n::t;
 use crate::reply::json::Choice;
 use crate::reply::plot::{self, RunWeek};
-use crate::reply::{Attachment, Embed, Reply, colour};
+use crate::reply::{Embed, Reply, colour};
 use crate::search::{Match, Song, TitleFilter};
 
 /// Autocomplete values that pick one song exactly: `song:<id>`.
@@ -201,17 +201,15 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     });
     match drawn {
         Ok(png) => {
-            let filename = format!("run-{}.png", song.id);
-            reply.embeds[0].image = Some(filename.clone());
-            reply = reply.with_attachment(Attachment {
-                filename,
-                description: t(
+            reply = reply.with_picture(
+                format!("run-{}.png", song.id),
+                t(
                     locale,
                     "chart.picture_alt",
                     &[("title", song.title), ("chart", chart_name)],
                 ),
-                bytes: png,
-            });
+                png,
+            );
         }
         Err(e) => tracing::warn!(song = song.id, error = ?e, "rendering the run picture failed"),
     }

@@ -10,7 +10,7 @@ use crate::domain::period::{Period, PeriodInput};
 use crate::i18n::{Locale, t};
 use crate::reply::json::Choice;
 use crate::reply::plot::{self, Bar};
-use crate::reply::{Attachment, Embed, Reply, colour};
+use crate::reply::{Embed, Reply, colour};
 use crate::store::{FigureRow, FigureSourceRow};
 
 pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
@@ -566,17 +566,15 @@ fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> Co
         });
         match drawn {
             Ok(png) => {
-                let filename = format!("exports-{}.png", period.label().replace('/', "_"));
-                reply.embeds[0].image = Some(filename.clone());
-                reply = reply.with_attachment(Attachment {
-                    filename,
-                    description: t(
+                reply = reply.with_picture(
+                    format!("exports-{}.png", period.label().replace('/', "_")),
+                    t(
                         locale,
                         "exports.chart_alt",
                         &[("period", &period.display(locale))],
                     ),
-                    bytes: png,
-                });
+                    png,
+                );
             }
             Err(e) => tracing::warn!(error = ?e, "rendering the ranking picture failed"),
         }

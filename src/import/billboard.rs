@@ -115,8 +115,8 @@ struct Runs {
 }
 
 impl Runs {
+    /// Records that `song` charted under these keys; an empty `whole_title` records no title.
     fn remember(&mut self, song: i64, keys: (String, String), whole_title: &str) {
-        // Most weeks repeat last week's keys; skip the map writes then.
         if !whole_title.is_empty()
             && self.whole_of.get(&song).map(String::as_str) != Some(whole_title)
         {
@@ -124,6 +124,7 @@ impl Runs {
                 .insert((whole_title.to_string(), keys.1.clone()), song);
             self.whole_of.insert(song, whole_title.to_string());
         }
+        // Most weeks repeat last week's keys; skip the map writes then.
         if self.keys_of.get(&song) == Some(&keys) && self.by_keys.get(&keys) == Some(&song) {
             return;
         }

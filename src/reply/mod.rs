@@ -141,6 +141,23 @@ impl Reply {
         self.attachments.push(attachment);
         self
     }
+
+    /// Attaches a PNG and shows it as the first embed's image.
+    pub fn with_picture(
+        mut self,
+        filename: String,
+        description: String,
+        bytes: Arc<Vec<u8>>,
+    ) -> Reply {
+        if let Some(embed) = self.embeds.first_mut() {
+            embed.image = Some(filename.clone());
+        }
+        self.with_attachment(Attachment {
+            filename,
+            description,
+            bytes,
+        })
+    }
 }
 
 impl Embed {

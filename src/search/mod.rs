@@ -460,14 +460,18 @@ mod tests {
         }
     }
 
-    fn index() -> SearchIndex {
-        let act = ActRow {
-            id: "fiftyfifty".into(),
-            name: "FIFTY FIFTY".into(),
-            hangul: Some("피프티 피프티".into()),
+    fn kpop_act(id: &str, name: &str, hangul: Option<&str>) -> ActRow {
+        ActRow {
+            id: id.into(),
+            name: name.into(),
+            hangul: hangul.map(Into::into),
             kind: "group".into(),
             is_kpop: true,
-        };
+        }
+    }
+
+    fn index() -> SearchIndex {
+        let act = kpop_act("fiftyfifty", "FIFTY FIFTY", Some("피프티 피프티"));
         let mut builder = SearchIndexBuilder::default();
         builder.add(vec![
             song(1, Chart::Hot100, "Cupid", "Sam Cooke", 14),
@@ -590,13 +594,7 @@ mod tests {
             song(5, Chart::Hot100, "E", "Sam", 1),
             song(6, Chart::Hot100, "F", "Samuel", 1),
         ]);
-        let act = ActRow {
-            id: "samuel".into(),
-            name: "Samuel".into(),
-            hangul: None,
-            kind: "solo".into(),
-            is_kpop: true,
-        };
+        let act = kpop_act("samuel", "Samuel", None);
         let ix = builder.finish(vec![act], vec![(6, "samuel".into())], vec![], vec![]);
         assert_eq!(
             ix.find_credits("SAM", 25),

@@ -1,8 +1,6 @@
 //! The weekly post: every K-pop entry of the newest chart weeks (movement, debuts, re-entries,
 //! new peaks, No. 1s) and the facts changed since the last post.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
 use crate::app::App;
@@ -10,7 +8,7 @@ use crate::commands::change_summary;
 use crate::domain::chart::{Chart, display_date};
 use crate::i18n::{Locale, t};
 use crate::reply::plot::{self, Bar};
-use crate::reply::{Attachment, Embed, Reply, colour, limits};
+use crate::reply::{Embed, Reply, colour, limits};
 use crate::store::{Covered, PostRow, WeekEntry};
 
 /// Facts changed more than this long before a server's first post are old news.
@@ -100,20 +98,26 @@ pub async fn build(
     let mut reply = Reply::embed(embed);
     // One entry reads fine as text; a standing of several is easier to take in at a glance.
     if bars.len() >= 2 {
-        let title = format!("K-pop on the charts dated {newest}");
-        match plot::ranking_bars(&title, &bars) {
+        // Every server posting these chart weeks gets the same picture: drawn once.
+        let generation = app.indexes().await?.generation;
+        let name = format!(
+            "kpop-week-{:?}-{:?}",
+            covered.hot100_week, covered.b200_week
+        );
+        let drawn = app.picture(&name, generation, || {
+            plot::ranking_bars(&format!("K-pop on the charts dated {newest}"), &bars)
+        });
+        match drawn {
             Ok(png) => {
-                let filename = format!("kpop-week-{newest}.png");
-                reply.embeds[0].image = Some(filename.clone());
-                reply = reply.with_attachment(Attachment {
-                    filename,
-                    description: t(
+                reply = reply.with_picture(
+                    format!("kpop-week-{newest}.png"),
+                    t(
                         locale,
                         "weekly.chart_alt",
                         &[("date", &display_date(&newest, locale))],
                     ),
-                    bytes: Arc::new(png),
-                });
+                    png,
+                );
             }
             // The text says it all; a post without its picture beats no post.
             Err(e) => tracing::warn!(error = ?e, "the weekly picture failed to render"),
