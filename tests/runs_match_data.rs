@@ -4,17 +4,18 @@
 //! re-entries) against the data, for songs and albums no other test names.
 //!
 //! By default this covers every K-pop run in the seed. With `KPOP_FACTS_FULL_DATA=DIR` (a folder
-//! holding the full `hot100.csv` and `billboard200.csv`) it imports both and checks every run
-//! from 2000 on, the years without known position errors in the source.
+//! holding the full `hot100.csv` and `billboard200.csv`) it also checks every run from 2000 on
+//! (the years without known position errors in the source) in the shared full-history store of
+//! `support/full.rs`.
 
+#[path = "support/full.rs"]
+mod full;
 #[path = "support/app.rs"]
 mod test_app;
 
-use indicatif::ProgressBar;
-use kpop_facts::domain::chart::Chart;
-use kpop_facts::import::billboard;
-use kpop_facts::store::Actor;
-use test_app::{TestApp, field};
+use kpop_facts::app::App;
+use kpop_facts::i18n::Locale;
+use test_app::{TestApp, ask, field};
 
 #[derive(sqlx::FromRow)]
 struct LastWeek {
@@ -23,7 +24,7 @@ struct LastWeek {
     weeks_on_chart: Option<i64>,
 }
 
-async fn check(t: &TestApp, since: &str) -> (usize, Vec<String>) {
+async fn check(app: &App, since: &str) -> (usize, Vec<String>) {
     // Each run's last row, with what Billboard printed in it.
     let last: Vec<LastWeek> = sqlx::query_as(
         "SELECT e.song_id, e.peak, e.weeks_on_chart FROM chart_entries e
@@ -31,12 +32,12 @@ async fn check(t: &TestApp, since: &str) -> (usize, Vec<String>) {
          WHERE s.debut >= ? GROUP BY e.song_id",
     )
     .bind(since)
-    .fetch_all(t.app.store().pool())
+    .fetch_all(app.store().pool())
     .await
     .unwrap();
     let mut mismatches = Vec::new();
     for w in &last {
-        let r = t.ask(&format!("/chart title:song:{}", w.song_id)).await;
+        let r = ask(app, &format!("/chart title:song:{}", w.song_id), Locale::En).await;
         assert!(!r.refusal, "song {} was refused", w.song_id);
         let peak = field(&r, "Peak");
         let weeks = field(&r, "Weeks on chart");
@@ -57,7 +58,7 @@ async fn check(t: &TestApp, since: &str) -> (usize, Vec<String>) {
 #[tokio::test]
 async fn every_seeded_run_matches_billboards_own_totals() {
     let t = TestApp::new().await;
-    let (checked, mismatches) = check(&t, "2000-01-01").await;
+    let (checked, mismatches) = check(&t.app, "2000-01-01").await;
     assert!(checked > 300, "{checked} runs checked");
     assert!(
         mismatches.is_empty(),
@@ -69,23 +70,10 @@ async fn every_seeded_run_matches_billboards_own_totals() {
 
 #[tokio::test]
 async fn the_full_history_matches_billboards_own_totals() {
-    let Ok(dir) = std::env::var("KPOP_FACTS_FULL_DATA") else {
-        eprintln!("KPOP_FACTS_FULL_DATA not set: the full-history check is skipped");
+    let Some(full) = full::Full::get().await else {
         return;
     };
-    let t = TestApp::new().await;
-    for (chart, file) in [
-        (Chart::Hot100, "hot100.csv"),
-        (Chart::Billboard200, "billboard200.csv"),
-    ] {
-        let data = std::fs::read(std::path::Path::new(&dir).join(file)).unwrap();
-        let mut tx = t.app.store().begin().await.unwrap();
-        billboard::import(&mut tx, chart, &data, &Actor::Cli, &ProgressBar::hidden())
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
-    let (checked, mismatches) = check(&t, "2000-01-01").await;
+    let (checked, mismatches) = check(&full.app, "2000-01-01").await;
     println!("{checked} runs checked, {} differ", mismatches.len());
     for m in mismatches.iter().take(40) {
         println!("  {m}");

@@ -33,14 +33,19 @@ impl TestApp {
     }
 
     pub async fn ask_in(&self, question: &str, locale: Locale) -> Reply {
-        let caller = Caller {
-            locale,
-            ..Caller::default()
-        };
-        match Invocation::parse(question, locale) {
-            Ok(inv) => commands::respond(&self.app, &inv, &caller).await,
-            Err(e) => Reply::refusal(e.to_string()),
-        }
+        ask(&self.app, question, locale).await
+    }
+}
+
+/// Asks `app` as the CLI does, as an ordinary member.
+pub async fn ask(app: &App, question: &str, locale: Locale) -> Reply {
+    let caller = Caller {
+        locale,
+        ..Caller::default()
+    };
+    match Invocation::parse(question, locale) {
+        Ok(inv) => commands::respond(app, &inv, &caller).await,
+        Err(e) => Reply::refusal(e.to_string()),
     }
 }
 
