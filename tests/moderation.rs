@@ -7,11 +7,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kpop_facts::app::App;
+use kpop_facts::commands::{self, Caller, Invocation};
 use kpop_facts::discord::{self, Secret, Settings};
-use kpop_facts::edits::{self, Who};
+use kpop_facts::domain::chart::Chart;
+use kpop_facts::edits::{self, EditError, ImportKind, Who};
+use kpop_facts::i18n::Locale;
+use kpop_facts::import::{ImportError, exports};
 use kpop_facts::store::{Actor, Editor, Store};
 use serde_json::Value;
-use support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse};
+use support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse, WebhookWriteKind};
 use tokio::sync::watch;
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -34,6 +38,11 @@ async fn setup() -> Setup {
 async fn setup_with(modlog_channel: Option<u64>) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    start(dir, app, modlog_channel).await
+}
+
+/// Makes the editors and starts the bot on `app`.
+async fn start(dir: tempfile::TempDir, app: Arc<App>, modlog_channel: Option<u64>) -> Setup {
     let owner = Who {
         actor: Actor::Cli,
         guild_id: None,
@@ -521,4 +530,615 @@ async fn every_change_reaches_the_mod_log() {
     );
     // Changes made before the mod-log started (the seed, the editors) are not posted.
     assert_eq!(posts.len(), 1);
+}
+
+const EXPORTS_HEADER: &str =
+    "period,country,value_usd,rank,yoy_change_pct,publisher,title,url,published_on,note\n";
+const CHART_HEADER: &str = "chart_date,position,title,artist,last_week,peak,weeks_on_chart\n";
+const GOOD_EXPORTS: &str = "period,country,value_usd,rank,yoy_change_pct,publisher,title,url,published_on,note\n\
+    2026-H1,WORLD,150000000,,5.0,Example News,Exports up,https://example.com/a,2026-07-20,\n\
+    2026-H1,JP,50000000,1,,Example News,Exports up,https://example.com/a,2026-07-20,\n";
+
+fn owner() -> Who {
+    Who {
+        actor: Actor::Cli,
+        guild_id: None,
+    }
+}
+
+async fn count(store: &Store, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+fn undo_by(fake: &FakeDiscord, user: u64, change: i64) -> Value {
+    fake.slash("facts")
+        .user(user, "someone")
+        .roles(&[EDITOR_ROLE])
+        .subcommand("undo", |o| o.option("change", change))
+        .build()
+}
+
+/// `/facts import` of `csv` by `user`: the answer and the message it left (the preview).
+async fn upload(
+    fake: &FakeDiscord,
+    user: u64,
+    name: &str,
+    csv: &str,
+    chart: Option<&str>,
+) -> (RecordedResponse, Value) {
+    let file = fake.add_attachment(name, "text/csv", csv.as_bytes().to_vec());
+    let sent = fake
+        .dispatch(
+            fake.slash("facts")
+                .user(user, "someone")
+                .subcommand("import", |o| {
+                    let o = o.attachment("file", &file);
+                    match chart {
+                        Some(c) => o.option("chart", c),
+                        None => o,
+                    }
+                })
+                .build(),
+        )
+        .await;
+    let response = fake.wait_response(sent.id, WAIT).await.expect("answered");
+    let message = fake
+        .interaction(sent.id)
+        .and_then(|i| i.original_message)
+        .unwrap_or(Value::Null);
+    (response, message)
+}
+
+/// The Confirm and Cancel buttons' custom ids of a preview.
+fn buttons(preview: &RecordedResponse) -> (String, String) {
+    let row = &preview.data()["components"][0]["components"];
+    let id = |i: usize| {
+        row[i]["custom_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no button {i} in {}", preview.body))
+            .to_string()
+    };
+    (id(0), id(1))
+}
+
+/// Takes the store's write lock from outside the bot, as another process would.
+async fn hold_write_lock(store: &Store) -> sqlx::pool::PoolConnection<sqlx::Sqlite> {
+    let mut conn = store.pool().acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    conn
+}
+
+async fn pending_uploads(store: &Store) -> i64 {
+    count(store, "SELECT count(*) FROM pending_imports").await
+}
+
+#[tokio::test]
+async fn only_the_owner_changes_the_editor_list() {
+    let s = setup().await;
+    let f = &s.fake;
+    let store = s.app.store();
+    let revoked = 5151;
+    edits::set_editor(store, &owner(), Editor::User(revoked), true)
+        .await
+        .unwrap();
+    let removal = edits::set_editor(store, &owner(), Editor::User(revoked), false)
+        .await
+        .unwrap();
+    let role_added = count(
+        store,
+        &format!(
+            "SELECT id FROM audit_log WHERE action = 'editor.add' AND target = 'editor:role:{}:{EDITOR_ROLE}'",
+            s.guild
+        ),
+    )
+    .await;
+    let before = audit_rows(store).await;
+    // Neither re-admitting a revoked editor nor revoking another.
+    for change in [removal, role_added] {
+        let r = ask(f, undo_by(f, EDITOR, change)).await;
+        assert_eq!(r.data()["flags"], 64);
+        assert!(text(&r).contains("Only the owner"), "{}", text(&r));
+    }
+    assert!(!store.is_editor(revoked, Some(s.guild), &[]).await.unwrap());
+    assert!(
+        store
+            .is_editor(5555, Some(s.guild), &[EDITOR_ROLE])
+            .await
+            .unwrap()
+    );
+    assert_eq!(audit_rows(store).await, before);
+
+    // Nor through a batch that holds an editor change.
+    let set = ask(f, set_export(f, EDITOR, "$50M").build()).await;
+    let export_change = change_in(&text(&set));
+    sqlx::query("UPDATE audit_log SET batch = 987654 WHERE id IN (?, ?)")
+        .bind(export_change)
+        .bind(role_added)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let r = ask(f, undo_by(f, EDITOR, export_change)).await;
+    assert!(text(&r).contains("Only the owner"), "{}", text(&r));
+    assert!(
+        store
+            .is_editor(5555, Some(s.guild), &[EDITOR_ROLE])
+            .await
+            .unwrap()
+    );
+
+    // The changes stay in the history, and the owner undoes them on the command line.
+    let r = ask(
+        f,
+        f.slash("facts")
+            .user(EDITOR, "e")
+            .subcommand("history", |o| o)
+            .build(),
+    )
+    .await;
+    assert!(
+        text(&r).contains(&format!("user {revoked}: true → false")),
+        "{}",
+        text(&r)
+    );
+    let inv = Invocation::parse(&format!("/facts undo change:{removal}"), Locale::En).unwrap();
+    let owner_caller = Caller {
+        owner: true,
+        ..Caller::default()
+    };
+    let reply = commands::respond(&s.app, &inv, &owner_caller).await;
+    assert!(!reply.refusal, "{reply:?}");
+    assert!(store.is_editor(revoked, Some(s.guild), &[]).await.unwrap());
+}
+
+#[tokio::test]
+async fn an_import_checks_sources_notes_and_titles_like_the_commands() {
+    let s = setup().await;
+    let f = &s.fake;
+    let store = s.app.store();
+    let row = |publisher: &str, title: &str, url: &str, note: &str| {
+        format!("2026-H1,JP,50000000,1,,{publisher},{title},{url},2026-07-20,{note}\n")
+    };
+    let long_url = format!("https://example.com/{}", "a".repeat(400));
+    let csv = [
+        EXPORTS_HEADER.to_string(),
+        row("Example News", "Exports up", "https://example.com/a", ""),
+        row("Example News", "", "ftp://example.com/a", ""),
+        row("Example News", "", &long_url, ""),
+        row(
+            "Example News",
+            "",
+            "https://a.example)[Official](https://phish.example",
+            "",
+        ),
+        row(&"P".repeat(101), "", "", ""),
+        row("Example News", "", "", &"x".repeat(501)),
+        row("Example News", "[Official](https://phish.example)", "", ""),
+        row("Example https://phish.example", "", "", ""),
+        row("Example News", "", "", "[Official](https://phish.example)"),
+    ]
+    .concat();
+    let before = audit_rows(store).await;
+    let (r, _) = upload(f, EDITOR, "checks.csv", &csv, None).await;
+    assert_eq!(r.data()["flags"], 64);
+    let t = text(&r);
+    assert!(t.contains("Nothing was imported: 8 unreadable rows"), "{t}");
+    for line in 3..=10 {
+        assert!(t.contains(&format!("line {line}: ")), "line {line}: {t}");
+    }
+    assert!(!t.contains("line 2: "), "{t}");
+    assert!(r.data().get("components").is_none());
+    assert_eq!(audit_rows(store).await, before);
+
+    // The owner's command line reads files with the same rules.
+    let owners = edits::apply_import(store, &owner(), ImportKind::Exports, csv.as_bytes()).await;
+    assert!(
+        matches!(&owners, Err(EditError::Import(ImportError::Rows(lines))) if lines.len() == 8),
+        "{owners:?}"
+    );
+    let mut tx = store.begin().await.unwrap();
+    let bulk = exports::import(&mut tx, csv.as_bytes(), &Actor::Cli, None).await;
+    assert!(
+        matches!(&bulk, Err(ImportError::Rows(lines)) if lines.len() == 8),
+        "{bulk:?}"
+    );
+}
+
+#[tokio::test]
+async fn typed_text_cannot_hide_a_second_link() {
+    let s = setup().await;
+    let f = &s.fake;
+    let before = audit_rows(s.app.store()).await;
+    let r = ask(
+        f,
+        f.slash("facts")
+            .user(EDITOR, "e")
+            .subcommand("set-export", |o| {
+                o.option("country", "japan")
+                    .option("period", "2023-H1")
+                    .option("value", "$50M")
+                    .option(
+                        "source",
+                        "Yonhap https://a.example)[Official](https://phish.example",
+                    )
+            })
+            .build(),
+    )
+    .await;
+    assert!(
+        text(&r).contains("The source is not usable"),
+        "{}",
+        text(&r)
+    );
+    let r = ask(
+        f,
+        f.slash("facts")
+            .user(EDITOR, "e")
+            .subcommand("add-note", |o| {
+                o.option("subject", "BTS")
+                    .option("text", "Streams: [Official](https://phish.example)")
+                    .option("source", "Yonhap")
+            })
+            .build(),
+    )
+    .await;
+    assert!(text(&r).contains("The text is not usable"), "{}", text(&r));
+    let r = ask(
+        f,
+        f.slash("facts")
+            .user(EDITOR, "e")
+            .subcommand("add-alias", |o| {
+                o.option("kind", "act")
+                    .option("target", "BTS")
+                    .option("alias", "[Official](https://phish.example)")
+            })
+            .build(),
+    )
+    .await;
+    assert!(text(&r).contains("link markup"), "{}", text(&r));
+    let chart = format!("{CHART_HEADER}2030-01-05,1,[Official](https://phish.example),Act,,1,1\n");
+    let (r, _) = upload(f, EDITOR, "week.csv", &chart, Some("hot-100")).await;
+    assert!(
+        text(&r).contains("line 2: title hides a link"),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(audit_rows(s.app.store()).await, before);
+}
+
+#[tokio::test]
+async fn a_stored_address_renders_as_one_link_at_most() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    // A store written before addresses were checked.
+    sqlx::query(
+        "UPDATE sources SET url = 'https://a.example)[Official](https://phish.example'
+         WHERE url = 'https://v.daum.net/v/20230718075407604'",
+    )
+    .execute(app.store().pool())
+    .await
+    .unwrap();
+    let s = start(dir, app, None).await;
+    let r = ask(
+        &s.fake,
+        s.fake
+            .slash("exports")
+            .option("country", "japan")
+            .option("period", "2023-H1")
+            .build(),
+    )
+    .await;
+    let shown = r.body.to_string();
+    assert!(shown.contains("Daum News"), "{shown}");
+    assert!(!shown.contains("phish.example"), "{shown}");
+}
+
+#[tokio::test]
+async fn chart_imports_are_bounded_in_weeks_and_rows_per_week() {
+    let s = setup().await;
+    let f = &s.fake;
+    let before = audit_rows(s.app.store()).await;
+    let mut crowded = CHART_HEADER.to_string();
+    for p in 1..=100 {
+        crowded.push_str(&format!("2030-01-05,{p},Song {p},Act {p},,{p},1\n"));
+    }
+    crowded.push_str("2030-01-05,1,Another,Someone,,1,1\n");
+    let (r, _) = upload(f, EDITOR, "week.csv", &crowded, Some("hot-100")).await;
+    assert_eq!(r.data()["flags"], 64);
+    assert!(
+        text(&r).contains("would hold 101 rows") && text(&r).contains("100 places"),
+        "{}",
+        text(&r)
+    );
+
+    let mut long = CHART_HEADER.to_string();
+    let first = chrono::NaiveDate::from_ymd_opt(2030, 1, 5).unwrap();
+    for w in 0..105 {
+        let date = first + chrono::Duration::days(7 * w);
+        long.push_str(&format!("{date},1,Song,Act,,1,{}\n", w + 1));
+    }
+    let (r, _) = upload(f, EDITOR, "weeks.csv", &long, Some("hot-100")).await;
+    assert_eq!(r.data()["flags"], 64);
+    assert!(
+        text(&r).contains("spans 105 chart weeks") && text(&r).contains("at most 104"),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(audit_rows(s.app.store()).await, before);
+}
+
+#[tokio::test]
+async fn confirming_twice_at_once_applies_once() {
+    let s = setup().await;
+    let f = &s.fake;
+    let store = s.app.store();
+    let (preview, message) = upload(f, EDITOR, "h1.csv", GOOD_EXPORTS, None).await;
+    let (confirm, _) = buttons(&preview);
+    let mut lock = hold_write_lock(store).await;
+    let press = || {
+        f.button(&confirm)
+            .user(EDITOR, "e")
+            .message(message.clone())
+            .build()
+    };
+    let a = f.dispatch(press()).await;
+    let b = f.dispatch(press()).await;
+    for id in [a.id, b.id] {
+        assert_eq!(f.wait_response(id, WAIT).await.unwrap().kind, 6);
+    }
+    sqlx::query("ROLLBACK").execute(&mut *lock).await.unwrap();
+    assert!(
+        f.wait_until(WAIT, |f| [a.id, b.id]
+            .iter()
+            .all(|id| !f.webhook_writes(*id).is_empty()))
+            .await
+    );
+    assert_eq!(
+        count(
+            store,
+            &format!(
+                "SELECT count(*) FROM audit_log
+                 WHERE action = 'import.exports' AND target = 'exports' AND actor = 'discord:{EDITOR}'"
+            )
+        )
+        .await,
+        1,
+        "applied once"
+    );
+    let writes: Vec<_> = [a.id, b.id]
+        .iter()
+        .flat_map(|id| f.webhook_writes(*id))
+        .collect();
+    let edits: Vec<_> = writes
+        .iter()
+        .filter(|w| w.kind == WebhookWriteKind::EditOriginal)
+        .collect();
+    let followups: Vec<_> = writes
+        .iter()
+        .filter(|w| w.kind == WebhookWriteKind::Followup)
+        .collect();
+    assert_eq!((edits.len(), followups.len()), (1, 1), "{writes:#?}");
+    assert!(edits[0].body.to_string().contains("Undo the whole import"));
+    assert_eq!(followups[0].body["flags"], 64);
+    assert!(
+        followups[0]
+            .body
+            .to_string()
+            .contains("no longer available"),
+        "{}",
+        followups[0].body
+    );
+}
+
+#[tokio::test]
+async fn a_slow_refusal_on_a_button_goes_to_the_presser_alone() {
+    let s = setup().await;
+    let f = &s.fake;
+    let (preview, message) = upload(f, EDITOR, "h1.csv", GOOD_EXPORTS, None).await;
+    let (confirm, _) = buttons(&preview);
+    let mut lock = hold_write_lock(s.app.store()).await;
+    let press = f
+        .dispatch(
+            f.button(&confirm)
+                .user(EDITOR, "e")
+                .message(message.clone())
+                .build(),
+        )
+        .await;
+    // Someone else's press is answered at once and privately, however slow the work is.
+    let other = ask(
+        f,
+        f.button(&confirm)
+            .user(5555, "x")
+            .roles(&[EDITOR_ROLE])
+            .message(message.clone())
+            .build(),
+    )
+    .await;
+    assert_eq!((other.kind, other.data()["flags"].as_u64()), (4, Some(64)));
+    assert!(
+        text(&other).contains("Only the editor who uploaded"),
+        "{}",
+        text(&other)
+    );
+    assert_eq!(f.wait_response(press.id, WAIT).await.unwrap().kind, 6);
+    // While the press waits, the upload goes: the slow work ends in a refusal.
+    sqlx::query("DELETE FROM pending_imports")
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    sqlx::query("COMMIT").execute(&mut *lock).await.unwrap();
+    assert!(
+        f.wait_until(WAIT, |f| !f.webhook_writes(press.id).is_empty())
+            .await
+    );
+    let writes = f.webhook_writes(press.id);
+    assert_eq!(writes.len(), 1, "{writes:#?}");
+    assert_eq!(writes[0].kind, WebhookWriteKind::Followup);
+    assert_eq!(writes[0].body["flags"], 64);
+    assert!(writes[0].body.to_string().contains("no longer available"));
+    assert_eq!(
+        f.interaction(press.id).unwrap().original_message,
+        Some(message),
+        "the preview is left as it was"
+    );
+}
+
+#[tokio::test]
+async fn a_confirm_that_fails_keeps_the_upload_for_another_press() {
+    let s = setup().await;
+    let f = &s.fake;
+    let store = s.app.store();
+    let week = |from: i64, to: i64, name: &str| {
+        let mut csv = CHART_HEADER.to_string();
+        for p in from..=to {
+            csv.push_str(&format!("2030-01-05,{p},{name} {p},Act {p},,{p},1\n"));
+        }
+        csv
+    };
+    let (preview, message) =
+        upload(f, EDITOR, "week.csv", &week(1, 60, "Song"), Some("hot-100")).await;
+    assert!(
+        text(&preview).contains("60 rows: 60 new"),
+        "{}",
+        text(&preview)
+    );
+    let (confirm, _) = buttons(&preview);
+    // Meanwhile the owner loads other rows of that week from the command line.
+    let (_, change) = edits::apply_import(
+        store,
+        &owner(),
+        ImportKind::Chart(Chart::Hot100),
+        week(51, 100, "Other").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let press = || {
+        f.button(&confirm)
+            .user(EDITOR, "e")
+            .message(message.clone())
+            .build()
+    };
+    let r = ask(f, press()).await;
+    assert_eq!((r.kind, r.data()["flags"].as_u64()), (4, Some(64)));
+    assert!(text(&r).contains("would hold 110 rows"), "{}", text(&r));
+    assert_eq!(pending_uploads(store).await, 1, "the upload is kept");
+
+    edits::undo(store, &owner(), change).await.unwrap();
+    let r = ask(f, press()).await;
+    assert_eq!(r.kind, 7, "{}", r.body);
+    assert!(text(&r).contains("Undo the whole import"), "{}", text(&r));
+    assert_eq!(pending_uploads(store).await, 0);
+}
+
+#[tokio::test]
+async fn only_the_uploader_or_an_editor_cancels_an_upload() {
+    let s = setup().await;
+    let f = &s.fake;
+    let store = s.app.store();
+    let (preview, message) = upload(f, EDITOR, "h1.csv", GOOD_EXPORTS, None).await;
+    let (_, cancel) = buttons(&preview);
+    let r = ask(
+        f,
+        f.button(&cancel)
+            .user(ADMIN, "a")
+            .permissions("8")
+            .message(message.clone())
+            .build(),
+    )
+    .await;
+    assert_eq!((r.kind, r.data()["flags"].as_u64()), (4, Some(64)));
+    assert!(
+        text(&r).contains("Only the editor who uploaded"),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(pending_uploads(store).await, 1);
+
+    // Another editor may cancel it; their answer is theirs, the preview stays as it was.
+    let sent = f
+        .dispatch(
+            f.button(&cancel)
+                .user(5555, "x")
+                .roles(&[EDITOR_ROLE])
+                .message(message.clone())
+                .build(),
+        )
+        .await;
+    let r = f.wait_response(sent.id, WAIT).await.unwrap();
+    assert_eq!((r.kind, r.data()["flags"].as_u64()), (4, Some(64)));
+    assert!(text(&r).contains("Import cancelled"), "{}", text(&r));
+    assert_eq!(pending_uploads(store).await, 0);
+
+    // The uploader's own Cancel replaces the preview.
+    let (preview, message) = upload(f, EDITOR, "h1.csv", GOOD_EXPORTS, None).await;
+    let (_, cancel) = buttons(&preview);
+    let r = ask(
+        f,
+        f.button(&cancel).user(EDITOR, "e").message(message).build(),
+    )
+    .await;
+    assert_eq!(r.kind, 7);
+    assert!(text(&r).contains("Import cancelled"), "{}", text(&r));
+    assert_eq!(pending_uploads(store).await, 0);
+}
+
+#[tokio::test]
+async fn upload_tokens_are_long_and_random() {
+    let s = setup().await;
+    let f = &s.fake;
+    let mut tokens = Vec::new();
+    for _ in 0..2 {
+        let (preview, _) = upload(f, EDITOR, "h1.csv", GOOD_EXPORTS, None).await;
+        let (confirm, _) = buttons(&preview);
+        let token = confirm.rsplit(':').next().unwrap().to_string();
+        assert_eq!(token.len(), 32, "128 bits: {token}");
+        assert!(token.chars().all(|c| c.is_ascii_hexdigit()), "{token}");
+        tokens.push(token);
+    }
+    assert_ne!(tokens[0], tokens[1]);
+}
+
+#[tokio::test]
+async fn expired_uploads_are_deleted_by_any_change_and_by_the_running_bot() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    let expired = |token: &str| {
+        format!(
+            "INSERT INTO pending_imports (token, user_id, guild_id, kind, filename, data, created_at)
+             VALUES ('{token}', '{EDITOR}', NULL, 'exports', 'old.csv', x'00', '2000-01-01T00:00:00Z')"
+        )
+    };
+    sqlx::query(sqlx::AssertSqlSafe(expired("old1")))
+        .execute(app.store().pool())
+        .await
+        .unwrap();
+    assert!(app.store().pending_import("old1").await.unwrap().is_none());
+    // Any change to the waiting uploads (here a Cancel of another one) deletes expired ones.
+    app.store().drop_pending_import("other").await.unwrap();
+    assert_eq!(
+        pending_uploads(app.store()).await,
+        0,
+        "deleted with the change"
+    );
+
+    sqlx::query(sqlx::AssertSqlSafe(expired("old2")))
+        .execute(app.store().pool())
+        .await
+        .unwrap();
+    let s = start(dir, app, None).await;
+    let mut gone = false;
+    for _ in 0..100 {
+        if pending_uploads(s.app.store()).await == 0 {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(gone, "the running bot deletes expired uploads");
 }

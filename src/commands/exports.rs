@@ -7,6 +7,7 @@ use crate::app::{App, Indexes};
 use crate::domain::country::Country;
 use crate::domain::money::Usd;
 use crate::domain::period::{Period, PeriodInput};
+use crate::domain::source::SourceUrl;
 use crate::i18n::{Locale, t};
 use crate::reply::json::Choice;
 use crate::reply::plot::{self, Bar};
@@ -166,9 +167,16 @@ fn cited<'a>(
 }
 
 fn source_line(s: &FigureSourceRow, others: usize, locale: Locale) -> String {
-    let name = match &s.source.url {
+    // Only an address that passes today's checks becomes a link: one written before them
+    // could end the link early and start another.
+    let url = s
+        .source
+        .url
+        .as_deref()
+        .and_then(|u| SourceUrl::parse(u).ok());
+    let name = match url {
         Some(url) => format!("[{}]({url})", escape_link_text(&s.source.publisher)),
-        None => s.source.publisher.clone(),
+        None => escape_link_text(&s.source.publisher),
     };
     let date = s
         .source

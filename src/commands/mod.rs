@@ -106,16 +106,71 @@ fn finish(result: CommandResult, what: &str, caller: &Caller) -> Reply {
     }
 }
 
+/// Refuses at once a caller who may not run `inv` at all, before any work on its input (such
+/// as downloading its files): `/facts` is for editors only.
+pub async fn admit(app: &App, inv: &Invocation, caller: &Caller) -> Option<Reply> {
+    if !inv.command.starts_with("facts ") {
+        return None;
+    }
+    match facts::authorize(app, caller).await {
+        Ok(_) => None,
+        Err(e) => Some(finish(Err(e), &inv.command, caller)),
+    }
+}
+
+/// A button, read from its `custom_id`.
+enum Press<'a> {
+    Import(facts::ImportButton, &'a str),
+    ArtistPage {
+        act: &'a str,
+        page: usize,
+        owner: u64,
+    },
+    Unknown,
+}
+
+fn press(custom_id: &str) -> Press<'_> {
+    match custom_id.split(':').collect::<Vec<_>>().as_slice() {
+        ["import", "confirm", token] => Press::Import(facts::ImportButton::Confirm, token),
+        ["import", "cancel", token] => Press::Import(facts::ImportButton::Cancel, token),
+        ["page", "artist", act, page, owner] => match (page.parse(), owner.parse()) {
+            (Ok(page), Ok(owner)) => Press::ArtistPage { act, page, owner },
+            _ => Press::Unknown,
+        },
+        _ => Press::Unknown,
+    }
+}
+
+/// Refuses a button press that is not the presser's to make (someone else's pages or upload,
+/// an expired button) before any slow work, so the refusal goes to the presser at once and
+/// the message stays as it was. Cheap: the owner is in the `custom_id` or the waiting upload.
+pub async fn refuse_press(app: &App, custom_id: &str, caller: &Caller) -> Option<Reply> {
+    let check = match press(custom_id) {
+        Press::Import(button, token) => facts::check_import_press(app, token, button, caller)
+            .await
+            .map(|_| ()),
+        Press::ArtistPage { owner, .. } if caller.user_id != Some(owner) => {
+            Err(user_error(caller.locale, "pages.not_yours", &[]))
+        }
+        Press::ArtistPage { .. } => Ok(()),
+        Press::Unknown => Err(user_error(caller.locale, "error.expired_button", &[])),
+    };
+    check.err().map(|e| finish(Err(e), custom_id, caller))
+}
+
 /// Answers a button press, by the button's `custom_id`.
 pub async fn respond_component(app: &App, custom_id: &str, caller: &Caller) -> Reply {
-    let result = match custom_id.split(':').collect::<Vec<_>>().as_slice() {
-        ["import", "confirm", token] => facts::confirm_import(app, token, caller).await,
-        ["import", "cancel", token] => facts::cancel_import(app, token, caller).await,
-        ["page", "artist", act, page, owner] => match (page.parse(), owner.parse()) {
-            (Ok(page), Ok(owner)) => artist::turn_page(app, act, page, owner, caller).await,
-            _ => Err(user_error(caller.locale, "error.expired_button", &[])),
-        },
-        _ => Err(user_error(caller.locale, "error.expired_button", &[])),
+    let result = match press(custom_id) {
+        Press::Import(facts::ImportButton::Confirm, token) => {
+            facts::confirm_import(app, token, caller).await
+        }
+        Press::Import(facts::ImportButton::Cancel, token) => {
+            facts::cancel_import(app, token, caller).await
+        }
+        Press::ArtistPage { act, page, owner } => {
+            artist::turn_page(app, act, page, owner, caller).await
+        }
+        Press::Unknown => Err(user_error(caller.locale, "error.expired_button", &[])),
     };
     finish(result, custom_id, caller)
 }

@@ -4,13 +4,12 @@ use serenity::all::{
     CommandDataOption, CommandDataOptionValue, CommandInteraction, GuildId, Member, User,
 };
 
-use crate::commands::invocation::InputFile;
 use crate::commands::{Caller, Invocation};
 use crate::i18n::Locale;
 
 /// The command, its options as text, and who asked. Subcommands become part of the command
 /// name (`facts set-export`); attachment options hold the attachment's id until
-/// [`fetch_files`] downloads them.
+/// [`super::download::Downloader::fetch_files`] downloads them.
 pub fn invocation(i: &CommandInteraction) -> (Invocation, Caller) {
     let locale = Locale::from_discord(&i.locale);
     let mut command = i.data.name.clone();
@@ -94,34 +93,4 @@ pub fn focused(i: &CommandInteraction) -> Option<(String, String)> {
         })
     }
     find(&i.data.options)
-}
-
-/// Files larger than this are refused before download; an import of export figures or chart
-/// weeks is far smaller.
-pub const MAX_FILE_BYTES: u32 = 5 * 1024 * 1024;
-
-/// Downloads the files given to attachment options, replacing their ids in the options.
-pub async fn fetch_files(i: &CommandInteraction, inv: &mut Invocation) -> anyhow::Result<()> {
-    for (id, a) in &i.data.resolved.attachments {
-        let Some(pos) = inv
-            .options
-            .iter()
-            .position(|(_, v)| *v == id.get().to_string())
-        else {
-            continue;
-        };
-        if a.size > MAX_FILE_BYTES {
-            // Leave the option empty: the command refuses a missing file with a clear message.
-            inv.options.remove(pos);
-            continue;
-        }
-        let (option, _) = inv.options.remove(pos);
-        let bytes = a.download().await?;
-        inv.files.push(InputFile {
-            option,
-            filename: a.filename.clone(),
-            bytes,
-        });
-    }
-    Ok(())
 }

@@ -12,12 +12,13 @@ use serenity::async_trait;
 use std::time::Instant;
 
 use super::answers::{self, Answers};
+use super::download::{DownloadError, Downloader, MAX_FILE_BYTES};
 use super::respond::Wire;
 use super::{convert, register, respond};
 use crate::app::App;
 use crate::commands::{self, Caller, Invocation};
 use crate::cooldown::Cooldowns;
-use crate::i18n::t;
+use crate::i18n::{Locale, t};
 use crate::reply::Reply;
 
 pub struct Handler {
@@ -26,15 +27,22 @@ pub struct Handler {
     answers: Answers,
     /// None when per-user cooldowns are off (tests and benchmarks ask in bursts).
     cooldowns: Option<Cooldowns>,
+    downloads: Downloader,
 }
 
 impl Handler {
-    pub fn new(app: Arc<App>, guild: Option<GuildId>, cooldowns: bool) -> Handler {
+    pub fn new(
+        app: Arc<App>,
+        guild: Option<GuildId>,
+        cooldowns: bool,
+        downloads: Downloader,
+    ) -> Handler {
         Handler {
             app,
             guild,
             answers: Answers::default(),
             cooldowns: cooldowns.then(Cooldowns::default),
+            downloads,
         }
     }
 
@@ -57,6 +65,10 @@ impl Handler {
             );
             return Arc::new(Wire::new(&Reply::refusal(text)));
         }
+        // Who may run the command is settled before its files are fetched.
+        if let Some(refused) = commands::admit(&self.app, &inv, &caller).await {
+            return Arc::new(Wire::new(&refused));
+        }
         let key = answers::key(&inv, &caller);
         let generation = self.app.indexes().await.map(|ix| ix.generation).ok();
         if let (Some(k), Some(g)) = (&key, generation)
@@ -64,8 +76,12 @@ impl Handler {
         {
             return kept;
         }
-        if let Err(e) = convert::fetch_files(i, &mut inv).await {
-            tracing::warn!(error = ?e, "downloading an attachment failed");
+        if let Err(e) = self.downloads.fetch_files(i, &mut inv).await {
+            tracing::warn!(error = ?e, user = ?caller.user_id, "an attachment was not downloaded");
+            return Arc::new(Wire::new(&Reply::refusal(download_refusal(
+                &e,
+                caller.locale,
+            ))));
         }
         let reply = commands::respond(&self.app, &inv, &caller).await;
         let wire = Arc::new(Wire::new(&reply));
@@ -74,6 +90,19 @@ impl Handler {
             self.answers.put(k, g, wire.clone());
         }
         wire
+    }
+}
+
+/// Why a file was not taken, as the caller reads it.
+fn download_refusal(e: &DownloadError, locale: Locale) -> String {
+    match e {
+        DownloadError::ForeignHost => t(locale, "facts.file_not_discord", &[]),
+        DownloadError::TooLarge => t(
+            locale,
+            "facts.file_too_large",
+            &[("max", &(MAX_FILE_BYTES >> 20).to_string())],
+        ),
+        DownloadError::Failed(_) => t(locale, "facts.file_unavailable", &[]),
     }
 }
 
@@ -137,6 +166,16 @@ impl EventHandler for Handler {
                     &i.locale,
                     i.guild_locale.as_deref(),
                 );
+                // A press that is not the presser's to make is refused before anything is
+                // deferred: privately, and the message stays as it was.
+                if let Some(refused) = commands::refuse_press(app, &i.data.custom_id, &caller).await
+                {
+                    let wire = Wire::new(&refused);
+                    return log_failure(
+                        &interaction,
+                        respond::now(&ctx.http, i.id, &i.token, &wire).await,
+                    );
+                }
                 let work = async {
                     Arc::new(Wire::new(
                         &commands::respond_component(app, &i.data.custom_id, &caller).await,
@@ -173,8 +212,12 @@ impl EventHandler for Handler {
             }
             _ => Ok(()),
         };
-        if let Err(e) = result {
-            tracing::error!(interaction = %interaction.id(), error = ?e, "answering an interaction failed");
-        }
+        log_failure(&interaction, result);
+    }
+}
+
+fn log_failure(interaction: &Interaction, result: serenity::Result<()>) {
+    if let Err(e) = result {
+        tracing::error!(interaction = %interaction.id(), error = ?e, "answering an interaction failed");
     }
 }

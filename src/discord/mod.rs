@@ -3,6 +3,7 @@
 
 mod answers;
 mod convert;
+pub mod download;
 mod handler;
 mod modlog;
 pub mod post;
@@ -93,10 +94,18 @@ pub async fn run(
             .context("GET /gateway on DISCORD_API_BASE_URL failed; not starting")?;
         tracing::info!(url = %gateway.url, "gateway from the API base URL");
     }
+    // One HTTP client for everything the bot fetches or posts itself; it follows no
+    // redirects, so a download stays on the host it was allowed for.
+    let web = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(15))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .context("building the HTTP client")?;
     let handler = handler::Handler::new(
         app.clone(),
         settings.guild_id.map(GuildId::new),
         settings.cooldowns,
+        download::Downloader::new(web.clone(), settings.api_base_url.as_deref()),
     );
     // GUILDS brings GUILD_DELETE, so what belongs to a server the bot leaves can go; nothing
     // here needs privileged intents.
@@ -111,12 +120,21 @@ pub async fn run(
         )
         .into());
     }
+    let poster = post::Poster::with_client(
+        web,
+        settings.api_base_url.as_deref(),
+        settings.token.clone(),
+    );
     if let Some(channel) = settings.modlog_channel {
-        let poster = post::Poster::new(settings.api_base_url.as_deref(), settings.token.clone());
-        tokio::spawn(modlog::run(app.clone(), poster, channel, shutdown.clone()));
+        tokio::spawn(modlog::run(
+            app.clone(),
+            poster.clone(),
+            channel,
+            shutdown.clone(),
+        ));
     }
-    let poster = post::Poster::new(settings.api_base_url.as_deref(), settings.token.clone());
     tokio::spawn(scheduler(app.clone(), poster, shutdown.clone()));
+    tokio::spawn(purge_uploads(app.clone(), shutdown.clone()));
     let shards = client.shard_manager.clone();
     let stopper = tokio::spawn(async move {
         while !*shutdown.borrow() {
@@ -154,6 +172,24 @@ async fn scheduler(app: Arc<App>, poster: post::Poster, mut shutdown: watch::Rec
         }
         tokio::select! {
             _ = tokio::time::sleep(SCHEDULER_TICK) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// How often expired uploads waiting for their confirm button are deleted.
+const PURGE_TICK: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Deletes uploads left unconfirmed past their time, every minute until shutdown.
+async fn purge_uploads(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        match app.store().purge_pending_imports().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(uploads = n, "deleted expired uploads"),
+            Err(e) => tracing::warn!(error = ?e, "deleting expired uploads failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(PURGE_TICK) => {}
             _ = shutdown.changed() => return,
         }
     }

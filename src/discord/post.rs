@@ -40,14 +40,19 @@ pub struct Poster {
 
 impl Poster {
     pub fn new(base: Option<&str>, token: Secret) -> Poster {
-        let base = base
-            .unwrap_or("https://discord.com")
-            .trim_end_matches('/')
-            .to_string();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
             .build()
             .unwrap_or_default();
+        Poster::with_client(client, base, token)
+    }
+
+    /// A poster that sends through `client` (the bot's one HTTP client).
+    pub fn with_client(client: reqwest::Client, base: Option<&str>, token: Secret) -> Poster {
+        let base = base
+            .unwrap_or("https://discord.com")
+            .trim_end_matches('/')
+            .to_string();
         Poster {
             client,
             base,

@@ -21,6 +21,8 @@ pub struct Wire {
     picture: Option<(String, String, Arc<Vec<u8>>)>,
     ephemeral: bool,
     modal: bool,
+    /// Replaces the message whose button was pressed (rather than being a new message).
+    update: bool,
 }
 
 impl Wire {
@@ -37,6 +39,7 @@ impl Wire {
                 .map(|a| (a.filename.clone(), a.description.clone(), a.bytes.clone())),
             ephemeral: reply.ephemeral,
             modal: reply.modal.is_some(),
+            update: reply.update,
         }
     }
 
@@ -55,7 +58,9 @@ impl Wire {
 /// Discord is told "thinking…" first and the answer replaces it later; a refusal then goes out
 /// as an ephemeral follow-up so it stays private.
 ///
-/// For a button (`on_message`), "thinking…" keeps the message and the answer replaces it.
+/// For a button (`on_message`), "thinking…" keeps the message; an update then replaces it, and
+/// anything else (a refusal, an apology) goes to the presser alone as a follow-up, leaving the
+/// message as it was.
 pub async fn answer(
     http: &Http,
     id: InteractionId,
@@ -82,7 +87,10 @@ pub async fn answer(
     } else {
         wire
     };
-    if wire.ephemeral && !on_message {
+    if on_message && !wire.update {
+        http.create_followup_message(token, &wire.message, wire.files())
+            .await?;
+    } else if wire.ephemeral && !on_message {
         http.delete_original_interaction_response(token).await?;
         http.create_followup_message(token, &wire.message, wire.files())
             .await?;
@@ -91,6 +99,12 @@ pub async fn answer(
             .await?;
     }
     Ok(())
+}
+
+/// Answers an interaction at once with a reply already made (a refusal that needs no work).
+pub async fn now(http: &Http, id: InteractionId, token: &str, wire: &Wire) -> serenity::Result<()> {
+    http.create_interaction_response(id, token, &wire.response, wire.files())
+        .await
 }
 
 /// Sends autocomplete choices (type 8).

@@ -1,14 +1,15 @@
 //! Imports from Discord: a dry run first (the import inside a transaction that is rolled
 //! back), then the same bytes applied once confirmed, all or nothing, each changed unit
-//! audited in one batch so one `undo` takes the whole import back.
+//! audited in one batch so one `undo` takes the whole import back. The upload waiting for its
+//! confirm button is taken inside that same transaction.
 
 use indicatif::ProgressBar;
 
 use super::{EditError, Who, record};
-use crate::domain::chart::Chart;
+use crate::domain::chart::{Chart, parse_chart_date};
 use crate::import::billboard::{self, BillboardReport};
 use crate::import::exports::{self, ExportsReport};
-use crate::store::{Store, Target, WriteTx};
+use crate::store::{PendingImport, Store, Target, WriteTx};
 
 /// What a file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,12 +69,16 @@ async fn run(
         ImportKind::Exports => {
             ImportPreview::Exports(exports::import(tx, data, &who.actor, who.guild_id).await?)
         }
-        ImportKind::Chart(chart) => ImportPreview::Chart(
-            billboard::import(tx, chart, data, &who.actor, &ProgressBar::hidden()).await?,
-        ),
+        ImportKind::Chart(chart) => {
+            let report =
+                billboard::import(tx, chart, data, &who.actor, &ProgressBar::hidden()).await?;
+            ImportPreview::Chart(report)
+        }
     })
 }
 
+/// The units a file changes, once it is known to fit: a chart file spans at most
+/// [`MAX_CHART_WEEKS`] weeks with no more rows a week than the chart has places.
 fn units(kind: ImportKind, data: &[u8]) -> Result<Vec<Target>, EditError> {
     Ok(match kind {
         ImportKind::Exports => exports::units(data)?
@@ -83,20 +88,51 @@ fn units(kind: ImportKind, data: &[u8]) -> Result<Vec<Target>, EditError> {
         ImportKind::Chart(chart) => {
             let weeks = billboard::weeks(chart, data)?;
             if weeks.len() > MAX_CHART_WEEKS {
-                return Err(EditError::Other(anyhow::anyhow!(
-                    "the file spans {} chart weeks; at most {MAX_CHART_WEEKS} can be imported from Discord",
-                    weeks.len()
-                )));
+                return Err(EditError::TooManyWeeks {
+                    weeks: weeks.len(),
+                    max: MAX_CHART_WEEKS,
+                });
+            }
+            if let Some(&(date, rows)) = weeks.iter().find(|(_, rows)| *rows as i64 > chart.size())
+            {
+                return Err(EditError::WeekTooFull { chart, date, rows });
             }
             weeks
                 .into_iter()
-                .map(|d| Target::ChartWeek {
+                .map(|(d, _)| Target::ChartWeek {
                     chart,
                     date: d.to_string(),
                 })
                 .collect()
         }
     })
+}
+
+/// Refuses an import that leaves a chart week with more rows than the chart has places
+/// (rows held already and the file's together).
+async fn check_weeks_fit(tx: &mut WriteTx, targets: &[Target]) -> Result<(), EditError> {
+    for t in targets {
+        let Target::ChartWeek { chart, date } = t else {
+            continue;
+        };
+        let rows: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM chart_entries WHERE chart = ? AND chart_date = ?",
+        )
+        .bind(chart)
+        .bind(date)
+        .fetch_one(tx.conn())
+        .await
+        .map_err(anyhow::Error::from)?;
+        if rows > chart.size() {
+            return Err(EditError::WeekTooFull {
+                chart: *chart,
+                date: parse_chart_date(date)
+                    .ok_or_else(|| anyhow::anyhow!("chart week {date} is not a date"))?,
+                rows: rows as usize,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// What importing `data` would do, without doing it.
@@ -106,10 +142,12 @@ pub async fn preview_import(
     kind: ImportKind,
     data: &[u8],
 ) -> Result<ImportPreview, EditError> {
-    units(kind, data)?;
+    let targets = units(kind, data)?;
     let mut tx = store.begin().await?;
     // Dropped without commit: the dry run changes nothing.
-    run(&mut tx, who, kind, data).await
+    let report = run(&mut tx, who, kind, data).await?;
+    check_weeks_fit(&mut tx, &targets).await?;
+    Ok(report)
 }
 
 /// Imports `data`, all or nothing; returns the report and one change of the batch (undoing
@@ -120,19 +158,54 @@ pub async fn apply_import(
     kind: ImportKind,
     data: &[u8],
 ) -> Result<(ImportPreview, Option<i64>), EditError> {
-    let targets = units(kind, data)?;
     let mut tx = store.begin().await?;
+    let applied = apply(&mut tx, who, kind, data).await?;
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// Applies the upload waiting under `token` for `uploader`, taking it in the same transaction:
+/// of two presses only one finds it, and a failed import leaves it waiting for another press.
+pub async fn apply_pending_import(
+    store: &Store,
+    who: &Who,
+    token: &str,
+    uploader: u64,
+) -> Result<(PendingImport, ImportPreview, Option<i64>), EditError> {
+    let mut tx = store.begin().await?;
+    let pending = tx
+        .take_pending_import(token)
+        .await?
+        .ok_or(EditError::ImportGone)?;
+    if pending.user_id != uploader.to_string() {
+        return Err(EditError::ImportNotYours);
+    }
+    let kind = ImportKind::from_slug(&pending.kind)
+        .ok_or_else(|| anyhow::anyhow!("pending import of kind {}", pending.kind))?;
+    let (report, change) = apply(&mut tx, who, kind, &pending.data).await?;
+    tx.commit().await?;
+    Ok((pending, report, change))
+}
+
+async fn apply(
+    tx: &mut WriteTx,
+    who: &Who,
+    kind: ImportKind,
+    data: &[u8],
+) -> Result<(ImportPreview, Option<i64>), EditError> {
+    let targets = units(kind, data)?;
     let batch = tx.next_batch().await?;
     let mut before = Vec::with_capacity(targets.len());
     for t in &targets {
         before.push(tx.snapshot(t).await?);
     }
-    let report = run(&mut tx, who, kind, data).await?;
+    let report = run(tx, who, kind, data).await?;
+    check_weeks_fit(tx, &targets).await?;
     let mut first = None;
     for (t, b) in targets.iter().zip(before) {
         if tx.snapshot(t).await? != b {
             let id = record(
-                &mut tx,
+                tx,
                 who,
                 &format!("import.{}", kind.slug()),
                 t,
@@ -143,6 +216,5 @@ pub async fn apply_import(
             first.get_or_insert(id);
         }
     }
-    tx.commit().await?;
     Ok((report, first))
 }

@@ -10,7 +10,7 @@ mod undo;
 
 pub use aliases::{add_alias, remove_alias};
 pub use exports::{remove_export, set_export};
-pub use imports::{ImportKind, ImportPreview, apply_import, preview_import};
+pub use imports::{ImportKind, ImportPreview, apply_import, apply_pending_import, preview_import};
 pub use notes::{Subject, add_note, edit_note, remove_note};
 pub use undo::undo;
 
@@ -41,6 +41,23 @@ pub enum EditError {
     TouchedLater { later: i64 },
     #[error("the alias already names {0}")]
     AliasTaken(String),
+    /// Who may edit is the owner's to change, on the command line only.
+    #[error("only the owner changes the editors")]
+    EditorsAreTheOwners,
+    #[error("the file spans {weeks} chart weeks; at most {max} can be imported at once")]
+    TooManyWeeks { weeks: usize, max: usize },
+    #[error("the {} week of {date} would hold {rows} rows, more than its {} places", .chart.name(), .chart.size())]
+    WeekTooFull {
+        chart: crate::domain::chart::Chart,
+        date: chrono::NaiveDate,
+        rows: usize,
+    },
+    /// The upload waiting for confirmation is gone: confirmed, cancelled or expired.
+    #[error("the upload is no longer waiting")]
+    ImportGone,
+    /// The upload waiting for confirmation is someone else's.
+    #[error("the upload is another editor's")]
+    ImportNotYours,
     #[error("{0}")]
     Import(crate::import::ImportError),
     #[error(transparent)]
@@ -61,7 +78,7 @@ fn new_source(s: &SourceInput) -> NewSource {
     NewSource {
         publisher: s.publisher.clone(),
         title: None,
-        url: s.url.clone(),
+        url: s.url.as_ref().map(|u| u.as_str().to_string()),
         published_on: s.published_on.map(|d| d.to_string()),
     }
 }

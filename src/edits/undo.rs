@@ -1,8 +1,9 @@
 //! Undoing a change: its unit goes back to the snapshot taken before it. An import's changes
-//! share a batch and go back together.
+//! share a batch and go back together. Changes to the editor list are undone by the owner
+//! only.
 
 use super::{EditError, Who};
-use crate::store::{AuditEntry, Change, Store, Target};
+use crate::store::{Actor, AuditEntry, Change, Store, Target};
 
 /// Undoes change `change`, or by default the caller's latest. Returns the undone change's id
 /// and the undo's own.
@@ -33,6 +34,14 @@ pub async fn undo(store: &Store, who: &Who, change: Option<i64>) -> Result<(i64,
             .collect(),
         None => vec![entry.clone()],
     };
+    // The editor list is the owner's alone: no undo from Discord brings an editor back or
+    // takes one away, not even as part of a batch.
+    let touches_editors = entries
+        .iter()
+        .any(|e| matches!(Target::parse(&e.target), Some(Target::Editor(_))));
+    if touches_editors && who.actor != Actor::Cli {
+        return Err(EditError::EditorsAreTheOwners);
+    }
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
     for e in &entries {
         if let Some(later) = tx.later_change(&e.target, e.id).await?

@@ -15,6 +15,7 @@ use indicatif::ProgressBar;
 
 use super::{ImportError, optional_int, read_csv};
 use crate::domain::chart::{Chart, CreditMatcher, credit_key, parse_chart_date, title_key};
+use crate::domain::source::hides_link;
 use crate::domain::text;
 use crate::store::{Actor, Change, NewChartRow, NewSong, WriteTx};
 
@@ -34,6 +35,8 @@ const MAX_WEEK_GAP_DAYS: i64 = 13;
 const BULK_ROWS: usize = 50_000;
 /// How many warnings the report spells out; the rest are only counted.
 const WARNING_SAMPLES: usize = 20;
+/// The longest title or credit a row may hold; Billboard's own are far shorter.
+const MAX_TEXT: usize = 300;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct BillboardReport {
@@ -76,8 +79,8 @@ fn parse_row(r: &csv::StringRecord, line: u64, size: i64) -> Result<Row, String>
         .filter(|p| (1..=size).contains(p))
         .ok_or_else(|| format!("position `{}` is not a number from 1 to {size}", &r[1]))?;
     // An empty title or credit is odd (the source lost it) but readable: kept, with a warning.
-    let title = r[2].trim();
-    let credit = r[3].trim();
+    let title = shown_text(&r[2], "title")?;
+    let credit = shown_text(&r[3], "artist")?;
     let in_range = |v: Option<i64>, what: &str, max: i64| match v {
         Some(n) if !(1..=max).contains(&n) => Err(format!("{what} `{n}` is out of range")),
         _ => Ok(v),
@@ -96,6 +99,24 @@ fn parse_row(r: &csv::StringRecord, line: u64, size: i64) -> Result<Row, String>
             10_000,
         )?,
     })
+}
+
+/// A title or credit as replies show it: bounded, without control characters or bidi
+/// overrides, and without link markup.
+fn shown_text<'a>(text: &'a str, column: &str) -> Result<&'a str, String> {
+    let text = text.trim();
+    let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if text.chars().count() > MAX_TEXT {
+        Err(format!("{column} is longer than {MAX_TEXT} characters"))
+    } else if text.chars().any(|c| c.is_control() || bidi(c)) {
+        Err(format!("{column} holds control characters"))
+    } else if hides_link(text) {
+        Err(format!(
+            "{column} hides a link behind words ([words](address))"
+        ))
+    } else {
+        Ok(text)
+    }
 }
 
 /// The run identities known so far.
@@ -224,13 +245,16 @@ struct PreviousWeek {
     songs: HashMap<i64, i64>,
 }
 
-/// The chart weeks a file has rows for, or its unreadable lines.
-pub fn weeks(chart: Chart, data: &[u8]) -> Result<Vec<NaiveDate>, ImportError> {
+/// The chart weeks a file has rows for, each with its number of rows, or the file's
+/// unreadable lines.
+pub fn weeks(chart: Chart, data: &[u8]) -> Result<Vec<(NaiveDate, usize)>, ImportError> {
     let rows = read_csv(data, &HEADER, |r, line| parse_row(r, line, chart.size()))?;
-    let mut weeks: Vec<NaiveDate> = rows.iter().map(|r| r.date).collect();
-    weeks.sort_unstable();
-    weeks.dedup();
-    Ok(weeks)
+    let mut dates: Vec<NaiveDate> = rows.iter().map(|r| r.date).collect();
+    dates.sort_unstable();
+    Ok(dates
+        .chunk_by(|a, b| a == b)
+        .map(|week| (week[0], week.len()))
+        .collect())
 }
 
 /// Imports one chart file within `tx`. Unreadable rows abort with every bad line listed.

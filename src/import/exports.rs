@@ -15,6 +15,7 @@ use crate::domain::chart::parse_chart_date;
 use crate::domain::country::Country;
 use crate::domain::money::Usd;
 use crate::domain::period::Period;
+use crate::domain::source::{NoteText, SourceInput, SourceTitle};
 use crate::store::{Actor, Change, FigureFields, NewSource, WriteTx};
 
 pub const HEADER: [&str; 10] = [
@@ -84,13 +85,17 @@ fn parse_row(r: &csv::StringRecord) -> Result<Row, String> {
         y.parse::<f64>()
             .map_err(|_| format!("yoy_change_pct `{y}` is not a number"))?;
     }
-    let publisher = optional(&r[5]).ok_or("publisher is empty")?.to_string();
-    let published_on = optional(&r[8]).map(str::to_string);
-    if let Some(d) = &published_on {
-        parse_chart_date(d)
-            .ok_or_else(|| format!("published_on `{d}` is not a YYYY-MM-DD date"))?;
-    }
-    let note = optional(&r[9]).map(str::to_string);
+    let published_on = optional(&r[8])
+        .map(|d| {
+            parse_chart_date(d)
+                .ok_or_else(|| format!("published_on `{d}` is not a YYYY-MM-DD date"))
+        })
+        .transpose()?;
+    let source = source_columns(&r[5], &r[6], &r[7], published_on)?;
+    let note = optional(&r[9])
+        .map(|n| NoteText::parse(n).map_err(|e| format!("note: {e}")))
+        .transpose()?
+        .map(|n| n.as_str().to_string());
     let note_text = note.as_deref().unwrap_or("");
     let tags: BTreeSet<&str> = TAGS
         .find(note_text)
@@ -108,18 +113,34 @@ fn parse_row(r: &csv::StringRecord) -> Result<Row, String> {
         value: if withheld { None } else { value },
         rank,
         yoy: if withheld { None } else { yoy },
-        source: NewSource {
-            publisher,
-            title: optional(&r[6]).map(str::to_string),
-            url: optional(&r[7]).map(str::to_string),
-            published_on,
-        },
+        source,
         printed: PRINTED.captures(note_text).map(|c| c[1].to_string()),
         precise: !tags.contains("approx")
             && !note_text.contains("value_usd is the same figure as printed more precisely"),
         top10: tags.contains("top10-member"),
         withheld: withheld && value.is_some(),
         note,
+    })
+}
+
+/// A source given as publisher, title, link and date columns, checked as `/facts set-export`
+/// checks a typed source.
+pub(super) fn source_columns(
+    publisher: &str,
+    title: &str,
+    url: &str,
+    published_on: Option<chrono::NaiveDate>,
+) -> Result<NewSource, String> {
+    let source = SourceInput::from_columns(publisher, optional(url), published_on)
+        .map_err(|e| format!("source: {e}"))?;
+    let title = optional(title)
+        .map(|t| SourceTitle::parse(t).map_err(|e| format!("title: {e}")))
+        .transpose()?;
+    Ok(NewSource {
+        publisher: source.publisher,
+        title: title.map(|t| t.as_str().to_string()),
+        url: source.url.map(|u| u.as_str().to_string()),
+        published_on: source.published_on.map(|d| d.to_string()),
     })
 }
 

@@ -1,8 +1,10 @@
 //! Milestone facts in the format of `data/milestones.csv`:
 //! `subject_kind,subject,act_id,text,as_of,publisher,title,url,published_on`.
 
+use super::exports::source_columns;
 use super::{ImportError, optional, read_csv};
 use crate::domain::chart::{parse_chart_date, title_key};
+use crate::domain::source::NoteText;
 use crate::store::{Actor, Change, NewSource, NoteRow, WriteTx};
 
 const HEADER: [&str; 9] = [
@@ -43,6 +45,13 @@ pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usiz
         let as_of = r[4].trim();
         parse_chart_date(as_of)
             .ok_or_else(|| format!("as_of `{as_of}` is not a YYYY-MM-DD date"))?;
+        let text = NoteText::parse(&r[3]).map_err(|e| format!("text: {e}"))?;
+        let published_on = optional(&r[8])
+            .map(|d| {
+                parse_chart_date(d)
+                    .ok_or_else(|| format!("published_on `{d}` is not a YYYY-MM-DD date"))
+            })
+            .transpose()?;
         Ok(Row {
             note: NoteRow {
                 id: 0,
@@ -50,16 +59,11 @@ pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usiz
                 subject_key: key,
                 subject_label: label,
                 act_id: optional(&r[2]).map(str::to_string),
-                text: optional(&r[3]).ok_or("text is empty")?.to_string(),
+                text: text.as_str().to_string(),
                 as_of: as_of.to_string(),
                 source_id: 0,
             },
-            source: NewSource {
-                publisher: optional(&r[5]).ok_or("publisher is empty")?.to_string(),
-                title: optional(&r[6]).map(str::to_string),
-                url: optional(&r[7]).map(str::to_string),
-                published_on: optional(&r[8]).map(str::to_string),
-            },
+            source: source_columns(&r[5], &r[6], &r[7], published_on)?,
         })
     })?;
     for row in &rows {

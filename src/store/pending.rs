@@ -1,6 +1,8 @@
-//! Imports previewed on Discord and waiting for their confirm button.
+//! Imports previewed on Discord and waiting for their confirm button. An upload is deleted
+//! once it is confirmed, cancelled or [`KEPT_MINUTES`] old: every change to the waiting
+//! uploads deletes the expired ones, and the running bot does so every minute.
 
-use super::Store;
+use super::{Store, WriteTx};
 
 /// How long a preview's confirm button stays good.
 const KEPT_MINUTES: i64 = 15;
@@ -15,15 +17,28 @@ pub struct PendingImport {
     pub data: Vec<u8>,
 }
 
+/// Whether a row's `created_at` is still within [`KEPT_MINUTES`].
+fn fresh() -> String {
+    format!("created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-{KEPT_MINUTES} minutes')")
+}
+
+const COLUMNS: &str = "token, user_id, guild_id, kind, filename, data";
+
+async fn purge(conn: &mut sqlx::SqliteConnection) -> anyhow::Result<u64> {
+    Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM pending_imports WHERE NOT ({})",
+        fresh()
+    )))
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
 impl Store {
-    /// Keeps an import for confirmation, dropping those left unconfirmed too long.
+    /// Keeps an import for confirmation.
     pub async fn put_pending_import(&self, p: &PendingImport) -> anyhow::Result<()> {
         let mut tx = self.pool().begin().await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DELETE FROM pending_imports WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-{KEPT_MINUTES} minutes')"
-        )))
-        .execute(&mut *tx)
-        .await?;
+        purge(&mut tx).await?;
         sqlx::query(
             "INSERT INTO pending_imports (token, user_id, guild_id, kind, filename, data, created_at)
              VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
@@ -40,22 +55,50 @@ impl Store {
         Ok(())
     }
 
-    /// The import waiting under `token`, if still good.
+    /// The import waiting under `token`, if still good. A plain read: a button press is
+    /// checked with it before any write could wait for the store's lock.
     pub async fn pending_import(&self, token: &str) -> anyhow::Result<Option<PendingImport>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT token, user_id, guild_id, kind, filename, data FROM pending_imports
-             WHERE token = ? AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-{KEPT_MINUTES} minutes')"
+            "SELECT {COLUMNS} FROM pending_imports WHERE token = ? AND {}",
+            fresh()
         )))
         .bind(token)
         .fetch_optional(self.pool())
         .await?)
     }
 
+    /// Deletes the import waiting under `token`, and every expired one.
     pub async fn drop_pending_import(&self, token: &str) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await?;
+        purge(&mut tx).await?;
         sqlx::query("DELETE FROM pending_imports WHERE token = ?")
             .bind(token)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Deletes the imports left unconfirmed too long; returns how many.
+    pub async fn purge_pending_imports(&self) -> anyhow::Result<u64> {
+        let mut conn = self.pool().acquire().await?;
+        purge(&mut conn).await
+    }
+}
+
+impl WriteTx {
+    /// Takes the import waiting under `token` (and deletes the expired ones) within this
+    /// write: rolled back with it, so a failed import keeps its upload.
+    pub async fn take_pending_import(
+        &mut self,
+        token: &str,
+    ) -> anyhow::Result<Option<PendingImport>> {
+        purge(self.conn()).await?;
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM pending_imports WHERE token = ? RETURNING {COLUMNS}"
+        )))
+        .bind(token)
+        .fetch_optional(self.conn())
+        .await?)
     }
 }

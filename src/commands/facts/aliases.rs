@@ -5,6 +5,7 @@ use crate::app::App;
 use crate::commands::exports::parse_country;
 use crate::commands::{CommandError, CommandResult, Invocation, user_error};
 use crate::domain::chart::title_key;
+use crate::domain::source::hides_link;
 use crate::domain::text::{self, truncate};
 use crate::edits::{self, Who};
 use crate::search::Match;
@@ -35,6 +36,10 @@ fn alias(inv: &Invocation) -> Result<String, CommandError> {
             "facts.bad_alias",
             &[("max", &MAX_ALIAS.to_string())],
         ));
+    }
+    // History and the mod-log quote aliases in markdown.
+    if hides_link(&a) {
+        return Err(user_error(inv.locale, "facts.bad_alias_link", &[]));
     }
     Ok(a)
 }

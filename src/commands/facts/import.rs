@@ -1,12 +1,10 @@
 //! `/facts import file [chart]`: a dry run shown with Confirm and Cancel buttons; confirming
-//! applies exactly the previewed bytes, all or nothing. The owner's command line applies at
-//! once.
-
-use sha2::{Digest, Sha256};
+//! applies exactly the previewed bytes, all or nothing, once. The owner's command line applies
+//! at once.
 
 use super::{authorize, refusal};
 use crate::app::App;
-use crate::commands::{Caller, CommandResult, Invocation, user_error};
+use crate::commands::{Caller, CommandError, CommandResult, Invocation, user_error};
 use crate::domain::chart::Chart;
 use crate::edits::{self, ImportKind, ImportPreview, Who};
 use crate::i18n::{Locale, t};
@@ -32,7 +30,7 @@ pub async fn preview(app: &App, inv: &Invocation, who: &Who, caller: &Caller) ->
     let report = edits::preview_import(app.store(), who, kind, &file.bytes)
         .await
         .map_err(|e| refusal(e, locale))?;
-    let token = token(caller, &file.bytes);
+    let token = token()?;
     app.store()
         .put_pending_import(&PendingImport {
             token: token.clone(),
@@ -73,21 +71,11 @@ pub async fn preview(app: &App, inv: &Invocation, who: &Who, caller: &Caller) ->
     })
 }
 
-fn token(caller: &Caller, data: &[u8]) -> String {
-    let mut h = Sha256::new();
-    h.update(caller.user_id.unwrap_or_default().to_le_bytes());
-    h.update(
-        chrono::Utc::now()
-            .timestamp_nanos_opt()
-            .unwrap_or_default()
-            .to_le_bytes(),
-    );
-    h.update(data);
-    h.finalize()
-        .iter()
-        .take(12)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// 128 bits from the operating system's CSPRNG, in hex: what the preview's buttons name.
+fn token() -> Result<String, CommandError> {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("no random bytes: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn summary(report: &ImportPreview, locale: Locale) -> String {
@@ -135,23 +123,55 @@ fn applied(report: &ImportPreview, change: Option<i64>, locale: Locale) -> Strin
     s
 }
 
-/// The Confirm button: applies the previewed file, once, for the editor who uploaded it.
-pub async fn confirm_import(app: &App, token: &str, caller: &Caller) -> CommandResult {
+/// A preview's two buttons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportButton {
+    Confirm,
+    Cancel,
+}
+
+/// Whether `caller` may press a preview's button: Confirm is the uploader's (still an editor),
+/// Cancel the uploader's or any editor's. It only reads, so a press is answered at once; returns
+/// whether the caller is the uploader.
+pub async fn check_import_press(
+    app: &App,
+    token: &str,
+    button: ImportButton,
+    caller: &Caller,
+) -> Result<bool, CommandError> {
     let locale = caller.locale;
-    let who = authorize(app, caller).await?;
     let pending = app
         .store()
         .pending_import(token)
         .await?
         .ok_or_else(|| user_error(locale, "facts.import_expired", &[]))?;
-    if Some(pending.user_id.as_str()) != caller.user_id.map(|u| u.to_string()).as_deref() {
-        return Err(user_error(locale, "facts.import_not_yours", &[]));
+    let uploader = caller.user_id.map(|u| u.to_string()).as_deref() == Some(&pending.user_id);
+    match (button, uploader) {
+        (ImportButton::Confirm, false) => {
+            return Err(user_error(locale, "facts.import_not_yours", &[]));
+        }
+        (ImportButton::Cancel, false) => match authorize(app, caller).await {
+            Err(CommandError::User(_)) => {
+                return Err(user_error(locale, "facts.import_cancel_not_yours", &[]));
+            }
+            Err(e) => return Err(e),
+            Ok(_) => {}
+        },
+        (_, true) => {
+            authorize(app, caller).await?;
+        }
     }
-    let kind = ImportKind::from_slug(&pending.kind)
-        .ok_or_else(|| anyhow::anyhow!("pending import of kind {}", pending.kind))?;
-    // Dropped first: a second press of the button finds nothing to apply.
-    app.store().drop_pending_import(token).await?;
-    let (report, change) = edits::apply_import(app.store(), &who, kind, &pending.data)
+    Ok(uploader)
+}
+
+/// The Confirm button: applies the previewed file, once, for the editor who uploaded it.
+pub async fn confirm_import(app: &App, token: &str, caller: &Caller) -> CommandResult {
+    let locale = caller.locale;
+    let who = authorize(app, caller).await?;
+    let uploader = caller
+        .user_id
+        .ok_or_else(|| user_error(locale, "facts.import_not_yours", &[]))?;
+    let (pending, report, change) = edits::apply_pending_import(app.store(), &who, token, uploader)
         .await
         .map_err(|e| refusal(e, locale))?;
     let embed = Embed::new(colour::MODERATION)
@@ -169,10 +189,13 @@ pub async fn confirm_import(app: &App, token: &str, caller: &Caller) -> CommandR
     })
 }
 
+/// The Cancel button: drops the upload. The uploader's preview turns into the answer; another
+/// editor's answer is theirs alone and leaves the preview as it was.
 pub async fn cancel_import(app: &App, token: &str, caller: &Caller) -> CommandResult {
+    let uploader = check_import_press(app, token, ImportButton::Cancel, caller).await?;
     app.store().drop_pending_import(token).await?;
     Ok(Reply {
-        update: true,
+        update: uploader,
         ..Reply::done(t(caller.locale, "facts.import_cancelled", &[]))
     })
 }

@@ -16,7 +16,7 @@ use crate::reply::Reply;
 use crate::store::Actor;
 
 pub use history::{describe as change_summary, line as change_line};
-pub use import::{cancel_import, confirm_import};
+pub use import::{ImportButton, cancel_import, check_import_press, confirm_import};
 pub use notes::save_note_edit;
 
 pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
@@ -83,6 +83,24 @@ fn refusal(e: EditError, locale: Locale) -> CommandError {
         EditError::AliasTaken(target) => {
             user_error(locale, "facts.alias_taken", &[("target", &target)])
         }
+        EditError::EditorsAreTheOwners => user_error(locale, "facts.editors_owner_only", &[]),
+        EditError::TooManyWeeks { weeks, max } => user_error(
+            locale,
+            "facts.import_too_many_weeks",
+            &[("weeks", &weeks.to_string()), ("max", &max.to_string())],
+        ),
+        EditError::WeekTooFull { chart, date, rows } => user_error(
+            locale,
+            "facts.import_week_too_full",
+            &[
+                ("chart", chart.name()),
+                ("date", &date.to_string()),
+                ("rows", &rows.to_string()),
+                ("max", &chart.size().to_string()),
+            ],
+        ),
+        EditError::ImportGone => user_error(locale, "facts.import_expired", &[]),
+        EditError::ImportNotYours => user_error(locale, "facts.import_not_yours", &[]),
         EditError::Import(crate::import::ImportError::Rows(lines)) => user_error(
             locale,
             "facts.import_unreadable",

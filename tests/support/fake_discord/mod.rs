@@ -201,17 +201,32 @@ impl FakeDiscord {
     /// Stores a file the fake serves at `/attachments/{id}/{filename}` and returns its
     /// attachment object, for [`InteractionBuilder::attachment`].
     pub fn add_attachment(&self, filename: &str, content_type: &str, bytes: Vec<u8>) -> Value {
+        let size = bytes.len();
+        self.add_attachment_claiming(filename, content_type, bytes, size)
+    }
+
+    /// Like [`Self::add_attachment`], but the attachment object claims `claimed_size` bytes
+    /// whatever the served body holds: a client must not trust the size it was told.
+    pub fn add_attachment_claiming(
+        &self,
+        filename: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+        claimed_size: usize,
+    ) -> Value {
         let id = objects::snowflake();
         let attachment = objects::attachment(
             &self.shared.base_url,
             id,
             filename,
             Some(content_type),
-            bytes.len(),
+            claimed_size,
         );
         let file = StoredFile {
             filename: filename.to_owned(),
             content_type: Some(content_type.to_owned()),
+            // A body that is not the size it claims comes in chunks, without a length.
+            streamed: claimed_size != bytes.len(),
             bytes,
         };
         self.shared.update(|inner| inner.files.insert(id, file));
@@ -304,6 +319,14 @@ impl FakeDiscord {
     /// Every HTTP request answered so far, in order.
     pub fn recorded(&self) -> Vec<RecordedRequest> {
         self.shared.read(|inner| inner.requests.clone())
+    }
+
+    /// Requests for attachment files (`GET /attachments/…`), in order.
+    pub fn attachment_downloads(&self) -> Vec<RecordedRequest> {
+        self.recorded()
+            .into_iter()
+            .filter(|r| r.path.starts_with("/attachments/"))
+            .collect()
     }
 
     /// Requests to routes the fake does not know.

@@ -192,4 +192,6 @@ pub(super) struct StoredFile {
     pub filename: String,
     pub content_type: Option<String>,
     pub bytes: Vec<u8>,
+    /// Served in chunks without a `Content-Length`, so a client learns its size only by reading.
+    pub streamed: bool,
 }

@@ -45,5 +45,9 @@ pub(super) fn attachment(inner: &Inner, rest: &str) -> Handled {
         .content_type
         .as_deref()
         .unwrap_or("application/octet-stream");
-    Ok(Reply::bytes(200, content_type, file.bytes.clone()))
+    Ok(if file.streamed {
+        Reply::stream(200, content_type, file.bytes.clone())
+    } else {
+        Reply::bytes(200, content_type, file.bytes.clone())
+    })
 }

@@ -294,6 +294,7 @@ pub(super) fn store_uploads(
                 filename: filename.to_owned(),
                 content_type: file.content_type.clone(),
                 bytes: file.bytes.clone(),
+                streamed: false,
             };
             let attachment = objects::attachment(
                 ctx.base_url,
@@ -318,6 +319,11 @@ enum ReplyBody {
     Empty,
     Json(Value),
     Bytes {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
+    /// Sent in chunks, without a `Content-Length`.
+    Stream {
         content_type: String,
         bytes: Vec<u8>,
     },
@@ -355,6 +361,18 @@ impl Reply {
         }
     }
 
+    /// Like [`Self::bytes`], but chunked, with no `Content-Length` header.
+    pub fn stream(status: u16, content_type: &str, bytes: Vec<u8>) -> Self {
+        Self {
+            status,
+            body: ReplyBody::Stream {
+                content_type: content_type.to_owned(),
+                bytes,
+            },
+            headers: Vec::new(),
+        }
+    }
+
     pub fn header(mut self, name: &'static str, value: String) -> Self {
         self.headers.push((name, value));
         self
@@ -385,6 +403,16 @@ impl IntoResponse for Reply {
             } => builder
                 .header(header::CONTENT_TYPE, content_type)
                 .body(Body::from(bytes)),
+            ReplyBody::Stream {
+                content_type,
+                bytes,
+            } => {
+                let chunks: Vec<Result<Vec<u8>, std::convert::Infallible>> =
+                    bytes.chunks(64 << 10).map(|c| Ok(c.to_vec())).collect();
+                builder
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(Body::from_stream(futures_util::stream::iter(chunks)))
+            }
         };
         built.expect("valid response parts")
     }
