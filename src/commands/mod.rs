@@ -13,6 +13,7 @@ mod facts;
 pub mod fuzzing;
 mod help;
 pub mod invocation;
+mod milestones;
 pub mod spec;
 mod summary;
 
@@ -111,10 +112,7 @@ pub async fn respond_component(app: &App, custom_id: &str, caller: &Caller) -> R
     let result = match custom_id.split(':').collect::<Vec<_>>().as_slice() {
         ["import", "confirm", token] => facts::confirm_import(app, token, caller).await,
         ["import", "cancel", token] => facts::cancel_import(app, token, caller).await,
-        ["page", "artist", act, page, owner] => match (page.parse(), owner.parse()) {
-            (Ok(page), Ok(owner)) => artist::turn_page(app, act, page, owner, caller).await,
-            _ => Err(user_error(caller.locale, "error.expired_button", &[])),
-        },
+        ["page", "artist", rest @ ..] => artist::turn_page(app, rest, caller).await,
         _ => Err(user_error(caller.locale, "error.expired_button", &[])),
     };
     finish(result, custom_id, caller)
