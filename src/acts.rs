@@ -24,7 +24,11 @@ impl ActFacts {
     pub async fn load(store: &Store) -> anyhow::Result<ActFacts> {
         let matcher = CreditMatcher::new(store.act_tokens().await?);
         let weeks = store.linked_weeks().await?;
-        Ok(ActFacts::build(&weeks, &matcher, store.act_members().await?))
+        Ok(ActFacts::build(
+            &weeks,
+            &matcher,
+            store.act_members().await?,
+        ))
     }
 
     /// From every week of the linked runs (by run, then date), how credits name acts, and

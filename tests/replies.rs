@@ -212,7 +212,8 @@ async fn chart_shows_the_whole_run() {
     // As of 2023-07-15 it had 16 weeks in a row; the run went on after that.
     let earlier = field(&r, "Earlier milestones");
     assert!(
-        earlier.contains("16 consecutive weeks") && earlier.contains("Since then: 25 weeks in a row."),
+        earlier.contains("16 consecutive weeks")
+            && earlier.contains("Since then: 25 weeks in a row."),
         "{earlier}"
     );
     assert_eq!(

@@ -183,7 +183,13 @@ pub async fn turn_page(app: &App, parts: &[&str], caller: &Caller) -> CommandRes
                 "all" => None,
                 c => Some(Chart::parse(c).ok_or_else(expired)?),
             };
-            (*act, chart, Order::parse(order).ok_or_else(expired)?, *page, *owner)
+            (
+                *act,
+                chart,
+                Order::parse(order).ok_or_else(expired)?,
+                *page,
+                *owner,
+            )
         }
         [act, page, owner] => (*act, None, Order::default(), *page, *owner),
         _ => return Err(expired()),
@@ -277,7 +283,11 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
     }
 
     for chart in Chart::ALL {
-        let on: Vec<Entry<'_>> = entries.iter().copied().filter(|e| e.song.chart == chart).collect();
+        let on: Vec<Entry<'_>> = entries
+            .iter()
+            .copied()
+            .filter(|e| e.song.chart == chart)
+            .collect();
         if !on.is_empty() {
             embed = embed.field(chart.name(), chart_summary(&on, locale), false);
         }
@@ -318,6 +328,7 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
                     ("chart", e.song.chart.short_name()),
                     ("year", &e.year().to_string()),
                     ("peak", &e.run.peak().to_string()),
+                    ("weeks", &e.run.total_weeks().to_string()),
                 ],
             ) + &joined(*e, locale)
         })
@@ -363,7 +374,10 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
         }
         embed = embed.field(t(locale, "artist.latest_week", &[]), value, false);
     }
-    if let Some(first) = entries.iter().min_by_key(|e| (e.run.first().date, e.song.id)) {
+    if let Some(first) = entries
+        .iter()
+        .min_by_key(|e| (e.run.first().date, e.song.id))
+    {
         embed = embed.field(
             t(locale, "artist.first", &[]),
             entry_line(*first, locale),
@@ -371,7 +385,11 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
         );
     }
 
-    let rest: Vec<Entry<'_>> = entries.iter().copied().filter(|e| e.run.peak() > 10).collect();
+    let rest: Vec<Entry<'_>> = entries
+        .iter()
+        .copied()
+        .filter(|e| e.run.peak() > 10)
+        .collect();
     let pages = rest.len().div_ceil(PER_PAGE).max(1);
     let page = view.page.min(pages - 1);
     if !rest.is_empty() {
@@ -467,7 +485,10 @@ fn chart_summary(entries: &[Entry<'_>], locale: Locale) -> String {
     out.push_str(&t(
         locale,
         "artist.best_peak",
-        &[("position", &best.to_string()), ("titles", &titles.join(", "))],
+        &[
+            ("position", &best.to_string()),
+            ("titles", &titles.join(", ")),
+        ],
     ));
     out
 }

@@ -248,7 +248,10 @@ fn joined_lines(ix: &Indexes, song: Song<'_>, run: &Run, locale: Locale) -> Opti
         .credits_of(song.id)
         .filter_map(|(act, credited)| {
             let date = credited.joined()?;
-            let name = ix.search.act_by_id(act).map_or(act, |a| a.row.name.as_str());
+            let name = ix
+                .search
+                .act_by_id(act)
+                .map_or(act, |a| a.row.name.as_str());
             Some(t(
                 locale,
                 "chart.joined",

@@ -70,7 +70,10 @@ fn line(ix: &Indexes, note: &NoteRow, locale: Locale) -> String {
         "milestone.line",
         &[
             ("text", &text(note, locale)),
-            ("as_of", &t(locale, "as_of", &[("date", &date(note, locale))])),
+            (
+                "as_of",
+                &t(locale, "as_of", &[("date", &date(note, locale))]),
+            ),
             ("source", &source(ix, note)),
         ],
     )
@@ -139,9 +142,7 @@ fn text(note: &NoteRow, locale: Locale) -> String {
 /// The language a note is written in, by its script: Hangul is Korean, kana or kanji Japanese,
 /// anything else English (the language of the sources notes quote).
 fn written_in(text: &str) -> Locale {
-    let hangul = |c: char| {
-        matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
-    };
+    let hangul = |c: char| matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}');
     let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}');
     if text.chars().any(hangul) {
         Locale::Ko

@@ -37,8 +37,10 @@ pub enum Since {
 const CHART: &str = r"(?:the\s+)?(Billboard\s+Hot\s+100|Hot\s+100|Billboard\s+200)";
 
 static PEAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\bpeaked\s+at\s+No\.?\s*(\d{{1,3}})\s+on\s+{CHART}"))
-        .expect("static regex")
+    Regex::new(&format!(
+        r"(?i)\bpeaked\s+at\s+No\.?\s*(\d{{1,3}})\s+on\s+{CHART}"
+    ))
+    .expect("static regex")
 });
 static WEEKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -68,9 +70,9 @@ impl Claim {
 
     pub fn chart(self) -> Chart {
         match self {
-            Claim::Peak { chart, .. } | Claim::Weeks { chart, .. } | Claim::Streak { chart, .. } => {
-                chart
-            }
+            Claim::Peak { chart, .. }
+            | Claim::Weeks { chart, .. }
+            | Claim::Streak { chart, .. } => chart,
         }
     }
 
@@ -160,7 +162,9 @@ mod tests {
             })
         );
         assert_eq!(
-            Claim::read("FIFTY FIFTY's “Cupid” had spent 16 consecutive weeks on the Billboard Hot 100."),
+            Claim::read(
+                "FIFTY FIFTY's “Cupid” had spent 16 consecutive weeks on the Billboard Hot 100."
+            ),
             Some(Claim::Streak {
                 chart: Chart::Hot100,
                 weeks: 16

@@ -185,7 +185,13 @@ mod tests {
         ])
     }
 
-    fn week<'a>(song: i64, date: &str, position: i64, last: Option<i64>, credit: &'a str) -> RunWeek<'a> {
+    fn week<'a>(
+        song: i64,
+        date: &str,
+        position: i64,
+        last: Option<i64>,
+        credit: &'a str,
+    ) -> RunWeek<'a> {
         RunWeek {
             song_id: song,
             chart: Chart::Hot100,
@@ -203,8 +209,20 @@ mod tests {
             week(1, "2025-10-18", 70, Some(55), "Tame Impala"),
             week(1, "2026-04-04", 24, Some(70), "Tame Impala & JENNIE"),
             week(1, "2026-04-11", 5, Some(24), "Tame Impala & Jennie"),
-            week(2, "2023-12-30", 51, None, "The Weeknd, JENNIE & Lily Rose Depp"),
-            week(2, "2024-01-06", 60, Some(51), "The Weeknd, Jennie & Lily Rose Depp"),
+            week(
+                2,
+                "2023-12-30",
+                51,
+                None,
+                "The Weeknd, JENNIE & Lily Rose Depp",
+            ),
+            week(
+                2,
+                "2024-01-06",
+                60,
+                Some(51),
+                "The Weeknd, Jennie & Lily Rose Depp",
+            ),
         ];
         let runs = credited_runs(weeks, &matcher());
         assert_eq!(runs.len(), 2);

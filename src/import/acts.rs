@@ -136,11 +136,7 @@ pub async fn import_groups(tx: &mut WriteTx, data: &[u8]) -> Result<usize, Impor
 }
 
 async fn set_groups(tx: &mut WriteTx, acts: &[Act]) -> Result<usize, ImportError> {
-    let stored: HashSet<String> = tx
-        .act_ids()
-        .await?
-        .into_iter()
-        .collect();
+    let stored: HashSet<String> = tx.act_ids().await?.into_iter().collect();
     let mut set = 0;
     for act in acts.iter().filter(|a| stored.contains(&a.row.id)) {
         let groups: Vec<String> = act

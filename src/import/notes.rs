@@ -42,7 +42,10 @@ pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usiz
                 let period = Period::parse(subject).map_err(|_| {
                     format!("a market note's subject `{subject}` must be {MARKET_KEY} or a period such as 2022")
                 })?;
-                (period.label(), format!("K-pop album exports, {}", period.label()))
+                (
+                    period.label(),
+                    format!("K-pop album exports, {}", period.label()),
+                )
             }
             "title" => (title_key(subject), subject.to_string()),
             "act" => (subject.to_string(), subject.to_string()),

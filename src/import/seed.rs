@@ -39,7 +39,9 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
                 action: "seed.upgrade",
                 target: "acts".into(),
                 before: None,
-                after: Some(serde_json::json!({ "seed_version": SEED_VERSION, "member_links": links })),
+                after: Some(
+                    serde_json::json!({ "seed_version": SEED_VERSION, "member_links": links }),
+                ),
                 undoes: None,
                 batch: None,
             })
