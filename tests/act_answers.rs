@@ -318,10 +318,10 @@ async fn check_credited_weeks(data: &Data<'_>) -> usize {
         assert!(!reply.refusal, "{}: {reply:?}", act.name);
         for chart in Chart::ALL {
             let rows = data.credited(act, chart);
-            let Some(best) = rows.iter().map(|r| r.position).min() else {
+            if rows.is_empty() {
                 assert!(field_named(&reply, chart.name()).is_none(), "{}", act.name);
                 continue;
-            };
+            }
             let summary = field_named(&reply, chart.name())
                 .unwrap_or_else(|| panic!("{}: no {} field", act.name, chart.name()));
             assert!(
@@ -330,12 +330,6 @@ async fn check_credited_weeks(data: &Data<'_>) -> usize {
                 act.name,
                 chart.name(),
                 rows.len()
-            );
-            assert!(
-                summary.contains(&format!("Best peak: No. {best} ")),
-                "{} on the {}: best No. {best} expected in {summary:?}",
-                act.name,
-                chart.name()
             );
         }
         let joins: Vec<(Chart, String, String, usize, u32)> = Chart::ALL
@@ -512,6 +506,16 @@ async fn check_fan_fields(data: &Data<'_>) {
                 });
             }
             assert_eq!(&names[..expected_lead.len()], expected_lead, "{what}");
+            for chart in charts {
+                let Some(best) = data.credited(act, *chart).iter().map(|r| r.position).min() else {
+                    continue;
+                };
+                let summary = field_named(&reply, chart.name()).unwrap();
+                assert!(
+                    summary.contains(&format!("\nBest peak: No. {best} — ")),
+                    "{what}: best No. {best} expected in {summary:?}"
+                );
+            }
             assert_eq!(
                 listed(field_named(&reply, "No. 1s").unwrap_or_default()),
                 ones,
@@ -591,6 +595,13 @@ async fn artist_leads_with_number_ones_top_tens_and_best_peaks() {
     assert!(r.refusal && test_app::shown(&r).contains("newest, best, oldest"));
     let r = test_app::ask(data.app, "/artist BTS chart:top-40", Locale::En).await;
     assert!(r.refusal);
+    // Page buttons sent before the chart and order options still turn.
+    let old =
+        commands::respond_component(data.app, "page:artist:bts:1:77", &caller(Locale::En)).await;
+    assert!(
+        old.update && fields(&old).iter().any(|(n, _)| n.ends_with("(2/4)")),
+        "{old:?}"
+    );
 }
 
 #[tokio::test]
@@ -633,7 +644,10 @@ async fn artist_options_are_registered_in_three_languages() {
 fn member_of_names_the_group_of_each_member_as_the_last_column() {
     let path = Path::new(REPO_DATA).join("kpop_acts.csv");
     let mut reader = csv::Reader::from_path(&path).unwrap();
-    assert_eq!(reader.headers().unwrap().iter().next_back(), Some("member_of"));
+    assert_eq!(
+        reader.headers().unwrap().iter().next_back(),
+        Some("member_of")
+    );
     let acts = read_acts(&path);
     let by_name: HashMap<&str, &str> = acts
         .iter()
