@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::RwLock;
 
+use crate::acts::ActFacts;
 use crate::cache::FactsCache;
 use crate::domain::country::CountryCatalog;
 use crate::search::{SearchIndex, SearchIndexBuilder};
@@ -21,6 +22,8 @@ pub struct Indexes {
     /// Rebuilt only when chart data, acts or their aliases change: it takes a few hundred
     /// milliseconds over the full history, the rest a few.
     pub search: Arc<SearchIndex>,
+    /// Each act's credited runs and groups; rebuilt with the search index.
+    pub acts: Arc<ActFacts>,
     charts_generation: i64,
 }
 
@@ -107,8 +110,8 @@ impl App {
         previous: Option<&Arc<Indexes>>,
     ) -> anyhow::Result<Indexes> {
         let s = &self.store;
-        let search = match previous {
-            Some(p) if p.charts_generation == g.charts => p.search.clone(),
+        let (search, acts) = match previous {
+            Some(p) if p.charts_generation == g.charts => (p.search.clone(), p.acts.clone()),
             _ => {
                 let mut builder = SearchIndexBuilder::default();
                 let mut after = 0;
@@ -118,12 +121,13 @@ impl App {
                     after = last.id;
                     builder.add(chunk);
                 }
-                Arc::new(builder.finish(
+                let search = Arc::new(builder.finish(
                     s.acts().await?,
                     s.song_acts().await?,
                     s.aliases(AliasKind::Act).await?,
                     s.aliases(AliasKind::Title).await?,
-                ))
+                ));
+                (search, Arc::new(ActFacts::load(s).await?))
             }
         };
         Ok(Indexes {
@@ -131,6 +135,7 @@ impl App {
             countries: CountryCatalog::new(s.aliases(AliasKind::Country).await?),
             facts: FactsCache::load(s).await?,
             search,
+            acts,
             charts_generation: g.charts,
         })
     }

@@ -121,24 +121,26 @@ impl FactsCache {
         out
     }
 
-    pub fn market_notes(&self) -> impl Iterator<Item = &NoteRow> {
-        self.notes
-            .iter()
-            .filter(|n| n.subject_kind == "market" && n.subject_key == MARKET_KEY)
+    /// Notes about the export market as a whole, and about `period` in particular.
+    pub fn market_notes(&self, period: Period) -> impl Iterator<Item = &NoteRow> {
+        let label = period.label();
+        self.notes.iter().filter(move |n| {
+            n.subject_kind == "market" && (n.subject_key == MARKET_KEY || n.subject_key == label)
+        })
     }
 
-    /// Notes about a title (by key), and about an act when given.
+    /// Notes about a title (by key), whichever act they name.
     pub fn title_notes<'a>(&'a self, title_key: &'a str) -> impl Iterator<Item = &'a NoteRow> {
         self.notes
             .iter()
             .filter(move |n| n.subject_kind == "title" && n.subject_key == title_key)
     }
 
-    /// Notes about an act or any of its titles.
+    /// Notes about the act itself; notes about its titles belong to the titles.
     pub fn act_notes<'a>(&'a self, act_id: &'a str) -> impl Iterator<Item = &'a NoteRow> {
         self.notes
             .iter()
-            .filter(move |n| n.act_id.as_deref() == Some(act_id))
+            .filter(move |n| n.subject_kind == "act" && n.subject_key == act_id)
     }
 
     pub fn note_source(&self, note: &NoteRow) -> Option<&SourceRow> {

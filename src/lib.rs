@@ -11,6 +11,7 @@
 //! - [`edits`]: changes to facts (set, remove, notes, aliases, imports, undo): checked, one
 //!   transaction each, audited with before and after snapshots.
 //! - [`search`]: the in-memory index for forgiving title and artist look-ups and autocomplete.
+//! - [`acts`]: each act's runs counted over the weeks that credit it, and its groups.
 //! - [`cache`]: the small tables (export figures, sources, notes) held in memory.
 //! - [`app`]: the store plus its in-memory views: the one core every edge answers through.
 //! - [`commands`]: one module per slash command, taking an `Invocation` and returning a `Reply`;
@@ -24,6 +25,7 @@
 //! - [`weekly`]: weekly summary posts: schedules, slots claimed before posting, catch-up.
 //! - [`cli`]: the `kpop-facts` command line (`ask`, `import`, `db`, `run`).
 
+pub mod acts;
 pub mod app;
 pub mod cache;
 pub mod cli;

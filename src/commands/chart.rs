@@ -4,10 +4,11 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{CommandResult, Invocation, user_error};
 use crate::app::{App, Indexes};
-use crate::domain::chart::{Chart, display_date, title_key};
+use crate::domain::chart::{Chart, display_date, parse_chart_date, title_key};
+use crate::domain::credited::CreditedWeek;
 use crate::domain::run::Run;
 use crate::domain::text;
-use crate::i18n::t;
+use crate::i18n::{Locale, t};
 use crate::reply::json::Choice;
 use crate::reply::plot::{self, RunWeek};
 use crate::reply::{Embed, Reply, colour};
@@ -153,10 +154,10 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         false,
     );
 
-    let notes = milestones(&ix, best);
-    if !notes.is_empty() {
-        embed = embed.field(t(locale, "milestones", &[]), notes.join("\n"), false);
+    if let Some(joined) = joined_lines(&ix, song, &run, locale) {
+        embed = embed.field(t(locale, "chart.credit_changes", &[]), joined, false);
     }
+    embed = milestones(embed, &ix, song, &run, locale);
     let others: Vec<String> = hits
         .iter()
         .skip(1)
@@ -239,18 +240,73 @@ fn picture(title: &str, chart: Chart, run: &Run) -> anyhow::Result<Vec<u8>> {
     plot::run_chart(title, chart.name(), chart.size(), &weeks)
 }
 
-/// Milestone notes about this title (by any of its acts, or by none named).
-fn milestones(ix: &Indexes, song: Song<'_>) -> Vec<String> {
+/// "JENNIE joined the credit on 2026-04-04": for each act that joined a run already charting,
+/// when, and what its share of the run was.
+fn joined_lines(ix: &Indexes, song: Song<'_>, run: &Run, locale: Locale) -> Option<String> {
+    let lines: Vec<String> = ix
+        .acts
+        .credits_of(song.id)
+        .filter_map(|(act, credited)| {
+            let date = credited.joined()?;
+            let name = ix
+                .search
+                .act_by_id(act)
+                .map_or(act, |a| a.row.name.as_str());
+            Some(t(
+                locale,
+                "chart.joined",
+                &[
+                    ("act", name),
+                    ("date", &display_date(&date.to_string(), locale)),
+                    ("weeks", &credited.total_weeks().to_string()),
+                    ("total", &run.total_weeks().to_string()),
+                    ("peak", &credited.peak().to_string()),
+                ],
+            ))
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// Milestone notes about this title on this chart (by any of its acts, or by none named),
+/// checked against the weeks that credit the note's act, or the whole run.
+fn milestones(embed: Embed, ix: &Indexes, song: Song<'_>, run: &Run, locale: Locale) -> Embed {
     let act_ids: Vec<&str> = song
         .acts
         .iter()
         .map(|&i| ix.search.acts()[usize::from(i)].row.id.as_str())
         .collect();
-    ix.facts
-        .title_notes(&title_key(song.title))
+    let key = title_key(song.title);
+    let notes = ix
+        .facts
+        .title_notes(&key)
         .filter(|n| n.act_id.as_deref().is_none_or(|a| act_ids.contains(&a)))
-        .map(|n| format!("• {} ({})", n.text, n.as_of))
-        .collect()
+        .filter(|n| super::milestones::about_chart(n, song.chart));
+    let whole: Vec<CreditedWeek> = run
+        .weeks
+        .iter()
+        .filter_map(|w| {
+            Some(CreditedWeek {
+                date: parse_chart_date(&w.date)?,
+                position: w.position,
+                last_week: w.last_week,
+            })
+        })
+        .collect();
+    super::milestones::add(
+        embed,
+        ix,
+        notes,
+        |n, _| match n.act_id.as_deref() {
+            Some(act) => ix
+                .acts
+                .credited(act, song.id)
+                .map(|r| vec![(song.id, r.weeks())])
+                .unwrap_or_default(),
+            None => vec![(song.id, whole.as_slice())],
+        },
+        locale,
+    )
 }
 
 pub async fn complete_title(

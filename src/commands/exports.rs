@@ -521,27 +521,14 @@ fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> Co
     if !ranking.is_empty() {
         embed = embed.field(t(locale, "exports.ranking", &[]), ranking.join("\n"), false);
     }
-    let notes: Vec<_> = ix.facts.market_notes().collect();
-    if !notes.is_empty() {
-        let lines: Vec<String> = notes
-            .iter()
-            .map(|n| {
-                format!(
-                    "• {} ({})",
-                    n.text,
-                    t(
-                        locale,
-                        "as_of",
-                        &[(
-                            "date",
-                            &crate::domain::chart::display_date(&n.as_of, locale)
-                        )]
-                    )
-                )
-            })
-            .collect();
-        embed = embed.field(t(locale, "milestones", &[]), lines.join("\n"), false);
-    }
+    // Market notes carry no claim the export figures are checked against.
+    embed = super::milestones::add(
+        embed,
+        ix,
+        ix.facts.market_notes(period),
+        |_, _| Vec::new(),
+        locale,
+    );
     if !source_text.is_empty() {
         embed = embed.field(
             t(locale, "exports.sources", &[]),

@@ -13,6 +13,7 @@ mod facts;
 pub mod fuzzing;
 mod help;
 pub mod invocation;
+mod milestones;
 pub mod spec;
 mod summary;
 
@@ -121,9 +122,9 @@ pub async fn admit(app: &App, inv: &Invocation, caller: &Caller) -> Option<Reply
 /// A button, read from its `custom_id`.
 enum Press<'a> {
     Import(facts::ImportButton, &'a str),
+    /// What follows `page:artist:` (see `artist::turn_page`), whose last part is the owner.
     ArtistPage {
-        act: &'a str,
-        page: usize,
+        parts: Vec<&'a str>,
         owner: u64,
     },
     Unknown,
@@ -133,9 +134,12 @@ fn press(custom_id: &str) -> Press<'_> {
     match custom_id.split(':').collect::<Vec<_>>().as_slice() {
         ["import", "confirm", token] => Press::Import(facts::ImportButton::Confirm, token),
         ["import", "cancel", token] => Press::Import(facts::ImportButton::Cancel, token),
-        ["page", "artist", act, page, owner] => match (page.parse(), owner.parse()) {
-            (Ok(page), Ok(owner)) => Press::ArtistPage { act, page, owner },
-            _ => Press::Unknown,
+        ["page", "artist", parts @ .., last] => match last.parse() {
+            Ok(owner) => Press::ArtistPage {
+                parts: parts.iter().copied().chain([*last]).collect(),
+                owner,
+            },
+            Err(_) => Press::Unknown,
         },
         _ => Press::Unknown,
     }
@@ -167,9 +171,7 @@ pub async fn respond_component(app: &App, custom_id: &str, caller: &Caller) -> R
         Press::Import(facts::ImportButton::Cancel, token) => {
             facts::cancel_import(app, token, caller).await
         }
-        Press::ArtistPage { act, page, owner } => {
-            artist::turn_page(app, act, page, owner, caller).await
-        }
+        Press::ArtistPage { parts, .. } => artist::turn_page(app, &parts, caller).await,
         Press::Unknown => Err(user_error(caller.locale, "error.expired_button", &[])),
     };
     finish(result, custom_id, caller)

@@ -121,6 +121,7 @@ const fn sub(name: &'static str, options: &'static [OptionSpec]) -> CommandSpec 
 const ALIAS_KINDS: &[&str] = &["act", "title", "country"];
 pub const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const CHARTS: &[&str] = &["hot-100", "billboard-200"];
+const ORDERS: &[&str] = &super::artist::Order::SLUGS;
 
 pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
@@ -145,7 +146,11 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "artist",
-        options: &[text("name", true, true)],
+        options: &[
+            text("name", true, true),
+            choice("chart", false, CHARTS),
+            choice("order", false, ORDERS),
+        ],
         bare: Bare::Join("name"),
         subcommands: &[],
         default_permissions: None,
@@ -345,12 +350,13 @@ fn options_json(c: &CommandSpec) -> Vec<Value> {
                 m.insert("autocomplete".into(), json!(true));
             }
             if !o.choices.is_empty() {
+                let key = format!("opt.{}.{}", c.name.replace(' ', "."), o.name);
                 m.insert(
                     "choices".into(),
                     Value::Array(
                         o.choices
                             .iter()
-                            .map(|c| json!({"name": c, "value": c}))
+                            .map(|value| choice_json(&format!("{key}.choice.{value}"), value))
                             .collect(),
                     ),
                 );
@@ -371,6 +377,16 @@ fn options_json(c: &CommandSpec) -> Vec<Value> {
             Value::Object(m)
         })
         .collect()
+}
+
+/// A fixed value, with names in each language when the catalogue has them (`<option
+/// key>.choice.<value>`); otherwise the value is its own name.
+fn choice_json(key: &str, value: &str) -> Value {
+    let named = t(Locale::En, key, &[]);
+    if named == key {
+        return json!({"name": value, "value": value});
+    }
+    json!({"name": named, "name_localizations": localizations(key), "value": value})
 }
 
 fn command_json(c: &CommandSpec) -> Value {

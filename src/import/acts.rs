@@ -1,11 +1,13 @@
-//! Acts in the format of `data/kpop_acts.csv`: names, Hangul, aliases and the tokens that
-//! recognise them in chart credits.
+//! Acts in the format of `data/kpop_acts.csv`: names, Hangul, aliases, the tokens that
+//! recognise them in chart credits, and the groups soloists belong to (`member_of`).
 
-use super::{ImportError, optional, read_csv};
+use std::collections::HashSet;
+
+use super::{ImportError, LineError, optional, read_csv};
 use crate::domain::chart::parse_chart_date;
 use crate::store::{ActRow, AliasKind, WriteTx};
 
-const HEADER: [&str; 21] = [
+const HEADER: [&str; 22] = [
     "act_id",
     "name",
     "is_kpop",
@@ -27,14 +29,17 @@ const HEADER: [&str; 21] = [
     "billboard200_entries",
     "billboard200_best_position",
     "notes",
+    "member_of",
 ];
 
 struct Act {
+    line: u64,
     row: ActRow,
     aliases: Vec<String>,
     tokens: Vec<String>,
     case_sensitive: bool,
     since: String,
+    member_of: Vec<String>,
 }
 
 fn list(s: &str, sep: &str) -> Vec<String> {
@@ -53,9 +58,9 @@ fn yes_no(s: &str, what: &str) -> Result<bool, String> {
     }
 }
 
-/// Imports the acts; returns how many were read.
-pub async fn import(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError> {
-    let acts = read_csv(data, &HEADER, |r, _| {
+/// Reads the file, checking that every `member_of` names another act of the file.
+fn read(data: &[u8]) -> Result<Vec<Act>, ImportError> {
+    let acts = read_csv(data, &HEADER, |r, line| {
         let id = optional(&r[0]).ok_or("act_id is empty")?.to_string();
         let since = r[9].trim().to_string();
         parse_chart_date(&since)
@@ -64,6 +69,7 @@ pub async fn import(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError>
         let mut aliases = list(&r[6], " | ");
         aliases.extend(hangul.iter().cloned());
         Ok(Act {
+            line,
             row: ActRow {
                 id,
                 name: optional(&r[1]).ok_or("name is empty")?.to_string(),
@@ -75,8 +81,32 @@ pub async fn import(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError>
             tokens: list(&r[7], " | "),
             case_sensitive: yes_no(&r[8], "match_case_sensitive")?,
             since,
+            member_of: list(&r[21], " | "),
         })
     })?;
+    let ids: HashSet<&str> = acts.iter().map(|a| a.row.id.as_str()).collect();
+    let errors: Vec<LineError> = acts
+        .iter()
+        .flat_map(|a| {
+            a.member_of
+                .iter()
+                .filter(|g| !ids.contains(g.as_str()) || **g == a.row.id)
+                .map(|g| LineError {
+                    line: a.line,
+                    message: format!("member_of `{g}` is not another act of the file"),
+                })
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(acts)
+    } else {
+        Err(ImportError::Rows(errors))
+    }
+}
+
+/// Imports the acts; returns how many were read.
+pub async fn import(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError> {
+    let acts = read(data)?;
     for act in &acts {
         tx.upsert_act(&act.row).await?;
         for token in &act.tokens {
@@ -94,5 +124,29 @@ pub async fn import(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError>
             tx.add_alias(AliasKind::Act, &act.row.id, alias).await?;
         }
     }
+    set_groups(tx, &acts).await?;
     Ok(acts.len())
+}
+
+/// Applies only the file's `member_of` column, to acts already stored: a store seeded before
+/// the column existed learns its groups without its names or aliases being touched.
+pub async fn import_groups(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError> {
+    let acts = read(data)?;
+    set_groups(tx, &acts).await
+}
+
+async fn set_groups(tx: &mut WriteTx, acts: &[Act]) -> Result<usize, ImportError> {
+    let stored: HashSet<String> = tx.act_ids().await?.into_iter().collect();
+    let mut set = 0;
+    for act in acts.iter().filter(|a| stored.contains(&a.row.id)) {
+        let groups: Vec<String> = act
+            .member_of
+            .iter()
+            .filter(|g| stored.contains(*g))
+            .cloned()
+            .collect();
+        tx.set_act_groups(&act.row.id, &groups).await?;
+        set += groups.len();
+    }
+    Ok(set)
 }

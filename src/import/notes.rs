@@ -1,9 +1,13 @@
 //! Milestone facts in the format of `data/milestones.csv`:
 //! `subject_kind,subject,act_id,text,as_of,publisher,title,url,published_on`.
+//!
+//! A `market` note's subject is `exports` (the market as a whole) or the period it is about
+//! (`2022`, `2023-H1`): it is shown with the answers for that period only.
 
 use super::exports::source_columns;
 use super::{ImportError, optional, read_csv};
 use crate::domain::chart::{parse_chart_date, title_key};
+use crate::domain::period::Period;
 use crate::domain::source::NoteText;
 use crate::store::{Actor, Change, NewSource, NoteRow, WriteTx};
 
@@ -33,7 +37,18 @@ pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usiz
         let kind = r[0].trim();
         let subject = optional(&r[1]).ok_or("subject is empty")?;
         let (key, label) = match kind {
-            "market" => (MARKET_KEY.to_string(), "K-pop album exports".to_string()),
+            "market" if subject == MARKET_KEY => {
+                (MARKET_KEY.to_string(), "K-pop album exports".to_string())
+            }
+            "market" => {
+                let period = Period::parse(subject).map_err(|_| {
+                    format!("a market note's subject `{subject}` must be {MARKET_KEY} or a period such as 2022")
+                })?;
+                (
+                    period.label(),
+                    format!("K-pop album exports, {}", period.label()),
+                )
+            }
             "title" => (title_key(subject), subject.to_string()),
             "act" => (subject.to_string(), subject.to_string()),
             other => {

@@ -3,10 +3,11 @@
 use indicatif::ProgressBar;
 
 use crate::domain::chart::Chart;
-use crate::store::{Actor, Store};
+use crate::store::{Actor, Change, Store, WriteTx};
 
 /// Bump when the seed files change, so that a store seeded earlier can tell.
-pub const SEED_VERSION: &str = "1";
+/// 2: acts name the groups their members belong to (`member_of`).
+pub const SEED_VERSION: &str = "2";
 
 const ACTS: &[u8] = include_bytes!("../../data/kpop_acts.csv");
 const EXPORTS: &[u8] = include_bytes!("../../data/exports.csv");
@@ -14,9 +15,10 @@ const MILESTONES: &[u8] = include_bytes!("../../data/milestones.csv");
 const HOT100: &[u8] = include_bytes!("../../data/hot100-kpop.csv");
 const BILLBOARD200: &[u8] = include_bytes!("../../data/billboard200-kpop.csv");
 
-/// Loads the seed into a store that has none, in one transaction.
+/// Loads the seed into a store that has none, in one transaction; brings a store seeded by an
+/// earlier version up to date with what was added since.
 pub async fn ensure(store: &Store) -> anyhow::Result<()> {
-    if store.meta("seed_version").await?.is_some() {
+    if store.meta("seed_version").await?.as_deref() == Some(SEED_VERSION) {
         return Ok(());
     }
     let mut tx = store.begin().await?;
@@ -25,8 +27,29 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
         sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seed_version'")
             .fetch_optional(tx.conn())
             .await?;
-    if seeded.is_some() {
-        return Ok(());
+    match seeded.as_deref() {
+        None => {}
+        Some("1") => {
+            // Only what version 2 added: names, aliases and notes moderators may have changed
+            // since are left alone.
+            let links = super::acts::import_groups(&mut tx, ACTS).await?;
+            tx.audit(Change {
+                actor: &Actor::Seed,
+                guild_id: None,
+                action: "seed.upgrade",
+                target: "acts".into(),
+                before: None,
+                after: Some(
+                    serde_json::json!({ "seed_version": SEED_VERSION, "member_links": links }),
+                ),
+                undoes: None,
+                batch: None,
+            })
+            .await?;
+            set_version(&mut tx).await?;
+            return tx.commit().await;
+        }
+        Some(_) => return Ok(()),
     }
     let actor = Actor::Seed;
     super::acts::import(&mut tx, ACTS).await?;
@@ -35,9 +58,17 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     let hidden = ProgressBar::hidden();
     super::billboard::import(&mut tx, Chart::Hot100, HOT100, &actor, &hidden).await?;
     super::billboard::import(&mut tx, Chart::Billboard200, BILLBOARD200, &actor, &hidden).await?;
-    sqlx::query("INSERT INTO meta (key, value) VALUES ('seed_version', ?)")
-        .bind(SEED_VERSION)
-        .execute(tx.conn())
-        .await?;
+    set_version(&mut tx).await?;
     tx.commit().await
+}
+
+async fn set_version(tx: &mut WriteTx) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO meta (key, value) VALUES ('seed_version', ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(SEED_VERSION)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }

@@ -50,6 +50,39 @@ pub fn fit(mut reply: Reply) -> Reply {
     reply
 }
 
+/// Whole lines, one per row, within `max` characters: the lines that fit, then `more(n)` for
+/// the `n` left out (its own length counted in). A list cut here ends on a whole line and says
+/// how much is missing, where `fit` would cut a field mid-word.
+pub fn lines_within(lines: &[String], max: usize, more: impl Fn(usize) -> String) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let n = line.chars().count() + usize::from(i > 0);
+        let left = lines.len() - i - 1;
+        let note = if left > 0 {
+            more(left).chars().count() + 1
+        } else {
+            0
+        };
+        if used + n + note > max {
+            let tail = more(lines.len() - i);
+            if used + tail.chars().count() < max {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&tail);
+            }
+            return out;
+        }
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(line);
+        used += n;
+    }
+    out
+}
+
 fn fit_embed(e: &mut Embed) {
     let cut = |s: &mut Option<String>, max| {
         *s = s
@@ -175,6 +208,17 @@ mod tests {
                 assert!(!f.value.is_empty() && f.value.chars().count() <= FIELD_VALUE);
             }
         }
+    }
+
+    #[test]
+    fn lists_are_cut_on_whole_lines_with_a_count() {
+        let lines: Vec<String> = (1..=10).map(|i| format!("line {i:02}")).collect();
+        let more = |n: usize| format!("+{n}");
+        assert_eq!(lines_within(&lines[..2], 100, more), "line 01\nline 02");
+        let cut = lines_within(&lines, 30, more);
+        assert_eq!(cut, "line 01\nline 02\nline 03\n+7");
+        assert!(cut.chars().count() <= 30);
+        assert_eq!(lines_within(&lines, 7, more), "+10");
     }
 
     #[test]

@@ -51,6 +51,21 @@ impl Store {
         )
     }
 
+    /// `(group id, member id)` pairs: the groups soloists belong to.
+    pub async fn act_members(&self) -> anyhow::Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT group_id, member_id FROM act_members ORDER BY group_id, member_id",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// How each act is recognised in chart credits.
+    pub async fn act_tokens(&self) -> anyhow::Result<Vec<ActToken>> {
+        let mut conn = self.pool().acquire().await?;
+        read_act_tokens(&mut conn).await
+    }
+
     /// `(target, alias)` pairs of one kind.
     pub async fn aliases(&self, kind: AliasKind) -> anyhow::Result<Vec<(String, String)>> {
         Ok(
@@ -65,22 +80,30 @@ impl Store {
 impl WriteTx {
     /// How each act is recognised in chart credits.
     pub async fn act_tokens(&mut self) -> anyhow::Result<Vec<ActToken>> {
-        let rows: Vec<(String, String, bool, String)> = sqlx::query_as(
-            "SELECT act_id, token, case_sensitive, since FROM act_tokens ORDER BY act_id, token",
-        )
-        .fetch_all(self.conn())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(act_id, token, case_sensitive, since)| {
-                Some(ActToken {
-                    act_id,
-                    token,
-                    case_sensitive,
-                    since: parse_chart_date(&since)?,
-                })
-            })
-            .collect())
+        read_act_tokens(self.conn()).await
+    }
+
+    pub async fn act_ids(&mut self) -> anyhow::Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT id FROM acts ORDER BY id")
+            .fetch_all(self.conn())
+            .await?)
+    }
+
+    /// Makes `member` belong to exactly `groups`.
+    pub async fn set_act_groups(&mut self, member: &str, groups: &[String]) -> anyhow::Result<()> {
+        self.touch_charts();
+        sqlx::query("DELETE FROM act_members WHERE member_id = ?")
+            .bind(member)
+            .execute(self.conn())
+            .await?;
+        for group in groups {
+            sqlx::query("INSERT OR IGNORE INTO act_members (group_id, member_id) VALUES (?, ?)")
+                .bind(group)
+                .bind(member)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
     }
 
     pub async fn upsert_act(&mut self, act: &ActRow) -> anyhow::Result<()> {
@@ -121,4 +144,23 @@ impl WriteTx {
         .fetch_optional(self.conn())
         .await?)
     }
+}
+
+async fn read_act_tokens(conn: &mut sqlx::SqliteConnection) -> anyhow::Result<Vec<ActToken>> {
+    let rows: Vec<(String, String, bool, String)> = sqlx::query_as(
+        "SELECT act_id, token, case_sensitive, since FROM act_tokens ORDER BY act_id, token",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(act_id, token, case_sensitive, since)| {
+            Some(ActToken {
+                act_id,
+                token,
+                case_sensitive,
+                since: parse_chart_date(&since)?,
+            })
+        })
+        .collect())
 }

@@ -29,6 +29,17 @@ pub struct ChartWeekRow {
     pub weeks_on_chart: Option<i64>,
 }
 
+/// One week of a run linked to an act, with its credit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkedWeekRow {
+    pub song_id: i64,
+    pub chart: Chart,
+    pub date: NaiveDate,
+    pub position: i64,
+    pub last_week: Option<i64>,
+    pub credit: String,
+}
+
 /// A chart row ready to store, its song already decided.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewChartRow {
@@ -106,6 +117,36 @@ impl Store {
         Ok(sqlx::query_as("SELECT song_id, act_id FROM song_acts")
             .fetch_all(self.pool())
             .await?)
+    }
+
+    /// Every week of every run linked to an act, with the credit printed that week, by run
+    /// then date: an act's statistics count only the weeks whose credit names it. A few
+    /// thousand rows over the full history.
+    pub async fn linked_weeks(&self) -> anyhow::Result<Vec<LinkedWeekRow>> {
+        let json: String = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(song_id, chart, chart_date, position, last_week, credit))
+             FROM (SELECT song_id, chart, chart_date, position, last_week, credit FROM chart_entries
+                   WHERE song_id IN (SELECT song_id FROM song_acts)
+                   ORDER BY song_id, chart_date, position)",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        type Flat = (i64, String, String, i64, Option<i64>, String);
+        let rows: Vec<Flat> = serde_json::from_str(&json)?;
+        rows.into_iter()
+            .map(|(song_id, chart, date, position, last_week, credit)| {
+                Ok(LinkedWeekRow {
+                    song_id,
+                    chart: Chart::parse(&chart)
+                        .ok_or_else(|| anyhow::anyhow!("song {song_id} has chart {chart}"))?,
+                    date: parse_chart_date(&date)
+                        .ok_or_else(|| anyhow::anyhow!("song {song_id} has date {date}"))?,
+                    position,
+                    last_week,
+                    credit,
+                })
+            })
+            .collect()
     }
 
     /// The weeks of one song, oldest first.

@@ -27,7 +27,7 @@ use sqlx::{ConnectOptions, Sqlite, SqlitePool, Transaction};
 
 pub use acts::{ActRow, AliasKind};
 pub use audit::{Actor, AuditEntry, Change};
-pub use charts::{ChartWeekRow, NewChartRow, NewSong, SongRow};
+pub use charts::{ChartWeekRow, LinkedWeekRow, NewChartRow, NewSong, SongRow};
 pub use editors::Editor;
 
 pub use exports::{FigureFields, FigureRow, FigureSourceRow};
