@@ -748,6 +748,7 @@ fn embed() -> impl Strategy<Value = Embed> {
                 fields,
                 footer,
                 image,
+                timestamp: None,
             },
         )
 }

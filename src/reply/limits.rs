@@ -150,6 +150,7 @@ mod tests {
             footer: Some("f".repeat(3000)),
             image: None,
             url: None,
+            timestamp: None,
         }
     }
 

@@ -35,7 +35,7 @@ pub use notes::NoteRow;
 pub use pending::PendingImport;
 pub use snapshots::Target;
 pub use sources::{NewSource, SourceRow};
-pub use summaries::{Covered, PostRow, Schedule, WeekEntry};
+pub use summaries::{Claim, Covered, PostRow, Schedule, SlotEnd, WeekEntry};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
