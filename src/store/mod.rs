@@ -9,6 +9,7 @@ mod bulk;
 mod charts;
 mod editors;
 mod exports;
+mod lock;
 mod notes;
 mod pending;
 mod snapshots;
@@ -31,6 +32,7 @@ pub use charts::{ChartWeekRow, NewChartRow, NewSong, SongRow};
 pub use editors::Editor;
 
 pub use exports::{FigureFields, FigureRow, FigureSourceRow};
+pub use lock::{LockError, RunLock};
 pub use notes::NoteRow;
 pub use pending::PendingImport;
 pub use snapshots::Target;
