@@ -87,6 +87,14 @@ pub struct Claim {
     pub covered: Covered,
 }
 
+#[derive(FromRow)]
+struct ClaimRow {
+    attempted_at: Option<String>,
+    hot100_week: Option<String>,
+    b200_week: Option<String>,
+    facts_through: Option<i64>,
+}
+
 /// How a claimed slot ends.
 #[derive(Clone, Copy, Debug)]
 pub enum SlotEnd<'a> {
@@ -209,34 +217,31 @@ impl Store {
             return Ok(Some(Claim::default()));
         }
         // One statement, so two workers cannot both take the same claim over.
-        let taken: Option<(Option<String>, Option<String>, Option<String>, Option<i64>)> =
-            sqlx::query_as(
-                "UPDATE summary_posts SET state = 'claimed', claimed_by = ?, claimed_at = ?
-                 WHERE guild_id = ? AND slot = ?
-                   AND (state = 'released' OR (state = 'claimed' AND claimed_at < ?))
-                 RETURNING attempted_at, hot100_week, b200_week, facts_through",
-            )
-            .bind(worker)
-            .bind(now.to_rfc3339())
-            .bind(guild.to_string())
-            .bind(slot)
-            .bind(stale_before.to_rfc3339())
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(taken.map(
-            |(attempted_at, hot100_week, b200_week, facts_through)| Claim {
-                // A time that does not parse still says an attempt was made.
-                attempted_at: attempted_at.map(|t| {
-                    DateTime::parse_from_rfc3339(&t)
-                        .map_or(DateTime::UNIX_EPOCH, |t| t.with_timezone(&Utc))
-                }),
-                covered: Covered {
-                    hot100_week,
-                    b200_week,
-                    facts_through,
-                },
+        let taken: Option<ClaimRow> = sqlx::query_as(
+            "UPDATE summary_posts SET state = 'claimed', claimed_by = ?, claimed_at = ?
+             WHERE guild_id = ? AND slot = ?
+               AND (state = 'released' OR (state = 'claimed' AND claimed_at < ?))
+             RETURNING attempted_at, hot100_week, b200_week, facts_through",
+        )
+        .bind(worker)
+        .bind(now.to_rfc3339())
+        .bind(guild.to_string())
+        .bind(slot)
+        .bind(stale_before.to_rfc3339())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(taken.map(|row| Claim {
+            // A time that does not parse still says an attempt was made.
+            attempted_at: row.attempted_at.map(|t| {
+                DateTime::parse_from_rfc3339(&t)
+                    .map_or(DateTime::UNIX_EPOCH, |t| t.with_timezone(&Utc))
+            }),
+            covered: Covered {
+                hot100_week: row.hot100_week,
+                b200_week: row.b200_week,
+                facts_through: row.facts_through,
             },
-        ))
+        }))
     }
 
     /// Records, before the post is sent, that `worker` is about to post its slot (at `at`,
