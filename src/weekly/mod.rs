@@ -13,7 +13,7 @@ pub mod post;
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, Datelike, Days, SecondsFormat, TimeDelta, Utc};
 use serde_json::Value;
@@ -26,8 +26,11 @@ use crate::reply::Reply;
 use crate::store::{Claim, Schedule, SlotEnd, Store};
 
 /// A claim older than this belongs to a worker that died mid-post; another may take it over.
-/// A live worker is done well within it: a post gives up after about six minutes of retries.
 const CLAIM_LEASE: TimeDelta = TimeDelta::minutes(10);
+/// A post gives up after about six minutes (five tries of at most 15 s, each perhaps after a
+/// 60 s rate-limit wait), so one started later than this after the claim could still be out
+/// when the lease ends and another worker, finding nothing yet, posts too.
+const LATEST_START: Duration = Duration::from_secs(3 * 60);
 
 /// What a pass did for one server.
 #[derive(Debug)]
@@ -201,6 +204,7 @@ async fn pass(
     else {
         return Ok(Outcome::Busy);
     };
+    let claimed = Instant::now();
     let held = Held {
         store,
         guild: s.guild_id,
@@ -217,6 +221,11 @@ async fn pass(
         return Ok(Outcome::Skipped);
     };
     let reply = marked(reply, slot);
+    if claimed.elapsed() > LATEST_START {
+        // Slow reads or a busy store: too late to post within the lease. The next pass tries.
+        held.release(claim.attempted_at.is_some()).await?;
+        return Ok(Outcome::Busy);
+    }
     // On record before it is sent: if this process dies or cannot record the answer, whoever
     // takes the slot over knows to look first.
     if !store
