@@ -70,11 +70,13 @@ pub enum LookError {
 /// How one call to Discord ended, before its caller gives it a meaning.
 #[derive(Debug)]
 enum CallError {
-    /// A 4xx answer other than 429: Discord refused, nothing was done.
+    /// A 4xx answer other than 429: Discord refused this try.
     Refused {
         status: u16,
         code: Option<i64>,
         message: String,
+        /// An earlier try may have been carried out all the same.
+        ambiguous: bool,
     },
     /// Out of tries, or a wait too long to make here.
     Failed {
@@ -92,8 +94,17 @@ impl CallError {
                 status: 403 | 404,
                 code: Some(10003 | 50001 | 50013),
                 message,
+                ..
             } => Some(message.clone()),
             _ => None,
+        }
+    }
+
+    fn ambiguous(&self) -> bool {
+        match self {
+            CallError::Refused { ambiguous, .. } | CallError::Failed { ambiguous, .. } => {
+                *ambiguous
+            }
         }
     }
 
@@ -179,13 +190,7 @@ impl Poster {
             Err(e) => Err(match e.closed_channel() {
                 Some(reason) => PostError::Gone(reason),
                 None => {
-                    let ambiguous = matches!(
-                        e,
-                        CallError::Failed {
-                            ambiguous: true,
-                            ..
-                        }
-                    );
+                    let ambiguous = e.ambiguous();
                     let error = e.into_error(&format!("posting to channel {channel}"));
                     if ambiguous {
                         PostError::Unknown(error)
@@ -341,6 +346,7 @@ impl Poster {
                         message: answer["message"]
                             .as_str()
                             .map_or_else(|| last.clone(), str::to_string),
+                        ambiguous,
                     });
                 }
             }
