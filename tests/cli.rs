@@ -175,3 +175,114 @@ fn import_reports_and_db_check_passes() {
     );
     assert!(backup.exists());
 }
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn db_check_and_backup_never_create_a_store() {
+    let cli = Cli::new();
+    let store = cli.dir.path().join("facts.db");
+    let o = cli.run(&["db", "check"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no store at"), "{}", stderr(&o));
+    let copy = cli.dir.path().join("copy.db");
+    let o = cli.run(&["db", "backup", copy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(!store.exists(), "no store was created");
+    assert!(!copy.exists(), "no copy was written");
+}
+
+#[test]
+fn a_verified_backup_is_private_and_older_backups_beside_it_go() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let cli = Cli::new();
+    assert_eq!(cli.run(&["ask", "/help"]).status.code(), Some(0), "a store");
+    let backups = cli.dir.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    let stamp = |days: i64| {
+        (chrono::Utc::now() - chrono::TimeDelta::days(days))
+            .format("%Y-%m-%dT%H%M")
+            .to_string()
+    };
+    let old = backups.join(format!("kpop-facts-{}.db", stamp(9)));
+    let recent = backups.join(format!("kpop-facts-{}.db", stamp(6)));
+    // Not backups of this family, or not plain files: never touched.
+    let others = [
+        backups.join(format!("kpop-facts-{}.db-wal", stamp(30))),
+        backups.join(format!("other-{}.db", stamp(30))),
+        backups.join("kpop-facts-notes.db"),
+        backups.join("kpop-facts.db"),
+    ];
+    for f in others.iter().chain([&old, &recent]) {
+        std::fs::write(f, b"x").unwrap();
+    }
+    let old_dir = backups.join(format!("kpop-facts-{}.db", stamp(40)));
+    std::fs::create_dir(&old_dir).unwrap();
+
+    let new = backups.join(format!("kpop-facts-{}.db", stamp(0)));
+    let o = cli.run(&[
+        "db",
+        "backup",
+        new.to_str().unwrap(),
+        "--verify",
+        "--keep-days",
+        "7",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("removed {}", old.display())),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!old.exists(), "a backup older than 7 days is removed");
+    assert!(recent.exists() && old_dir.exists());
+    assert!(others.iter().all(|f| f.exists()));
+    assert_eq!(
+        std::fs::metadata(&new).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "the copy is readable by its owner only"
+    );
+    // The copy is a store that answers.
+    let o = Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
+        .arg("--db")
+        .arg(&new)
+        .args(["ask", "/exports japan 2023-H1"])
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("$48.52M"), "{}", stdout(&o));
+}
+
+#[test]
+fn keep_days_needs_a_dated_backup_name_and_a_verified_copy() {
+    let cli = Cli::new();
+    assert_eq!(cli.run(&["ask", "/help"]).status.code(), Some(0), "a store");
+    let copy = cli.dir.path().join("copy.db");
+    let o = cli.run(&[
+        "db",
+        "backup",
+        copy.to_str().unwrap(),
+        "--verify",
+        "--keep-days",
+        "7",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("kpop-facts-2026-01-31T0300.db"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!copy.exists(), "nothing was written");
+    let dated = cli.dir.path().join("kpop-facts-2026-01-31T0300.db");
+    let o = cli.run(&["db", "backup", dated.to_str().unwrap(), "--keep-days", "7"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "--keep-days without --verify: {}",
+        stderr(&o)
+    );
+    assert!(!dated.exists());
+}

@@ -590,6 +590,59 @@ async fn enforced_nonce_dedupes_channel_messages() {
 }
 
 #[tokio::test]
+async fn channel_messages_read_back_as_discord_gives_them() {
+    use serenity::all::{MessageId, MessagePagination};
+
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let http = rest_client(&fake);
+    let channel_id = fake.config().channel_id;
+    let channel = ChannelId::new(channel_id);
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let body = json!({"content": format!("post {i}"), "nonce": format!("n-{i}"), "enforce_nonce": true});
+        ids.push(http.send_message(channel, vec![], &body).await.unwrap().id);
+    }
+    // Newest first; with `after`, the messages right after it (still newest first).
+    let newest = http.get_messages(channel, None, Some(2)).await.unwrap();
+    assert_eq!(
+        newest.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [ids[4], ids[3]]
+    );
+    let after = http
+        .get_messages(channel, Some(MessagePagination::After(ids[0])), Some(2))
+        .await
+        .unwrap();
+    assert_eq!(
+        after.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [ids[2], ids[1]]
+    );
+    assert!(
+        after.iter().all(|m| m.nonce.is_none()),
+        "no nonces when read back"
+    );
+    assert_eq!(
+        http.get_message(channel, ids[1]).await.unwrap().content,
+        "post 1"
+    );
+    let missing = http
+        .get_message(channel, MessageId::new(1))
+        .await
+        .expect_err("unknown message");
+    assert_eq!(discord_code(&missing), Some(10008));
+
+    // Without Read Message History: an empty list, and 403 for one message.
+    fake.set_read_history(channel_id, false);
+    assert!(
+        http.get_messages(channel, None, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let refused = http.get_message(channel, ids[1]).await.expect_err("403");
+    assert_eq!(discord_code(&refused), Some(50001));
+}
+
+#[tokio::test]
 async fn scripted_failures_are_observable() {
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let http = rest_client(&fake);

@@ -1,11 +1,14 @@
-//! What survives: a process killed in the middle of an import, and a store locked by another
-//! process.
+//! What survives: a process killed in the middle of an import, a store locked by another
+//! process, and a bot killed while it serves.
+
+mod support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use kpop_facts::store::Store;
+use support::fake_discord::{FakeConfig, FakeDiscord};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kpop-facts"));
@@ -229,5 +232,79 @@ async fn a_killed_edit_leaves_the_store_as_it_was() {
             after == before || whole,
             "all or nothing: {after:?}, {before:?} before"
         );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_run_per_store_and_a_killed_one_does_not_block_the_next() {
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("facts.db");
+    let run = || {
+        let mut c = bin();
+        c.arg("--db")
+            .arg(&db)
+            .arg("run")
+            .env("DISCORD_TOKEN", &fake.config().token)
+            .env("DISCORD_API_BASE_URL", fake.base_url())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        c
+    };
+    let wait = Duration::from_secs(20);
+    let mut first = KillOnDrop(run().spawn().unwrap());
+    assert!(fake.wait_ready(wait).await, "the first bot connects");
+
+    let second = run().stderr(Stdio::piped()).spawn().unwrap();
+    let out = tokio::task::spawn_blocking(move || exits_within(second, wait))
+        .await
+        .unwrap()
+        .expect("a second run on the same store does not start");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!("PID {}", first.0.id())) && stderr.contains("facts.db.lock"),
+        "{stderr}"
+    );
+    assert!(
+        first.0.try_wait().unwrap().is_none(),
+        "the first one serves on"
+    );
+    assert_eq!(fake.gateway_stats().identifies, 1);
+
+    // Killed without a chance to clean up: the kernel frees the lock, the next start runs.
+    first.0.kill().unwrap();
+    first.0.wait().unwrap();
+    let mut third = KillOnDrop(run().spawn().unwrap());
+    assert!(
+        fake.wait_until(wait, |f| f.gateway_stats().identifies == 2)
+            .await,
+        "the next bot connects"
+    );
+    assert!(third.0.try_wait().unwrap().is_none());
+}
+
+/// The child's output once it exits, or None (and the child killed) if it is still running
+/// after `limit`.
+fn exits_within(mut child: std::process::Child, limit: Duration) -> Option<std::process::Output> {
+    let deadline = std::time::Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(child.wait_with_output().unwrap())
+}
+
+/// A bot process that does not outlive its test, even a failing one.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }

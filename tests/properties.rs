@@ -750,6 +750,7 @@ fn embed() -> impl Strategy<Value = Embed> {
                 fields,
                 footer,
                 image,
+                timestamp: None,
             },
         )
 }

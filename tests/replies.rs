@@ -319,7 +319,7 @@ async fn about_names_sources_licences_and_privacy() {
     );
     assert!(field(&r, "Export figures").contains("HS 8523.49.1040"));
     assert!(
-        field(&r, "Privacy").contains("reads no messages")
+        field(&r, "Privacy").contains("reads no one's messages")
             && field(&r, "Privacy").contains("PRIVACY.md")
     );
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use kpop_facts::app::App;
 use kpop_facts::discord::post::Poster;
 use kpop_facts::discord::{self, Secret, Settings};
-use kpop_facts::store::Schedule;
+use kpop_facts::store::{Covered, Schedule, SlotEnd};
 use kpop_facts::weekly::{self, Outcome};
 use support::fake_discord::{Failure, FakeConfig, FakeDiscord};
 
@@ -30,9 +30,13 @@ struct Setup {
 
 /// A server posting every Monday at 12:00 UTC, set up on 2023-07-01.
 async fn setup() -> Setup {
+    setup_with(FakeConfig::default()).await
+}
+
+async fn setup_with(config: FakeConfig) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(&dir.path().join("facts.db")).await.unwrap();
-    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let fake = FakeDiscord::start(config).await;
     fake.add_channel(CHANNEL, Some(GUILD));
     app.store()
         .set_schedule(&Schedule {
@@ -286,4 +290,356 @@ async fn leaving_a_server_removes_its_schedule() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the schedule is still there");
+}
+
+// --- exactly once, across processes ---
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// `kpop-facts summary run-due` at `now` against the fake, as cron would run it.
+fn run_due_command(db: &std::path::Path, fake: &FakeDiscord, now: &str) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kpop-facts"));
+    c.arg("--db")
+        .arg(db)
+        .args(["summary", "run-due", "--now", now])
+        .env("DISCORD_TOKEN", &fake.config().token)
+        .env("DISCORD_API_BASE_URL", fake.base_url())
+        .env_remove("RUST_LOG");
+    c
+}
+
+async fn slot_row(db: &std::path::Path) -> (String, Option<String>) {
+    let store = kpop_facts::store::Store::open(db).await.unwrap();
+    let row = sqlx::query_as(
+        "SELECT state, message_id FROM summary_posts WHERE guild_id = ? AND slot = '2023-07-17T12:00:00Z'",
+    )
+    .bind(GUILD.to_string())
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    store.close().await;
+    row
+}
+
+/// A fake whose nonces are forgotten at once (as Discord forgets them after a few minutes),
+/// and a store with the Monday schedule; the first `run-due` is killed after Discord took its
+/// post and before the post was recorded, with the store busy.
+async fn killed_between_post_and_record() -> (FakeDiscord, tempfile::TempDir) {
+    let fake = FakeDiscord::start(FakeConfig {
+        nonce_window: Duration::ZERO,
+        ..FakeConfig::default()
+    })
+    .await;
+    fake.add_channel(CHANNEL, Some(GUILD));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("facts.db");
+    let store = kpop_facts::store::Store::open(&db).await.unwrap();
+    store
+        .set_schedule(&Schedule {
+            guild_id: GUILD,
+            channel_id: CHANNEL,
+            weekday: 0,
+            hour: 12,
+            locale: "en".into(),
+            enabled: true,
+            disabled_reason: None,
+            created_at: at("2023-07-01T00:00:00Z"),
+        })
+        .await
+        .unwrap();
+
+    fake.fail_next_message(CHANNEL, Failure::hold_after_store());
+    let mut child = run_due_command(&db, &fake, "2023-07-17T12:00:00Z")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(
+        fake.wait_until(WAIT, |f| f.held_replies() == 1).await,
+        "the post reached the fake"
+    );
+    // Discord has the post. Hold the store's write lock so nothing can be recorded, let the
+    // answer go, and kill the process wherever it got to.
+    let busy = store.begin().await.unwrap();
+    fake.release_held_replies();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(busy);
+    store.close().await;
+    assert_eq!(fake.messages(CHANNEL).len(), 1);
+    assert_eq!(
+        slot_row(&db).await.0,
+        "claimed",
+        "the post was not recorded"
+    );
+    (fake, dir)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_process_killed_between_post_and_record_does_not_post_twice() {
+    let (fake, dir) = killed_between_post_and_record().await;
+    let db = dir.path().join("facts.db");
+    // After the lease, the next run takes the claim over, finds the post in the channel and
+    // records it instead of posting again.
+    let out = run_due_command(&db, &fake, "2023-07-17T12:11:00Z")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(fake.messages(CHANNEL).len(), 1, "posted once");
+    let posted = fake.messages(CHANNEL)[0].id.to_string();
+    assert_eq!(slot_row(&db).await, ("sent".into(), Some(posted)));
+    // And the week stays done.
+    let out = run_due_command(&db, &fake, "2023-07-18T09:00:00Z")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(fake.messages(CHANNEL).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slot_that_cannot_be_checked_is_marked_uncertain_and_not_posted_again() {
+    let (fake, dir) = killed_between_post_and_record().await;
+    let db = dir.path().join("facts.db");
+    // Without Read Message History, Discord lists no messages at all: that proves nothing.
+    fake.set_read_history(CHANNEL, false);
+    let out = run_due_command(&db, &fake, "2023-07-17T12:11:00Z")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("uncertain"), "{stdout}");
+    assert!(stdout.contains("Missing Access"), "{stdout}");
+    assert_eq!(fake.messages(CHANNEL).len(), 1, "not posted again");
+    assert_eq!(slot_row(&db).await.0, "uncertain");
+    fake.set_read_history(CHANNEL, true);
+    let out = run_due_command(&db, &fake, "2023-07-17T13:00:00Z")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        fake.messages(CHANNEL).len(),
+        1,
+        "an uncertain slot stays as it is"
+    );
+}
+
+#[tokio::test]
+async fn servers_left_while_offline_lose_their_schedules_on_ready() {
+    let s = setup().await;
+    let kept = s.fake.config().guild_ids[0];
+    s.app
+        .store()
+        .set_schedule(&Schedule {
+            guild_id: kept,
+            channel_id: s.fake.config().channel_id,
+            weekday: 3,
+            hour: 9,
+            locale: "ko".into(),
+            enabled: true,
+            disabled_reason: None,
+            created_at: at("2023-07-01T00:00:00Z"),
+        })
+        .await
+        .unwrap();
+    // GUILD is not among READY's guilds: the bot left it while it was not connected.
+    let settings = Settings {
+        token: Secret::new(s.fake.config().token.clone()),
+        api_base_url: Some(s.fake.base_url()),
+        guild_id: None,
+        application_id: None,
+        modlog_channel: None,
+        cooldowns: false,
+    };
+    let app = Arc::new(App::open(&s.dir.path().join("facts.db")).await.unwrap());
+    let (_stop, rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(discord::run(settings, app.clone(), rx));
+    // READY's handler registers the commands after it looked at the schedules.
+    assert!(
+        s.fake
+            .wait_until(WAIT, |f| f
+                .recorded()
+                .iter()
+                .any(|r| r.route().starts_with("/applications/")))
+            .await
+    );
+    assert!(app.store().schedule(GUILD).await.unwrap().is_none());
+    assert!(app.store().schedule(kept).await.unwrap().is_some());
+}
+
+// --- exactly once, within a process ---
+
+#[tokio::test]
+async fn a_post_that_may_have_gone_through_is_looked_for_before_posting_again() {
+    // Discord has forgotten the nonce by the next pass.
+    let s = setup_with(FakeConfig {
+        nonce_window: Duration::ZERO,
+        ..FakeConfig::default()
+    })
+    .await;
+    // Stored, but answered 502; then server errors until the pass gives up.
+    s.fake.fail_next_message(CHANNEL, Failure::after_store(502));
+    for _ in 0..3 {
+        s.fake.fail_next_message(CHANNEL, Failure::internal_error());
+    }
+    assert!(matches!(
+        pass(&s, "2023-07-17T12:00:00Z").await[..],
+        [Outcome::Failed { .. }]
+    ));
+    assert_eq!(s.fake.messages(CHANNEL).len(), 1);
+    let posted = s.fake.messages(CHANNEL)[0].id.to_string();
+    assert!(
+        matches!(&pass(&s, "2023-07-17T12:01:00Z").await[..], [Outcome::Found { message_id }] if *message_id == posted)
+    );
+    assert_eq!(s.fake.messages(CHANNEL).len(), 1);
+    let row = s
+        .app
+        .store()
+        .slot_post(GUILD, "2023-07-17T12:00:00Z")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((row.state.as_str(), row.message_id), ("sent", Some(posted)));
+    // What the found post covered is what the next one builds on.
+    assert_eq!(row.hot100_week.as_deref(), Some("2023-07-15"));
+}
+
+#[tokio::test]
+async fn only_the_bots_own_post_counts() {
+    let s = setup().await;
+    let store = s.app.store();
+    let slot = "2023-07-17T12:00:00Z";
+    let lease = chrono::TimeDelta::minutes(10);
+    // A worker claimed the slot and started posting, then died.
+    store
+        .claim_slot(GUILD, slot, "dead", "n", at(slot), at(slot) - lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        store
+            .start_attempt(GUILD, slot, "dead", Utc::now(), &Covered::default())
+            .await
+            .unwrap()
+    );
+    // Someone else's message (a webhook can post embeds) copies the post's look.
+    let bot = s.fake.config().bot_user_id.to_string();
+    s.fake.add_message_from(
+        CHANNEL,
+        4242,
+        serde_json::json!({"embeds": [{"title": "K-pop this week", "timestamp": "2023-07-17T12:00:00+00:00"}]}),
+    );
+    assert!(matches!(
+        pass(&s, "2023-07-17T12:11:00Z").await[..],
+        [Outcome::Posted { .. }]
+    ));
+    let by_bot: Vec<_> = s
+        .fake
+        .messages(CHANNEL)
+        .into_iter()
+        .filter(|m| m.message["author"]["id"] == bot.as_str())
+        .collect();
+    assert_eq!(by_bot.len(), 1);
+    assert_eq!(
+        by_bot[0].embeds()[0]["timestamp"],
+        "2023-07-17T12:00:00Z",
+        "the post carries its slot"
+    );
+}
+
+#[tokio::test]
+async fn a_worker_finishes_or_releases_only_its_own_claim() {
+    let s = setup().await;
+    let store = s.app.store();
+    let slot = "2023-07-17T12:00:00Z";
+    let lease = chrono::TimeDelta::minutes(10);
+    let t0 = at(slot);
+    assert!(
+        store
+            .claim_slot(GUILD, slot, "a", "n", t0, t0 - lease)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .claim_slot(GUILD, slot, "b", "n", t0, t0 - lease)
+            .await
+            .unwrap()
+            .is_none(),
+        "a holds it"
+    );
+    assert!(
+        store
+            .start_attempt(GUILD, slot, "a", t0, &Covered::default())
+            .await
+            .unwrap()
+    );
+    // a outlives its lease; b takes the claim over and learns that a post may be out.
+    let later = t0 + chrono::TimeDelta::minutes(11);
+    let claim = store
+        .claim_slot(GUILD, slot, "b", "n", later, later - lease)
+        .await
+        .unwrap()
+        .expect("a stale claim is taken over");
+    assert_eq!(claim.attempted_at, Some(t0));
+    // a can neither give it back, nor record it, nor start another attempt.
+    assert!(!store.release_slot(GUILD, slot, "a", false).await.unwrap());
+    assert!(
+        !store
+            .finish_slot(GUILD, slot, "a", SlotEnd::Skipped)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .start_attempt(GUILD, slot, "a", later, &Covered::default())
+            .await
+            .unwrap()
+    );
+    let row = store.slot_post(GUILD, slot).await.unwrap().unwrap();
+    assert_eq!(row.state, "claimed");
+    // b gives it back keeping the attempt: the next holder looks first too.
+    assert!(store.release_slot(GUILD, slot, "b", true).await.unwrap());
+    let claim = store
+        .claim_slot(GUILD, slot, "c", "n", later, later - lease)
+        .await
+        .unwrap()
+        .expect("a released claim is free");
+    assert_eq!(claim.attempted_at, Some(t0));
+    assert!(
+        store
+            .finish_slot(
+                GUILD,
+                slot,
+                "c",
+                SlotEnd::Sent {
+                    message_id: "42",
+                    covered: &Covered::default()
+                }
+            )
+            .await
+            .unwrap()
+    );
+    let row = store.slot_post(GUILD, slot).await.unwrap().unwrap();
+    assert_eq!(
+        (row.state.as_str(), row.message_id.as_deref()),
+        ("sent", Some("42"))
+    );
+    assert!(
+        store
+            .claim_slot(GUILD, slot, "d", "n", later, later)
+            .await
+            .unwrap()
+            .is_none(),
+        "a sent slot is never claimed again"
+    );
 }

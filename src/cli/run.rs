@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use super::{EXIT_CONFIG, EXIT_USAGE};
 use crate::app::App;
 use crate::discord::{self, RunError, Secret, Settings};
+use crate::store::RunLock;
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -38,6 +39,8 @@ pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
     let api_base_url = args
         .api_base_url
         .filter(|u| u.trim() != "https://discord.com" && !u.trim().is_empty());
+    // Held until the process ends: a second `run` on this store exits 3 naming this one.
+    let _lock = RunLock::acquire(db)?;
     let app = Arc::new(App::open(db).await?);
     // Build the indexes now, not on the first interaction's clock.
     app.indexes().await?;

@@ -119,13 +119,21 @@ pub async fn run(db: &Path, cmd: SummaryCommand) -> anyhow::Result<ExitCode> {
                 .token
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| Poster::new(args.api_base_url.as_deref(), Secret::new(t)));
-            let worker = format!("cli-{}", std::process::id());
+            let worker = weekly::worker_id("cli");
             for r in weekly::run_due(&app, poster.as_ref(), now, &worker).await? {
                 let what = match &r.outcome {
                     Outcome::WouldPost(Some(reply)) => {
                         format!("would post:\n{}", text::render(reply))
                     }
                     Outcome::WouldPost(None) => "nothing new to post".to_string(),
+                    Outcome::Uncertain { reason } => format!(
+                        "uncertain: an earlier attempt may have posted it and the channel cannot \
+                         be read ({reason}); not posted again. Look in the channel, and give the \
+                         bot Read Message History there"
+                    ),
+                    Outcome::Found { message_id } => {
+                        format!("an earlier attempt had posted it (message {message_id}); recorded")
+                    }
                     other => format!("{other:?}"),
                 };
                 println!("server {} · slot {}: {what}", r.guild_id, r.slot);

@@ -1,6 +1,8 @@
-//! The gateway event handler: READY registers the commands when needed; every interaction is
-//! answered through the core; leaving a server forgets what belonged to it.
+//! The gateway event handler: READY registers the commands when needed and forgets servers left
+//! while offline; every interaction is answered through the core; leaving a server forgets what
+//! belonged to it.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use serenity::all::{
@@ -110,6 +112,21 @@ fn download_refusal(e: &DownloadError, locale: Locale) -> String {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected");
+        // Servers left while the bot was not connected sent no GUILD_DELETE: READY lists every
+        // server the bot is in, so what is not there goes.
+        let present: HashSet<u64> = ready.guilds.iter().map(|g| g.id.get()).collect();
+        let shard = ready.shard.map(|s| (s.id.0, s.total));
+        match crate::weekly::forget_left_servers(self.app.store(), &present, shard).await {
+            Ok(removed) => {
+                for guild in removed {
+                    tracing::info!(
+                        guild,
+                        "not in this server any more; its weekly summary is removed"
+                    );
+                }
+            }
+            Err(e) => tracing::error!(error = ?e, "removing the schedules of servers left failed"),
+        }
         if let Err(e) = register::ensure(&ctx.http, self.app.store(), self.guild).await {
             tracing::error!(error = ?e, "registering the commands failed");
         }

@@ -163,7 +163,7 @@ const SCHEDULER_TICK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Runs a weekly-summary pass every minute until shutdown.
 async fn scheduler(app: Arc<App>, poster: post::Poster, mut shutdown: watch::Receiver<bool>) {
-    let worker = format!("bot-{}", std::process::id());
+    let worker = crate::weekly::worker_id("bot");
     loop {
         if let Err(e) =
             crate::weekly::run_due(&app, Some(&poster), chrono::Utc::now(), &worker).await

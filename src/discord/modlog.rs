@@ -1,6 +1,7 @@
 //! The mod-log: every change to facts, from Discord or the command line, posted to one channel
 //! of the deployment. The last change posted is kept in the store, so a restart neither skips
-//! nor repeats one; each post's nonce makes a retry after a lost response harmless.
+//! nor repeats one; each post's nonce makes a retry after a lost response harmless. A post
+//! holds as many changes as fit; only those count as posted.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,6 +11,7 @@ use tokio::sync::watch;
 use super::post::{PostError, Poster};
 use crate::app::App;
 use crate::commands::change_line;
+use crate::domain::text::truncate;
 use crate::i18n::{Locale, t};
 use crate::reply::{Embed, Reply, colour, limits};
 
@@ -47,16 +49,12 @@ pub async fn run(app: Arc<App>, poster: Poster, channel: u64, mut shutdown: watc
                 continue;
             }
         };
-        let last = entries.last().map_or(posted, |e| e.id);
-        let lines: Vec<String> = entries.iter().map(|e| change_line(e, Locale::En)).collect();
-        let mut description = String::new();
-        for line in lines {
-            if description.chars().count() + line.chars().count() + 1 > limits::DESCRIPTION {
-                break;
-            }
-            description.push_str(&line);
-            description.push('\n');
-        }
+        let lines: Vec<(i64, String)> = entries
+            .iter()
+            .map(|e| (e.id, change_line(e, Locale::En)))
+            .collect();
+        let (description, last) = batch(&lines, limits::DESCRIPTION);
+        let last = last.unwrap_or(posted);
         let reply = Reply::embed(
             Embed::new(colour::MODERATION)
                 .title(t(Locale::En, "modlog.title", &[]))
@@ -84,5 +82,84 @@ pub async fn run(app: Arc<App>, poster: Poster, channel: u64, mut shutdown: watc
                 tracing::warn!(channel, error = ?e, "posting to the mod-log failed; trying again")
             }
         }
+    }
+}
+
+/// One post's description from `lines` (change id and line, oldest first): the lines that fit
+/// whole, and the id of the last of them, up to which the mod-log counts as posted. The rest
+/// waits for the next post. A first line too long for any post is shortened rather than
+/// holding up every change after it.
+fn batch(lines: &[(i64, String)], limit: usize) -> (String, Option<i64>) {
+    let mut description = String::new();
+    let mut last = None;
+    let mut used = 0;
+    for (id, line) in lines {
+        let length = line.chars().count() + 1;
+        if used + length > limit {
+            if last.is_none() {
+                description = truncate(line, limit.saturating_sub(1));
+                description.push('\n');
+                last = Some(*id);
+            }
+            break;
+        }
+        description.push_str(line);
+        description.push('\n');
+        used += length;
+        last = Some(*id);
+    }
+    (description, last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(n: i64, len: usize) -> Vec<(i64, String)> {
+        (1..=n)
+            .map(|id| (id, format!("`#{id}` {}", "x".repeat(len))))
+            .collect()
+    }
+
+    /// The ids a description shows.
+    fn shown(description: &str) -> Vec<i64> {
+        description
+            .lines()
+            .map(|l| l[2..l.find("` ").unwrap()].parse().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_post_is_marked_posted_up_to_the_last_change_it_shows() {
+        let all = lines(20, 300);
+        let mut from = 0;
+        let mut seen = Vec::new();
+        while from < all.len() {
+            let (description, last) = batch(&all[from..], limits::DESCRIPTION);
+            assert!(description.chars().count() <= limits::DESCRIPTION);
+            let ids = shown(&description);
+            assert!(!ids.is_empty(), "every post moves on");
+            assert_eq!(
+                last,
+                ids.last().copied(),
+                "marked as posted: only what was shown"
+            );
+            seen.extend(ids);
+            from = all.iter().position(|(id, _)| Some(*id) == last).unwrap() + 1;
+        }
+        assert_eq!(
+            seen,
+            (1..=20).collect::<Vec<_>>(),
+            "every change once, in order"
+        );
+    }
+
+    #[test]
+    fn a_change_longer_than_a_post_is_shortened_not_stuck() {
+        let all = lines(2, limits::DESCRIPTION * 2);
+        let (description, last) = batch(&all, limits::DESCRIPTION);
+        assert_eq!(last, Some(1));
+        assert!(description.chars().count() <= limits::DESCRIPTION);
+        assert!(description.starts_with("`#1` xxx"));
     }
 }

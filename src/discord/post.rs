@@ -1,13 +1,19 @@
 //! Messages the bot posts on its own (weekly summaries, the mod-log), with the retries Discord
 //! expects: 429 waits `retry_after`, 5xx and network errors back off, and every post carries a
-//! nonce with `enforce_nonce`, so a retry after a lost response cannot post twice.
+//! nonce with `enforce_nonce`, so a retry after a lost response cannot post twice. Discord
+//! forgets nonces after a few minutes, so a post retried later is first looked for among the
+//! channel's recent messages ([`Poster::find_own`]): the bot reads its own posts back, nothing
+//! else.
 //!
 //! serenity does not retry when its rate limiter is off (as with an API base URL) and its error
 //! drops the 429 body, so these go through reqwest directly.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
+use tokio::sync::OnceCell;
 
 use super::Secret;
 use crate::reply::{Reply, json};
@@ -18,14 +24,98 @@ const ATTEMPTS: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 /// A `retry_after` longer than this is not waited for here; the caller tries again later.
 const LONGEST_WAIT: Duration = Duration::from_secs(60);
+/// Messages read per request (Discord's most), and how many pages a look reads at most.
+const PAGE: usize = 100;
+const MOST_PAGES: usize = 10;
+/// A look starts this long before the attempt it checks: this machine's clock and Discord's
+/// may disagree.
+const CLOCK_MARGIN: TimeDelta = TimeDelta::minutes(5);
+/// Discord's epoch (2015-01-01T00:00:00Z) in Unix milliseconds, for snowflakes.
+const DISCORD_EPOCH_MS: i64 = 1_420_070_400_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PostError {
     /// The channel is gone or the bot may not post there ("Unknown Channel", "Missing Access").
     #[error("the channel cannot be posted to: {0}")]
     Gone(String),
+    /// Not posted: every try was refused or never reached Discord.
     #[error(transparent)]
-    Failed(#[from] anyhow::Error),
+    Failed(anyhow::Error),
+    /// Perhaps posted: a try failed after Discord may have created the message (a server error,
+    /// a connection lost after sending).
+    #[error("{0} (the message may have been created)")]
+    Unknown(anyhow::Error),
+}
+
+/// What a look for the bot's own post found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Found {
+    /// The post is there: its message id.
+    Message(String),
+    /// The channel can be read and the post is not in it.
+    NotThere,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LookError {
+    /// The channel cannot be read (no access, no Read Message History, gone), or not far enough
+    /// back: whether the post is there cannot be known.
+    #[error("the channel cannot be checked: {0}")]
+    Unreadable(String),
+    /// Reading failed for now; a later look may succeed.
+    #[error(transparent)]
+    Failed(anyhow::Error),
+}
+
+/// How one call to Discord ended, before its caller gives it a meaning.
+#[derive(Debug)]
+enum CallError {
+    /// A 4xx answer other than 429: Discord refused this try.
+    Refused {
+        status: u16,
+        code: Option<i64>,
+        message: String,
+        /// An earlier try may have been carried out all the same.
+        ambiguous: bool,
+    },
+    /// Out of tries, or a wait too long to make here.
+    Failed {
+        error: anyhow::Error,
+        /// Some try may have been carried out by Discord all the same.
+        ambiguous: bool,
+    },
+}
+
+impl CallError {
+    /// "Unknown Channel", "Missing Access" or "Missing Permissions".
+    fn closed_channel(&self) -> Option<String> {
+        match self {
+            CallError::Refused {
+                status: 403 | 404,
+                code: Some(10003 | 50001 | 50013),
+                message,
+                ..
+            } => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    fn ambiguous(&self) -> bool {
+        match self {
+            CallError::Refused { ambiguous, .. } | CallError::Failed { ambiguous, .. } => {
+                *ambiguous
+            }
+        }
+    }
+
+    fn into_error(self, what: &str) -> anyhow::Error {
+        match self {
+            CallError::Refused {
+                status, message, ..
+            } => anyhow::anyhow!("{what} failed: {status}: {message}"),
+            CallError::Failed { error, .. } => error.context(format!("{what} failed")),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -36,6 +126,8 @@ pub struct Poster {
     token: Secret,
     attempts: u32,
     first_backoff: Duration,
+    /// The bot's own user id, asked for once: its posts are the messages with this author.
+    me: Arc<OnceCell<String>>,
 }
 
 impl Poster {
@@ -59,6 +151,7 @@ impl Poster {
             token,
             attempts: ATTEMPTS,
             first_backoff: FIRST_BACKOFF,
+            me: Arc::new(OnceCell::new()),
         }
     }
 
@@ -80,31 +173,142 @@ impl Poster {
         body["nonce"] = Value::from(nonce);
         body["enforce_nonce"] = Value::from(true);
         let url = format!("{}/api/v10/channels/{channel}/messages", self.base);
-        let mut backoff = self.first_backoff;
-        let mut last = String::new();
-        for _ in 0..self.attempts {
-            let mut request = self
-                .client
-                .post(&url)
-                .header("Authorization", format!("Bot {}", self.token.expose()));
-            request = match reply.attachments.first() {
+        let request = || {
+            let request = self.client.post(&url);
+            Ok(match reply.attachments.first() {
                 None => request
                     .header("Content-Type", "application/json")
                     .body(body.to_string()),
                 Some(a) => {
                     let file = reqwest::multipart::Part::bytes(a.bytes.to_vec())
                         .file_name(a.filename.clone())
-                        .mime_str("image/png")
-                        .map_err(anyhow::Error::from)?;
+                        .mime_str("image/png")?;
                     let form = reqwest::multipart::Form::new()
                         .text("payload_json", body.to_string())
                         .part("files[0]", file);
                     request.multipart(form)
                 }
-            };
+            })
+        };
+        match self.call(request).await {
+            Ok(message) => Ok(message["id"].as_str().unwrap_or_default().to_string()),
+            Err(e) => Err(match e.closed_channel() {
+                Some(reason) => PostError::Gone(reason),
+                None => {
+                    let ambiguous = e.ambiguous();
+                    let error = e.into_error(&format!("posting to channel {channel}"));
+                    if ambiguous {
+                        PostError::Unknown(error)
+                    } else {
+                        PostError::Failed(error)
+                    }
+                }
+            }),
+        }
+    }
+
+    /// Looks for the bot's own message in `channel`, posted since `since` (give or take the
+    /// clocks' disagreement), that `is_it` recognises. Other authors' messages are never taken
+    /// for the bot's, whatever they contain.
+    pub async fn find_own(
+        &self,
+        channel: u64,
+        since: DateTime<Utc>,
+        is_it: impl Fn(&Value) -> bool,
+    ) -> Result<Found, LookError> {
+        let me = self.me().await?;
+        let start = snowflake_at(since - CLOCK_MARGIN);
+        let mut after = start;
+        let mut seen = 0;
+        for _ in 0..MOST_PAGES {
+            let url = format!(
+                "{}/api/v10/channels/{channel}/messages?limit={PAGE}&after={after}",
+                self.base
+            );
+            let page = self
+                .call(|| Ok(self.client.get(&url)))
+                .await
+                .map_err(|e| look_error(e, channel))?;
+            let messages = page.as_array().ok_or_else(|| {
+                LookError::Failed(anyhow::anyhow!("channel {channel}'s messages: not a list"))
+            })?;
+            seen += messages.len();
+            let mine = messages
+                .iter()
+                .find(|m| m["author"]["id"].as_str() == Some(me.as_str()) && is_it(m));
+            if let Some(m) = mine {
+                return Ok(Found::Message(
+                    m["id"].as_str().unwrap_or_default().to_string(),
+                ));
+            }
+            if messages.len() < PAGE {
+                return if seen > 0 {
+                    Ok(Found::NotThere)
+                } else {
+                    self.readable(channel, start)
+                        .await
+                        .map(|()| Found::NotThere)
+                };
+            }
+            after = messages
+                .iter()
+                .filter_map(|m| m["id"].as_str()?.parse::<u64>().ok())
+                .max()
+                .unwrap_or(after);
+        }
+        Err(LookError::Unreadable(format!(
+            "more than {} messages since the attempt",
+            PAGE * MOST_PAGES
+        )))
+    }
+
+    /// Without Read Message History Discord lists no messages rather than refusing, so an empty
+    /// list proves nothing. Asking for one message by id (any id) does tell: a missing message
+    /// is "Unknown Message" only to a bot that may read the channel.
+    async fn readable(&self, channel: u64, any_id: u64) -> Result<(), LookError> {
+        let url = format!("{}/api/v10/channels/{channel}/messages/{any_id}", self.base);
+        match self.call(|| Ok(self.client.get(&url))).await {
+            Ok(_)
+            | Err(CallError::Refused {
+                code: Some(10008), ..
+            }) => Ok(()),
+            Err(e) => Err(look_error(e, channel)),
+        }
+    }
+
+    async fn me(&self) -> Result<&String, LookError> {
+        self.me
+            .get_or_try_init(|| async {
+                let url = format!("{}/api/v10/users/@me", self.base);
+                let user = self.call(|| Ok(self.client.get(&url))).await.map_err(|e| {
+                    LookError::Failed(e.into_error("asking Discord who the bot is"))
+                })?;
+                user["id"]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| LookError::Failed(anyhow::anyhow!("GET /users/@me gave no id")))
+            })
+            .await
+    }
+
+    /// Sends a request (built afresh for each try) until Discord answers it for good.
+    async fn call(
+        &self,
+        build: impl Fn() -> anyhow::Result<reqwest::RequestBuilder>,
+    ) -> Result<Value, CallError> {
+        let failed = |error: anyhow::Error, ambiguous| CallError::Failed { error, ambiguous };
+        let mut backoff = self.first_backoff;
+        let mut last = String::new();
+        let mut ambiguous = false;
+        for _ in 0..self.attempts {
+            let request = build()
+                .map_err(|e| failed(e, ambiguous))?
+                .header("Authorization", format!("Bot {}", self.token.expose()));
             let response = match request.send().await {
                 Ok(r) => r,
                 Err(e) => {
+                    // A connection never made carried nothing; any later failure may have.
+                    ambiguous |= !e.is_connect();
                     last = e.to_string();
                     tokio::time::sleep(backoff).await;
                     backoff *= 2;
@@ -120,7 +324,7 @@ impl Poster {
             let text = response.text().await.unwrap_or_default();
             let answer: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             if status.is_success() {
-                return Ok(answer["id"].as_str().unwrap_or_default().to_string());
+                return Ok(answer);
             }
             last = format!("{status}: {}", crate::domain::text::truncate(&text, 200));
             match status.as_u16() {
@@ -136,23 +340,52 @@ impl Poster {
                     tokio::time::sleep(wait).await;
                 }
                 500..=599 => {
+                    ambiguous = true;
                     tokio::time::sleep(backoff).await;
                     backoff *= 2;
                 }
-                404 | 403 if matches!(answer["code"].as_i64(), Some(10003 | 50001 | 50013)) => {
-                    return Err(PostError::Gone(
-                        answer["message"].as_str().unwrap_or("gone").to_string(),
-                    ));
-                }
-                _ => {
-                    return Err(PostError::Failed(anyhow::anyhow!(
-                        "posting to channel {channel} failed: {last}"
-                    )));
+                code => {
+                    return Err(CallError::Refused {
+                        status: code,
+                        code: answer["code"].as_i64(),
+                        message: answer["message"]
+                            .as_str()
+                            .map_or_else(|| last.clone(), str::to_string),
+                        ambiguous,
+                    });
                 }
             }
         }
-        Err(PostError::Failed(anyhow::anyhow!(
-            "posting to channel {channel} failed after retries: {last}"
-        )))
+        Err(failed(
+            anyhow::anyhow!("no answer after retries: {last}"),
+            ambiguous,
+        ))
+    }
+}
+
+fn look_error(e: CallError, channel: u64) -> LookError {
+    match e.closed_channel() {
+        Some(reason) => LookError::Unreadable(reason),
+        None => LookError::Failed(e.into_error(&format!("reading channel {channel}"))),
+    }
+}
+
+/// The smallest message id Discord could give at `at`.
+fn snowflake_at(at: DateTime<Utc>) -> u64 {
+    u64::try_from(at.timestamp_millis() - DISCORD_EPOCH_MS).map_or(0, |ms| ms << 22)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snowflakes_start_at_discords_epoch() {
+        // 2023-07-17T12:00:00Z, as Discord's own ids of that moment begin.
+        let at = DateTime::parse_from_rfc3339("2023-07-17T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(snowflake_at(at), 1_130_468_946_739_200_000);
+        assert_eq!(snowflake_at(DateTime::UNIX_EPOCH), 0);
     }
 }

@@ -150,6 +150,12 @@ fn embed(e: &super::Embed) -> Value {
     if let Some(f) = &e.footer {
         m.insert("footer".into(), json!({"text": f}));
     }
+    if let Some(at) = &e.timestamp {
+        m.insert(
+            "timestamp".into(),
+            json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        );
+    }
     if let Some(image) = &e.image {
         m.insert(
             "image".into(),

@@ -183,6 +183,7 @@ mod tests {
             footer: Some("f".repeat(3000)),
             image: None,
             url: None,
+            timestamp: None,
         }
     }
 

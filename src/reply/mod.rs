@@ -45,6 +45,8 @@ pub struct Embed {
     pub footer: Option<String>,
     /// The file name of an attachment shown as the embed's image.
     pub image: Option<String>,
+    /// Shown by Discord beside the footer, in each reader's time zone.
+    pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,6 +172,11 @@ impl Embed {
 
     pub fn title(mut self, title: impl Into<String>) -> Embed {
         self.title = Some(title.into());
+        self
+    }
+
+    pub fn timestamp(mut self, at: chrono::DateTime<chrono::Utc>) -> Embed {
+        self.timestamp = Some(at);
         self
     }
 

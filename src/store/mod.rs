@@ -5,10 +5,12 @@
 
 mod acts;
 mod audit;
+pub mod backups;
 mod bulk;
 mod charts;
 mod editors;
 mod exports;
+mod lock;
 mod notes;
 mod pending;
 mod snapshots;
@@ -31,11 +33,12 @@ pub use charts::{ChartWeekRow, LinkedWeekRow, NewChartRow, NewSong, SongRow};
 pub use editors::Editor;
 
 pub use exports::{FigureFields, FigureRow, FigureSourceRow};
+pub use lock::{LockError, RunLock};
 pub use notes::NoteRow;
 pub use pending::PendingImport;
 pub use snapshots::Target;
 pub use sources::{NewSource, SourceRow};
-pub use summaries::{Covered, PostRow, Schedule, WeekEntry};
+pub use summaries::{Claim, Covered, PostRow, Schedule, SlotEnd, WeekEntry};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
@@ -77,6 +80,30 @@ impl Store {
             .await
             .context("loading the seed facts")?;
         Ok(store)
+    }
+
+    /// Opens the store at `path` as it is: never creates, migrates or seeds it (for checks and
+    /// backups, which must not turn a wrong path into a new store).
+    pub async fn open_existing(path: &Path) -> anyhow::Result<Store> {
+        anyhow::ensure!(
+            path.is_file(),
+            "no store at {} (nothing was created)",
+            path.display()
+        );
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(false)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await
+            .with_context(|| format!("opening the fact store {}", path.display()))?;
+        Ok(Store {
+            pool,
+            local_writes: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -147,19 +174,6 @@ impl Store {
                 .map(|(t, id)| format!("broken reference in {t} row {id}")),
         );
         Ok(problems)
-    }
-
-    /// Writes a consistent copy of the store to `path` while it stays in use.
-    pub async fn backup(&self, path: &Path) -> anyhow::Result<()> {
-        anyhow::ensure!(!path.exists(), "{} already exists", path.display());
-        let target = path
-            .to_str()
-            .context("the backup path must be valid UTF-8")?;
-        sqlx::query("VACUUM INTO ?")
-            .bind(target)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 
     pub async fn close(&self) {

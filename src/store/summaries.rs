@@ -52,11 +52,22 @@ impl ScheduleRow {
 #[derive(Clone, Debug, PartialEq, Eq, FromRow)]
 pub struct PostRow {
     pub slot: String,
+    /// `claimed` (a worker holds it), `released` (given back after an attempt that may have
+    /// reached Discord), or one of the final states `sent`, `skipped`, `uncertain`.
     pub state: String,
     pub message_id: Option<String>,
     pub hot100_week: Option<String>,
     pub b200_week: Option<String>,
     pub facts_through: Option<i64>,
+    /// Why a slot is uncertain.
+    pub note: Option<String>,
+}
+
+impl PostRow {
+    /// Nothing more happens to this slot.
+    pub fn is_final(&self) -> bool {
+        matches!(self.state.as_str(), "sent" | "skipped" | "uncertain")
+    }
 }
 
 /// What a sent post covered.
@@ -66,6 +77,38 @@ pub struct Covered {
     pub b200_week: Option<String>,
     pub facts_through: Option<i64>,
 }
+
+/// A slot a worker holds now.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Claim {
+    /// When an earlier attempt to post this slot started: that post may be in the channel.
+    pub attempted_at: Option<DateTime<Utc>>,
+    /// What that attempt's post covered.
+    pub covered: Covered,
+}
+
+#[derive(FromRow)]
+struct ClaimRow {
+    attempted_at: Option<String>,
+    hot100_week: Option<String>,
+    b200_week: Option<String>,
+    facts_through: Option<i64>,
+}
+
+/// How a claimed slot ends.
+#[derive(Clone, Copy, Debug)]
+pub enum SlotEnd<'a> {
+    Sent {
+        message_id: &'a str,
+        covered: &'a Covered,
+    },
+    /// Nothing new to post.
+    Skipped,
+    /// An earlier attempt may have posted it and the channel could not be checked.
+    Uncertain { reason: &'a str },
+}
+
+const POST_COLUMNS: &str = "slot, state, message_id, hot100_week, b200_week, facts_through, note";
 
 const SCHEDULE_COLUMNS: &str =
     "guild_id, channel_id, weekday, hour, locale, enabled, disabled_reason, created_at";
@@ -139,8 +182,17 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Claims a slot for `worker`: true when this call owns it now, either new or taken over
-    /// from a claim older than `stale_before` (a worker that died mid-post).
+    /// Every server with a schedule, enabled or not.
+    pub async fn schedule_guilds(&self) -> anyhow::Result<Vec<u64>> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT guild_id FROM summary_schedules ORDER BY guild_id")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(ids.iter().filter_map(|id| id.parse().ok()).collect())
+    }
+
+    /// Claims a slot for `worker`: Some when this call holds it now, either new, given back,
+    /// or taken over from a claim older than `stale_before` (a worker that died mid-post).
     pub async fn claim_slot(
         &self,
         guild: u64,
@@ -149,7 +201,7 @@ impl Store {
         nonce: &str,
         now: DateTime<Utc>,
         stale_before: DateTime<Utc>,
-    ) -> anyhow::Result<bool> {
+    ) -> anyhow::Result<Option<Claim>> {
         let inserted = sqlx::query(
             "INSERT INTO summary_posts (guild_id, slot, state, claimed_by, claimed_at, nonce)
              VALUES (?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -162,64 +214,129 @@ impl Store {
         .execute(self.pool())
         .await?;
         if inserted.rows_affected() == 1 {
-            return Ok(true);
+            return Ok(Some(Claim::default()));
         }
-        let taken = sqlx::query(
-            "UPDATE summary_posts SET claimed_by = ?, claimed_at = ?
-             WHERE guild_id = ? AND slot = ? AND state = 'claimed' AND claimed_at < ?",
+        // One statement, so two workers cannot both take the same claim over.
+        let taken: Option<ClaimRow> = sqlx::query_as(
+            "UPDATE summary_posts SET state = 'claimed', claimed_by = ?, claimed_at = ?
+             WHERE guild_id = ? AND slot = ?
+               AND (state = 'released' OR (state = 'claimed' AND claimed_at < ?))
+             RETURNING attempted_at, hot100_week, b200_week, facts_through",
         )
         .bind(worker)
         .bind(now.to_rfc3339())
         .bind(guild.to_string())
         .bind(slot)
         .bind(stale_before.to_rfc3339())
-        .execute(self.pool())
+        .fetch_optional(self.pool())
         .await?;
-        Ok(taken.rows_affected() == 1)
+        Ok(taken.map(|row| Claim {
+            // A time that does not parse still says an attempt was made.
+            attempted_at: row.attempted_at.map(|t| {
+                DateTime::parse_from_rfc3339(&t)
+                    .map_or(DateTime::UNIX_EPOCH, |t| t.with_timezone(&Utc))
+            }),
+            covered: Covered {
+                hot100_week: row.hot100_week,
+                b200_week: row.b200_week,
+                facts_through: row.facts_through,
+            },
+        }))
     }
 
-    /// Records the outcome of a claimed slot: `sent` with its message, or `skipped`.
+    /// Records, before the post is sent, that `worker` is about to post its slot (at `at`,
+    /// covering `covered`); false when the claim is no longer this worker's.
+    pub async fn start_attempt(
+        &self,
+        guild: u64,
+        slot: &str,
+        worker: &str,
+        at: DateTime<Utc>,
+        covered: &Covered,
+    ) -> anyhow::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE summary_posts SET attempted_at = ?, hot100_week = ?, b200_week = ?, facts_through = ?
+             WHERE guild_id = ? AND slot = ? AND state = 'claimed' AND claimed_by = ?",
+        )
+        .bind(at.to_rfc3339())
+        .bind(&covered.hot100_week)
+        .bind(&covered.b200_week)
+        .bind(covered.facts_through)
+        .bind(guild.to_string())
+        .bind(slot)
+        .bind(worker)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records how `worker`'s claim of a slot ended; false (and nothing changed) when the
+    /// claim is not this worker's.
     pub async fn finish_slot(
         &self,
         guild: u64,
         slot: &str,
-        state: &str,
-        message_id: Option<&str>,
-        covered: &Covered,
-    ) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE summary_posts SET state = ?, message_id = ?, hot100_week = ?, b200_week = ?, facts_through = ?
-             WHERE guild_id = ? AND slot = ?",
+        worker: &str,
+        end: SlotEnd<'_>,
+    ) -> anyhow::Result<bool> {
+        let none = Covered::default();
+        let (state, message_id, covered, note) = match end {
+            SlotEnd::Sent {
+                message_id,
+                covered,
+            } => ("sent", Some(message_id), covered, None),
+            SlotEnd::Skipped => ("skipped", None, &none, None),
+            SlotEnd::Uncertain { reason } => ("uncertain", None, &none, Some(reason)),
+        };
+        let done = sqlx::query(
+            "UPDATE summary_posts SET state = ?, message_id = ?, hot100_week = ?, b200_week = ?,
+                facts_through = ?, note = ?
+             WHERE guild_id = ? AND slot = ? AND state = 'claimed' AND claimed_by = ?",
         )
         .bind(state)
         .bind(message_id)
         .bind(&covered.hot100_week)
         .bind(&covered.b200_week)
         .bind(covered.facts_through)
+        .bind(note)
         .bind(guild.to_string())
         .bind(slot)
+        .bind(worker)
         .execute(self.pool())
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
-    /// Gives a claimed slot back, so a later pass tries again.
-    pub async fn release_slot(&self, guild: u64, slot: &str) -> anyhow::Result<()> {
-        sqlx::query(
-            "DELETE FROM summary_posts WHERE guild_id = ? AND slot = ? AND state = 'claimed'",
-        )
-        .bind(guild.to_string())
-        .bind(slot)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+    /// Gives `worker`'s claim of a slot back, so a later pass tries again. When a post may
+    /// have reached Discord the row stays (`released`, with its attempt), so that pass looks in
+    /// the channel first. False when the claim is not this worker's.
+    pub async fn release_slot(
+        &self,
+        guild: u64,
+        slot: &str,
+        worker: &str,
+        may_have_posted: bool,
+    ) -> anyhow::Result<bool> {
+        let sql = if may_have_posted {
+            "UPDATE summary_posts SET state = 'released'
+             WHERE guild_id = ? AND slot = ? AND state = 'claimed' AND claimed_by = ?"
+        } else {
+            "DELETE FROM summary_posts
+             WHERE guild_id = ? AND slot = ? AND state = 'claimed' AND claimed_by = ?"
+        };
+        let done = sqlx::query(sql)
+            .bind(guild.to_string())
+            .bind(slot)
+            .bind(worker)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn slot_post(&self, guild: u64, slot: &str) -> anyhow::Result<Option<PostRow>> {
-        Ok(sqlx::query_as(
-            "SELECT slot, state, message_id, hot100_week, b200_week, facts_through FROM summary_posts
-             WHERE guild_id = ? AND slot = ?",
-        )
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {POST_COLUMNS} FROM summary_posts WHERE guild_id = ? AND slot = ?"
+        )))
         .bind(guild.to_string())
         .bind(slot)
         .fetch_optional(self.pool())
@@ -228,10 +345,10 @@ impl Store {
 
     /// The server's latest sent post.
     pub async fn last_sent_post(&self, guild: u64) -> anyhow::Result<Option<PostRow>> {
-        Ok(sqlx::query_as(
-            "SELECT slot, state, message_id, hot100_week, b200_week, facts_through FROM summary_posts
-             WHERE guild_id = ? AND state = 'sent' ORDER BY slot DESC LIMIT 1",
-        )
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {POST_COLUMNS} FROM summary_posts
+             WHERE guild_id = ? AND state = 'sent' ORDER BY slot DESC LIMIT 1"
+        )))
         .bind(guild.to_string())
         .fetch_optional(self.pool())
         .await?)

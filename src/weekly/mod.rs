@@ -1,21 +1,36 @@
 //! Weekly summary posts: each server's schedule names a weekday and an hour (UTC). A pass looks
-//! at the latest slot of every schedule; a slot is claimed in the store before its post is sent
-//! (with a nonce), so two passes or two processes never post it twice, a failed post is given
-//! back for the next pass, and after downtime only the latest missed slot is posted.
+//! at the latest slot of every schedule; a slot is claimed in the store before its post is sent,
+//! so two passes or two processes never post it twice, a failed post is given back for the next
+//! pass, and after downtime only the latest missed slot is posted.
+//!
+//! A post goes out only after its attempt is recorded in the claim. Whoever later holds a slot
+//! with an attempt on record (a process that died, or a store too busy to record the answer)
+//! reads the channel for the bot's own post of that slot before posting: the post carries the
+//! slot as its embed's timestamp. When the channel cannot be read the slot is marked uncertain
+//! and left alone: a missing post is better than a second one.
 
 pub mod post;
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
 use chrono::{DateTime, Datelike, Days, SecondsFormat, TimeDelta, Utc};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::app::App;
-use crate::discord::post::{PostError, Poster};
+use crate::discord::post::{Found, LookError, PostError, Poster};
 use crate::i18n::Locale;
 use crate::reply::Reply;
-use crate::store::{Covered, Schedule};
+use crate::store::{Claim, Schedule, SlotEnd, Store};
 
 /// A claim older than this belongs to a worker that died mid-post; another may take it over.
 const CLAIM_LEASE: TimeDelta = TimeDelta::minutes(10);
+/// A post gives up after about six minutes (five tries of at most 15 s, each perhaps after a
+/// 60 s rate-limit wait), so one started later than this after the claim could still be out
+/// when the lease ends and another worker, finding nothing yet, posts too.
+const LATEST_START: Duration = Duration::from_secs(3 * 60);
 
 /// What a pass did for one server.
 #[derive(Debug)]
@@ -23,9 +38,13 @@ pub enum Outcome {
     Posted {
         message_id: String,
     },
+    /// An earlier attempt had posted it: found in the channel and recorded, not posted again.
+    Found {
+        message_id: String,
+    },
     /// Nothing new since the last post.
     Skipped,
-    /// Already posted or skipped for this slot.
+    /// Already posted, skipped or marked uncertain for this slot.
     Done,
     /// Another pass holds the slot.
     Busy,
@@ -33,6 +52,11 @@ pub enum Outcome {
     NotYet,
     /// The channel is gone or closed to the bot: the schedule is now disabled.
     Disabled {
+        reason: String,
+    },
+    /// An earlier attempt may have posted it and the channel could not be checked: the slot
+    /// is left unposted rather than risk posting it twice.
+    Uncertain {
         reason: String,
     },
     /// The post failed; the slot was given back for the next pass.
@@ -70,6 +94,52 @@ fn slot_key(slot: DateTime<Utc>) -> String {
 fn nonce(guild: u64, slot: &str) -> String {
     let digest = Sha256::digest(format!("{guild}/{slot}").as_bytes());
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+/// This process's name in claims: `kind`, the process id, and the time the process first
+/// asked. PIDs are reused, so a restarted process must not pass for the one that died.
+pub fn worker_id(kind: &str) -> String {
+    static STARTED: OnceLock<u128> = OnceLock::new();
+    let started = STARTED.get_or_init(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    });
+    format!("{kind}-{}-{started:x}", std::process::id())
+}
+
+/// Whether a message read back from Discord is the post of `slot`: its embed carries the slot
+/// as its timestamp (the author is checked by [`Poster::find_own`]).
+fn is_post_of(message: &Value, slot: DateTime<Utc>) -> bool {
+    message["embeds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["timestamp"].as_str())
+        .filter_map(|t| DateTime::parse_from_rfc3339(t).ok())
+        .any(|t| t == slot)
+}
+
+/// Removes the schedules of servers the bot is no longer in: every scheduled server of this
+/// shard (`shard` = (id, count), None for a single one) not among `present`. Returns them.
+pub async fn forget_left_servers(
+    store: &Store,
+    present: &HashSet<u64>,
+    shard: Option<(u32, u32)>,
+) -> anyhow::Result<Vec<u64>> {
+    // Discord's rule for which shard a server's events go to.
+    let on_this_shard = |guild: u64| match shard {
+        Some((id, count)) if count > 1 => (guild >> 22) % u64::from(count) == u64::from(id),
+        _ => true,
+    };
+    let mut removed = Vec::new();
+    for guild in store.schedule_guilds().await? {
+        if on_this_shard(guild) && !present.contains(&guild) && store.remove_schedule(guild).await?
+        {
+            removed.push(guild);
+        }
+    }
+    Ok(removed)
 }
 
 /// One pass over every enabled schedule at `now`. Without a poster it only reports what would
@@ -117,7 +187,7 @@ async fn pass(
     if store
         .slot_post(s.guild_id, &key)
         .await?
-        .is_some_and(|p| p.state != "claimed")
+        .is_some_and(|p| p.is_final())
     {
         return Ok(Outcome::Done);
     }
@@ -128,23 +198,49 @@ async fn pass(
         return Ok(Outcome::WouldPost(post.map(|(reply, _)| reply)));
     };
     let nonce = nonce(s.guild_id, &key);
-    if !store
+    let Some(claim) = store
         .claim_slot(s.guild_id, &key, worker, &nonce, now, now - CLAIM_LEASE)
+        .await?
+    else {
+        return Ok(Outcome::Busy);
+    };
+    let claimed = Instant::now();
+    let held = Held {
+        store,
+        guild: s.guild_id,
+        slot: &key,
+        worker,
+    };
+    if let Some(attempted_at) = claim.attempted_at
+        && let Some(outcome) = look_first(&held, poster, s, slot, attempted_at, &claim).await?
+    {
+        return Ok(outcome);
+    }
+    let Some((reply, covered)) = post::build(app, locale, slot, previous.as_ref()).await? else {
+        held.finish(SlotEnd::Skipped).await?;
+        return Ok(Outcome::Skipped);
+    };
+    let reply = marked(reply, slot);
+    if claimed.elapsed() > LATEST_START {
+        // Slow reads or a busy store: too late to post within the lease. The next pass tries.
+        held.release(claim.attempted_at.is_some()).await?;
+        return Ok(Outcome::Busy);
+    }
+    // On record before it is sent: if this process dies or cannot record the answer, whoever
+    // takes the slot over knows to look first.
+    if !store
+        .start_attempt(s.guild_id, &key, worker, Utc::now(), &covered)
         .await?
     {
         return Ok(Outcome::Busy);
     }
-    let Some((reply, covered)) = post::build(app, locale, slot, previous.as_ref()).await? else {
-        store
-            .finish_slot(s.guild_id, &key, "skipped", None, &Covered::default())
-            .await?;
-        return Ok(Outcome::Skipped);
-    };
     match poster.post(s.channel_id, &reply, &nonce).await {
         Ok(message_id) => {
-            store
-                .finish_slot(s.guild_id, &key, "sent", Some(&message_id), &covered)
-                .await?;
+            held.finish(SlotEnd::Sent {
+                message_id: &message_id,
+                covered: &covered,
+            })
+            .await?;
             tracing::info!(guild = s.guild_id, slot = %key, "posted the weekly summary");
             Ok(Outcome::Posted { message_id })
         }
@@ -156,17 +252,111 @@ async fn pass(
                 "the summary channel is gone; disabling the schedule"
             );
             store.disable_schedule(s.guild_id, &reason).await?;
-            store.release_slot(s.guild_id, &key).await?;
+            held.release(claim.attempted_at.is_some()).await?;
             Ok(Outcome::Disabled { reason })
         }
-        Err(PostError::Failed(e)) => {
+        Err(e) => {
+            let may_have_posted =
+                claim.attempted_at.is_some() || matches!(e, PostError::Unknown(_));
             tracing::warn!(guild = s.guild_id, error = ?e, "posting the weekly summary failed; the next pass retries");
-            store.release_slot(s.guild_id, &key).await?;
+            held.release(may_have_posted).await?;
             Ok(Outcome::Failed {
                 error: e.to_string(),
             })
         }
     }
+}
+
+/// A slot this worker has claimed.
+struct Held<'a> {
+    store: &'a Store,
+    guild: u64,
+    slot: &'a str,
+    worker: &'a str,
+}
+
+impl Held<'_> {
+    async fn finish(&self, end: SlotEnd<'_>) -> anyhow::Result<()> {
+        if !self
+            .store
+            .finish_slot(self.guild, self.slot, self.worker, end)
+            .await?
+        {
+            // Another worker took the claim over (this one outlived its lease); that one
+            // looks in the channel before posting, so the record is left to it.
+            tracing::warn!(
+                guild = self.guild,
+                slot = self.slot,
+                "the slot's claim was taken over; not recording"
+            );
+        }
+        Ok(())
+    }
+
+    async fn release(&self, may_have_posted: bool) -> anyhow::Result<()> {
+        self.store
+            .release_slot(self.guild, self.slot, self.worker, may_have_posted)
+            .await?;
+        Ok(())
+    }
+}
+
+/// An earlier attempt may have posted this slot: records the post when it is in the channel,
+/// marks the slot uncertain when the channel cannot be read, and returns None when the slot
+/// should be posted now.
+async fn look_first(
+    held: &Held<'_>,
+    poster: &Poster,
+    s: &Schedule,
+    slot: DateTime<Utc>,
+    attempted_at: DateTime<Utc>,
+    claim: &Claim,
+) -> anyhow::Result<Option<Outcome>> {
+    match poster
+        .find_own(s.channel_id, attempted_at, |m| is_post_of(m, slot))
+        .await
+    {
+        Ok(Found::Message(message_id)) => {
+            held.finish(SlotEnd::Sent {
+                message_id: &message_id,
+                covered: &claim.covered,
+            })
+            .await?;
+            tracing::info!(
+                guild = s.guild_id,
+                slot = held.slot,
+                "an earlier attempt had posted the weekly summary; recorded it"
+            );
+            Ok(Some(Outcome::Found { message_id }))
+        }
+        Ok(Found::NotThere) => Ok(None),
+        Err(LookError::Unreadable(reason)) => {
+            tracing::warn!(
+                guild = s.guild_id,
+                channel = s.channel_id,
+                slot = held.slot,
+                reason,
+                "an earlier attempt may have posted this weekly summary and the channel cannot be read; not posting it again (the bot needs Read Message History)"
+            );
+            held.finish(SlotEnd::Uncertain { reason: &reason }).await?;
+            Ok(Some(Outcome::Uncertain { reason }))
+        }
+        Err(LookError::Failed(e)) => {
+            tracing::warn!(guild = s.guild_id, error = ?e, "looking for an earlier weekly post failed; the next pass retries");
+            held.release(true).await?;
+            Ok(Some(Outcome::Failed {
+                error: e.to_string(),
+            }))
+        }
+    }
+}
+
+/// The post with its slot as the embed's timestamp: the mark it is found by in the channel.
+fn marked(mut reply: Reply, slot: DateTime<Utc>) -> Reply {
+    if let Some(embed) = reply.embeds.first_mut() {
+        embed.timestamp = Some(slot);
+    }
+    reply
 }
 
 #[cfg(test)]
@@ -205,5 +395,31 @@ mod tests {
         assert_eq!(a, nonce(1, "2023-07-17T12:00:00Z"));
         assert_ne!(a, nonce(1, "2023-07-24T12:00:00Z"));
         assert_ne!(a, nonce(2, "2023-07-17T12:00:00Z"));
+    }
+
+    #[test]
+    fn a_post_is_known_by_its_slot() {
+        let slot = at("2023-07-17T12:00:00Z");
+        let post = |timestamp: &str| serde_json::json!({"embeds": [{"title": "K-pop this week", "timestamp": timestamp}]});
+        // Discord gives timestamps back in its own spelling.
+        assert!(is_post_of(&post("2023-07-17T12:00:00+00:00"), slot));
+        assert!(is_post_of(&post("2023-07-17T12:00:00Z"), slot));
+        assert!(!is_post_of(&post("2023-07-10T12:00:00+00:00"), slot));
+        assert!(!is_post_of(
+            &serde_json::json!({"embeds": [{"title": "x"}]}),
+            slot
+        ));
+        assert!(!is_post_of(
+            &serde_json::json!({"content": "2023-07-17T12:00:00Z"}),
+            slot
+        ));
+    }
+
+    #[test]
+    fn worker_ids_name_the_process_start() {
+        let id = worker_id("bot");
+        assert_eq!(id, worker_id("bot"), "one id for the life of the process");
+        assert!(id.starts_with(&format!("bot-{}-", std::process::id())));
+        assert!(id.len() > format!("bot-{}-", std::process::id()).len());
     }
 }

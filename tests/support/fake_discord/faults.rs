@@ -15,6 +15,10 @@ pub enum Failure {
     /// The message is validated and stored, then the answer is this 5xx: the "timed out after
     /// success" case, where a retry without an enforced nonce duplicates the post.
     AfterStore { status: u16 },
+    /// The message is validated and stored, and the 200 answer waits until the test calls
+    /// [`super::FakeDiscord::release_held_replies`]: Discord has the post, the bot does not know
+    /// yet.
+    HoldAfterStore,
 }
 
 impl Failure {
@@ -52,5 +56,9 @@ impl Failure {
 
     pub fn after_store(status: u16) -> Self {
         Self::AfterStore { status }
+    }
+
+    pub fn hold_after_store() -> Self {
+        Self::HoldAfterStore
     }
 }

@@ -396,6 +396,60 @@ impl FakeDiscord {
         });
     }
 
+    /// Grants or takes away the bot's Read Message History permission in a channel.
+    pub fn set_read_history(&self, channel_id: u64, allowed: bool) {
+        self.shared.update(|inner| {
+            inner
+                .channels
+                .get_mut(&channel_id)
+                .expect("set_read_history: unknown channel, call add_channel first")
+                .read_history = allowed;
+        });
+    }
+
+    /// A message someone else (a user, or a webhook copying the bot's look) wrote in a channel;
+    /// returns its id.
+    pub fn add_message_from(&self, channel_id: u64, author_id: u64, body: Value) -> u64 {
+        self.shared.update(|inner| {
+            let channel = inner
+                .channels
+                .get_mut(&channel_id)
+                .expect("add_message_from: unknown channel, call add_channel first");
+            let origin = objects::Origin {
+                channel_id,
+                guild_id: channel.guild_id,
+                author: objects::user(author_id, "someone", false),
+                kind: 0,
+                webhook_id: None,
+                application_id: None,
+            };
+            let message = objects::message(&origin, &body, Vec::new());
+            let id = objects::id_text(&message["id"])
+                .parse()
+                .expect("snowflake id");
+            channel.messages.push(StoredMessage {
+                id,
+                body,
+                message,
+                files: Vec::new(),
+                nonce: None,
+                at: std::time::Instant::now(),
+            });
+            id
+        })
+    }
+
+    /// Answers held back by [`Failure::HoldAfterStore`] so far (released or not).
+    pub fn held_replies(&self) -> u64 {
+        self.shared.read(|inner| inner.held_replies)
+    }
+
+    /// Sends every held answer.
+    pub fn release_held_replies(&self) {
+        self.shared
+            .update(|inner| inner.released_replies = inner.held_replies);
+    }
+
     // --- gateway faults ---
 
     /// Cuts every gateway connection without a close frame; the client must RESUME.

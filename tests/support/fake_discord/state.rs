@@ -93,6 +93,9 @@ pub(super) struct Inner {
     /// Files served under `/attachments/{id}/{name}`.
     pub files: HashMap<u64, StoredFile>,
     pub requests: Vec<RecordedRequest>,
+    /// Answers held back by [`Failure::HoldAfterStore`] so far, and how many were let go.
+    pub held_replies: u64,
+    pub released_replies: u64,
 }
 
 impl Inner {
@@ -175,6 +178,9 @@ pub(super) struct ChannelState {
     pub failures: VecDeque<Failure>,
     /// Set by a scripted 429: posts before this instant are rate limited again.
     pub rate_limited_until: Option<Instant>,
+    /// The bot's Read Message History permission here. Without it Discord lists no messages
+    /// (an empty array, not an error) and refuses single ones with 403.
+    pub read_history: bool,
 }
 
 impl ChannelState {
@@ -184,6 +190,7 @@ impl ChannelState {
             messages: Vec::new(),
             failures: VecDeque::new(),
             rate_limited_until: None,
+            read_history: true,
         }
     }
 }

@@ -1,4 +1,6 @@
 //! `POST /channels/{id}/messages`: scripted failures, rate limits, validation, nonce dedupe.
+//! `GET /channels/{id}/messages[/{message}]`: reading them back as Discord does (no nonces,
+//! nothing without Read Message History).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -23,9 +25,14 @@ pub(super) fn create_message(
     if let Some(until) = channel.rate_limited_until.filter(|until| ctx.now < *until) {
         return Ok(rate_limited((until - ctx.now).as_secs_f64(), false));
     }
+    let mut hold = false;
     let fail_after_store = match channel.failures.pop_front() {
         None => None,
         Some(Failure::AfterStore { status }) => Some(status),
+        Some(Failure::HoldAfterStore) => {
+            hold = true;
+            None
+        }
         Some(Failure::RateLimited {
             retry_after,
             global,
@@ -78,7 +85,89 @@ pub(super) fn create_message(
         .expect("checked above")
         .messages
         .push(stored);
-    Ok(fail_after_store.map_or_else(|| Reply::ok(message), server_error))
+    let reply = fail_after_store.map_or_else(|| Reply::ok(message), server_error);
+    Ok(if hold { reply.held() } else { reply })
+}
+
+/// `GET /channels/{id}/messages?limit&before&after`: newest first. With `after`, the `limit`
+/// messages right after it (still newest first), as Discord pages forwards.
+pub(super) fn list_messages(inner: &Inner, req: &Request, channel_id: u64) -> Handled {
+    let channel = inner
+        .channels
+        .get(&channel_id)
+        .ok_or_else(unknown_channel)?;
+    let mut limit = 50;
+    let (mut before, mut after) = (None, None);
+    for (key, value) in req
+        .query
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+    {
+        let number = || value.parse::<u64>().map_err(|_| invalid_query(key));
+        match key {
+            "limit" => {
+                limit = number()
+                    .ok()
+                    .filter(|n| (1..=100).contains(n))
+                    .ok_or_else(|| invalid_query(key))?
+            }
+            "before" => before = Some(number()?),
+            "after" => after = Some(number()?),
+            _ => {}
+        }
+    }
+    if !channel.read_history {
+        return Ok(Reply::ok(json!([])));
+    }
+    let limit = usize::try_from(limit).expect("at most 100");
+    let mut found: Vec<&StoredMessage> = channel
+        .messages
+        .iter()
+        .filter(|m| before.is_none_or(|b| m.id < b) && after.is_none_or(|a| m.id > a))
+        .collect();
+    found.sort_by_key(|m| m.id);
+    let page: Vec<Value> = if after.is_some() && before.is_none() {
+        found.iter().take(limit).rev().map(|m| as_read(m)).collect()
+    } else {
+        found.iter().rev().take(limit).map(|m| as_read(m)).collect()
+    };
+    Ok(Reply::ok(Value::Array(page)))
+}
+
+/// `GET /channels/{id}/messages/{message}`.
+pub(super) fn get_message(inner: &Inner, channel_id: u64, message_id: u64) -> Handled {
+    let channel = inner
+        .channels
+        .get(&channel_id)
+        .ok_or_else(unknown_channel)?;
+    if !channel.read_history {
+        return Err(ApiError::missing_access());
+    }
+    channel
+        .messages
+        .iter()
+        .find(|m| m.id == message_id)
+        .map(|m| Reply::ok(as_read(m)))
+        .ok_or_else(ApiError::unknown_message)
+}
+
+/// A message as reading it returns it: Discord keeps a nonce only in the answer to the post.
+fn as_read(m: &StoredMessage) -> Value {
+    let mut message = m.message.clone();
+    if let Some(fields) = message.as_object_mut() {
+        fields.remove("nonce");
+    }
+    message
+}
+
+fn invalid_query(key: &str) -> ApiError {
+    let mut errs = FieldErrors::default();
+    errs.push(key, "NUMBER_TYPE_COERCE", "Value is not int.");
+    errs.into_result()
+        .err()
+        .unwrap_or_else(ApiError::invalid_json)
 }
 
 fn unknown_channel() -> ApiError {

@@ -34,7 +34,7 @@ pub(super) async fn handle(
         .await
         .unwrap_or_default();
     let req = Request::parse(&parts, &bytes);
-    let reply = shared.update(|inner| {
+    let (reply, ticket) = shared.update(|inner| {
         let ctx = Ctx {
             cfg: &shared.config,
             base_url: &shared.base_url,
@@ -43,10 +43,21 @@ pub(super) async fn handle(
         };
         let reply = route(inner, &ctx, &req).unwrap_or_else(Reply::from);
         inner.requests.push(req.into_record(&reply));
-        reply
+        let ticket = reply.held.then(|| {
+            inner.held_replies += 1;
+            inner.held_replies
+        });
+        (reply, ticket)
     });
+    if let Some(ticket) = ticket {
+        let released = || shared.read(|inner| inner.released_replies >= ticket);
+        let _ = shared.wait_until(HOLD_LIMIT, released).await;
+    }
     reply.into_response()
 }
+
+/// A held answer goes out after this even if the test never lets it go.
+const HOLD_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub(super) struct Ctx<'a> {
     pub cfg: &'a FakeConfig,
@@ -83,6 +94,12 @@ fn route(inner: &mut Inner, ctx: &Ctx<'_>, req: &Request) -> Handled {
         ("GET", ["channels", channel]) => misc::channel(inner, ctx, id(channel)?),
         ("POST", ["channels", channel, "messages"]) => {
             channels::create_message(inner, ctx, req, id(channel)?)
+        }
+        ("GET", ["channels", channel, "messages"]) => {
+            channels::list_messages(inner, req, id(channel)?)
+        }
+        ("GET", ["channels", channel, "messages", message]) => {
+            channels::get_message(inner, id(channel)?, id(message)?)
         }
         (_, ["applications", app, "commands"]) => {
             commands::collection(inner, ctx, req, id(app)?, None)
@@ -313,6 +330,8 @@ pub(super) struct Reply {
     status: u16,
     body: ReplyBody,
     headers: Vec<(&'static str, String)>,
+    /// Sent only once the test releases it ([`super::Failure::HoldAfterStore`]).
+    held: bool,
 }
 
 enum ReplyBody {
@@ -335,6 +354,7 @@ impl Reply {
             status,
             body: ReplyBody::Json(value),
             headers: Vec::new(),
+            held: false,
         }
     }
 
@@ -347,6 +367,7 @@ impl Reply {
             status: 204,
             body: ReplyBody::Empty,
             headers: Vec::new(),
+            held: false,
         }
     }
 
@@ -358,6 +379,7 @@ impl Reply {
                 bytes,
             },
             headers: Vec::new(),
+            held: false,
         }
     }
 
@@ -370,7 +392,13 @@ impl Reply {
                 bytes,
             },
             headers: Vec::new(),
+            held: false,
         }
+    }
+
+    pub fn held(mut self) -> Self {
+        self.held = true;
+        self
     }
 
     pub fn header(mut self, name: &'static str, value: String) -> Self {
