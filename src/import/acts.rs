@@ -96,3 +96,31 @@ pub async fn import(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError>
     }
     Ok(acts.len())
 }
+
+/// Adds the aliases (and Hangul names) of acts already in the store that no act has yet: an
+/// editor's removal or reassignment of an older alias stands. Returns how many were added.
+pub async fn add_new_aliases(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError> {
+    let names = read_csv(data, &HEADER, |r, _| {
+        let id = optional(&r[0]).ok_or("act_id is empty")?.to_string();
+        let mut aliases = list(&r[6], " | ");
+        aliases.extend(list(&r[5], " / "));
+        Ok((id, aliases))
+    })?;
+    let taken: Vec<String> = sqlx::query_scalar("SELECT alias_key FROM aliases WHERE kind = 'act'")
+        .fetch_all(tx.conn())
+        .await?;
+    let known: Vec<String> = sqlx::query_scalar("SELECT id FROM acts")
+        .fetch_all(tx.conn())
+        .await?;
+    let mut added = 0;
+    for (id, aliases) in names.iter().filter(|(id, _)| known.contains(id)) {
+        for alias in aliases {
+            if !taken.contains(&crate::domain::text::key(alias))
+                && tx.add_alias(AliasKind::Act, id, alias).await?.is_some()
+            {
+                added += 1;
+            }
+        }
+    }
+    Ok(added)
+}

@@ -5,18 +5,21 @@ use indicatif::ProgressBar;
 use crate::domain::chart::Chart;
 use crate::store::{Actor, Store};
 
-/// Bump when the seed files change, so that a store seeded earlier can tell.
-pub const SEED_VERSION: &str = "1";
+/// Bump when the seed files change, so that a store seeded earlier can tell (and `ensure`
+/// brings it up to date).
+pub const SEED_VERSION: &str = "2";
 
 const ACTS: &[u8] = include_bytes!("../../data/kpop_acts.csv");
 const EXPORTS: &[u8] = include_bytes!("../../data/exports.csv");
 const MILESTONES: &[u8] = include_bytes!("../../data/milestones.csv");
 const HOT100: &[u8] = include_bytes!("../../data/hot100-kpop.csv");
 const BILLBOARD200: &[u8] = include_bytes!("../../data/billboard200-kpop.csv");
+const TITLE_ALIASES: &[u8] = include_bytes!("../../data/title_aliases.csv");
 
-/// Loads the seed into a store that has none, in one transaction.
+/// Loads the seed into a store that has none, or what a newer seed adds into a store seeded
+/// earlier, in one transaction.
 pub async fn ensure(store: &Store) -> anyhow::Result<()> {
-    if store.meta("seed_version").await?.is_some() {
+    if store.meta("seed_version").await?.as_deref() == Some(SEED_VERSION) {
         return Ok(());
     }
     let mut tx = store.begin().await?;
@@ -25,8 +28,20 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
         sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seed_version'")
             .fetch_optional(tx.conn())
             .await?;
-    if seeded.is_some() {
-        return Ok(());
+    match seeded.as_deref() {
+        None => {}
+        Some("1") => {
+            // Version 2 added names in other scripts: acts' and titles'.
+            super::acts::add_new_aliases(&mut tx, ACTS).await?;
+            super::title_aliases::import(&mut tx, TITLE_ALIASES).await?;
+            sqlx::query("UPDATE meta SET value = ? WHERE key = 'seed_version'")
+                .bind(SEED_VERSION)
+                .execute(tx.conn())
+                .await?;
+            return tx.commit().await;
+        }
+        // This seed or one from a newer binary: nothing to add.
+        Some(_) => return Ok(()),
     }
     let actor = Actor::Seed;
     super::acts::import(&mut tx, ACTS).await?;
@@ -35,6 +50,7 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     let hidden = ProgressBar::hidden();
     super::billboard::import(&mut tx, Chart::Hot100, HOT100, &actor, &hidden).await?;
     super::billboard::import(&mut tx, Chart::Billboard200, BILLBOARD200, &actor, &hidden).await?;
+    super::title_aliases::import(&mut tx, TITLE_ALIASES).await?;
     sqlx::query("INSERT INTO meta (key, value) VALUES ('seed_version', ?)")
         .bind(SEED_VERSION)
         .execute(tx.conn())
