@@ -656,6 +656,62 @@ mod tests {
     }
 
     #[test]
+    fn main_titles_sizes_aliases_and_what_lookup_answers() {
+        let mut builder = SearchIndexBuilder::default();
+        let mut small = song(1, Chart::Hot100, "5 Star", "Yo Gotti", 2);
+        small.peak = Some(79);
+        let mut big = song(
+            2,
+            Chart::Billboard200,
+            "5-Star: The 3rd Album",
+            "Stray Kids",
+            16,
+        );
+        big.peak = Some(1);
+        let mut longer = song(3, Chart::Hot100, "Butter", "Someone", 30);
+        longer.peak = Some(40);
+        builder.add(vec![
+            small,
+            big,
+            longer,
+            song(4, Chart::Billboard200, "Butterfly", "Mariah Carey", 55),
+        ]);
+        let ix = builder.finish(
+            vec![],
+            vec![],
+            vec![],
+            vec![("Butter".into(), "버터".into())],
+        );
+        let f = TitleFilter::default();
+        // Both are called "5 Star"; the bigger run comes first.
+        let hits = ix.find_titles("5-star", &f, 25);
+        assert_eq!(
+            (titles(&hits), hits.exact),
+            (vec![(Match::Exact, 2), (Match::Exact, 1)], 2)
+        );
+        assert_eq!(titles(&ix.find_titles("버터", &f, 25)), [(Match::Exact, 3)]);
+        assert_eq!(titles(&ix.find_titles("버", &f, 25))[0], (Match::Prefix, 3));
+        let on_albums = TitleFilter {
+            chart: Some(Chart::Billboard200),
+            artist: None,
+        };
+        match ix.lookup("butter", &on_albums, 5) {
+            Lookup::Closest {
+                closest, elsewhere, ..
+            } => {
+                assert_eq!(closest.iter().map(|s| s.id).collect::<Vec<_>>(), [4]);
+                assert_eq!(elsewhere.iter().map(|s| s.id).collect::<Vec<_>>(), [3]);
+            }
+            _ => panic!("butter is no album"),
+        }
+        assert!(matches!(ix.lookup("?!", &f, 5), Lookup::Nothing));
+        assert!(matches!(
+            ix.lookup("butter", &f, 5),
+            Lookup::Called { total: 1, .. }
+        ));
+    }
+
+    #[test]
     fn acts_by_name_hangul_alias_and_typo() {
         let ix = index();
         for q in ["FIFTY FIFTY", "fiftyfifty", "피프티 피프티", "5050"] {
