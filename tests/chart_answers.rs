@@ -510,6 +510,9 @@ async fn every_title_alias_answers_its_entry() {
             assert!(!description(&r).contains("Closest"), "{q}");
         }
     }
+    // Japanese typed in hiragana, before the input method turns it into katakana.
+    let r = t.ask("/chart ばたー").await;
+    assert_eq!(heading(&r), "Butter — BTS", "{}", description(&r));
     // Typed a syllable at a time, the Korean name is suggested before it is complete.
     let inv = Invocation::new("chart", &[], Locale::En);
     let choices = commands::autocomplete(&t.app, &inv, "title", "다이너").await;

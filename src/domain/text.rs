@@ -6,7 +6,8 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Folds `s` for comparison: full-width forms to ASCII (NFKC), accents dropped (ROSÉ = ROSE),
 /// lower case, every run of punctuation or white space turned into one space, trimmed.
-/// Hangul, kana and kanji are kept as they are. Stylised forms read as what they stand for:
+/// Hangul and kanji are kept as they are; hiragana reads as katakana ("だいなまいと", typed before
+/// the input method converts it, is "ダイナマイト"). Stylised forms read as what they stand for:
 /// the Greek and Cyrillic letters of "BLΛƆKPIИK" as Latin ones, "★★★★★" as "5 star".
 pub fn fold(s: &str) -> String {
     if s.is_ascii() {
@@ -18,7 +19,8 @@ pub fn fold(s: &str) -> String {
         .nfkc()
         .collect::<String>()
         .nfd()
-        .filter(|c| !is_combining_mark(*c))
+        // Kana voicing marks are no accents: バ is not ハ.
+        .filter(|c| !is_combining_mark(*c) || matches!(c, '\u{3099}' | '\u{309A}'))
         .nfc()
         .collect();
     let mut i = 0;
@@ -50,6 +52,7 @@ pub fn fold(s: &str) -> String {
             }
             pending_space = false;
             match c {
+                'ぁ'..='ゖ' => out.extend(char::from_u32(c as u32 + KATAKANA_OFFSET)),
                 'æ' | 'Æ' => out.push_str("ae"),
                 'ø' | 'Ø' => out.push('o'),
                 'ß' | 'ẞ' => out.push_str("ss"),
@@ -63,6 +66,9 @@ pub fn fold(s: &str) -> String {
     }
     out
 }
+
+/// From a hiragana letter to the katakana letter of the same sound.
+const KATAKANA_OFFSET: u32 = 'ァ' as u32 - 'ぁ' as u32;
 
 /// A row of at least this many stars is a rating ("★★★★★ (5-STAR)"); fewer are decoration.
 const STARS_READ: usize = 3;
@@ -150,6 +156,8 @@ mod tests {
             ("★★★★★", "5 star"),
             ("★★★★★ (5-STAR)", "5 star 5 star"),
             ("Lucky★Star", "lucky star"),
+            ("だいなまいと", "ダイナマイト"),
+            ("ばたー", "バター"),
         ] {
             assert_eq!(fold(input), want, "fold({input:?})");
         }
@@ -187,6 +195,7 @@ mod tests {
     fn stylised_titles_key_like_their_plain_form() {
         assert_eq!(key("★★★★★"), key("5-Star"));
         assert_eq!(key("BLΛƆKPIИK"), key("BLACKPINK"));
+        assert_ne!(key("バター"), key("ハター"), "voiced kana stay voiced");
     }
 
     #[test]
