@@ -772,10 +772,21 @@ async fn a_store_seeded_before_member_of_learns_the_groups_and_keeps_its_edits()
     let t = TestApp::new().await;
     let pool = t.app.store().pool().clone();
     // As a store seeded by the previous version, where a moderator removed an alias.
+    let who = kpop_facts::edits::Who {
+        actor: kpop_facts::store::Actor::Cli,
+        guild_id: None,
+    };
+    kpop_facts::edits::remove_alias(
+        t.app.store(),
+        &who,
+        kpop_facts::store::AliasKind::Act,
+        "Bangtan Boys",
+    )
+    .await
+    .unwrap();
     for q in [
         "DELETE FROM act_members",
         "UPDATE meta SET value = '1' WHERE key = 'seed_version'",
-        "DELETE FROM aliases WHERE kind = 'act' AND alias = 'Bangtan Boys'",
     ] {
         sqlx::query(q).execute(&pool).await.unwrap();
     }

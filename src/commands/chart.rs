@@ -12,7 +12,7 @@ use crate::i18n::{Locale, t};
 use crate::reply::json::Choice;
 use crate::reply::plot::{self, RunWeek};
 use crate::reply::{Embed, Reply, colour};
-use crate::search::{Match, Song, TitleFilter};
+use crate::search::{Lookup, Match, SearchIndex, Song, TitleFilter};
 
 /// Autocomplete values that pick one song exactly: `song:<id>`.
 const SONG_PREFIX: &str = "song:";
@@ -47,25 +47,16 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         .strip_prefix(SONG_PREFIX)
         .and_then(|id| id.parse::<i64>().ok())
         .and_then(|id| ix.search.song_by_id(id));
-    let (hits, total): (Vec<(Match, Song<'_>)>, usize) = match picked {
-        Some(song) => (vec![(Match::Exact, song)], 1),
-        None => {
-            let found = ix.search.find_titles(title, &filter, 1 + OTHERS_SHOWN);
-            (found.hits, found.total)
-        }
+    let answer = match picked {
+        Some(song) => Answer {
+            best: song,
+            label: Vec::new(),
+            others: Vec::new(),
+            more: 0,
+        },
+        None => choose(&ix.search, title, &filter, inv.get("artist"), locale)?,
     };
-    let Some(&(_, best)) = hits.first() else {
-        let shown = text::truncate(title, 60);
-        let acts = ix.search.find_acts(title);
-        return Err(match acts.first() {
-            Some((m, act)) if *m <= Match::WordPrefix => user_error(
-                locale,
-                "chart.nothing_found_try_artist",
-                &[("title", &shown), ("artist", &act.row.name)],
-            ),
-            _ => user_error(locale, "chart.nothing_found", &[("title", &shown)]),
-        });
-    };
+    let best = answer.best;
     let weeks = app.store().song_weeks(best.id).await?;
     let run =
         Run::from_weeks(&weeks).ok_or_else(|| anyhow::anyhow!("song {} has no weeks", best.id))?;
@@ -73,16 +64,22 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
 
     let song = best;
     let chart_name = song.chart.name();
+    let summary = t(
+        locale,
+        "chart.summary",
+        &[
+            ("chart", chart_name),
+            ("weeks", &run.total_weeks().to_string()),
+        ],
+    );
+    let description = if answer.label.is_empty() {
+        summary
+    } else {
+        format!("{}\n\n{summary}", answer.label.join("\n"))
+    };
     let mut embed = Embed::new(colour::CHART)
         .title(format!("{} — {}", song.title, song.credit))
-        .description(t(
-            locale,
-            "chart.summary",
-            &[
-                ("chart", chart_name),
-                ("weeks", &run.total_weeks().to_string()),
-            ],
-        ));
+        .description(description);
     let at = |position: i64, date: &str| {
         t(
             locale,
@@ -158,27 +155,15 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         embed = embed.field(t(locale, "chart.credit_changes", &[]), joined, false);
     }
     embed = milestones(embed, &ix, song, &run, locale);
-    let others: Vec<String> = hits
-        .iter()
-        .skip(1)
-        .take(OTHERS_SHOWN)
-        .map(|(_, s)| {
-            format!(
-                "• {} — {} ({}, {}): `/chart title:\"{}\" artist:\"{}\" chart:{}`",
-                s.title,
-                s.credit,
-                s.chart.name(),
-                s.debut.map_or("?".into(), |d| d.year().to_string()),
-                s.title.replace('"', "'"),
-                s.credit.replace('"', "'"),
-                s.chart.slug()
-            )
-        })
-        .collect();
-    if !others.is_empty() {
-        let mut value = others.join("\n");
-        if total > 1 + OTHERS_SHOWN {
-            let more = (total - 1 - OTHERS_SHOWN).to_string();
+    if !answer.others.is_empty() {
+        let mut value = answer
+            .others
+            .iter()
+            .map(|s| pointer(locale, *s))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if answer.more > 0 {
+            let more = answer.more.to_string();
             value.push_str(&format!(
                 "\n{}",
                 t(locale, "chart.more_matches", &[("count", &more)])
@@ -215,6 +200,154 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         Err(e) => tracing::warn!(song = song.id, error = ?e, "rendering the run picture failed"),
     }
     Ok(reply)
+}
+
+/// The run an answer shows, what it says about the choice, and the others it names.
+struct Answer<'a> {
+    best: Song<'a>,
+    /// Lines before the run's summary: which title this is when several are called that, or
+    /// that none is and this is the closest.
+    label: Vec<String>,
+    others: Vec<Song<'a>>,
+    /// How many more there are than `others` names.
+    more: usize,
+}
+
+/// Picks the run to answer with, or refuses with what is true: that nothing is called that
+/// (under the filters asked for), where titles called that are instead, and where the act's
+/// own entries are.
+fn choose<'a>(
+    search: &'a SearchIndex,
+    title: &str,
+    filter: &TitleFilter,
+    artist: Option<&str>,
+    locale: Locale,
+) -> Result<Answer<'a>, super::CommandError> {
+    let shown = text::truncate(title, 60);
+    let (closest, total, elsewhere) = match search.lookup(title, filter, 1 + OTHERS_SHOWN) {
+        Lookup::Nothing => {
+            return Err(user_error(locale, "chart.no_letters", &[("input", &shown)]));
+        }
+        Lookup::Called { hits, total } => {
+            let best = hits[0];
+            let label = if total > 1 {
+                vec![t(
+                    locale,
+                    "chart.chosen",
+                    &[
+                        ("count", &total.to_string()),
+                        ("title", &shown),
+                        ("entry", &entry(locale, best)),
+                    ],
+                )]
+            } else {
+                Vec::new()
+            };
+            return Ok(Answer {
+                best,
+                label,
+                others: hits[1..].to_vec(),
+                more: total - hits.len(),
+            });
+        }
+        Lookup::Closest {
+            closest,
+            total,
+            elsewhere,
+        } => (closest, total, elsewhere),
+    };
+    // An act's name asked as a title: the act is what was meant.
+    if let Some((Match::Exact, act)) = search.find_acts(title).first() {
+        return Err(user_error(
+            locale,
+            "chart.nothing_found_try_artist",
+            &[("title", &shown), ("artist", &act.row.name)],
+        ));
+    }
+    let act = artist.and_then(|a| match search.find_acts(a).first() {
+        Some((Match::Exact, act)) => Some(act.row.name.as_str()),
+        _ => None,
+    });
+    let artist_shown =
+        act.map_or_else(|| artist.map(|a| text::truncate(a, 60)), |a| Some(a.into()));
+    let none = match (&artist_shown, filter.chart) {
+        (None, None) if closest.is_empty() => {
+            return Err(user_error(
+                locale,
+                "chart.nothing_found",
+                &[("title", &shown)],
+            ));
+        }
+        (None, None) => t(locale, "chart.none_called", &[("title", &shown)]),
+        (None, Some(c)) => t(
+            locale,
+            "chart.none_called_on",
+            &[("title", &shown), ("chart", c.name())],
+        ),
+        (Some(a), None) => t(
+            locale,
+            "chart.none_called_by",
+            &[("title", &shown), ("artist", a)],
+        ),
+        (Some(a), Some(c)) => t(
+            locale,
+            "chart.none_called_by_on",
+            &[("title", &shown), ("artist", a), ("chart", c.name())],
+        ),
+    };
+    let mut label = vec![none];
+    if let Some(&best) = closest.first() {
+        label.push(t(
+            locale,
+            "chart.closest",
+            &[("entry", &entry(locale, best))],
+        ));
+    }
+    if !elsewhere.is_empty() {
+        label.push(t(locale, "chart.called_elsewhere", &[("title", &shown)]));
+        label.extend(elsewhere.iter().map(|s| pointer(locale, *s)));
+    }
+    if let Some(a) = act {
+        label.push(t(locale, "chart.act_entries", &[("artist", a)]));
+    }
+    match closest.first() {
+        None => Err(super::CommandError::User(label.join("\n"))),
+        Some(&best) => Ok(Answer {
+            best,
+            label,
+            others: closest[1..].to_vec(),
+            more: total.saturating_sub(closest.len()),
+        }),
+    }
+}
+
+/// A run in a line: title, act, chart, year and peak, enough to pick it among others.
+fn entry(locale: Locale, s: Song<'_>) -> String {
+    t(
+        locale,
+        "chart.entry",
+        &[
+            ("title", s.title),
+            ("credit", s.credit),
+            ("chart", s.chart.name()),
+            (
+                "year",
+                &s.debut.map_or("?".into(), |d| d.year().to_string()),
+            ),
+            ("peak", &s.peak.map_or("?".into(), |p| p.to_string())),
+        ],
+    )
+}
+
+/// An entry and the command that shows its run.
+fn pointer(locale: Locale, s: Song<'_>) -> String {
+    format!(
+        "• {}: `/chart title:\"{}\" artist:\"{}\" chart:{}`",
+        entry(locale, s),
+        s.title.replace('"', "'"),
+        s.credit.replace('"', "'"),
+        s.chart.slug()
+    )
 }
 
 /// The run as a picture; a week off the chart before each re-entry breaks the line.

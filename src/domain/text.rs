@@ -6,26 +6,53 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Folds `s` for comparison: full-width forms to ASCII (NFKC), accents dropped (ROSÉ = ROSE),
 /// lower case, every run of punctuation or white space turned into one space, trimmed.
-/// Hangul, kana and kanji are kept as they are.
+/// Hangul and kanji are kept as they are; hiragana reads as katakana ("だいなまいと", typed before
+/// the input method converts it, is "ダイナマイト"). Stylised forms read as what they stand for:
+/// the Greek and Cyrillic letters of "BLΛƆKPIИK" as Latin ones, "★★★★★" as "5 star".
 pub fn fold(s: &str) -> String {
     if s.is_ascii() {
         return fold_ascii(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s
+    let normal: Vec<char> = s
         .nfkc()
         .collect::<String>()
         .nfd()
-        .filter(|c| !is_combining_mark(*c))
+        // Kana voicing marks are no accents: バ is not ハ.
+        .filter(|c| !is_combining_mark(*c) || matches!(c, '\u{3099}' | '\u{309A}'))
         .nfc()
-    {
-        if c.is_alphanumeric() {
+        .collect();
+    let mut i = 0;
+    while i < normal.len() {
+        let c = normal[i];
+        i += 1;
+        let stars = normal[i - 1..]
+            .iter()
+            .take_while(|c| matches!(c, '★' | '☆'))
+            .count();
+        if stars >= STARS_READ {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&format!("{stars} star"));
+            pending_space = true;
+            i += stars - 1;
+            continue;
+        }
+        if let Some(latin) = stylised_latin(c) {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(latin);
+        } else if c.is_alphanumeric() {
             if pending_space && !out.is_empty() {
                 out.push(' ');
             }
             pending_space = false;
             match c {
+                'ぁ'..='ゖ' => out.extend(char::from_u32(c as u32 + KATAKANA_OFFSET)),
                 'æ' | 'Æ' => out.push_str("ae"),
                 'ø' | 'Ø' => out.push('o'),
                 'ß' | 'ẞ' => out.push_str("ss"),
@@ -38,6 +65,24 @@ pub fn fold(s: &str) -> String {
         }
     }
     out
+}
+
+/// From a hiragana letter to the katakana letter of the same sound.
+const KATAKANA_OFFSET: u32 = 'ァ' as u32 - 'ぁ' as u32;
+
+/// A row of at least this many stars is a rating ("★★★★★ (5-STAR)"); fewer are decoration.
+const STARS_READ: usize = 3;
+
+/// Letters of other alphabets that stylised names use for Latin ones ("BLΛƆKPIИK", "LOOΠΔ").
+/// Billboard prints no title in Greek or Cyrillic, so nothing else is read differently.
+fn stylised_latin(c: char) -> Option<char> {
+    Some(match c {
+        'Λ' | 'λ' | 'Δ' => 'a',
+        'Ɔ' | 'ɔ' => 'c',
+        'И' | 'и' | 'Π' => 'n',
+        'Я' | 'я' => 'r',
+        _ => return None,
+    })
 }
 
 /// `fold` for ASCII text, which needs no normalisation: most titles and names, and the
@@ -106,6 +151,13 @@ mod tests {
             ("방탄소년단", "방탄소년단"),
             ("日本", "日本"),
             ("TOMORROW X TOGETHER", "tomorrow x together"),
+            ("BLΛƆKPIИK", "blackpink"),
+            ("LOOΠΔ", "loona"),
+            ("★★★★★", "5 star"),
+            ("★★★★★ (5-STAR)", "5 star 5 star"),
+            ("Lucky★Star", "lucky star"),
+            ("だいなまいと", "ダイナマイト"),
+            ("ばたー", "バター"),
         ] {
             assert_eq!(fold(input), want, "fold({input:?})");
         }
@@ -137,6 +189,13 @@ mod tests {
             }
             assert_eq!(fold(s), general, "{s:?}");
         }
+    }
+
+    #[test]
+    fn stylised_titles_key_like_their_plain_form() {
+        assert_eq!(key("★★★★★"), key("5-Star"));
+        assert_eq!(key("BLΛƆKPIИK"), key("BLACKPINK"));
+        assert_ne!(key("バター"), key("ハター"), "voiced kana stay voiced");
     }
 
     #[test]

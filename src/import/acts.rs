@@ -150,3 +150,40 @@ async fn set_groups(tx: &mut WriteTx, acts: &[Act]) -> Result<usize, ImportError
     }
     Ok(set)
 }
+
+/// Adds the aliases (and Hangul names) of acts already in the store that no act has yet and no
+/// editor ever changed: an editor's removal or reassignment of an alias stands. Returns how many were added.
+pub async fn add_new_aliases(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError> {
+    let names = read_csv(data, &HEADER, |r, _| {
+        let id = optional(&r[0]).ok_or("act_id is empty")?.to_string();
+        let mut aliases = list(&r[6], " | ");
+        aliases.extend(list(&r[5], " / "));
+        Ok((id, aliases))
+    })?;
+    let mut taken: Vec<String> =
+        sqlx::query_scalar("SELECT alias_key FROM aliases WHERE kind = 'act'")
+            .fetch_all(tx.conn())
+            .await?;
+    // An alias an editor ever changed (removed, above all) is theirs: it is not added back.
+    let edited: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT substr(target, length('alias:act:') + 1) FROM audit_log
+         WHERE target LIKE 'alias:act:%'",
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    taken.extend(edited);
+    let known: Vec<String> = sqlx::query_scalar("SELECT id FROM acts")
+        .fetch_all(tx.conn())
+        .await?;
+    let mut added = 0;
+    for (id, aliases) in names.iter().filter(|(id, _)| known.contains(id)) {
+        for alias in aliases {
+            if !taken.contains(&crate::domain::text::key(alias))
+                && tx.add_alias(AliasKind::Act, id, alias).await?.is_some()
+            {
+                added += 1;
+            }
+        }
+    }
+    Ok(added)
+}

@@ -6,6 +6,7 @@ pub mod billboard;
 pub mod exports;
 pub mod notes;
 pub mod seed;
+pub mod title_aliases;
 
 use std::fmt;
 

@@ -5,8 +5,9 @@ use indicatif::ProgressBar;
 use crate::domain::chart::Chart;
 use crate::store::{Actor, Change, Store, WriteTx};
 
-/// Bump when the seed files change, so that a store seeded earlier can tell.
-/// 2: acts name the groups their members belong to (`member_of`).
+/// Bump when the seed files change, so that a store seeded earlier can tell (and `ensure`
+/// brings it up to date). 2: acts name the groups their members belong to (`member_of`), and
+/// acts and titles have names in other scripts.
 pub const SEED_VERSION: &str = "2";
 
 const ACTS: &[u8] = include_bytes!("../../data/kpop_acts.csv");
@@ -14,9 +15,10 @@ const EXPORTS: &[u8] = include_bytes!("../../data/exports.csv");
 const MILESTONES: &[u8] = include_bytes!("../../data/milestones.csv");
 const HOT100: &[u8] = include_bytes!("../../data/hot100-kpop.csv");
 const BILLBOARD200: &[u8] = include_bytes!("../../data/billboard200-kpop.csv");
+const TITLE_ALIASES: &[u8] = include_bytes!("../../data/title_aliases.csv");
 
-/// Loads the seed into a store that has none, in one transaction; brings a store seeded by an
-/// earlier version up to date with what was added since.
+/// Loads the seed into a store that has none, or what a newer seed adds into a store seeded
+/// earlier, in one transaction.
 pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     if store.meta("seed_version").await?.as_deref() == Some(SEED_VERSION) {
         return Ok(());
@@ -33,15 +35,20 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
             // Only what version 2 added: names, aliases and notes moderators may have changed
             // since are left alone.
             let links = super::acts::import_groups(&mut tx, ACTS).await?;
+            let names = super::acts::add_new_aliases(&mut tx, ACTS).await?;
+            let titles = super::title_aliases::import(&mut tx, TITLE_ALIASES).await?;
             tx.audit(Change {
                 actor: &Actor::Seed,
                 guild_id: None,
                 action: "seed.upgrade",
                 target: "acts".into(),
                 before: None,
-                after: Some(
-                    serde_json::json!({ "seed_version": SEED_VERSION, "member_links": links }),
-                ),
+                after: Some(serde_json::json!({
+                    "seed_version": SEED_VERSION,
+                    "member_links": links,
+                    "act_names": names,
+                    "title_names": titles,
+                })),
                 undoes: None,
                 batch: None,
             })
@@ -49,6 +56,7 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
             set_version(&mut tx).await?;
             return tx.commit().await;
         }
+        // This seed or one from a newer binary: nothing to add.
         Some(_) => return Ok(()),
     }
     let actor = Actor::Seed;
@@ -58,6 +66,7 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     let hidden = ProgressBar::hidden();
     super::billboard::import(&mut tx, Chart::Hot100, HOT100, &actor, &hidden).await?;
     super::billboard::import(&mut tx, Chart::Billboard200, BILLBOARD200, &actor, &hidden).await?;
+    super::title_aliases::import(&mut tx, TITLE_ALIASES).await?;
     set_version(&mut tx).await?;
     tx.commit().await
 }

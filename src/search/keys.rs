@@ -6,9 +6,12 @@ use fst::{Automaton, IntoStreamer, Map, MapBuilder, Streamer};
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 
 use super::songs::Songs;
+use super::titles::main_keys;
 use crate::domain::chart::title_key;
 
-/// An FST from each title key to its ordinal, and the runs of every key in one flat array.
+/// An FST from each title key to its ordinal, and the runs of every key in one flat array. A
+/// run is found by the key of its whole title and by those of its main title (see
+/// [`main_keys`]): "5star" finds "5-Star: The 3rd Album" as surely as "5 Star".
 pub(super) struct TitleKeys {
     map: Map<Vec<u8>>,
     /// Runs of key `k`: `runs[starts[k]..starts[k + 1]]`.
@@ -18,11 +21,15 @@ pub(super) struct TitleKeys {
 
 impl TitleKeys {
     pub(super) fn build(songs: &Songs) -> TitleKeys {
-        let mut pairs: Vec<(String, u32)> = (0..songs.len() as u32)
-            .map(|i| (title_key(songs.get(i).title), i))
-            .filter(|(k, _)| !k.is_empty())
-            .collect();
+        let mut pairs: Vec<(String, u32)> = Vec::with_capacity(songs.len());
+        for i in 0..songs.len() as u32 {
+            let s = songs.get(i);
+            pairs.push((title_key(s.title), i));
+            pairs.extend(main_keys(s.title, s.credit).into_iter().map(|k| (k, i)));
+        }
+        pairs.retain(|(k, _)| !k.is_empty());
         pairs.sort_unstable();
+        pairs.dedup();
         let mut map = MapBuilder::memory();
         let (mut starts, mut runs) = (Vec::new(), Vec::with_capacity(pairs.len()));
         for group in pairs.chunk_by(|a, b| a.0 == b.0) {

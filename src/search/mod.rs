@@ -9,6 +9,7 @@
 mod credits;
 mod keys;
 mod songs;
+mod titles;
 mod words;
 
 use std::collections::HashMap;
@@ -65,20 +66,47 @@ pub struct SearchIndex {
     by_key: TitleKeys,
     words: Words,
     credits: Credits,
-    /// Folded alias → title key, from moderators' title aliases.
-    title_aliases: HashMap<String, String>,
+    /// (alias key, title key) of every title alias, sorted: Korean and Japanese names of
+    /// titles, found whole or as they are typed.
+    title_aliases: Vec<(String, String)>,
     /// Per chart: first chart date, last chart date and number of chart weeks held.
     coverage: HashMap<Chart, (NaiveDate, NaiveDate, i64)>,
     /// K-pop runs, longest first: what autocomplete offers before anything is typed.
     kpop_longest: Vec<u32>,
-    /// Folded short prefix → its best matches and their count (see `precompute_popular`).
-    popular: HashMap<String, (Vec<(Match, u32)>, usize)>,
+    /// Folded short prefix → its best matches and their counts (see `precompute_popular`).
+    popular: HashMap<String, Found>,
 }
 
-/// Title matches, best first, and how many there were in all.
+/// Matches as (match, run index), best first, how many there were and how many exact.
+#[derive(Clone, Default)]
+struct Found {
+    hits: Vec<(Match, u32)>,
+    total: usize,
+    exact: usize,
+}
+
+/// Title matches, best first, how many there were in all, and how many of them are called
+/// what was asked (`Match::Exact`).
 pub struct TitleHits<'a> {
     pub hits: Vec<(Match, Song<'a>)>,
     pub total: usize,
+    pub exact: usize,
+}
+
+/// What a title look-up found, as `/chart` answers it.
+pub enum Lookup<'a> {
+    /// The query has no letter or digit to look for.
+    Nothing,
+    /// Titles called what was asked that pass the filters, best first (the answer, then the
+    /// others it names), and how many there are in all.
+    Called { hits: Vec<Song<'a>>, total: usize },
+    /// No title called that passes the filters: the closest that do (best first, possibly
+    /// none), and the titles called that which the filters leave out.
+    Closest {
+        closest: Vec<Song<'a>>,
+        total: usize,
+        elsewhere: Vec<Song<'a>>,
+    },
 }
 
 /// Collects runs a slice at a time, so the whole history never sits in memory twice.
@@ -143,10 +171,13 @@ impl SearchIndexBuilder {
         let by_key = TitleKeys::build(&songs);
         let words = Words::build(&songs);
         let credits = Credits::build(&songs);
-        let title_aliases = title_aliases
+        let mut title_aliases: Vec<(String, String)> = title_aliases
             .into_iter()
             .map(|(target, alias)| (text::key(&alias), title_key(&target)))
+            .filter(|(alias, target)| !alias.is_empty() && !target.is_empty())
             .collect();
+        title_aliases.sort_unstable();
+        title_aliases.dedup();
         let mut index = SearchIndex {
             songs,
             acts,
@@ -235,42 +266,90 @@ impl SearchIndex {
             return TitleHits {
                 hits: Vec::new(),
                 total: 0,
+                exact: 0,
             };
         }
-        let aliased = self.title_aliases.get(&text::key(query));
         let unfiltered = filter.chart.is_none() && filter.artist.is_none();
-        let (found, total) = match self.popular.get(&q) {
-            Some((top, total)) if unfiltered && aliased.is_none() && limit <= POPULAR_KEPT => {
-                (top[..top.len().min(limit)].to_vec(), *total)
-            }
-            _ => self.search(&q, &title_key(query), aliased, filter, limit),
+        let found = match self.popular.get(&q) {
+            Some(p) if unfiltered && limit <= POPULAR_KEPT => Found {
+                hits: p.hits[..p.hits.len().min(limit)].to_vec(),
+                ..*p
+            },
+            _ => self.search(&q, &title_key(query), &text::key(query), filter, limit),
         };
         let hits = found
+            .hits
             .into_iter()
             .map(|(m, i)| (m, self.songs.get(i)))
             .collect();
-        TitleHits { hits, total }
+        TitleHits {
+            hits,
+            total: found.total,
+            exact: found.exact,
+        }
     }
 
-    /// `find_titles` on a folded query and its title key: (match, run index), best first.
-    fn search(
-        &self,
-        q: &str,
-        qk: &str,
-        aliased: Option<&String>,
-        filter: &TitleFilter,
-        limit: usize,
-    ) -> (Vec<(Match, u32)>, usize) {
+    /// The title `/chart` answers with, and the others it names (at most `shown` of each).
+    /// A title called what was asked wins; when the filters leave none, the closest that
+    /// pass them are offered as such, beside the titles called that elsewhere.
+    pub fn lookup(&self, query: &str, filter: &TitleFilter, shown: usize) -> Lookup<'_> {
+        if text::fold(query).is_empty() {
+            return Lookup::Nothing;
+        }
+        let found = self.find_titles(query, filter, shown.max(1));
+        let is_exact = |(m, _): &(Match, Song<'_>)| *m == Match::Exact;
+        if found.exact > 0 {
+            return Lookup::Called {
+                hits: found
+                    .hits
+                    .into_iter()
+                    .filter(is_exact)
+                    .map(|(_, s)| s)
+                    .collect(),
+                total: found.exact,
+            };
+        }
+        let elsewhere = if filter.chart.is_some() || filter.artist.is_some() {
+            self.find_titles(query, &TitleFilter::default(), shown.max(1))
+                .hits
+                .into_iter()
+                .filter(is_exact)
+                .map(|(_, s)| s)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Lookup::Closest {
+            closest: found.hits.into_iter().map(|(_, s)| s).collect(),
+            total: found.total,
+            elsewhere,
+        }
+    }
+
+    /// `find_titles` on a folded query, its title key and its alias key.
+    fn search(&self, q: &str, qk: &str, ak: &str, filter: &TitleFilter, limit: usize) -> Found {
         let mut marks = Marks {
             best: vec![0; self.songs.len()],
             found: Vec::new(),
         };
-        for key in [Some(qk), aliased.map(String::as_str)]
-            .into_iter()
-            .flatten()
-        {
-            for &i in self.by_key.get(key) {
-                marks.note(i, Match::Exact);
+        for &i in self.by_key.get(qk) {
+            marks.note(i, Match::Exact);
+        }
+        // Names of titles in other scripts: the whole name, or the start of it as it is typed.
+        if !ak.is_empty() {
+            let from = self.title_aliases.partition_point(|(a, _)| a.as_str() < ak);
+            for (alias, target) in self.title_aliases[from..]
+                .iter()
+                .take_while(|(a, _)| a.starts_with(ak))
+            {
+                let m = if alias == ak {
+                    Match::Exact
+                } else {
+                    Match::Prefix
+                };
+                for &i in self.by_key.get(target) {
+                    marks.note(i, m);
+                }
             }
         }
         for w in self.words.starting_with(&self.songs, q) {
@@ -299,16 +378,19 @@ impl SearchIndex {
             .filter(|(_, i)| filter.accepts(self.songs.get(*i), self))
             .collect();
         let total = hits.len();
+        let exact = hits.iter().filter(|(m, _)| *m == Match::Exact).count();
+        // Within a kind of match: K-pop first (what fans of this bot mean), then the bigger
+        // run: the better peak, then more weeks.
         let rank = |(m, i): &(Match, u32)| {
             let s = self.songs.get(*i);
-            (*m, !s.is_kpop, -s.weeks, s.id)
+            (*m, !s.is_kpop, s.peak.unwrap_or(i64::MAX), -s.weeks, s.id)
         };
         if hits.len() > limit && limit > 0 {
             hits.select_nth_unstable_by_key(limit - 1, rank);
             hits.truncate(limit);
         }
         hits.sort_unstable_by_key(rank);
-        (hits, total)
+        Found { hits, total, exact }
     }
 
     /// Answers for the short prefixes that match thousands of titles ("a", "th", "lov"),
@@ -323,7 +405,7 @@ impl SearchIndex {
                 let found = self.search(
                     &p,
                     &title_key(&p),
-                    None,
+                    &text::key(&p),
                     &TitleFilter::default(),
                     POPULAR_KEPT,
                 );
@@ -571,6 +653,62 @@ mod tests {
             titles(&ix.find_titles("cupid", &f, 25)),
             [(Match::Exact, 2)]
         );
+    }
+
+    #[test]
+    fn main_titles_sizes_aliases_and_what_lookup_answers() {
+        let mut builder = SearchIndexBuilder::default();
+        let mut small = song(1, Chart::Hot100, "5 Star", "Yo Gotti", 2);
+        small.peak = Some(79);
+        let mut big = song(
+            2,
+            Chart::Billboard200,
+            "5-Star: The 3rd Album",
+            "Stray Kids",
+            16,
+        );
+        big.peak = Some(1);
+        let mut longer = song(3, Chart::Hot100, "Butter", "Someone", 30);
+        longer.peak = Some(40);
+        builder.add(vec![
+            small,
+            big,
+            longer,
+            song(4, Chart::Billboard200, "Butterfly", "Mariah Carey", 55),
+        ]);
+        let ix = builder.finish(
+            vec![],
+            vec![],
+            vec![],
+            vec![("Butter".into(), "버터".into())],
+        );
+        let f = TitleFilter::default();
+        // Both are called "5 Star"; the bigger run comes first.
+        let hits = ix.find_titles("5-star", &f, 25);
+        assert_eq!(
+            (titles(&hits), hits.exact),
+            (vec![(Match::Exact, 2), (Match::Exact, 1)], 2)
+        );
+        assert_eq!(titles(&ix.find_titles("버터", &f, 25)), [(Match::Exact, 3)]);
+        assert_eq!(titles(&ix.find_titles("버", &f, 25))[0], (Match::Prefix, 3));
+        let on_albums = TitleFilter {
+            chart: Some(Chart::Billboard200),
+            artist: None,
+        };
+        match ix.lookup("butter", &on_albums, 5) {
+            Lookup::Closest {
+                closest, elsewhere, ..
+            } => {
+                assert_eq!(closest.iter().map(|s| s.id).collect::<Vec<_>>(), [4]);
+                assert_eq!(elsewhere.iter().map(|s| s.id).collect::<Vec<_>>(), [3]);
+            }
+            _ => panic!("butter is no album"),
+        }
+        assert!(matches!(ix.lookup("?!", &f, 5), Lookup::Nothing));
+        assert!(matches!(
+            ix.lookup("butter", &f, 5),
+            Lookup::Called { total: 1, .. }
+        ));
     }
 
     #[test]
