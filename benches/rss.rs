@@ -3,10 +3,9 @@
 //!
 //! `cargo bench --bench rss -- STORE` where STORE is a store holding the full history (made with
 //! `kpop-facts import billboard`). The store is copied first: the bot registers its commands in
-//! the copy, never in STORE. The workload asks every kind of question in all three languages,
-//! with more distinct pictures than the picture cache keeps, a burst at a time; the figure is
-//! the bot process's VmHWM (its peak resident set) at the end. `KPOP_FACTS_BIN=PATH` measures
-//! another build of the binary with the same workload.
+//! the copy, never in STORE. Two workloads, each in a fresh process (see [`Workload`]); the
+//! figure is the bot process's VmHWM (its peak resident set) at the end. `KPOP_FACTS_BIN=PATH`
+//! measures another build of the binary with the same workloads.
 
 #[path = "../tests/support/fake_discord/mod.rs"]
 mod fake_discord;
@@ -14,7 +13,7 @@ mod fake_discord;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fake_discord::{FakeConfig, FakeDiscord};
 use serde_json::Value;
@@ -23,7 +22,7 @@ use tokio::sync::Semaphore;
 const WAIT: Duration = Duration::from_secs(30);
 /// Unanswered interactions at once: a busy server's worth.
 const IN_FLIGHT: usize = 16;
-/// Rounds of the whole workload: the second and third find the caches full.
+/// Rounds of the wide workload: the second and third find the caches full.
 const ROUNDS: usize = 3;
 
 /// Titles with long and short runs on both charts, K-pop and not: more pictures than are kept.
@@ -91,18 +90,31 @@ fn main() {
         eprintln!("usage: cargo bench --bench rss -- STORE   (a store holding the full history)");
         return;
     };
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let db = dir.path().join("facts.db");
-    std::fs::copy(&store, &db).expect("the store copies");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a runtime");
-    let report = rt.block_on(measure(&db));
-    println!("{report}");
+    println!("| workload | at start | peak (VmHWM) | interactions |\n|---|---|---|---|");
+    for workload in [Workload::Mix, Workload::Wide] {
+        // A fresh copy and a fresh process for each: one run's caches don't help the next.
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let db = dir.path().join("facts.db");
+        std::fs::copy(&store, &db).expect("the store copies");
+        println!("{}", rt.block_on(measure(&db, workload)));
+    }
 }
 
-async fn measure(db: &Path) -> String {
+#[derive(Clone, Copy, Debug)]
+enum Workload {
+    /// The end-to-end bench's mix, in English, five at a time: `/exports` for a country and
+    /// the ranking (a picture), `/chart cupid` (a picture), `/artist BTS`, `/help`.
+    Mix,
+    /// Every kind of question in all three languages, sixteen at a time, three times over:
+    /// 40 runs and 8 rankings drawn per language, more pictures than the picture cache keeps.
+    Wide,
+}
+
+async fn measure(db: &Path, workload: Workload) -> String {
     let fake = Arc::new(FakeDiscord::start(FakeConfig::default()).await);
     let mut bot = Bot::start(&fake, db);
     assert!(fake.wait_ready(WAIT).await, "the bot connected");
@@ -111,34 +123,53 @@ async fn measure(db: &Path) -> String {
             .await,
         "the bot registered its commands"
     );
-    let started = Instant::now();
+    // The indexes are built before the bot connects: this is the bot at rest.
+    let at_start = status_mib(&bot.status(), "VmRSS:");
     let mut answered = 0;
-    for _ in 0..ROUNDS {
-        answered += burst(&fake, workload(&fake)).await;
+    match workload {
+        Workload::Mix => {
+            for i in 0..MIX_ROUNDS {
+                answered += burst(&fake, mix(&fake, 5_000 + i)).await;
+            }
+        }
+        Workload::Wide => {
+            for _ in 0..ROUNDS {
+                answered += burst(&fake, wide(&fake)).await;
+            }
+        }
     }
-    let elapsed = started.elapsed();
-    let status = bot.status();
+    let peak = status_mib(&bot.status(), "VmHWM:");
     bot.stop();
-    let field = |name: &str| -> f64 {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    };
-    format!(
-        "peak RSS of `kpop-facts run` serving the full history: {:.1} MiB \
-         ({answered} interactions in {:.1} s; at the end RSS {:.1} MiB: anonymous {:.1}, file {:.1})",
-        field("VmHWM:"),
-        elapsed.as_secs_f64(),
-        field("VmRSS:"),
-        field("RssAnon:"),
-        field("RssFile:"),
-    )
+    format!("| {workload:?} | {at_start:.1} MiB | {peak:.1} MiB | {answered} |")
+}
+
+fn status_mib(status: &str, field: &str) -> f64 {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// Rounds of the five-question mix.
+const MIX_ROUNDS: u64 = 100;
+
+fn mix(fake: &FakeDiscord, user: u64) -> Vec<Value> {
+    let slash = |name: &str| fake.slash(name).user(user, "fan");
+    vec![
+        slash("exports")
+            .option("country", "japan")
+            .option("period", "2023-H1")
+            .build(),
+        slash("exports").option("period", "2023-H1").build(),
+        slash("chart").option("title", "cupid").build(),
+        slash("artist").option("name", "BTS").build(),
+        slash("help").build(),
+    ]
 }
 
 /// Every kind of question, in every language, each from its own user so no cooldown applies.
-fn workload(fake: &FakeDiscord) -> Vec<Value> {
+fn wide(fake: &FakeDiscord) -> Vec<Value> {
     let mut asks = Vec::new();
     let mut user = 1_000u64;
     let mut next_user = || {

@@ -14,6 +14,7 @@ const BARS_TOP: i32 = 58;
 const BARS_BOTTOM: i32 = H - MARGIN;
 const MIN_ROW: i32 = 22;
 const MAX_ROW: i32 = 40;
+const MAX_RANK_WIDTH: i32 = 60;
 const MAX_LABEL_WIDTH: i32 = 220;
 const MAX_VALUE_WIDTH: i32 = 160;
 const GAP: i32 = 8;
@@ -91,7 +92,11 @@ pub(super) fn draw(area: &Area, title: &str, bars: &[Bar], locale: Locale) -> Re
         &value_style,
         MAX_VALUE_WIDTH,
     )?;
-    let ranks = rank_labels(candidates, locale);
+    let ranks = fitted(
+        rank_labels(candidates, locale).iter(),
+        &rank_style,
+        MAX_RANK_WIDTH,
+    )?;
     let rank_width = widest(&ranks, &rank_style)?;
     let label_width = widest(&labels, &label_style)?;
     let value_width = widest(&values, &value_style)?;
