@@ -180,4 +180,32 @@ mod tests {
         // A character the subset leaves out is reported, so the check itself can fail.
         assert_eq!(missing_glyphs("a\u{1F3C6}b").unwrap(), ['\u{1F3C6}']);
     }
+
+    /// The Han, Hangul and kana of the messages, the data and the country names are all in
+    /// the font; when this fails, rerun `assets/fonts/subset-noto-cjk.py`.
+    #[test]
+    fn the_subset_covers_the_catalogues_and_the_data() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("src/domain/country.rs")];
+        for dir in ["src/i18n", "data"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                let ext = path.extension().and_then(|e| e.to_str());
+                if matches!(ext, Some("txt" | "csv")) {
+                    files.push(path);
+                }
+            }
+        }
+        let cjk = |c: &char| matches!(u32::from(*c), 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3);
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let used: String = text.chars().filter(cjk).collect();
+            let missing = missing_glyphs(&used).unwrap();
+            assert!(
+                missing.is_empty(),
+                "{}: no glyph for {missing:?}",
+                path.display()
+            );
+        }
+    }
 }
