@@ -291,6 +291,7 @@ async fn run(data: &Path) {
         .collect();
     let bars: Vec<Bar> = (0..10)
         .map(|i| Bar {
+            rank: Some(i as i64 + 1),
             label: format!("Country {i}"),
             value: 1_000_000 * (10 - i),
             value_label: format!("${}M", 10 - i),
@@ -300,7 +301,7 @@ async fn run(data: &Path) {
         let weeks = &weeks;
         async move {
             std::hint::black_box(
-                plot::run_chart("Cupid", "Billboard Hot 100", 100, weeks).unwrap(),
+                plot::run_chart("Cupid", "Billboard Hot 100", 100, weeks, Locale::En).unwrap(),
             );
         }
     })
@@ -308,7 +309,7 @@ async fn run(data: &Path) {
     let bar_pic = time_async(200, |_| {
         let bars = &bars;
         async move {
-            std::hint::black_box(plot::ranking_bars("Exports", bars).unwrap());
+            std::hint::black_box(plot::ranking_bars("Exports", bars, Locale::En).unwrap());
         }
     })
     .await;

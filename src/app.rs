@@ -11,6 +11,7 @@ use tokio::sync::RwLock;
 use crate::acts::ActFacts;
 use crate::cache::FactsCache;
 use crate::domain::country::CountryCatalog;
+use crate::i18n::Locale;
 use crate::search::{SearchIndex, SearchIndexBuilder};
 use crate::store::{AliasKind, Generations, Store};
 
@@ -38,8 +39,8 @@ struct Cached {
 /// Writes from this process are seen at once.
 const RECHECK: Duration = Duration::from_millis(500);
 
-/// A picture's name and the store generation it was drawn for.
-type PictureKey = (String, i64);
+/// A picture's name, the language its labels are in, and the store generation it was drawn for.
+type PictureKey = (String, Locale, i64);
 
 /// Pictures kept before the cache starts over; a few MB at most.
 const PICTURES_KEPT: usize = 64;
@@ -140,15 +141,16 @@ impl App {
         })
     }
 
-    /// The picture called `name` for the store as of `generation`, drawn by `draw` only when
-    /// not drawn already.
+    /// The picture called `name`, labelled in `locale`, for the store as of `generation`, drawn
+    /// by `draw` only when not drawn already.
     pub fn picture(
         &self,
         name: &str,
+        locale: Locale,
         generation: i64,
         draw: impl FnOnce() -> anyhow::Result<Vec<u8>>,
     ) -> anyhow::Result<Arc<Vec<u8>>> {
-        let key = (name.to_string(), generation);
+        let key = (name.to_string(), locale, generation);
         if let Some(png) = self.pictures.lock().expect("picture cache").get(&key) {
             return Ok(png.clone());
         }

@@ -193,7 +193,10 @@ async fn runs_follow_renames_and_re_entries() {
     let r = t.ask("/chart soak city").await;
     assert_eq!(test_app::field(&r, "Weeks on chart"), "3");
     assert_eq!(test_app::field(&r, "Re-entries"), "1");
-    assert_eq!(test_app::field(&r, "Week by week"), "10 → 8 | 50");
+    assert_eq!(
+        test_app::field(&r, "Week by week"),
+        "2031-01-04: 10 → 8\n2031-01-25, back on the chart: 50"
+    );
     let r = t.ask("/chart ever since u left me").await;
     assert_eq!(test_app::field(&r, "Weeks on chart"), "2");
 }

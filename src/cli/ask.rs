@@ -11,16 +11,27 @@ use crate::commands::{self, Caller, CommandError, Invocation};
 use crate::i18n::Locale;
 use crate::reply::{Reply, json, text};
 
+/// The user `ask` speaks as unless told: a placeholder id no Discord account has.
+const ASKER: u64 = 0;
+
 #[derive(Args, Debug)]
 pub struct AskArgs {
     /// The slash command as typed in Discord, e.g. "/exports japan 2023-H1".
     pub question: String,
-    /// Print the interaction-response JSON the bot sends instead of text.
+    /// Print the interaction-response body the bot sends for this question, byte for byte,
+    /// instead of text (pipe it through `jq` to read it).
     #[arg(long)]
     pub json: bool,
     /// Ask in this language: en, ko or ja.
     #[arg(long, default_value = "en")]
     pub locale: String,
+    /// Ask as this Discord user id: answers only the asker may page through carry buttons
+    /// for this id, as they would for that user on Discord.
+    #[arg(long, value_name = "ID", default_value_t = ASKER)]
+    pub user: u64,
+    /// Ask in this server (id), as a member without special permissions; by default in a DM.
+    #[arg(long, value_name = "ID")]
+    pub guild: Option<u64>,
     /// Write the reply's pictures into this folder.
     #[arg(long, value_name = "DIR")]
     pub save_images: Option<PathBuf>,
@@ -32,8 +43,11 @@ pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_USAGE));
     };
     let app = App::open(db).await?;
-    // `ask` speaks as an ordinary member of a server: no editor rights.
+    // `ask` speaks as an ordinary member: no editor rights, but a user like any on Discord, so
+    // the reply is the one that user would get, buttons and all.
     let caller = Caller {
+        user_id: Some(args.user),
+        guild_id: args.guild,
         locale,
         ..Caller::default()
     };
@@ -43,9 +57,10 @@ pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
         Err(CommandError::Internal(e)) => return Err(e),
     };
     if args.json {
+        // Serialised as the gateway client serialises it, so the bytes are the ones sent.
         println!(
             "{}",
-            serde_json::to_string_pretty(&json::interaction_response(&reply))?
+            serde_json::to_string(&json::interaction_response(&reply))?
         );
     } else {
         print!("{}", text::render(&reply));

@@ -147,7 +147,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     );
     embed = embed.field(
         t(locale, "chart.week_by_week", &[]),
-        run.week_by_week(1000),
+        week_by_week(&run, locale, WEEK_BY_WEEK_CHARS),
         false,
     );
 
@@ -182,8 +182,8 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     ));
 
     let mut reply = Reply::embed(embed);
-    let drawn = app.picture(&format!("run-{}", song.id), ix.generation, || {
-        picture(song.title, song.chart, &run)
+    let drawn = app.picture(&format!("run-{}", song.id), locale, ix.generation, || {
+        picture(song.title, song.chart, &run, locale)
     });
     match drawn {
         Ok(png) => {
@@ -351,7 +351,7 @@ fn pointer(locale: Locale, s: Song<'_>) -> String {
 }
 
 /// The run as a picture; a week off the chart before each re-entry breaks the line.
-fn picture(title: &str, chart: Chart, run: &Run) -> anyhow::Result<Vec<u8>> {
+fn picture(title: &str, chart: Chart, run: &Run, locale: Locale) -> anyhow::Result<Vec<u8>> {
     let mut weeks: Vec<RunWeek> = Vec::with_capacity(run.weeks.len() + run.re_entries);
     for w in &run.weeks {
         let Ok(date) = NaiveDate::parse_from_str(&w.date, "%Y-%m-%d") else {
@@ -370,7 +370,77 @@ fn picture(title: &str, chart: Chart, run: &Run) -> anyhow::Result<Vec<u8>> {
             position: Some(w.position),
         });
     }
-    plot::run_chart(title, chart.name(), chart.size(), &weeks)
+    plot::run_chart(title, chart.name(), chart.size(), &weeks, locale)
+}
+
+/// Room for the week-by-week field: Discord takes 1,024 characters in a field's value.
+const WEEK_BY_WEEK_CHARS: usize = 1000;
+
+/// The positions week by week, one line per calendar month and per return to the chart, each
+/// line led by the date of its first week: "2023-04-01: 100 → 94 → 85 → 60 → 45", then
+/// "2023-05-06: …". Every arrow is the next week, so each position's date can be counted out.
+/// A long run keeps its first and last lines and says how many weeks are left out between.
+fn week_by_week(run: &Run, locale: Locale, max: usize) -> String {
+    let mut stretches: Vec<(&str, bool, Vec<i64>)> = Vec::new();
+    for (i, w) in run.weeks.iter().enumerate() {
+        let back = i > 0 && w.last_week.is_none();
+        match stretches.last_mut() {
+            Some((first, _, positions)) if !back && first.get(..7) == w.date.get(..7) => {
+                positions.push(w.position);
+            }
+            _ => stretches.push((w.date.as_str(), back, vec![w.position])),
+        }
+    }
+    let lines: Vec<(String, usize)> = stretches
+        .iter()
+        .map(|(date, back, positions)| {
+            let key = if *back {
+                "chart.week_line_back"
+            } else {
+                "chart.week_line"
+            };
+            let date = display_date(date, locale);
+            let weeks: Vec<String> = positions.iter().map(i64::to_string).collect();
+            let weeks_text = weeks.join(" → ");
+            let line = t(locale, key, &[("date", &date), ("positions", &weeks_text)]);
+            (line, positions.len())
+        })
+        .collect();
+    let text = |lines: &[(String, usize)]| -> Vec<String> {
+        lines.iter().map(|(line, _)| line.clone()).collect()
+    };
+    let total: usize = lines.iter().map(|(l, _)| l.chars().count() + 1).sum();
+    if total <= max {
+        return text(&lines).join("\n");
+    }
+    // Keep the start and the end, which fans look for, a line at a time from each, and say how
+    // many weeks lie between.
+    const GAP_ROOM: usize = 60;
+    let (mut front, mut back, mut kept) = (0, lines.len(), 0);
+    while front < back {
+        let from_front = front <= lines.len() - back;
+        let next = if from_front { front } else { back - 1 };
+        let cost = lines[next].0.chars().count() + 1;
+        if kept + cost + GAP_ROOM > max {
+            break;
+        }
+        kept += cost;
+        if from_front {
+            front += 1;
+        } else {
+            back -= 1;
+        }
+    }
+    let left_out: usize = lines[front..back].iter().map(|(_, weeks)| weeks).sum();
+    let gap = t(
+        locale,
+        "chart.weeks_left_out",
+        &[("weeks", &left_out.to_string())],
+    );
+    let mut out = text(&lines[..front]);
+    out.push(gap);
+    out.extend(text(&lines[back..]));
+    out.join("\n")
 }
 
 /// "JENNIE joined the credit on 2026-04-04": for each act that joined a run already charting,
@@ -503,5 +573,80 @@ fn choice(s: Song<'_>) -> Choice {
     Choice {
         name: format!("{head}{suffix}"),
         value: format!("{SONG_PREFIX}{}", s.id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ChartWeekRow;
+
+    /// Weekly rows from `first` on; a `None` position is a week off the chart.
+    fn run(first: &str, positions: &[Option<i64>]) -> Run {
+        let start = NaiveDate::parse_from_str(first, "%Y-%m-%d").unwrap();
+        let mut rows: Vec<ChartWeekRow> = Vec::new();
+        let mut previous = None;
+        for (i, &position) in positions.iter().enumerate() {
+            if let Some(position) = position {
+                rows.push(ChartWeekRow {
+                    chart_date: (start + chrono::Days::new(7 * i as u64)).to_string(),
+                    position,
+                    last_week: previous,
+                    peak: None,
+                    weeks_on_chart: None,
+                });
+            }
+            previous = position;
+        }
+        Run::from_weeks(&rows).unwrap()
+    }
+
+    #[test]
+    fn each_month_and_each_return_starts_a_dated_line() {
+        let r = run(
+            "2023-04-22",
+            &[
+                Some(60),
+                Some(50),
+                Some(41),
+                None,
+                Some(70),
+                Some(65),
+                None,
+                None,
+            ],
+        );
+        assert_eq!(
+            week_by_week(&r, Locale::En, 1000),
+            "2023-04-22: 60 → 50\n2023-05-06: 41\n2023-05-20, back on the chart: 70 → 65"
+        );
+        assert_eq!(
+            week_by_week(&r, Locale::Ko, 1000),
+            "2023년 4월 22일: 60 → 50\n2023년 5월 6일: 41\n2023년 5월 20일 재진입: 70 → 65"
+        );
+    }
+
+    #[test]
+    fn a_long_run_keeps_its_ends_and_counts_the_weeks_left_out() {
+        let positions: Vec<Option<i64>> = (0..700).map(|i| Some(1 + i % 200)).collect();
+        let r = run("2010-01-02", &positions);
+        let text = week_by_week(&r, Locale::En, WEEK_BY_WEEK_CHARS);
+        assert!(text.chars().count() <= WEEK_BY_WEEK_CHARS, "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].starts_with("2010-01-02: 1 → 2 → 3 → 4 → 5"),
+            "{text}"
+        );
+        assert!(lines.last().unwrap().starts_with("2023-"), "{text}");
+        let gap = lines.iter().find(|l| l.starts_with('…')).unwrap();
+        // Every week is either shown or counted in the gap.
+        let shown: usize = lines
+            .iter()
+            .filter(|l| !l.starts_with('…'))
+            .map(|l| l.matches('→').count() + 1)
+            .sum();
+        let left_out: usize = gap.split_whitespace().find_map(|w| w.parse().ok()).unwrap();
+        assert_eq!(shown + left_out, 700, "{text}");
+        assert!(gap.ends_with("more weeks …"), "{gap}");
     }
 }

@@ -516,7 +516,7 @@ fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> Co
         &[("period", &period.display(locale))],
     );
     let mut embed = Embed::new(colour::EXPORTS)
-        .title(title)
+        .title(title.clone())
         .description(description.join("\n"));
     if !ranking.is_empty() {
         embed = embed.field(t(locale, "exports.ranking", &[]), ranking.join("\n"), false);
@@ -542,22 +542,12 @@ fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> Co
         locale,
     ));
 
-    let bars: Vec<Bar> = entries
-        .iter()
-        .filter_map(|(c, d)| {
-            d.value().map(|v| Bar {
-                label: c.name(Locale::En).to_string(),
-                value: v.dollars(),
-                value_label: v.headline(Locale::En),
-            })
-        })
-        .collect();
+    let bars = ranking_bars(&entries, locale);
     let mut reply = Reply::embed(embed);
     if bars.len() >= 2 {
         let generation = ix.generation;
-        let title = format!("K-pop album exports, {}", period.display(Locale::En));
-        let drawn = app.picture(&format!("exports-{period}"), generation, || {
-            plot::ranking_bars(&title, &bars)
+        let drawn = app.picture(&format!("exports-{period}"), locale, generation, || {
+            plot::ranking_bars(&title, &bars, locale)
         });
         match drawn {
             Ok(png) => {
@@ -575,6 +565,22 @@ fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> Co
         }
     }
     Ok(reply)
+}
+
+/// The destinations with a value as bars, in the ranking's order, each with the rank the
+/// data gives it (a destination ranked 11th stays 11th, one without a rank has none).
+fn ranking_bars(entries: &[(Country, Destination)], locale: Locale) -> Vec<Bar> {
+    entries
+        .iter()
+        .filter_map(|(c, d)| {
+            d.value().map(|v| Bar {
+                rank: d.rank,
+                label: c.name(locale).to_string(),
+                value: v.dollars(),
+                value_label: v.headline(locale),
+            })
+        })
+        .collect()
 }
 
 pub async fn complete_country(

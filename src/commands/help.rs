@@ -1,5 +1,6 @@
-//! `/help`: what the bot answers, with examples and clickable command mentions, and the data
-//! it holds.
+//! `/help`: what the bot answers, with examples to type, and the data it holds. Commands are
+//! named by Discord command mentions (`</exports:ID>`), the only part Discord makes clickable,
+//! once their ids are known from registration.
 
 use super::{Caller, CommandResult, Invocation};
 use crate::app::App;
@@ -13,9 +14,18 @@ const EXPLAINED: [&str; 6] = ["exports", "chart", "artist", "about", "facts", "s
 pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
     let locale = inv.locale;
     let ids = command_ids(app, caller.guild_id).await?;
+    let mut intro = t(locale, "help.intro", &[]);
+    // Say what clicking does only where there is something to click.
+    if EXPLAINED
+        .iter()
+        .any(|c| ids.get(*c).is_some_and(|v| v.is_string()))
+    {
+        intro.push('\n');
+        intro.push_str(&t(locale, "help.mentions", &[]));
+    }
     let mut embed = Embed::new(colour::INFO)
         .title(t(locale, "help.title", &[]))
-        .description(t(locale, "help.intro", &[]));
+        .description(intro);
     for command in EXPLAINED {
         let mention = match ids.get(command).and_then(|v| v.as_str()) {
             Some(id) => format!("</{command}:{id}>"),

@@ -62,7 +62,7 @@ pub async fn build(
     for (chart, week) in [(Chart::Hot100, &hot100), (Chart::Billboard200, &b200)] {
         let Some(week) = week else { continue };
         let entries = store.kpop_week(chart, week).await?;
-        bars.extend(entries.iter().map(|e| bar(e, chart)));
+        bars.extend(entries.iter().map(|e| bar(e, chart, locale)));
         let lines: Vec<String> = entries.iter().map(|e| line(e, locale)).collect();
         let value = if lines.is_empty() {
             t(locale, "weekly.no_kpop", &[])
@@ -104,8 +104,13 @@ pub async fn build(
             "kpop-week-{:?}-{:?}",
             covered.hot100_week, covered.b200_week
         );
-        let drawn = app.picture(&name, generation, || {
-            plot::ranking_bars(&format!("K-pop on the charts dated {newest}"), &bars)
+        let title = t(
+            locale,
+            "weekly.picture_title",
+            &[("date", &display_date(&newest, locale))],
+        );
+        let drawn = app.picture(&name, locale, generation, || {
+            plot::ranking_bars(&title, &bars, locale)
         });
         match drawn {
             Ok(png) => {
@@ -127,13 +132,22 @@ pub async fn build(
 }
 
 /// A bar as long as the entry is high on its chart, so both charts share one scale.
-fn bar(e: &WeekEntry, chart: Chart) -> Bar {
+fn bar(e: &WeekEntry, chart: Chart, locale: Locale) -> Bar {
     let size = chart.size();
     let position = e.position.clamp(1, size);
+    let value_label = t(
+        locale,
+        "weekly.picture_position",
+        &[
+            ("position", &e.position.to_string()),
+            ("chart", chart.short_name()),
+        ],
+    );
     Bar {
+        rank: None,
         label: format!("{} — {}", e.title, e.credit),
         value: ((size + 1 - position) * 1000 / size) as u64,
-        value_label: format!("No. {} · {}", e.position, chart.short_name()),
+        value_label,
     }
 }
 
@@ -191,15 +205,15 @@ mod tests {
 
     #[test]
     fn bars_share_one_scale_across_charts() {
-        let top = bar(&entry(1), Chart::Hot100);
+        let top = bar(&entry(1), Chart::Hot100, Locale::En);
         assert_eq!(top.value, 1000);
         assert_eq!(top.value_label, "No. 1 · Hot 100");
         assert_eq!(top.label, "Cupid — Fifty Fifty");
         // Halfway down either chart is the same length.
-        assert_eq!(bar(&entry(51), Chart::Hot100).value, 500);
-        assert_eq!(bar(&entry(101), Chart::Billboard200).value, 500);
-        assert_eq!(bar(&entry(200), Chart::Billboard200).value, 5);
+        assert_eq!(bar(&entry(51), Chart::Hot100, Locale::En).value, 500);
+        assert_eq!(bar(&entry(101), Chart::Billboard200, Locale::En).value, 500);
+        assert_eq!(bar(&entry(200), Chart::Billboard200, Locale::En).value, 5);
         // A position past the chart's end (a source error) still gets a bar.
-        assert_eq!(bar(&entry(150), Chart::Hot100).value, 10);
+        assert_eq!(bar(&entry(150), Chart::Hot100, Locale::En).value, 10);
     }
 }
