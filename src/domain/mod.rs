@@ -4,6 +4,7 @@ pub mod chart;
 pub mod country;
 pub mod money;
 pub mod period;
+pub mod print;
 pub mod run;
 pub mod source;
 pub mod text;

@@ -30,7 +30,7 @@ pub use audit::{Actor, AuditEntry, Change};
 pub use charts::{ChartWeekRow, NewChartRow, NewSong, SongRow};
 pub use editors::Editor;
 
-pub use exports::{FigureFields, FigureRow, FigureSourceRow};
+pub use exports::{FigureFields, FigureRow, FigureSourceRow, Print};
 pub use notes::NoteRow;
 pub use pending::PendingImport;
 pub use snapshots::Target;
