@@ -86,21 +86,11 @@ impl FactsCache {
         &self.countries
     }
 
-    pub fn figures_for_period(&self, period: Period) -> Vec<FigureRow> {
-        let label = period.label();
-        self.figures
-            .iter()
-            .filter(|f| f.period == label)
-            .cloned()
-            .collect()
-    }
-
-    /// Newest period first.
-    pub fn figures_for_country(&self, country: Country) -> Vec<FigureRow> {
+    /// A destination's figures, newest period first.
+    pub fn figures_for_country(&self, country: Country) -> Vec<&FigureRow> {
         self.figures
             .iter()
             .filter(|f| f.country == country.code())
-            .cloned()
             .collect()
     }
 
@@ -128,27 +118,6 @@ impl FactsCache {
     /// Whether the figure replaced an earlier print of its value.
     pub fn supersedes_another(&self, figure_id: i64) -> bool {
         self.superseding.contains(&figure_id)
-    }
-
-    /// The sources of these figures, earliest first.
-    pub fn figure_sources(&self, ids: &[i64]) -> Vec<&FigureSourceRow> {
-        let mut out: Vec<&FigureSourceRow> = ids
-            .iter()
-            .flat_map(|id| self.sources.get(id).into_iter().flatten())
-            .collect();
-        out.sort_by(|a, b| {
-            (
-                a.source.published_on.is_none(),
-                &a.source.published_on,
-                a.source.id,
-            )
-                .cmp(&(
-                    b.source.published_on.is_none(),
-                    &b.source.published_on,
-                    b.source.id,
-                ))
-        });
-        out
     }
 
     pub fn market_notes(&self) -> impl Iterator<Item = &NoteRow> {

@@ -125,7 +125,7 @@ pub(super) fn parse_country(
 #[derive(Clone, Debug, Default)]
 struct Destination<'a> {
     current: Option<&'a FigureRow>,
-    /// Values it replaced, the first print first.
+    /// Earlier prints of the value, which the current one replaced.
     earlier: Vec<&'a FigureRow>,
     rank: Option<i64>,
     top10: bool,

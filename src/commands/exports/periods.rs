@@ -57,7 +57,7 @@ impl<'a> Scope<'a> {
                 let theirs: HashSet<String> = facts
                     .figures_for_country(c)
                     .into_iter()
-                    .map(|f| f.period)
+                    .map(|f| f.period.clone())
                     .collect();
                 all.iter()
                     .copied()
@@ -98,7 +98,7 @@ impl<'a> Scope<'a> {
         let valued = self.country.and_then(|c| {
             self.facts
                 .figures_for_country(c)
-                .iter()
+                .into_iter()
                 .find(|f| f.value_usd.is_some())
                 .and_then(|f| Period::parse(&f.period).ok())
         });
@@ -133,17 +133,15 @@ impl<'a> Scope<'a> {
     pub fn resolve(&self, r: PeriodRef, text: &str) -> Result<Chosen, CommandError> {
         match r {
             PeriodRef::Given(input) => self.given(input, text).map(Chosen::exactly),
-            PeriodRef::Relative(Relative::Latest) => self.latest_or_refuse().map(Chosen::exactly),
-            PeriodRef::Relative(rel) => {
-                let asked = rel.resolve(self.today).unwrap_or(Period::Year(0));
-                if self.has(asked) {
-                    return Ok(Chosen::exactly(asked));
-                }
-                Ok(Chosen {
+            PeriodRef::Relative(rel) => match rel.resolve(self.today) {
+                Some(asked) if self.has(asked) => Ok(Chosen::exactly(asked)),
+                Some(asked) => Ok(Chosen {
                     period: self.latest_or_refuse()?,
                     instead_of: Some(asked),
-                })
-            }
+                }),
+                // "Latest" names no year of its own.
+                None => self.latest_or_refuse().map(Chosen::exactly),
+            },
         }
     }
 
