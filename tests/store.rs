@@ -5,6 +5,7 @@ mod test_app;
 
 use indicatif::ProgressBar;
 use kpop_facts::domain::chart::Chart;
+use kpop_facts::i18n::Locale;
 use kpop_facts::import::{ImportError, billboard, exports};
 use kpop_facts::store::{Actor, Store};
 use test_app::TestApp;
@@ -199,6 +200,57 @@ async fn exports_files_are_read_in_both_formats_and_the_seed_keeps_kinds_and_rem
         "{}",
         lines[0].message
     );
+}
+
+#[tokio::test]
+async fn a_store_seeded_earlier_answers_like_a_new_one_once_opened() {
+    let fresh = TestApp::new().await;
+    let t = TestApp::new().await;
+    let s = t.app.store();
+    // As the earlier seed left a store: remarks in the publishers' names, no kinds, no changes
+    // on the prints.
+    for sql in [
+        "UPDATE sources SET publisher = publisher || ' (' || detail || ')' WHERE detail IS NOT NULL",
+        "UPDATE sources SET kind = NULL, detail = NULL",
+        "UPDATE figure_sources SET yoy_change_pct = NULL",
+        "UPDATE meta SET value = '1' WHERE key = 'seed_version'",
+    ] {
+        sqlx::query(sql).execute(s.pool()).await.unwrap();
+    }
+    let old = t.ask("/exports japan 2023-H1").await;
+    assert!(test_app::shown(&old).contains("Daum News (originating outlet"));
+    s.close().await;
+
+    let app = kpop_facts::app::App::open(&t.db_path()).await.unwrap();
+    assert_eq!(
+        app.store().meta("seed_version").await.unwrap().as_deref(),
+        Some(kpop_facts::import::seed::SEED_VERSION)
+    );
+    let mut pairs: Vec<(String, String)> = csv::Reader::from_path("data/exports.csv")
+        .unwrap()
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].to_string())
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    for (period, country) in pairs {
+        let q = format!("/exports country:{country} period:{period}");
+        assert_eq!(
+            test_app::shown(&test_app::ask(&app, &q, Locale::En).await),
+            test_app::shown(&fresh.ask(&q).await),
+            "{q}"
+        );
+    }
+    let upgrades: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE actor = 'seed' AND action = 'import.seed-sources'",
+    )
+    .fetch_one(app.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(upgrades, 1);
 }
 
 #[tokio::test]

@@ -246,6 +246,40 @@ pub async fn import(
     Ok(report)
 }
 
+/// What bringing a store's seed sources up to a newer seed changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RefreshReport {
+    pub sources_refreshed: usize,
+    pub changes_filled: usize,
+}
+
+/// Brings the sources an earlier seed created up to `data` (a file in the current format):
+/// each takes the file's publisher name, remark and kind, and each of its prints the change it
+/// printed. Sources are found by address, so a name that carried a remark ("Daum News
+/// (originating outlet not shown)") becomes the name alone. Facts are left as they are.
+pub async fn refresh_seed_sources(
+    tx: &mut WriteTx,
+    data: &[u8],
+) -> Result<RefreshReport, ImportError> {
+    let rows = read_csv_with_headers(data, &[&HEADER], |r, _, _| parse_row(r, 0))?;
+    let mut refreshed = BTreeSet::new();
+    let mut report = RefreshReport::default();
+    for row in &rows {
+        if let Some(id) = tx.refresh_seed_source(&row.source).await? {
+            refreshed.insert(id);
+        }
+        if let (Some(url), Some(yoy)) = (&row.source.url, &row.yoy)
+            && tx
+                .fill_printed_change(row.period, row.country, row.value, url, yoy)
+                .await?
+        {
+            report.changes_filled += 1;
+        }
+    }
+    report.sources_refreshed = refreshed.len();
+    Ok(report)
+}
+
 /// Where a period and country has several values, the one a source calls revised (or else the
 /// one first printed latest) is current and supersedes the others. Returns how many it
 /// superseded.

@@ -217,6 +217,34 @@ impl WriteTx {
         Ok(false)
     }
 
+    /// Fills in the change a source (found by its address, as the seed created it) printed for
+    /// the figure of this identity, where the stored print lacks one. Returns whether it did.
+    pub async fn fill_printed_change(
+        &mut self,
+        period: Period,
+        country: Country,
+        value_usd: Option<i64>,
+        url: &str,
+        yoy_change_pct: &str,
+    ) -> anyhow::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE figure_sources SET yoy_change_pct = ?
+             WHERE yoy_change_pct IS NULL
+               AND source_id = (SELECT min(id) FROM sources WHERE url = ?)
+               AND figure_id IN (SELECT id FROM export_figures
+                                 WHERE period = ? AND country = ?
+                                   AND coalesce(value_usd, 0) = coalesce(?, 0))",
+        )
+        .bind(yoy_change_pct)
+        .bind(url)
+        .bind(period.label())
+        .bind(country.code())
+        .bind(value_usd)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     pub async fn set_superseded_by(
         &mut self,
         figure_id: i64,

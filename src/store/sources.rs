@@ -70,6 +70,32 @@ impl WriteTx {
     }
 }
 
+impl WriteTx {
+    /// Gives the source the seed created for `s.url` (the earliest one with that address) the
+    /// name, remark and kind of `s`, unless another source already has that name and address.
+    /// Returns the id when something changed.
+    pub async fn refresh_seed_source(&mut self, s: &NewSource) -> anyhow::Result<Option<i64>> {
+        let Some(url) = &s.url else {
+            return Ok(None);
+        };
+        Ok(sqlx::query_scalar(
+            "UPDATE sources SET publisher = ?1, detail = coalesce(detail, ?2), kind = coalesce(kind, ?3)
+             WHERE id = (SELECT min(id) FROM sources WHERE url = ?4)
+               AND (publisher <> ?1 OR (detail IS NULL AND ?2 IS NOT NULL)
+                    OR (kind IS NULL AND ?3 IS NOT NULL))
+               AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.publisher = ?1 AND o.url = ?4
+                               AND o.id <> (SELECT min(id) FROM sources WHERE url = ?4))
+             RETURNING id",
+        )
+        .bind(&s.publisher)
+        .bind(&s.detail)
+        .bind(s.kind.map(SourceKind::as_str))
+        .bind(url)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+}
+
 impl Store {
     pub async fn source(&self, id: i64) -> anyhow::Result<Option<SourceRow>> {
         Ok(sqlx::query_as(
