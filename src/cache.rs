@@ -2,7 +2,7 @@
 //! every milestone note. A few hundred rows, rebuilt in milliseconds after a write, so reads of
 //! `/exports` never wait on SQLite.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::domain::country::Country;
 use crate::domain::period::Period;
@@ -14,6 +14,8 @@ pub struct FactsCache {
     figures: Vec<FigureRow>,
     /// Per figure, its sources earliest first.
     sources: HashMap<i64, Vec<FigureSourceRow>>,
+    /// Figures that replaced an earlier print of theirs (revisions).
+    superseding: HashSet<i64>,
     /// Periods with figures, newest first, with how many destinations have a value.
     periods: Vec<(Period, usize)>,
     /// Destinations with figures, the highest ranked and most reported first.
@@ -29,6 +31,7 @@ impl FactsCache {
         for s in store.all_figure_sources().await? {
             sources.entry(s.figure_id).or_default().push(s);
         }
+        let superseding = figures.iter().filter_map(|f| f.superseded_by).collect();
         let mut periods: Vec<(Period, usize)> = Vec::new();
         for f in &figures {
             let Ok(p) = Period::parse(&f.period) else {
@@ -67,6 +70,7 @@ impl FactsCache {
         Ok(FactsCache {
             figures,
             sources,
+            superseding,
             periods,
             countries,
             notes,
@@ -82,43 +86,38 @@ impl FactsCache {
         &self.countries
     }
 
-    pub fn figures_for_period(&self, period: Period) -> Vec<FigureRow> {
-        let label = period.label();
-        self.figures
-            .iter()
-            .filter(|f| f.period == label)
-            .cloned()
-            .collect()
-    }
-
-    /// Newest period first.
-    pub fn figures_for_country(&self, country: Country) -> Vec<FigureRow> {
+    /// A destination's figures, newest period first.
+    pub fn figures_for_country(&self, country: Country) -> Vec<&FigureRow> {
         self.figures
             .iter()
             .filter(|f| f.country == country.code())
-            .cloned()
             .collect()
     }
 
-    /// The sources of these figures, earliest first.
-    pub fn figure_sources(&self, ids: &[i64]) -> Vec<&FigureSourceRow> {
-        let mut out: Vec<&FigureSourceRow> = ids
+    /// Every figure of one period.
+    pub fn figures_in(&self, period: Period) -> Vec<&FigureRow> {
+        let label = period.label();
+        self.figures.iter().filter(|f| f.period == label).collect()
+    }
+
+    /// The figures of one destination and period: its values (current and earlier prints) and
+    /// a value-less one holding ranks and changes printed without a value.
+    pub fn figures_of(&self, period: Period, country: Country) -> Vec<&FigureRow> {
+        let label = period.label();
+        self.figures
             .iter()
-            .flat_map(|id| self.sources.get(id).into_iter().flatten())
-            .collect();
-        out.sort_by(|a, b| {
-            (
-                a.source.published_on.is_none(),
-                &a.source.published_on,
-                a.source.id,
-            )
-                .cmp(&(
-                    b.source.published_on.is_none(),
-                    &b.source.published_on,
-                    b.source.id,
-                ))
-        });
-        out
+            .filter(|f| f.period == label && f.country == country.code())
+            .collect()
+    }
+
+    /// The prints of one figure, earliest first.
+    pub fn prints(&self, figure_id: i64) -> &[FigureSourceRow] {
+        self.sources.get(&figure_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the figure replaced an earlier print of its value.
+    pub fn supersedes_another(&self, figure_id: i64) -> bool {
+        self.superseding.contains(&figure_id)
     }
 
     /// Notes about the export market as a whole, and about `period` in particular.

@@ -286,3 +286,39 @@ fn keep_days_needs_a_dated_backup_name_and_a_verified_copy() {
     );
     assert!(!dated.exists());
 }
+
+#[test]
+fn ask_reads_this_year_and_last_year_against_the_time_given() {
+    // The newest full year the seed has figures for.
+    let data = std::fs::read_to_string("data/exports.csv").unwrap();
+    let newest = data
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next()?.parse::<i32>().ok())
+        .max()
+        .unwrap();
+    let cli = Cli::new();
+    let now = format!("{}-02-01T09:00:00Z", newest + 1);
+    let o = cli.run(&["ask", "--now", &now, "/exports last year"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).starts_with(&format!("━━ K-pop album exports · {newest} ━━")),
+        "{}",
+        stdout(&o)
+    );
+    let o = cli.run(&["ask", "--now", &now, "/exports 올해"]);
+    assert!(
+        stdout(&o).contains(&format!(
+            "No figure for {}; the latest is for {newest}.",
+            newest + 1
+        )),
+        "{}",
+        stdout(&o)
+    );
+    let o = cli.run(&["ask", "--now", "yesterday", "/exports 올해"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a time that is not RFC 3339 is misuse"
+    );
+}

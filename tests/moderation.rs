@@ -815,10 +815,9 @@ async fn typed_text_cannot_hide_a_second_link() {
 async fn a_stored_address_renders_as_one_link_at_most() {
     let dir = tempfile::tempdir().unwrap();
     let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
-    // A store written before addresses were checked.
+    // A store written before addresses were checked: every source's address would end a link.
     sqlx::query(
-        "UPDATE sources SET url = 'https://a.example)[Official](https://phish.example'
-         WHERE url = 'https://v.daum.net/v/20230718075407604'",
+        "UPDATE sources SET url = 'https://a.example)[Official](https://phish.example/' || id",
     )
     .execute(app.store().pool())
     .await
@@ -834,7 +833,10 @@ async fn a_stored_address_renders_as_one_link_at_most() {
     )
     .await;
     let shown = r.body.to_string();
-    assert!(shown.contains("Daum News"), "{shown}");
+    assert!(
+        shown.contains("Korea Customs Service via ") && shown.contains("US$48,523,000"),
+        "{shown}"
+    );
     assert!(!shown.contains("phish.example"), "{shown}");
 }
 
@@ -1086,6 +1088,22 @@ async fn only_the_uploader_or_an_editor_cancels_an_upload() {
     assert_eq!(r.kind, 7);
     assert!(text(&r).contains("Import cancelled"), "{}", text(&r));
     assert_eq!(pending_uploads(store).await, 0);
+}
+
+#[tokio::test]
+async fn an_exports_file_with_kinds_of_source_is_recognised() {
+    let s = setup().await;
+    let csv = format!(
+        "{}publisher_detail,source_kind\n\
+         2026-H1,JP,50000000,1,,Example News,,https://example.com/a,2026-07-20,,Japanese edition,newspaper\n",
+        EXPORTS_HEADER.trim_end().to_string() + ","
+    );
+    let (preview, _) = upload(&s.fake, EDITOR, "h1.csv", &csv, None).await;
+    assert!(
+        text(&preview).contains("1 new figure"),
+        "{}",
+        text(&preview)
+    );
 }
 
 #[tokio::test]

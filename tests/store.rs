@@ -5,6 +5,7 @@ mod test_app;
 
 use indicatif::ProgressBar;
 use kpop_facts::domain::chart::Chart;
+use kpop_facts::i18n::Locale;
 use kpop_facts::import::{ImportError, billboard, exports};
 use kpop_facts::store::{Actor, Store};
 use test_app::TestApp;
@@ -125,6 +126,131 @@ async fn a_new_exports_file_adds_its_figures() {
             .unwrap()
             .contains("33.3% of the total")
     );
+}
+
+#[tokio::test]
+async fn exports_files_are_read_in_both_formats_and_the_seed_keeps_kinds_and_remarks_apart() {
+    let t = TestApp::new().await;
+    let s = t.app.store();
+    // The seed: every source's kind and remark as the file gives them, never in its name.
+    let mut reader = csv::Reader::from_path("data/exports.csv").unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header.len(), 12, "{header:?}");
+    for row in reader.records() {
+        let row = row.unwrap();
+        let (publisher, url, detail, kind) = (&row[5], &row[7], &row[10], &row[11]);
+        let stored: (Option<String>, Option<String>) =
+            sqlx::query_as("SELECT kind, detail FROM sources WHERE publisher = ? AND url = ?")
+                .bind(publisher)
+                .bind(url)
+                .fetch_one(s.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{publisher} {url}: {e}"));
+        assert_eq!(stored.0.as_deref(), Some(kind), "{publisher} {url}");
+        assert_eq!(stored.1.as_deref(), (!detail.is_empty()).then_some(detail));
+    }
+
+    // The 12-column format, a kind the bot does not know, and a header of neither format.
+    let twelve = format!(
+        "{}publisher_detail,source_kind\n",
+        EXPORTS_HEADER.trim_end().to_string() + ","
+    );
+    let csv = format!(
+        "{twelve}2026-H1,JP,50000000,1,,Example News,,https://example.com/b,2026-07-20,,Japanese edition,newspaper\n"
+    );
+    let mut tx = s.begin().await.unwrap();
+    let report = exports::import(&mut tx, csv.as_bytes(), &Actor::Cli, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((report.figures_added, report.sources_linked), (1, 1));
+    let kind: Option<String> =
+        sqlx::query_scalar("SELECT kind FROM sources WHERE url = 'https://example.com/b'")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+    assert_eq!(kind.as_deref(), Some("newspaper"));
+
+    let csv = format!(
+        "{twelve}2026-H1,US,40000000,2,,Example News,,https://example.com/b,2026-07-20,,,tabloid\n"
+    );
+    let mut tx = s.begin().await.unwrap();
+    let Err(ImportError::Rows(lines)) =
+        exports::import(&mut tx, csv.as_bytes(), &Actor::Cli, None).await
+    else {
+        panic!("an unknown kind is refused")
+    };
+    assert_eq!(lines[0].line, 2);
+    assert!(
+        lines[0].message.contains("source_kind `tabloid`"),
+        "{}",
+        lines[0].message
+    );
+    drop(tx);
+
+    let eleven = EXPORTS_HEADER.trim_end().to_string() + ",source_kind\n";
+    let mut tx = s.begin().await.unwrap();
+    let Err(ImportError::Rows(lines)) =
+        exports::import(&mut tx, eleven.as_bytes(), &Actor::Cli, None).await
+    else {
+        panic!("an unknown header is refused")
+    };
+    assert!(
+        lines[0].message.contains("source_kind` or `period"),
+        "{}",
+        lines[0].message
+    );
+}
+
+#[tokio::test]
+async fn a_store_seeded_earlier_answers_like_a_new_one_once_opened() {
+    let fresh = TestApp::new().await;
+    let t = TestApp::new().await;
+    let s = t.app.store();
+    // As the earlier seed left a store: remarks in the publishers' names, no kinds, no changes
+    // on the prints.
+    for sql in [
+        "UPDATE sources SET publisher = publisher || ' (' || detail || ')' WHERE detail IS NOT NULL",
+        "UPDATE sources SET kind = NULL, detail = NULL",
+        "UPDATE figure_sources SET yoy_change_pct = NULL",
+        "UPDATE meta SET value = '1' WHERE key = 'seed_version'",
+    ] {
+        sqlx::query(sql).execute(s.pool()).await.unwrap();
+    }
+    let old = t.ask("/exports japan 2023-H1").await;
+    assert!(test_app::shown(&old).contains("Daum News (originating outlet"));
+    s.close().await;
+
+    let app = kpop_facts::app::App::open(&t.db_path()).await.unwrap();
+    assert_eq!(
+        app.store().meta("seed_version").await.unwrap().as_deref(),
+        Some(kpop_facts::import::seed::SEED_VERSION)
+    );
+    let mut pairs: Vec<(String, String)> = csv::Reader::from_path("data/exports.csv")
+        .unwrap()
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].to_string())
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    for (period, country) in pairs {
+        let q = format!("/exports country:{country} period:{period}");
+        assert_eq!(
+            test_app::shown(&test_app::ask(&app, &q, Locale::En).await),
+            test_app::shown(&fresh.ask(&q).await),
+            "{q}"
+        );
+    }
+    let upgrades: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE actor = 'seed' AND action = 'seed.upgrade'",
+    )
+    .fetch_one(app.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(upgrades, 1);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
 use clap::Args;
 
 use super::{EXIT_REFUSED, EXIT_USAGE};
@@ -35,6 +36,10 @@ pub struct AskArgs {
     /// Write the reply's pictures into this folder.
     #[arg(long, value_name = "DIR")]
     pub save_images: Option<PathBuf>,
+    /// Answer as at this time, RFC 3339 ("this year" and "last year" are read against its UTC
+    /// date; default: now).
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<DateTime<Utc>>,
 }
 
 pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
@@ -52,7 +57,10 @@ pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
         ..Caller::default()
     };
     let reply = match Invocation::parse(&args.question, locale) {
-        Ok(inv) => commands::respond(&app, &inv, &caller).await,
+        Ok(inv) => {
+            let now = args.now.unwrap_or_else(Utc::now);
+            commands::respond_at(&app, &inv, &caller, now).await
+        }
         Err(CommandError::User(message)) => Reply::refusal(message),
         Err(CommandError::Internal(e)) => return Err(e),
     };

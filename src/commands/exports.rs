@@ -1,20 +1,32 @@
 //! `/exports [country] [period]`: album export figures by destination and period.
 
-use std::collections::BTreeMap;
+mod compare;
+mod evidence;
+mod periods;
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::NaiveDate;
 
 use super::{CommandError, CommandResult, Invocation, user_error};
 use crate::app::{App, Indexes};
+use crate::cache::FactsCache;
 use crate::domain::country::Country;
 use crate::domain::money::Usd;
-use crate::domain::period::{Period, PeriodInput};
+use crate::domain::period::{Period, PeriodQuery};
+use crate::domain::print::SourceKind;
 use crate::domain::source::SourceUrl;
 use crate::i18n::{Locale, t};
 use crate::reply::json::Choice;
 use crate::reply::plot::{self, Bar};
 use crate::reply::{Embed, Reply, colour};
 use crate::store::{FigureRow, FigureSourceRow};
+use evidence::Change;
+use periods::{Chosen, Scope};
 
-pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
+pub use periods::complete_period;
+
+pub async fn run(app: &App, inv: &Invocation, today: NaiveDate) -> CommandResult {
     let locale = inv.locale;
     let ix = app.indexes().await?;
     let country = match inv.get("country") {
@@ -22,60 +34,59 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         Some(text) => Some(parse_country(&ix, text, locale)?),
     }
     .filter(|c| !c.is_world());
-    let periods: Vec<Period> = ix.facts.periods().iter().map(|(p, _)| *p).collect();
-    let period = match inv.get("period") {
-        None => None,
-        Some(text) => Some(resolve_period(text, &periods, locale)?),
-    };
-    match country {
-        Some(c) => country_answer(&ix, c, period, &periods, locale),
+    if let Some(c) = country
+        && ix.facts.figures_for_country(c).is_empty()
+    {
+        let known: Vec<&str> = ix
+            .facts
+            .countries()
+            .iter()
+            .map(|c| c.name(locale))
+            .collect();
+        return Err(user_error(
+            locale,
+            "exports.no_figures_for_country",
+            &[
+                ("country", c.name(locale)),
+                ("countries", &known.join(", ")),
+            ],
+        ));
+    }
+    let scope = Scope::new(&ix.facts, country, today, locale);
+    let query = inv
+        .get("period")
+        .map(|text| scope.parse(text))
+        .transpose()?;
+    let text = inv.get("period").unwrap_or_default();
+    match query {
+        Some(PeriodQuery::Versus(a, b)) => {
+            let a = scope.resolve_strictly(a, text)?;
+            let b = scope.resolve_strictly(b, text)?;
+            compare::answer(&ix.facts, country, a, b, locale)
+        }
+        Some(PeriodQuery::One(r)) => {
+            let chosen = scope.resolve(r, text)?;
+            answer(app, &ix, country, chosen, locale)
+        }
         None => {
-            let period = match period {
-                Some(p) => p,
-                None => latest_year(&periods)
-                    .ok_or_else(|| user_error(locale, "exports.no_figures_at_all", &[]))?,
-            };
-            ranking_answer(app, &ix, period, locale)
+            let chosen = scope
+                .default_period()
+                .ok_or_else(|| user_error(locale, "exports.no_figures_at_all", &[]))?;
+            answer(app, &ix, country, chosen, locale)
         }
     }
 }
 
-fn latest_year(periods: &[Period]) -> Option<Period> {
-    periods
-        .iter()
-        .copied()
-        .filter(|p| matches!(p, Period::Year(_)))
-        .max_by_key(|p| p.year())
-}
-
-fn resolve_period(text: &str, periods: &[Period], locale: Locale) -> Result<Period, CommandError> {
-    let available = || list_periods(periods, locale);
-    let input = crate::domain::text::truncate(text, 60);
-    match PeriodInput::parse(text) {
-        Ok(PeriodInput::Exact(p)) if periods.contains(&p) => Ok(p),
-        Ok(PeriodInput::Exact(p)) => Err(user_error(
-            locale,
-            "exports.no_figures_for_period",
-            &[("period", &p.display(locale)), ("periods", &available())],
-        )),
-        Ok(PeriodInput::Yearless(y)) => periods
-            .iter()
-            .map(|p| p.year())
-            .filter(|year| periods.contains(&y.in_year(*year)))
-            .max()
-            .map(|year| y.in_year(year))
-            .ok_or_else(|| {
-                user_error(
-                    locale,
-                    "exports.no_figures_for_period",
-                    &[("period", &input), ("periods", &available())],
-                )
-            }),
-        Err(_) => Err(user_error(
-            locale,
-            "error.bad_period",
-            &[("input", &input), ("periods", &available())],
-        )),
+fn answer(
+    app: &App,
+    ix: &Indexes,
+    country: Option<Country>,
+    chosen: Chosen,
+    locale: Locale,
+) -> CommandResult {
+    match country {
+        Some(c) => country_answer(&ix.facts, c, chosen, locale),
+        None => ranking_answer(app, ix, chosen, locale),
     }
 }
 
@@ -112,58 +123,93 @@ pub(super) fn parse_country(
 
 /// Everything known about one destination in one period, merged from its figures.
 #[derive(Clone, Debug, Default)]
-struct Destination {
-    current: Option<FigureRow>,
-    earlier: Vec<FigureRow>,
+struct Destination<'a> {
+    current: Option<&'a FigureRow>,
+    /// Earlier prints of the value, which the current one replaced.
+    earlier: Vec<&'a FigureRow>,
     rank: Option<i64>,
     top10: bool,
-    yoy: Option<String>,
-    figure_ids: Vec<i64>,
+    /// Ranks and changes printed without a value.
+    valueless: Vec<&'a FigureRow>,
 }
 
-impl Destination {
+impl<'a> Destination<'a> {
     fn value(&self) -> Option<Usd> {
+        self.current.and_then(|f| usd(f.value_usd))
+    }
+
+    /// Changes printed for the destination and period without a value.
+    fn changes_alone(&self, facts: &'a FactsCache) -> Vec<&'a FigureSourceRow> {
+        self.valueless
+            .iter()
+            .flat_map(|f| facts.prints(f.id))
+            .filter(|p| p.yoy_change_pct.is_some())
+            .collect()
+    }
+
+    /// The prints behind what is shown: the current value's, or else the ones that printed
+    /// the rank (or anything, when none did).
+    fn shown_prints(&self, facts: &'a FactsCache) -> Vec<&'a FigureSourceRow> {
+        if let Some(f) = self.current {
+            return facts.prints(f.id).iter().collect();
+        }
+        let all: Vec<&FigureSourceRow> = self
+            .valueless
+            .iter()
+            .flat_map(|f| facts.prints(f.id))
+            .filter(|p| evidence::citable(p))
+            .collect();
+        let ranked: Vec<&FigureSourceRow> = all
+            .iter()
+            .copied()
+            .filter(|p| self.rank.is_some() && p.rank == self.rank)
+            .collect();
+        if ranked.is_empty() { all } else { ranked }
+    }
+
+    fn approximate(&self, facts: &FactsCache) -> bool {
         self.current
-            .as_ref()
-            .and_then(|f| f.value_usd)
-            .and_then(|v| Usd::new(v as u64).ok())
+            .is_some_and(|f| evidence::approximate(facts.prints(f.id)))
+    }
+
+    fn change(&self, facts: &'a FactsCache) -> Option<Change<'a>> {
+        let also = self.changes_alone(facts);
+        match self.current {
+            Some(f) => evidence::change(facts, f, &also),
+            None => self
+                .valueless
+                .first()
+                .and_then(|f| evidence::change(facts, f, &also)),
+        }
     }
 }
 
-fn collate(figures: Vec<FigureRow>) -> BTreeMap<Country, Destination> {
+fn usd(value: Option<i64>) -> Option<Usd> {
+    value
+        .and_then(|v| u64::try_from(v).ok())
+        .and_then(|v| Usd::new(v).ok())
+}
+
+fn collate<'a>(
+    figures: impl IntoIterator<Item = &'a FigureRow>,
+) -> BTreeMap<Country, Destination<'a>> {
     let mut out: BTreeMap<Country, Destination> = BTreeMap::new();
     for f in figures {
         let Some(country) = Country::from_code(&f.country) else {
             continue;
         };
         let d = out.entry(country).or_default();
-        d.figure_ids.push(f.id);
         d.rank = d.rank.or(f.rank);
         d.top10 |= f.top10;
         if f.value_usd.is_none() {
-            d.yoy = d.yoy.take().or(f.yoy_change_pct.clone());
+            d.valueless.push(f);
         } else if f.superseded_by.is_none() {
-            d.yoy = f.yoy_change_pct.clone().or(d.yoy.take());
             d.current = Some(f);
         } else {
             d.earlier.push(f);
         }
     }
     out
-}
-
-/// The source to cite for a figure: the earliest report that printed it in full.
-fn cited<'a>(
-    sources: &[&'a FigureSourceRow],
-    figure_id: i64,
-) -> (Option<&'a FigureSourceRow>, usize) {
-    let of: Vec<&FigureSourceRow> = sources
-        .iter()
-        .copied()
-        .filter(|s| s.figure_id == figure_id)
-        .collect();
-    let best = of.iter().find(|s| s.precise).or(of.first()).copied();
-    (best, of.len().saturating_sub(1))
 }
 
 fn source_line(s: &FigureSourceRow, others: usize, locale: Locale) -> String {
@@ -201,188 +247,244 @@ fn escape_link_text(s: &str) -> String {
     s.replace('[', "(").replace(']', ")")
 }
 
-fn yoy_text(yoy: &str, locale: Locale) -> String {
-    let sign = if yoy.starts_with('-') { "" } else { "+" };
-    t(
-        locale,
-        "exports.yoy",
-        &[("change", &format!("{sign}{yoy}%"))],
-    )
+fn signed_pct(printed: &str) -> String {
+    let sign = if printed.starts_with('-') { "" } else { "+" };
+    format!("{sign}{printed}%")
 }
 
-fn money(v: Usd, locale: Locale) -> String {
-    format!("**{}** ({})", v.headline(locale), v.exact())
+fn signed_tenths(tenths: i64) -> String {
+    let sign = if tenths < 0 { "-" } else { "+" };
+    format!("{sign}{}.{}%", tenths.abs() / 10, tenths.abs() % 10)
 }
 
-fn footer(publisher: Option<&str>, period: Period, locale: Locale) -> String {
+/// A change as shown: `+17.1% year on year (Yonhap News Agency)`, cited when printed, with
+/// what it was computed against otherwise. `yoy` when it is a change on a year earlier.
+fn change_text(change: Change, yoy: bool, locale: Locale) -> String {
+    match change {
+        Change::Printed {
+            pct,
+            approx,
+            source,
+        } => {
+            let mut change = signed_pct(pct);
+            if approx {
+                change = t(locale, "exports.about", &[("value", &change)]);
+            }
+            let key = if yoy {
+                "exports.yoy_printed"
+            } else {
+                "exports.change_printed"
+            };
+            t(
+                locale,
+                key,
+                &[
+                    ("change", &change),
+                    ("publisher", &escape_link_text(&source.source.publisher)),
+                ],
+            )
+        }
+        Change::Computed { tenths, against } => {
+            let key = if yoy {
+                "exports.yoy_computed"
+            } else {
+                "exports.change_computed"
+            };
+            let value = usd(against.value_usd).map_or_else(String::new, |v| v.headline(locale));
+            let period = Period::parse(&against.period)
+                .map_or_else(|_| against.period.clone(), |p| p.display(locale));
+            t(
+                locale,
+                key,
+                &[
+                    ("change", &signed_tenths(tenths)),
+                    ("value", &value),
+                    ("period", &period),
+                ],
+            )
+        }
+    }
+}
+
+/// A change in a list line: the change alone, with its publisher when printed.
+fn short_change_text(change: Change, locale: Locale) -> String {
+    match change {
+        Change::Printed { .. } => change_text(change, false, locale),
+        Change::Computed { tenths, .. } => signed_tenths(tenths),
+    }
+}
+
+fn money(v: Usd, approx: bool, locale: Locale) -> String {
+    if approx {
+        format!(
+            "**{}**",
+            t(locale, "exports.about", &[("value", &v.headline(locale))])
+        )
+    } else {
+        format!("**{}** ({})", v.headline(locale), v.exact())
+    }
+}
+
+fn headline(v: Usd, approx: bool, locale: Locale) -> String {
+    if approx {
+        t(locale, "exports.about", &[("value", &v.headline(locale))])
+    } else {
+        v.headline(locale)
+    }
+}
+
+fn kind_names(kinds: &[SourceKind], locale: Locale) -> String {
+    kinds
+        .iter()
+        .map(|k| t(locale, &format!("source_kind.{}", k.as_str()), &[]))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// "⚠️ Reported only by blogs, not by any news outlet." for a fact only weak sources report.
+fn weak_line<'a>(
+    prints: impl IntoIterator<Item = &'a FigureSourceRow>,
+    locale: Locale,
+) -> Option<String> {
+    evidence::weak_only(prints).map(|kinds| {
+        t(
+            locale,
+            "exports.weak_only",
+            &[("kinds", &kind_names(&kinds, locale))],
+        )
+    })
+}
+
+/// "blogs only", for a list line.
+fn weak_mark<'a>(
+    prints: impl IntoIterator<Item = &'a FigureSourceRow>,
+    locale: Locale,
+) -> Option<String> {
+    evidence::weak_only(prints).map(|kinds| {
+        t(
+            locale,
+            "exports.weak_short",
+            &[("kinds", &kind_names(&kinds, locale))],
+        )
+    })
+}
+
+fn footer(publisher: Option<&str>, period: &str, locale: Locale) -> String {
     match publisher {
         Some(p) => t(
             locale,
             "exports.footer",
-            &[("publisher", p), ("period", &period.display(locale))],
+            &[("publisher", p), ("period", period)],
         ),
-        None => t(
-            locale,
-            "exports.footer_plain",
-            &[("period", &period.display(locale))],
-        ),
+        None => t(locale, "exports.footer_plain", &[("period", period)]),
     }
 }
 
-/// "first reported as $132.93M, +17.1% year on year"
-fn earlier_text(d: &Destination, locale: Locale) -> Option<String> {
+/// "first reported as $132.93M, +17.1% year on year (Yonhap News Agency)"
+fn earlier_text(facts: &FactsCache, d: &Destination, locale: Locale) -> Option<String> {
     let first = d.earlier.first()?;
-    let value = Usd::new(first.value_usd? as u64).ok()?;
+    let value = usd(first.value_usd)?;
+    let approx = evidence::approximate(facts.prints(first.id));
     let mut s = t(
         locale,
         "exports.first_reported",
-        &[("value", &value.headline(locale))],
+        &[("value", &headline(value, approx, locale))],
     );
-    if let Some(y) = &first.yoy_change_pct {
+    if let Some(change) = evidence::change(facts, first, &[]) {
         s.push_str(", ");
-        s.push_str(&yoy_text(y, locale));
+        s.push_str(&change_text(change, true, locale));
     }
     Some(s)
 }
 
-fn country_answer(
-    ix: &Indexes,
-    country: Country,
-    period: Option<Period>,
-    periods: &[Period],
-    locale: Locale,
-) -> CommandResult {
-    let figures = ix.facts.figures_for_country(country);
-    if figures.is_empty() {
-        let known: Vec<&str> = ix
-            .facts
-            .countries()
-            .iter()
-            .map(|c| c.name(locale))
-            .collect();
-        return Err(user_error(
-            locale,
-            "exports.no_figures_for_country",
-            &[
-                ("country", country.name(locale)),
-                ("countries", &known.join(", ")),
-            ],
-        ));
-    }
-    let by_period = |p: Period| -> Vec<FigureRow> {
-        figures
-            .iter()
-            .filter(|f| f.period == p.label())
-            .cloned()
-            .collect()
-    };
-    let (period, fallback_from) = match period {
-        Some(p) if by_period(p).is_empty() => {
-            let theirs: Vec<Period> = periods
-                .iter()
-                .copied()
-                .filter(|q| !by_period(*q).is_empty())
-                .collect();
-            return Err(user_error(
-                locale,
-                "exports.no_figure_for_country_period",
-                &[
-                    ("country", country.name(locale)),
-                    ("period", &p.display(locale)),
-                    ("periods", &list_periods(&theirs, locale)),
-                ],
-            ));
-        }
-        Some(p) => (p, None),
-        None => {
-            let latest =
-                latest_year(periods).expect("the country has figures, so some period exists");
-            if by_period(latest).is_empty() {
-                // Prefer the newest period with a value; a rank alone says less.
-                let newest = figures
-                    .iter()
-                    .find(|f| f.value_usd.is_some())
-                    .or(figures.first())
-                    .expect("non-empty");
-                (
-                    Period::parse(&newest.period).map_err(anyhow::Error::from)?,
-                    Some(latest),
-                )
-            } else {
-                (latest, None)
-            }
-        }
-    };
-    let mut all = by_period(period);
-    let world_figures = ix
-        .facts
-        .figures_for_period(period)
-        .into_iter()
-        .filter(|f| f.country == "WORLD");
-    all.extend(world_figures);
-    let collated = collate(all);
-    let d = collated.get(&country).cloned().unwrap_or_default();
-    let world = collated.get(&Country::WORLD).and_then(Destination::value);
-    let sources = ix.facts.figure_sources(&d.figure_ids);
-
-    let mut lines: Vec<String> = Vec::new();
-    if let Some(skipped) = fallback_from {
-        lines.push(t(
+fn instead_line(chosen: Chosen, locale: Locale) -> Option<String> {
+    chosen.instead_of.map(|asked| {
+        t(
             locale,
             "exports.latest_instead",
             &[
-                ("year", &skipped.display(locale)),
-                ("period", &period.display(locale)),
+                ("year", &asked.display(locale)),
+                ("period", &chosen.period.display(locale)),
             ],
-        ));
-    }
+        )
+    })
+}
+
+/// The share of `v` and the words for its total: the total of the same release as the
+/// destination's figure, said to be the first-reported one when it was revised since.
+fn share_of(facts: &FactsCache, current: &FigureRow) -> Option<(String, Usd, bool)> {
+    let part = usd(current.value_usd)?;
+    let base = evidence::share_base(facts, current)?;
+    let total = usd(base.total.value_usd)?;
+    Some((share(part, total), total, base.first_reported))
+}
+
+fn country_answer(
+    facts: &FactsCache,
+    country: Country,
+    chosen: Chosen,
+    locale: Locale,
+) -> CommandResult {
+    let period = chosen.period;
+    let collated = collate(facts.figures_of(period, country));
+    let d = collated.get(&country).cloned().unwrap_or_default();
+
+    let mut lines: Vec<String> = instead_line(chosen, locale).into_iter().collect();
     match d.value() {
         Some(v) => {
-            let mut line = money(v, locale);
-            if let Some(e) = earlier_text(&d, locale) {
+            let mut line = money(v, d.approximate(facts), locale);
+            if let Some(e) = earlier_text(facts, &d, locale) {
                 line.push_str(&format!(" · {e}"));
             }
             lines.push(line);
         }
         None => {
             lines.push(t(locale, "exports.value_not_published", &[]));
+            let figures = facts.figures_for_country(country);
             if let Some(f) = figures
                 .iter()
                 .find(|f| f.value_usd.is_some() && f.superseded_by.is_none())
-                && let (Some(v), Ok(p)) = (
-                    f.value_usd.and_then(|v| Usd::new(v as u64).ok()),
-                    Period::parse(&f.period),
-                )
+                && let (Some(v), Ok(p)) = (usd(f.value_usd), Period::parse(&f.period))
             {
                 lines.push(t(
                     locale,
                     "exports.latest_value",
                     &[
-                        ("value", &v.headline(locale)),
+                        (
+                            "value",
+                            &headline(v, evidence::approximate(facts.prints(f.id)), locale),
+                        ),
                         ("period", &p.display(locale)),
                     ],
                 ));
             }
         }
     }
-    let mut facts: Vec<String> = Vec::new();
+    let shown = d.shown_prints(facts);
+    lines.extend(weak_line(shown.iter().copied(), locale));
+    let mut facts_line: Vec<String> = Vec::new();
     match (d.rank, d.top10) {
-        (Some(r), _) => facts.push(t(locale, "exports.rank", &[("rank", &r.to_string())])),
-        (None, true) => facts.push(t(locale, "exports.top10_member", &[])),
+        (Some(r), _) => facts_line.push(t(locale, "exports.rank", &[("rank", &r.to_string())])),
+        (None, true) => facts_line.push(t(locale, "exports.top10_member", &[])),
         _ => {}
     }
-    if let (Some(v), Some(w)) = (d.value(), world) {
-        facts.push(t(
+    if let Some((share, total, first_reported)) = d.current.and_then(|f| share_of(facts, f)) {
+        let key = if first_reported {
+            "exports.share_first"
+        } else {
+            "exports.share"
+        };
+        facts_line.push(t(
             locale,
-            "exports.share",
-            &[("share", &share(v, w)), ("total", &w.headline(locale))],
+            key,
+            &[("share", &share), ("total", &total.headline(locale))],
         ));
     }
-    if let Some(y) = &d.yoy {
-        facts.push(yoy_text(y, locale));
+    if let Some(change) = d.change(facts) {
+        facts_line.push(change_text(change, true, locale));
     }
-    if !facts.is_empty() {
-        lines.push(facts.join(" · "));
+    if !facts_line.is_empty() {
+        lines.push(facts_line.join(" · "));
     }
 
     let title = format!(
@@ -394,13 +496,8 @@ fn country_answer(
     let mut embed = Embed::new(colour::EXPORTS)
         .title(title)
         .description(lines.join("\n"));
-    let anchor = d
-        .current
-        .as_ref()
-        .map(|f| f.id)
-        .or(d.figure_ids.first().copied());
     let mut cited_publisher = None;
-    if let Some((Some(s), others)) = anchor.map(|id| cited(&sources, id)) {
+    if let Some((s, others)) = evidence::cite(shown.iter().copied()) {
         embed = embed.field(
             t(locale, "exports.source", &[]),
             source_line(s, others, locale),
@@ -409,7 +506,7 @@ fn country_answer(
         cited_publisher = Some(s.source.publisher.clone());
     }
     if let Some(first) = d.earlier.first()
-        && let (Some(s), _) = cited(&sources, first.id)
+        && let Some((s, _)) = evidence::cite(facts.prints(first.id))
     {
         embed = embed.field(
             t(locale, "exports.first_report", &[]),
@@ -417,7 +514,11 @@ fn country_answer(
             false,
         );
     }
-    embed = embed.footer(footer(cited_publisher.as_deref(), period, locale));
+    embed = embed.footer(footer(
+        cited_publisher.as_deref(),
+        &period.display(locale),
+        locale,
+    ));
     Ok(Reply::embed(embed))
 }
 
@@ -427,38 +528,64 @@ fn share(part: Usd, whole: Usd) -> String {
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
-fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> CommandResult {
-    let collated = collate(ix.facts.figures_for_period(period));
+fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale) -> CommandResult {
+    let facts = &ix.facts;
+    let period = chosen.period;
+    let collated = collate(facts.figures_in(period));
     let world = collated.get(&Country::WORLD).cloned();
     let mut entries: Vec<(Country, Destination)> = collated
         .into_iter()
         .filter(|(c, _)| !c.is_world())
         .collect();
     entries.sort_by_key(|(c, d)| (d.rank.unwrap_or(i64::MAX), std::cmp::Reverse(d.value()), *c));
-    let total = world.as_ref().and_then(Destination::value);
 
-    let mut description = Vec::new();
-    match (&world, total) {
-        (Some(w), Some(v)) => {
-            let mut line = t(locale, "exports.total", &[("value", &money(v, locale))]);
-            if let Some(e) = earlier_text(w, locale) {
+    let mut description: Vec<String> = instead_line(chosen, locale).into_iter().collect();
+    match world.as_ref().and_then(|w| Some((w, w.value()?))) {
+        Some((w, v)) => {
+            let mut line = t(
+                locale,
+                "exports.total",
+                &[("value", &money(v, w.approximate(facts), locale))],
+            );
+            if let Some(change) = w.change(facts) {
+                line.push_str(&format!(" · {}", change_text(change, true, locale)));
+            }
+            if let Some(e) = earlier_text(facts, w, locale) {
                 line.push_str(&format!(" · {e}"));
-            } else if let Some(y) = &w.yoy {
-                line.push_str(&format!(" · {}", yoy_text(y, locale)));
             }
             description.push(line);
         }
-        _ => description.push(t(locale, "exports.total_not_published", &[])),
+        None => {
+            description.push(t(locale, "exports.total_not_published", &[]));
+            if let Some(change) = world.as_ref().and_then(|w| w.change(facts)) {
+                description.push(change_text(change, true, locale));
+            }
+        }
+    }
+    if let Some(w) = &world {
+        description.extend(weak_line(w.shown_prints(facts), locale));
     }
 
     let mut ranking = Vec::new();
     let mut unranked_members = Vec::new();
+    let mut first_reported_total = None;
     for (c, d) in &entries {
         let name = format!("{} {}", c.flag(), c.name(locale));
-        let figure = match (d.value(), total) {
-            (Some(v), Some(w)) => format!("{} · {}", v.headline(locale), share(v, w)),
-            (Some(v), None) => v.headline(locale),
-            (None, _) => t(locale, "exports.figure_not_published", &[]),
+        let figure = match d.value() {
+            Some(v) => {
+                let mut parts = vec![headline(v, d.approximate(facts), locale)];
+                if let Some((share, total, first)) = d.current.and_then(|f| share_of(facts, f)) {
+                    if first {
+                        first_reported_total = Some(total);
+                        parts.push(format!("{share}†"));
+                    } else {
+                        parts.push(share);
+                    }
+                }
+                parts.extend(weak_mark(d.shown_prints(facts), locale));
+                parts.join(" · ")
+            }
+            None => t(locale, "exports.figure_not_published", &[]),
         };
         match d.rank {
             Some(r) => ranking.push(format!("{r}. {name} — {figure}")),
@@ -474,28 +601,32 @@ fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> Co
             &[("countries", &unranked_members.join(", "))],
         ));
     }
+    if let Some(total) = first_reported_total {
+        ranking.push(t(
+            locale,
+            "exports.share_first_note",
+            &[("total", &total.headline(locale))],
+        ));
+    }
 
-    let mut all_ids: Vec<i64> = entries
-        .iter()
-        .flat_map(|(_, d)| d.figure_ids.clone())
-        .collect();
-    all_ids.extend(world.iter().flat_map(|w| w.figure_ids.clone()));
-    let sources = ix.facts.figure_sources(&all_ids);
     let mut cited_sources: Vec<&FigureSourceRow> = Vec::new();
     for d in world.iter().chain(entries.iter().map(|(_, d)| d)) {
-        if let Some(id) = d.current.as_ref().map(|f| f.id)
-            && let (Some(s), _) = cited(&sources, id)
+        if let Some((s, _)) = evidence::cite(d.shown_prints(facts))
             && !cited_sources.iter().any(|c| c.source.id == s.source.id)
         {
             cited_sources.push(s);
         }
     }
-    let distinct_reports = {
-        let mut ids: Vec<i64> = sources.iter().map(|s| s.source.id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.len()
-    };
+    let distinct_reports = entries
+        .iter()
+        .map(|(_, d)| d)
+        .chain(world.iter())
+        .flat_map(|d| d.current.iter().chain(&d.earlier).chain(&d.valueless))
+        .flat_map(|f| facts.prints(f.id))
+        .filter(|p| evidence::citable(p))
+        .map(|p| p.source.id)
+        .collect::<HashSet<i64>>()
+        .len();
     let shown = 4;
     let mut source_text: Vec<String> = cited_sources
         .iter()
@@ -538,7 +669,7 @@ fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> Co
     }
     embed = embed.footer(footer(
         cited_sources.first().map(|s| s.source.publisher.as_str()),
-        period,
+        &period.display(locale),
         locale,
     ));
 
@@ -605,53 +736,4 @@ pub async fn complete_country(
             }
         })
         .collect())
-}
-
-pub async fn complete_period(
-    app: &App,
-    partial: &str,
-    inv: &Invocation,
-) -> anyhow::Result<Vec<Choice>> {
-    let locale = inv.locale;
-    let ix = app.indexes().await?;
-    let country = inv
-        .get("country")
-        .and_then(|c| ix.countries.parse(c).ok())
-        .filter(|c| !c.is_world());
-    let mut periods: Vec<(Period, usize)> = ix.facts.periods().to_vec();
-    if let Some(c) = country {
-        let theirs: Vec<String> = ix
-            .facts
-            .figures_for_country(c)
-            .into_iter()
-            .map(|f| f.period)
-            .collect();
-        periods.retain(|(p, _)| theirs.contains(&p.label()));
-    }
-    let wanted = PeriodInput::parse(partial).ok();
-    let q = crate::domain::text::fold(partial);
-    let mut out: Vec<(u8, Choice)> = Vec::new();
-    for (p, count) in periods {
-        let label = p.label();
-        let shown = p.display(locale);
-        let class = match wanted {
-            Some(PeriodInput::Exact(w)) if w == p => 0,
-            Some(PeriodInput::Yearless(y)) if y.in_year(p.year()) == p => 1,
-            _ if q.is_empty() => 2,
-            _ if crate::domain::text::fold(&shown).contains(&q)
-                || crate::domain::text::fold(&label).contains(&q) =>
-            {
-                2
-            }
-            _ => continue,
-        };
-        let name = t(
-            locale,
-            "exports.period_choice",
-            &[("period", &shown), ("count", &count.to_string())],
-        );
-        out.push((class, Choice { name, value: label }));
-    }
-    out.sort_by_key(|(class, _)| *class);
-    Ok(out.into_iter().map(|(_, c)| c).take(25).collect())
 }

@@ -11,7 +11,7 @@ use crate::commands::{CommandError, Invocation, spec};
 use crate::domain::chart::{self, Chart};
 use crate::domain::country::{Country, CountryCatalog};
 use crate::domain::money::{MAX_DOLLARS, Usd};
-use crate::domain::period::{Period, PeriodInput};
+use crate::domain::period::{Period, PeriodInput, PeriodQuery, PeriodRef};
 use crate::domain::source::{MAX_NOTE, MAX_PUBLISHER, NoteText, SourceInput};
 use crate::domain::text;
 use crate::i18n::Locale;
@@ -63,6 +63,17 @@ fn option(command: &str, name: &str, value: &str) {
                 assert_eq!(Period::parse(&p.label()), Ok(p), "{value:?}");
                 for l in Locale::ALL {
                     p.display(l);
+                }
+            }
+            // What `/exports` reads: one period, a relative one, or two compared.
+            let sides = match PeriodQuery::parse(value) {
+                Ok(PeriodQuery::One(a)) => vec![a],
+                Ok(PeriodQuery::Versus(a, b)) => vec![a, b],
+                Err(_) => Vec::new(),
+            };
+            for side in sides {
+                if let PeriodRef::Given(PeriodInput::Exact(p)) = side {
+                    assert_eq!(Period::parse(&p.label()), Ok(p), "{value:?}");
                 }
             }
         }

@@ -3,7 +3,7 @@
 
 use super::spec::{self, Bare, CommandSpec};
 use super::{CommandError, user_error};
-use crate::domain::period::PeriodInput;
+use crate::domain::period::PeriodQuery;
 use crate::i18n::Locale;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -152,14 +152,14 @@ impl Invocation {
     }
 }
 
-/// Splits `usa first half of 2023` into the longest run of words that reads as a period and
-/// the words around it.
+/// Splits `usa first half of 2023` into the longest run of words that reads as a period (or
+/// two compared: `2022 vs 2023`, or one named relatively: `last year`) and the words around it.
 fn split_period(words: &[&str]) -> (Option<String>, String) {
     let n = words.len();
-    for len in (1..=n.min(6)).rev() {
+    for len in (1..=n.min(13)).rev() {
         for start in 0..=n - len {
             let candidate = words[start..start + len].join(" ");
-            if PeriodInput::parse(&candidate).is_ok() {
+            if PeriodQuery::parse(&candidate).is_ok() {
                 let rest: Vec<&str> = words[..start]
                     .iter()
                     .chain(&words[start + len..])
@@ -265,6 +265,34 @@ mod tests {
             parse("/exports 일본 2023년 상반기"),
             pairs(&[("period", "2023년 상반기"), ("country", "일본")])
         );
+        for (text, want) in [
+            (
+                "/exports japan latest",
+                &[("period", "latest"), ("country", "japan")][..],
+            ),
+            (
+                "/exports japan 작년",
+                &[("period", "작년"), ("country", "japan")],
+            ),
+            ("/exports 2022 vs 2023", &[("period", "2022 vs 2023")]),
+            (
+                "/exports japan 2022 vs 2023",
+                &[("period", "2022 vs 2023"), ("country", "japan")],
+            ),
+            (
+                "/exports united states first half of 2022 vs first half of 2023",
+                &[
+                    ("period", "first half of 2022 vs first half of 2023"),
+                    ("country", "united states"),
+                ],
+            ),
+            (
+                "/exports 대만 last year",
+                &[("period", "last year"), ("country", "대만")],
+            ),
+        ] {
+            assert_eq!(parse(text), pairs(want), "{text}");
+        }
         assert_eq!(
             parse("/chart like crazy"),
             pairs(&[("title", "like crazy")])

@@ -17,6 +17,8 @@ mod milestones;
 pub mod spec;
 mod summary;
 
+use chrono::{DateTime, Utc};
+
 use crate::app::App;
 use crate::i18n::{Locale, t};
 use crate::reply::Reply;
@@ -76,9 +78,14 @@ pub fn user_error(locale: Locale, key: &str, args: crate::i18n::Args) -> Command
 
 /// Answers an invocation. Never fails: refusals and apologies are replies too.
 pub async fn respond(app: &App, inv: &Invocation, caller: &Caller) -> Reply {
+    respond_at(app, inv, caller, Utc::now()).await
+}
+
+/// [`respond`] as at `now`: "this year" and "last year" are read against its UTC date.
+pub async fn respond_at(app: &App, inv: &Invocation, caller: &Caller, now: DateTime<Utc>) -> Reply {
     let locale = inv.locale;
     let result = match inv.command.as_str() {
-        "exports" => exports::run(app, inv).await,
+        "exports" => exports::run(app, inv, now.date_naive()).await,
         "chart" => chart::run(app, inv).await,
         "artist" => artist::run(app, inv, caller).await,
         "help" => help::run(app, inv, caller).await,
@@ -209,7 +216,9 @@ pub async fn autocomplete(
 ) -> Vec<crate::reply::json::Choice> {
     let result = match (inv.command.as_str(), option) {
         ("exports", "country") => exports::complete_country(app, partial, inv.locale).await,
-        ("exports", "period") => exports::complete_period(app, partial, inv).await,
+        ("exports", "period") => {
+            exports::complete_period(app, partial, inv, Utc::now().date_naive()).await
+        }
         ("chart", "title") => chart::complete_title(app, partial, inv).await,
         ("chart", "artist") => chart::complete_artist(app, partial).await,
         ("artist", "name") => artist::complete_artist(app, partial).await,

@@ -21,7 +21,9 @@ pub struct Answers {
 pub fn key(inv: &Invocation, caller: &Caller) -> Option<String> {
     let base = format!("{}|{:?}|{:?}", inv.command, inv.options, inv.locale);
     match inv.command.as_str() {
-        "exports" | "chart" | "about" => Some(base),
+        // "This year" and "last year" change meaning at midnight UTC.
+        "exports" => Some(format!("{base}|{}", chrono::Utc::now().date_naive())),
+        "chart" | "about" => Some(base),
         // The command mentions depend on the server; the page buttons on who asked.
         "help" => Some(format!("{base}|{:?}", caller.guild_id)),
         "artist" => Some(format!("{base}|{:?}", caller.user_id)),

@@ -6,6 +6,7 @@ pub mod country;
 pub mod credited;
 pub mod money;
 pub mod period;
+pub mod print;
 pub mod run;
 pub mod source;
 pub mod text;

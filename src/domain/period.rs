@@ -29,6 +29,8 @@ impl YearMonth {
 }
 
 const MIN_YEAR: i32 = 1900;
+/// The longest period text read, in bytes once normalised.
+const MAX_INPUT: usize = 64;
 const MAX_YEAR: i32 = 2100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -61,6 +63,124 @@ impl Yearless {
             Yearless::Half(h) => Period::Half(year, h),
             Yearless::Quarter(q) => Period::Quarter(year, q),
             Yearless::Month(m) => Period::Month(YearMonth { year, month: m }),
+        }
+    }
+}
+
+/// A period named relative to today or to the figures held: "latest", "last year", "올해".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relative {
+    /// The newest period with figures.
+    Latest,
+    ThisYear,
+    LastYear,
+}
+
+impl Relative {
+    /// The year this names on `today` (UTC); None for [`Relative::Latest`], which depends on
+    /// the figures held.
+    pub fn resolve(self, today: chrono::NaiveDate) -> Option<Period> {
+        use chrono::Datelike;
+        match self {
+            Relative::Latest => None,
+            Relative::ThisYear => Some(Period::Year(today.year())),
+            Relative::LastYear => Some(Period::Year(today.year() - 1)),
+        }
+    }
+
+    /// The canonical word, as the autocomplete offers it: every language's words read back.
+    pub fn word(self) -> &'static str {
+        match self {
+            Relative::Latest => "latest",
+            Relative::ThisYear => "this year",
+            Relative::LastYear => "last year",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Relative> {
+        RELATIVE_WORDS
+            .iter()
+            .find(|(_, words)| words.contains(&s))
+            .map(|(r, _)| *r)
+    }
+}
+
+/// Relative words in English, Korean and Japanese, as [`normalize`] leaves them: "year", `년`
+/// and `年` are gone by then, so "last year" is read as "last", "작년" as "작", "去年" as "去".
+const RELATIVE_WORDS: [(Relative, &[&str]); 3] = [
+    (
+        Relative::Latest,
+        &[
+            "latest",
+            "newest",
+            "most recent",
+            "최신",
+            "최근",
+            "最新",
+            "直近",
+        ],
+    ),
+    (
+        Relative::ThisYear,
+        &["this", "current", "올해", "금", "今", "本"],
+    ),
+    (
+        Relative::LastYear,
+        &["last", "previous", "작", "지난해", "去", "昨", "前"],
+    ),
+];
+
+/// One period as a question names it: as a period, or relative to today or to the figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodRef {
+    Given(PeriodInput),
+    Relative(Relative),
+}
+
+/// The period part of a question: one period, or two to compare ("2022 vs 2023").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodQuery {
+    One(PeriodRef),
+    Versus(PeriodRef, PeriodRef),
+}
+
+/// "2022 vs 2023", "2022년 대 2023년", "2022年対2023年".
+static VERSUS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*(?:\bversus\b|\bvs\b\.?|(?:^|\s)대(?:\s|$)|対)\s*").expect("static regex")
+});
+
+/// Splits "2022 vs 20" at its last "vs" into the text before and after it.
+pub fn split_versus(input: &str) -> Option<(&str, &str)> {
+    let m = VERSUS.find_iter(input).last()?;
+    Some((&input[..m.start()], &input[m.end()..]))
+}
+
+impl PeriodRef {
+    pub fn parse(input: &str) -> Result<PeriodRef, PeriodError> {
+        match PeriodInput::parse(input) {
+            Ok(p) => Ok(PeriodRef::Given(p)),
+            Err(e) => Relative::parse(&normalize(input))
+                .map(PeriodRef::Relative)
+                .ok_or(e),
+        }
+    }
+}
+
+impl PeriodQuery {
+    /// Reads one period, a relative one, or two joined by "vs" (versus, 대, 対).
+    pub fn parse(input: &str) -> Result<PeriodQuery, PeriodError> {
+        if input.len() > 2 * MAX_INPUT {
+            return Err(PeriodError::Unreadable);
+        }
+        let folded: String = input.nfkc().flat_map(char::to_lowercase).collect();
+        let parts: Vec<&str> = VERSUS.split(&folded).collect();
+        match parts.as_slice() {
+            [one] => PeriodRef::parse(one).map(PeriodQuery::One),
+            [a, b] => Ok(PeriodQuery::Versus(
+                PeriodRef::parse(a)?,
+                PeriodRef::parse(b)?,
+            )),
+            _ => Err(PeriodError::Unreadable),
         }
     }
 }
@@ -129,6 +249,21 @@ impl Period {
 
     pub fn year(self) -> i32 {
         self.end().year
+    }
+
+    /// The same months `years` years later (earlier when negative).
+    pub fn shifted(self, years: i32) -> Period {
+        let ym = |m: YearMonth| YearMonth {
+            year: m.year + years,
+            month: m.month,
+        };
+        match self {
+            Period::Year(y) => Period::Year(y + years),
+            Period::Half(y, h) => Period::Half(y + years, h),
+            Period::Quarter(y, q) => Period::Quarter(y + years, q),
+            Period::Month(m) => Period::Month(ym(m)),
+            Period::Span(a, b) => Period::Span(ym(a), ym(b)),
+        }
     }
 
     /// Number of months the period covers.
@@ -316,7 +451,7 @@ static MONTH_ALONE: LazyLock<Regex> = re!(r"^([a-z]+)$");
 impl PeriodInput {
     pub fn parse(input: &str) -> Result<PeriodInput, PeriodError> {
         let s = normalize(input);
-        if s.is_empty() || s.len() > 64 {
+        if s.is_empty() || s.len() > MAX_INPUT {
             return Err(PeriodError::Unreadable);
         }
         let exact = |p: Result<Period, PeriodError>| p.map(PeriodInput::Exact);
@@ -556,6 +691,93 @@ mod tests {
                 "{input:?}"
             );
         }
+    }
+
+    #[test]
+    fn relative_periods_in_three_languages() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        for (words, want) in [
+            (
+                &[
+                    "latest",
+                    "Latest",
+                    "the latest",
+                    "most recent",
+                    "최신",
+                    "최근",
+                    "最新",
+                ][..],
+                Relative::Latest,
+            ),
+            (
+                &["this year", "올해", "금년", "今年", "本年"][..],
+                Relative::ThisYear,
+            ),
+            (
+                &[
+                    "last year",
+                    "Last Year",
+                    "작년",
+                    "지난해",
+                    "去年",
+                    "昨年",
+                    "前年",
+                ][..],
+                Relative::LastYear,
+            ),
+        ] {
+            for w in words {
+                assert_eq!(
+                    PeriodQuery::parse(w),
+                    Ok(PeriodQuery::One(PeriodRef::Relative(want))),
+                    "{w:?}"
+                );
+            }
+        }
+        assert_eq!(Relative::ThisYear.resolve(day), Some(Period::Year(2026)));
+        assert_eq!(Relative::LastYear.resolve(day), Some(Period::Year(2025)));
+        assert_eq!(Relative::Latest.resolve(day), None);
+        for w in ["year", "japan", "next year", "latest 2023"] {
+            assert!(PeriodQuery::parse(w).is_err(), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn two_periods_compared() {
+        let given = |p| PeriodRef::Given(PeriodInput::Exact(p));
+        let pair = PeriodQuery::Versus(given(Period::Year(2022)), given(Period::Year(2023)));
+        for input in [
+            "2022 vs 2023",
+            "2022 VS. 2023",
+            "2022 versus 2023",
+            "2022년 대 2023년",
+            "2022年対2023年",
+            "２０２２ ｖｓ ２０２３",
+        ] {
+            assert_eq!(PeriodQuery::parse(input), Ok(pair), "{input:?}");
+        }
+        assert_eq!(
+            PeriodQuery::parse("H1 2023 vs last year"),
+            Ok(PeriodQuery::Versus(
+                given(Period::Half(2023, 1)),
+                PeriodRef::Relative(Relative::LastYear)
+            ))
+        );
+        for input in [
+            "vs",
+            "2022 vs",
+            "2022 vs 2023 vs 2024",
+            "대만 2023",
+            "2022vs2023",
+        ] {
+            assert!(PeriodQuery::parse(input).is_err(), "{input:?}");
+        }
+        assert_eq!(split_versus("2022 vs 20"), Some(("2022", "20")));
+        assert_eq!(
+            Period::Span(ym(2023, 1), ym(2023, 10)).shifted(-1).label(),
+            "2022-01/2022-10"
+        );
+        assert_eq!(Period::Half(2023, 1).shifted(1), Period::Half(2024, 1));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::domain::country::Country;
 use crate::domain::money::Usd;
 use crate::domain::period::Period;
 use crate::domain::source::SourceInput;
-use crate::store::{FigureFields, Store, Target};
+use crate::store::{FigureFields, Print, Store, Target};
 
 /// Makes `value` the current figure for a destination and period, cited to `source`. An
 /// earlier different value stays, superseded, as the first print.
@@ -26,8 +26,13 @@ pub async fn set_export(
         .upsert_figure(period, country, Some(dollars), &FigureFields::default())
         .await?;
     tx.make_current(period, country, figure).await?;
-    tx.link_figure_source(figure, source_id, Some(&value.exact()), true, None, None)
-        .await?;
+    let printed = value.exact();
+    let print = Print {
+        printed: Some(&printed),
+        precise: true,
+        ..Print::default()
+    };
+    tx.link_figure_source(figure, source_id, &print).await?;
     let id = record(&mut tx, who, "export.set", &target, before, None).await?;
     tx.commit().await?;
     Ok(id)

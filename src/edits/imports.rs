@@ -39,7 +39,7 @@ impl ImportKind {
         let header = data.split(|b| *b == b'\n').next().unwrap_or_default();
         let header = String::from_utf8_lossy(header);
         let header = header.trim_start_matches('\u{feff}').trim();
-        if header == exports::HEADER.join(",") {
+        if exports::is_header(header) {
             Some(ImportKind::Exports)
         } else if header == billboard::HEADER.join(",") {
             chart.map(ImportKind::Chart)

@@ -80,6 +80,7 @@ fn new_source(s: &SourceInput) -> NewSource {
         title: None,
         url: s.url.as_ref().map(|u| u.as_str().to_string()),
         published_on: s.published_on.map(|d| d.to_string()),
+        ..NewSource::default()
     }
 }
 

@@ -10,15 +10,34 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{ImportError, optional, optional_int, read_csv};
+use super::{ImportError, optional, optional_int, read_csv_with_headers};
 use crate::domain::chart::parse_chart_date;
 use crate::domain::country::Country;
 use crate::domain::money::Usd;
 use crate::domain::period::Period;
+use crate::domain::print::{PrintTags, SourceKind};
 use crate::domain::source::{NoteText, SourceInput, SourceTitle};
-use crate::store::{Actor, Change, FigureFields, NewSource, WriteTx};
+use crate::store::{Actor, Change, FigureFields, NewSource, Print, WriteTx};
 
-pub const HEADER: [&str; 10] = [
+/// The header of the current format: the publisher's name alone, with what the curator noted
+/// about it and the kind of publication in columns of their own.
+pub const HEADER: [&str; 12] = [
+    "period",
+    "country",
+    "value_usd",
+    "rank",
+    "yoy_change_pct",
+    "publisher",
+    "title",
+    "url",
+    "published_on",
+    "note",
+    "publisher_detail",
+    "source_kind",
+];
+
+/// The earlier format, still accepted: its sources have no kind.
+pub const HEADER_V1: [&str; 10] = [
     "period",
     "country",
     "value_usd",
@@ -31,8 +50,12 @@ pub const HEADER: [&str; 10] = [
     "note",
 ];
 
-/// Tags that mark a printed value as not to be served.
-const WITHHELD_TAGS: [&str; 5] = ["misprint", "converted", "doubtful", "KRW-only", "conflict"];
+const HEADERS: [&[&str]; 2] = [&HEADER, &HEADER_V1];
+
+/// Whether `line` is the header of an exports file, in either format.
+pub fn is_header(line: &str) -> bool {
+    HEADERS.iter().any(|h| h.join(",") == line)
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ExportsReport {
@@ -60,14 +83,10 @@ struct Row {
     note: Option<String>,
 }
 
-static TAGS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:\[[A-Za-z0-9-]+\]\s*;?\s*)+").expect("static regex"));
-static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\[([A-Za-z0-9-]+)\]").expect("static regex"));
 static PRINTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"printed: '(.*?)'(?:;|$)").expect("static regex"));
 
-fn parse_row(r: &csv::StringRecord) -> Result<Row, String> {
+fn parse_row(r: &csv::StringRecord, format: usize) -> Result<Row, String> {
     let period = Period::parse(&r[0])
         .map_err(|_| format!("period `{}` is not a period label such as 2023-H1", &r[0]))?;
     let country = Country::from_code(&r[1])
@@ -83,7 +102,9 @@ fn parse_row(r: &csv::StringRecord) -> Result<Row, String> {
     let yoy = optional(&r[4]).map(str::to_string);
     if let Some(y) = &yoy {
         y.parse::<f64>()
-            .map_err(|_| format!("yoy_change_pct `{y}` is not a number"))?;
+            .ok()
+            .filter(|y| y.is_finite())
+            .ok_or_else(|| format!("yoy_change_pct `{y}` is not a number"))?;
     }
     let published_on = optional(&r[8])
         .map(|d| {
@@ -91,34 +112,39 @@ fn parse_row(r: &csv::StringRecord) -> Result<Row, String> {
                 .ok_or_else(|| format!("published_on `{d}` is not a YYYY-MM-DD date"))
         })
         .transpose()?;
-    let source = source_columns(&r[5], &r[6], &r[7], published_on)?;
+    let mut source = source_columns(&r[5], &r[6], &r[7], published_on)?;
+    if HEADERS[format].len() == HEADER.len() {
+        source.detail = optional(&r[10])
+            .map(|d| SourceTitle::parse(d).map_err(|e| format!("publisher_detail: {e}")))
+            .transpose()?
+            .map(|d| d.as_str().to_string());
+        source.kind = optional(&r[11])
+            .map(|k| {
+                SourceKind::parse(k).ok_or_else(|| {
+                    let kinds: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
+                    format!("source_kind `{k}` is not one of {}", kinds.join(", "))
+                })
+            })
+            .transpose()?;
+    }
     let note = optional(&r[9])
         .map(|n| NoteText::parse(n).map_err(|e| format!("note: {e}")))
         .transpose()?
         .map(|n| n.as_str().to_string());
     let note_text = note.as_deref().unwrap_or("");
-    let tags: BTreeSet<&str> = TAGS
-        .find(note_text)
-        .map(|m| {
-            TAG.captures_iter(m.as_str())
-                .filter_map(|c| c.get(1))
-                .map(|m| m.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
-    let withheld = WITHHELD_TAGS.iter().any(|t| tags.contains(t));
+    let tags = PrintTags::from_note(note_text);
     Ok(Row {
         period,
         country,
-        value: if withheld { None } else { value },
+        value: if tags.withheld { None } else { value },
         rank,
-        yoy: if withheld { None } else { yoy },
+        yoy: if tags.withheld { None } else { yoy },
         source,
         printed: PRINTED.captures(note_text).map(|c| c[1].to_string()),
-        precise: !tags.contains("approx")
+        precise: !tags.approx
             && !note_text.contains("value_usd is the same figure as printed more precisely"),
-        top10: tags.contains("top10-member"),
-        withheld: withheld && value.is_some(),
+        top10: tags.top10_member,
+        withheld: tags.withheld && value.is_some(),
         note,
     })
 }
@@ -141,12 +167,13 @@ pub(super) fn source_columns(
         title: title.map(|t| t.as_str().to_string()),
         url: source.url.map(|u| u.as_str().to_string()),
         published_on: source.published_on.map(|d| d.to_string()),
+        ..NewSource::default()
     })
 }
 
 /// The destinations and periods a file has rows for, or its unreadable lines.
 pub fn units(data: &[u8]) -> Result<Vec<(Period, Country)>, ImportError> {
-    let rows = read_csv(data, &HEADER, |r, _| parse_row(r))?;
+    let rows = read_csv_with_headers(data, &HEADERS, |r, format, _| parse_row(r, format))?;
     let mut units: Vec<(Period, Country)> = rows.iter().map(|r| (r.period, r.country)).collect();
     units.sort_by_key(|(p, c)| (p.label(), *c));
     units.dedup();
@@ -160,7 +187,7 @@ pub async fn import(
     actor: &Actor,
     guild_id: Option<u64>,
 ) -> Result<ExportsReport, ImportError> {
-    let rows = read_csv(data, &HEADER, |r, _| parse_row(r))?;
+    let rows = read_csv_with_headers(data, &HEADERS, |r, format, _| parse_row(r, format))?;
     let mut report = ExportsReport {
         rows: rows.len(),
         ..ExportsReport::default()
@@ -184,18 +211,14 @@ pub async fn import(
             .upsert_figure(row.period, row.country, row.value, &fields)
             .await?;
         let source = tx.upsert_source(&row.source).await?;
-        let precise = row.precise && row.value.is_some();
-        if tx
-            .link_figure_source(
-                figure,
-                source,
-                row.printed.as_deref(),
-                precise,
-                row.rank,
-                row.note.as_deref(),
-            )
-            .await?
-        {
+        let print = Print {
+            printed: row.printed.as_deref(),
+            precise: row.precise && row.value.is_some(),
+            rank: row.rank,
+            yoy_change_pct: row.yoy.as_deref(),
+            note: row.note.as_deref(),
+        };
+        if tx.link_figure_source(figure, source, &print).await? {
             report.sources_linked += 1;
         }
         if row.value.is_some() {
@@ -220,6 +243,40 @@ pub async fn import(
         batch: None,
     })
     .await?;
+    Ok(report)
+}
+
+/// What bringing a store's seed sources up to a newer seed changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RefreshReport {
+    pub sources_refreshed: usize,
+    pub changes_filled: usize,
+}
+
+/// Brings the sources an earlier seed created up to `data` (a file in the current format):
+/// each takes the file's publisher name, remark and kind, and each of its prints the change it
+/// printed. Sources are found by address, so a name that carried a remark ("Daum News
+/// (originating outlet not shown)") becomes the name alone. Facts are left as they are.
+pub async fn refresh_seed_sources(
+    tx: &mut WriteTx,
+    data: &[u8],
+) -> Result<RefreshReport, ImportError> {
+    let rows = read_csv_with_headers(data, &[&HEADER], |r, _, _| parse_row(r, 0))?;
+    let mut refreshed = BTreeSet::new();
+    let mut report = RefreshReport::default();
+    for row in &rows {
+        if let Some(id) = tx.refresh_seed_source(&row.source).await? {
+            refreshed.insert(id);
+        }
+        if let (Some(url), Some(yoy)) = (&row.source.url, &row.yoy)
+            && tx
+                .fill_printed_change(row.period, row.country, row.value, url, yoy)
+                .await?
+        {
+            report.changes_filled += 1;
+        }
+    }
+    report.sources_refreshed = refreshed.len();
     Ok(report)
 }
 

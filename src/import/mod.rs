@@ -46,6 +46,16 @@ fn read_csv<T>(
     expected_header: &[&str],
     mut row: impl FnMut(&csv::StringRecord, u64) -> Result<T, String>,
 ) -> Result<Vec<T>, ImportError> {
+    read_csv_with_headers(data, &[expected_header], |r, _, line| row(r, line))
+}
+
+/// [`read_csv`] for a format with several accepted headers (older files have fewer columns);
+/// `row` is told which of `headers` the file has.
+fn read_csv_with_headers<T>(
+    data: &[u8],
+    headers: &[&[&str]],
+    mut row: impl FnMut(&csv::StringRecord, usize, u64) -> Result<T, String>,
+) -> Result<Vec<T>, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -56,12 +66,18 @@ fn read_csv<T>(
             message: format!("unreadable header: {e}"),
         }])
     })?;
-    if header.iter().collect::<Vec<_>>() != expected_header {
+    let given: Vec<&str> = header.iter().collect();
+    let Some(format) = headers.iter().position(|h| given == *h) else {
+        let wanted: Vec<String> = headers
+            .iter()
+            .map(|h| format!("`{}`", h.join(",")))
+            .collect();
         return Err(ImportError::Rows(vec![LineError {
             line: 1,
-            message: format!("the header must be `{}`", expected_header.join(",")),
+            message: format!("the header must be {}", wanted.join(" or ")),
         }]));
-    }
+    };
+    let expected_header = headers[format];
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -77,7 +93,7 @@ fn read_csv<T>(
                     expected_header.len()
                 ),
             }),
-            Ok(true) => match row(&record, line) {
+            Ok(true) => match row(&record, format, line) {
                 Ok(v) => out.push(v),
                 Err(message) => errors.push(LineError { line, message }),
             },

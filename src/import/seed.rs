@@ -6,8 +6,9 @@ use crate::domain::chart::Chart;
 use crate::store::{Actor, Change, Store, WriteTx};
 
 /// Bump when the seed files change, so that a store seeded earlier can tell (and `ensure`
-/// brings it up to date). 2: acts name the groups their members belong to (`member_of`), and
-/// acts and titles have names in other scripts.
+/// brings it up to date). 2: acts name the groups their members belong to (`member_of`), acts
+/// and titles have names in other scripts, and export sources have clean names, kinds and the
+/// change each print gave.
 pub const SEED_VERSION: &str = "2";
 
 const ACTS: &[u8] = include_bytes!("../../data/kpop_acts.csv");
@@ -32,22 +33,26 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     match seeded.as_deref() {
         None => {}
         Some("1") => {
-            // Only what version 2 added: names, aliases and notes moderators may have changed
-            // since are left alone.
+            // Only what version 2 added: facts, names, aliases and notes moderators may have
+            // changed since are left alone.
             let links = super::acts::import_groups(&mut tx, ACTS).await?;
             let names = super::acts::add_new_aliases(&mut tx, ACTS).await?;
             let titles = super::title_aliases::import(&mut tx, TITLE_ALIASES).await?;
+            let sources = super::exports::refresh_seed_sources(&mut tx, EXPORTS)
+                .await
+                .map_err(|e| anyhow::anyhow!("refreshing the seed's export sources: {e}"))?;
             tx.audit(Change {
                 actor: &Actor::Seed,
                 guild_id: None,
                 action: "seed.upgrade",
-                target: "acts".into(),
+                target: "seed".into(),
                 before: None,
                 after: Some(serde_json::json!({
                     "seed_version": SEED_VERSION,
                     "member_links": links,
                     "act_names": names,
                     "title_names": titles,
+                    "export_sources": sources,
                 })),
                 undoes: None,
                 batch: None,

@@ -5,6 +5,7 @@ use sqlx::FromRow;
 use super::{SourceRow, Store, WriteTx};
 use crate::domain::country::Country;
 use crate::domain::period::Period;
+use crate::domain::print::{PrintTags, SourceKind};
 
 #[derive(Clone, Debug, PartialEq, Eq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct FigureRow {
@@ -23,10 +24,16 @@ pub struct FigureRow {
 pub struct FigureSourceRow {
     pub figure_id: i64,
     pub source: SourceRow,
+    /// None for a source a moderator typed.
+    pub kind: Option<SourceKind>,
     pub printed: Option<String>,
     pub precise: bool,
     pub rank: Option<i64>,
+    /// The year-on-year change this source printed, as printed.
+    pub yoy_change_pct: Option<String>,
     pub note: Option<String>,
+    /// The tags at the start of `note`.
+    pub tags: PrintTags,
 }
 
 #[derive(FromRow)]
@@ -37,9 +44,11 @@ struct FigureSourceFlat {
     title: Option<String>,
     url: Option<String>,
     published_on: Option<String>,
+    kind: Option<String>,
     printed: Option<String>,
     precise: bool,
     rank: Option<i64>,
+    yoy_change_pct: Option<String>,
     note: Option<String>,
 }
 
@@ -68,8 +77,8 @@ impl Store {
     /// Every figure's sources, earliest publication first (undated ones last).
     pub async fn all_figure_sources(&self) -> anyhow::Result<Vec<FigureSourceRow>> {
         let rows: Vec<FigureSourceFlat> = sqlx::query_as(
-            "SELECT fs.figure_id, s.id, s.publisher, s.title, s.url, s.published_on,
-                    fs.printed, fs.precise, fs.rank, fs.note
+            "SELECT fs.figure_id, s.id, s.publisher, s.title, s.url, s.published_on, s.kind,
+                    fs.printed, fs.precise, fs.rank, fs.yoy_change_pct, fs.note
              FROM figure_sources fs JOIN sources s ON s.id = fs.source_id
              ORDER BY s.published_on IS NULL, s.published_on, s.id",
         )
@@ -86,13 +95,31 @@ impl Store {
                     url: r.url,
                     published_on: r.published_on,
                 },
+                kind: r.kind.as_deref().and_then(SourceKind::parse),
                 printed: r.printed,
                 precise: r.precise,
                 rank: r.rank,
+                yoy_change_pct: r.yoy_change_pct,
+                tags: r
+                    .note
+                    .as_deref()
+                    .map(PrintTags::from_note)
+                    .unwrap_or_default(),
                 note: r.note,
             })
             .collect())
     }
+}
+
+/// One source's print of a figure, to record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Print<'a> {
+    pub printed: Option<&'a str>,
+    /// The source printed the figure in full rather than rounded.
+    pub precise: bool,
+    pub rank: Option<i64>,
+    pub yoy_change_pct: Option<&'a str>,
+    pub note: Option<&'a str>,
 }
 
 /// The fields of a figure to write.
@@ -153,29 +180,69 @@ impl WriteTx {
         .await?)
     }
 
-    /// Records that `source_id` printed the figure; returns false when it was already recorded.
+    /// Records that `source_id` printed the figure; returns false when it was already recorded
+    /// (a change the stored print lacks is then filled in).
     pub async fn link_figure_source(
         &mut self,
         figure_id: i64,
         source_id: i64,
-        printed: Option<&str>,
-        precise: bool,
-        rank: Option<i64>,
-        note: Option<&str>,
+        print: &Print<'_>,
     ) -> anyhow::Result<bool> {
         let done = sqlx::query(
-            "INSERT OR IGNORE INTO figure_sources (figure_id, source_id, printed, precise, rank, note)
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO figure_sources
+                (figure_id, source_id, printed, precise, rank, yoy_change_pct, note)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(figure_id)
         .bind(source_id)
-        .bind(printed)
-        .bind(precise)
-        .bind(rank)
-        .bind(note)
+        .bind(print.printed)
+        .bind(print.precise)
+        .bind(print.rank)
+        .bind(print.yoy_change_pct)
+        .bind(print.note)
         .execute(self.conn())
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 1 {
+            return Ok(true);
+        }
+        sqlx::query(
+            "UPDATE figure_sources SET yoy_change_pct = coalesce(yoy_change_pct, ?)
+             WHERE figure_id = ? AND source_id = ?",
+        )
+        .bind(print.yoy_change_pct)
+        .bind(figure_id)
+        .bind(source_id)
+        .execute(self.conn())
+        .await?;
+        Ok(false)
+    }
+
+    /// Fills in the change a source (found by its address, as the seed created it) printed for
+    /// the figure of this identity, where the stored print lacks one. Returns whether it did.
+    pub async fn fill_printed_change(
+        &mut self,
+        period: Period,
+        country: Country,
+        value_usd: Option<i64>,
+        url: &str,
+        yoy_change_pct: &str,
+    ) -> anyhow::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE figure_sources SET yoy_change_pct = ?
+             WHERE yoy_change_pct IS NULL
+               AND source_id = (SELECT min(id) FROM sources WHERE url = ?)
+               AND figure_id IN (SELECT id FROM export_figures
+                                 WHERE period = ? AND country = ?
+                                   AND coalesce(value_usd, 0) = coalesce(?, 0))",
+        )
+        .bind(yoy_change_pct)
+        .bind(url)
+        .bind(period.label())
+        .bind(country.code())
+        .bind(value_usd)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     pub async fn set_superseded_by(

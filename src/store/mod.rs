@@ -32,7 +32,7 @@ pub use audit::{Actor, AuditEntry, Change};
 pub use charts::{ChartWeekRow, LinkedWeekRow, NewChartRow, NewSong, SongRow};
 pub use editors::Editor;
 
-pub use exports::{FigureFields, FigureRow, FigureSourceRow};
+pub use exports::{FigureFields, FigureRow, FigureSourceRow, Print};
 pub use lock::{LockError, RunLock};
 pub use notes::NoteRow;
 pub use pending::PendingImport;

@@ -110,6 +110,7 @@ struct LinkRow {
     printed: Option<String>,
     precise: bool,
     rank: Option<i64>,
+    yoy_change_pct: Option<String>,
     note: Option<String>,
 }
 
@@ -127,7 +128,7 @@ impl WriteTx {
                 .fetch_all(self.conn())
                 .await?;
                 let links: Vec<LinkRow> = sqlx::query_as(
-                    "SELECT figure_id, source_id, printed, precise, rank, note FROM figure_sources
+                    "SELECT figure_id, source_id, printed, precise, rank, yoy_change_pct, note FROM figure_sources
                      WHERE figure_id IN (SELECT id FROM export_figures WHERE period = ? AND country = ?)
                      ORDER BY figure_id, source_id",
                 )
@@ -142,7 +143,7 @@ impl WriteTx {
                             let sources: Vec<Value> = links
                                 .iter()
                                 .filter(|l| l.figure_id == f.id)
-                                .map(|l| json!({"source_id": l.source_id, "printed": l.printed, "precise": l.precise, "rank": l.rank, "note": l.note}))
+                                .map(|l| json!({"source_id": l.source_id, "printed": l.printed, "precise": l.precise, "rank": l.rank, "yoy_change_pct": l.yoy_change_pct, "note": l.note}))
                                 .collect();
                             let mut v = serde_json::to_value(f).unwrap_or(Value::Null);
                             v["sources"] = Value::Array(sources);
@@ -231,14 +232,16 @@ impl WriteTx {
                     .await?;
                     for l in f["sources"].as_array().into_iter().flatten() {
                         sqlx::query(
-                            "INSERT INTO figure_sources (figure_id, source_id, printed, precise, rank, note)
-                             VALUES (?, ?, ?, ?, ?, ?)",
+                            "INSERT INTO figure_sources
+                                (figure_id, source_id, printed, precise, rank, yoy_change_pct, note)
+                             VALUES (?, ?, ?, ?, ?, ?, ?)",
                         )
                         .bind(row.id)
                         .bind(l["source_id"].as_i64())
                         .bind(l["printed"].as_str())
                         .bind(l["precise"].as_bool().unwrap_or(true))
                         .bind(l["rank"].as_i64())
+                        .bind(l["yoy_change_pct"].as_str())
                         .bind(l["note"].as_str())
                         .execute(self.conn())
                         .await?;

@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::{Store, WriteTx};
+use crate::domain::print::SourceKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, FromRow, serde::Serialize)]
 pub struct SourceRow {
@@ -20,11 +21,16 @@ pub struct NewSource {
     pub url: Option<String>,
     /// YYYY-MM-DD.
     pub published_on: Option<String>,
+    /// None for a source a moderator typed.
+    pub kind: Option<SourceKind>,
+    /// What the curator noted about the publisher (language edition, re-hosting site): for a
+    /// details view at most, never part of the publisher's name.
+    pub detail: Option<String>,
 }
 
 impl WriteTx {
-    /// The id of the source with this publisher and URL, created when new; a title or date
-    /// the stored row lacks is filled in.
+    /// The id of the source with this publisher and URL, created when new; a title, date, kind
+    /// or detail the stored row lacks is filled in.
     pub async fn upsert_source(&mut self, s: &NewSource) -> anyhow::Result<i64> {
         let existing: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM sources WHERE publisher = ? AND coalesce(url, '') = coalesce(?, '')",
@@ -35,26 +41,58 @@ impl WriteTx {
         .await?;
         if let Some(id) = existing {
             sqlx::query(
-                "UPDATE sources SET title = coalesce(title, ?), published_on = coalesce(published_on, ?)
+                "UPDATE sources SET title = coalesce(title, ?), published_on = coalesce(published_on, ?),
+                    kind = coalesce(kind, ?), detail = coalesce(detail, ?)
                  WHERE id = ?",
             )
             .bind(&s.title)
             .bind(&s.published_on)
+            .bind(s.kind.map(SourceKind::as_str))
+            .bind(&s.detail)
             .bind(id)
             .execute(self.conn())
             .await?;
             return Ok(id);
         }
         let id = sqlx::query_scalar(
-            "INSERT INTO sources (publisher, title, url, published_on) VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO sources (publisher, title, url, published_on, kind, detail)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&s.publisher)
         .bind(&s.title)
         .bind(&s.url)
         .bind(&s.published_on)
+        .bind(s.kind.map(SourceKind::as_str))
+        .bind(&s.detail)
         .fetch_one(self.conn())
         .await?;
         Ok(id)
+    }
+}
+
+impl WriteTx {
+    /// Gives the source the seed created for `s.url` (the earliest one with that address) the
+    /// name, remark and kind of `s`, unless another source already has that name and address.
+    /// Returns the id when something changed.
+    pub async fn refresh_seed_source(&mut self, s: &NewSource) -> anyhow::Result<Option<i64>> {
+        let Some(url) = &s.url else {
+            return Ok(None);
+        };
+        Ok(sqlx::query_scalar(
+            "UPDATE sources SET publisher = ?1, detail = coalesce(detail, ?2), kind = coalesce(kind, ?3)
+             WHERE id = (SELECT min(id) FROM sources WHERE url = ?4)
+               AND (publisher <> ?1 OR (detail IS NULL AND ?2 IS NOT NULL)
+                    OR (kind IS NULL AND ?3 IS NOT NULL))
+               AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.publisher = ?1 AND o.url = ?4
+                               AND o.id <> (SELECT min(id) FROM sources WHERE url = ?4))
+             RETURNING id",
+        )
+        .bind(&s.publisher)
+        .bind(&s.detail)
+        .bind(s.kind.map(SourceKind::as_str))
+        .bind(url)
+        .fetch_optional(self.conn())
+        .await?)
     }
 }
 

@@ -35,6 +35,21 @@ impl TestApp {
     pub async fn ask_in(&self, question: &str, locale: Locale) -> Reply {
         ask(&self.app, question, locale).await
     }
+
+    /// Asks as at `now` (RFC 3339), as `ask --now` does.
+    pub async fn ask_at(&self, question: &str, locale: Locale, now: &str) -> Reply {
+        let now = chrono::DateTime::parse_from_rfc3339(now)
+            .expect("an RFC 3339 time")
+            .with_timezone(&chrono::Utc);
+        let caller = Caller {
+            locale,
+            ..Caller::default()
+        };
+        match Invocation::parse(question, locale) {
+            Ok(inv) => commands::respond_at(&self.app, &inv, &caller, now).await,
+            Err(e) => Reply::refusal(e.to_string()),
+        }
+    }
 }
 
 /// Asks `app` as the CLI does, as an ordinary member.
