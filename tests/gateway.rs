@@ -574,3 +574,28 @@ async fn a_flood_of_picture_commands_is_asked_to_wait() {
     assert!(!description(&cheap).contains("going fast"));
     bot.stop().await.expect("a clean shutdown");
 }
+
+#[tokio::test]
+async fn a_flood_of_autocompletes_gets_no_suggestions_for_a_while() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let bot = Bot::start_with(&fake, &dir.path().join("facts.db"), None, true).await;
+    let me = fake.config().user_id;
+    let typing = kpop_facts::cooldown::limit_for(kpop_facts::cooldown::AUTOCOMPLETE).unwrap();
+    let suggest = |user: u64| {
+        fake.autocomplete("exports")
+            .focused("country", 3, "ja")
+            .user(user, "typist")
+            .build()
+    };
+    for _ in 0..typing.uses {
+        let r = ask(&fake, suggest(me)).await;
+        assert!(!r.choices().is_empty(), "typing is never held up");
+    }
+    let r = ask(&fake, suggest(me)).await;
+    assert_eq!(r.kind, 8, "still answered, in time");
+    assert!(r.choices().is_empty(), "{:?}", r.choices());
+    let other = ask(&fake, suggest(me + 1)).await;
+    assert!(!other.choices().is_empty(), "others are not held up");
+    bot.stop().await.expect("a clean shutdown");
+}

@@ -16,7 +16,7 @@ use super::respond::Wire;
 use super::{convert, register, respond};
 use crate::app::App;
 use crate::commands::{self, Caller, Invocation};
-use crate::cooldown::Cooldowns;
+use crate::cooldown::{self, Cooldowns};
 use crate::i18n::t;
 use crate::reply::Reply;
 
@@ -38,6 +38,12 @@ impl Handler {
         }
     }
 
+    /// How long `user` must wait before `command` again, when cooldowns are on.
+    fn slow_down(&self, user: Option<u64>, command: &str) -> Option<std::time::Duration> {
+        let (c, user) = (self.cooldowns.as_ref()?, user?);
+        c.check(user, command, Instant::now()).err()
+    }
+
     /// The answer to a command: a refusal when the caller must slow down, a kept answer to
     /// the same question, or a new one.
     async fn command(
@@ -46,9 +52,7 @@ impl Handler {
         mut inv: Invocation,
         caller: Caller,
     ) -> Arc<Wire> {
-        if let (Some(c), Some(user)) = (&self.cooldowns, caller.user_id)
-            && let Err(wait) = c.check(user, &inv.command, Instant::now())
-        {
+        if let Some(wait) = self.slow_down(caller.user_id, &inv.command) {
             let seconds = wait.as_secs().max(1).to_string();
             let text = t(
                 caller.locale,
@@ -124,9 +128,17 @@ impl EventHandler for Handler {
                 .await
             }
             Interaction::Autocomplete(i) => {
-                let (inv, _) = convert::invocation(i);
+                let (inv, caller) = convert::invocation(i);
                 let (option, partial) = convert::focused(i).unwrap_or_default();
-                let choices = commands::autocomplete(app, &inv, &option, &partial).await;
+                // A flood of suggestions gets none: autocomplete has no room for a message.
+                let choices = if self
+                    .slow_down(caller.user_id, cooldown::AUTOCOMPLETE)
+                    .is_some()
+                {
+                    Vec::new()
+                } else {
+                    commands::autocomplete(app, &inv, &option, &partial).await
+                };
                 respond::choices(&ctx.http, i.id, &i.token, &choices).await
             }
             Interaction::Component(i) => {
