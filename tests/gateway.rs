@@ -599,3 +599,47 @@ async fn a_flood_of_autocompletes_gets_no_suggestions_for_a_while() {
     assert!(!other.choices().is_empty(), "others are not held up");
     bot.stop().await.expect("a clean shutdown");
 }
+
+/// A token pasted with its `Bot ` prefix and a new line works for the gateway, serenity's REST
+/// calls and the bot's own posts alike.
+#[tokio::test]
+async fn the_token_is_read_the_same_way_for_every_call() {
+    use kpop_facts::discord::post::Poster;
+    use kpop_facts::reply::Reply;
+
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let pasted = format!(" Bot {}\n", fake.config().token);
+    let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    let settings = Settings {
+        token: Secret::new(pasted.clone()),
+        api_base_url: Some(fake.base_url()),
+        guild_id: None,
+        application_id: None,
+        modlog_channel: None,
+        cooldowns: false,
+    };
+    let (stop, rx) = watch::channel(false);
+    let task = tokio::spawn(discord::run(settings, app, rx));
+    assert!(fake.wait_ready(WAIT).await, "the gateway took the token");
+    assert!(
+        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 7)
+            .await,
+        "serenity's REST calls took it"
+    );
+    let poster = Poster::new(Some(&fake.base_url()), Secret::new(pasted));
+    let reply = Reply {
+        content: Some("hello".into()),
+        ..Reply::default()
+    };
+    poster
+        .post(fake.config().channel_id, &reply, "nonce-1")
+        .await
+        .expect("the bot's own posts took it");
+    stop.send(true).unwrap();
+    tokio::time::timeout(WAIT, task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}

@@ -9,13 +9,18 @@ mod facts;
 mod import;
 mod run;
 mod summary;
+mod token;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::io::Write;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use tracing_subscriber::fmt::MakeWriter;
 
+use crate::redact::redact;
 use crate::reply::Reply;
 
 pub const EXIT_REFUSED: u8 = 1;
@@ -58,7 +63,7 @@ pub enum Command {
     /// Weekly summary posts: setup, off, run-due, preview.
     #[command(subcommand)]
     Summary(summary::SummaryCommand),
-    /// Serve the commands on Discord (needs DISCORD_TOKEN).
+    /// Serve the commands on Discord (needs the bot token: DISCORD_TOKEN_FILE or DISCORD_TOKEN).
     Run(run::RunArgs),
     /// Check or back up the store.
     #[command(subcommand)]
@@ -101,21 +106,56 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", redact(&format!("{e:#}")));
             ExitCode::from(EXIT_FAILED)
         }
     }
 }
 
 /// Logs go to stderr, filtered by `RUST_LOG` (default: warnings and errors, and the bot's own
-/// progress when it runs).
+/// progress when it runs), each line with its secrets taken out.
 fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        // Colour codes inside a line would hide `token=` from the redaction.
+        .with_ansi(false)
+        .with_writer(RedactedStderr)
         .try_init();
+}
+
+/// Hands the logger one buffer per line and writes it to stderr through [`redact`] when the
+/// line is complete.
+struct RedactedStderr;
+
+impl<'a> MakeWriter<'a> for RedactedStderr {
+    type Writer = RedactedLine;
+
+    fn make_writer(&'a self) -> RedactedLine {
+        RedactedLine(Vec::new())
+    }
+}
+
+struct RedactedLine(Vec<u8>);
+
+impl Write for RedactedLine {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for RedactedLine {
+    fn drop(&mut self) {
+        let line = String::from_utf8_lossy(&self.0);
+        // Nowhere to report a failed write to stderr.
+        let _ = std::io::stderr().write_all(redact(&line).as_bytes());
+    }
 }
 
 /// Writes a reply's pictures into `dir` (`--save-images`).

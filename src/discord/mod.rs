@@ -37,17 +37,27 @@ pub struct Settings {
     pub cooldowns: bool,
 }
 
-/// A token that never shows in logs or debug output.
+/// The bot token, read the same way for every call: surrounding white space (a token file's
+/// new line) and a `Bot ` prefix are dropped. It never shows in debug output, and from the
+/// moment it exists the log lines hide it.
 #[derive(Clone)]
 pub struct Secret(String);
 
 impl Secret {
-    pub fn new(s: String) -> Secret {
-        Secret(s)
+    pub fn new(raw: String) -> Secret {
+        let token = raw.trim();
+        let token = token.strip_prefix("Bot ").unwrap_or(token).trim_start();
+        crate::redact::add_secret(token);
+        Secret(token.to_string())
     }
 
-    fn expose(&self) -> &str {
-        &self.0
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The `Authorization` header value, for serenity's calls and our own.
+    fn authorization(&self) -> String {
+        format!("Bot {}", self.0)
     }
 }
 
@@ -73,7 +83,7 @@ pub async fn run(
     app: Arc<App>,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), RunError> {
-    let mut http = HttpBuilder::new(settings.token.expose());
+    let mut http = HttpBuilder::new(settings.token.authorization());
     if let Some(base) = &settings.api_base_url {
         // serenity only honours a proxy with its own ratelimiter off; retries of our own posts
         // are then ours to do.
@@ -156,5 +166,25 @@ async fn scheduler(app: Arc<App>, poster: post::Poster, mut shutdown: watch::Rec
             _ = tokio::time::sleep(SCHEDULER_TICK) => {}
             _ = shutdown.changed() => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_is_normalised_and_never_shown() {
+        for pasted in [
+            "MTEw.Gx.token-value",
+            "Bot MTEw.Gx.token-value",
+            "  Bot MTEw.Gx.token-value\n",
+            "MTEw.Gx.token-value\r\n",
+        ] {
+            let token = Secret::new(pasted.to_string());
+            assert_eq!(token.authorization(), "Bot MTEw.Gx.token-value");
+            assert!(!format!("{token:?}").contains("token-value"));
+        }
+        assert!(Secret::new(" \n".to_string()).is_empty());
     }
 }

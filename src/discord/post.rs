@@ -81,7 +81,7 @@ impl Poster {
             let mut request = self
                 .client
                 .post(&url)
-                .header("Authorization", format!("Bot {}", self.token.expose()));
+                .header("Authorization", self.token.authorization());
             request = match reply.attachments.first() {
                 None => request
                     .header("Content-Type", "application/json")

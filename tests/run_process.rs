@@ -1,0 +1,202 @@
+//! `kpop-facts run` as a process against the fake Discord: what its logs show, how it ends.
+
+mod support;
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde_json::json;
+use support::fake_discord::{FakeConfig, FakeDiscord};
+
+/// Long enough for any of these runs to end on a loaded machine; only a hang outlasts it.
+const GENEROUS: Duration = Duration::from_secs(60);
+
+/// The bot process, its stderr read on a thread so it can never block on a full pipe.
+struct BotProcess {
+    child: Child,
+    stderr: Option<JoinHandle<String>>,
+}
+
+impl BotProcess {
+    fn start(fake: &FakeDiscord, db: &Path, env: &[(&str, &str)]) -> BotProcess {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kpop-facts"));
+        command
+            .arg("--db")
+            .arg(db)
+            .arg("run")
+            .env_remove("RUST_LOG")
+            .env_remove("DISCORD_TOKEN_FILE")
+            .env("DISCORD_TOKEN", &fake.config().token)
+            .env("DISCORD_API_BASE_URL", fake.base_url())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().unwrap();
+        let mut pipe = child.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        });
+        BotProcess {
+            child,
+            stderr: Some(stderr),
+        }
+    }
+
+    fn signal(&self, sig: libc::c_int) {
+        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
+        // SAFETY: kill(2) with the pid of a child this test spawned and has not reaped.
+        assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
+    }
+
+    /// Waits for the process to end by itself; kills it and panics with its stderr if it hangs.
+    async fn exit(mut self) -> (ExitStatus, String) {
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if started.elapsed() > GENEROUS {
+                break None;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let Some(status) = status else {
+            self.child.kill().unwrap();
+            self.child.wait().unwrap();
+            let stderr = self.stderr.take().unwrap().join().unwrap();
+            panic!("the bot did not end within {GENEROUS:?}:\n{stderr}");
+        };
+        (status, self.stderr.take().unwrap().join().unwrap())
+    }
+}
+
+impl Drop for BotProcess {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Every answer fails (the fake holds the bot to a deadline nothing can meet) and an attachment
+/// cannot be downloaded: the errors are logged, with debug logs from every crate on, and no
+/// token or signed URL is in them.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_token_or_signed_url_reaches_the_logs() {
+    let bot_token = "MTEwMDAwMDAwMDAwMDAwMDAwMg.Gx1234.a-bot-token-that-must-never-be-logged";
+    let fake = FakeDiscord::start(FakeConfig {
+        token: bot_token.into(),
+        interaction_deadline: Duration::ZERO,
+        ..FakeConfig::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = BotProcess::start(
+        &fake,
+        &dir.path().join("facts.db"),
+        &[("RUST_LOG", "debug")],
+    );
+    assert!(fake.wait_ready(GENEROUS).await, "the bot connected");
+
+    let signature = "ex=6a1b2c3d&is=6a19dabd&hm=0123456789abcdef0123456789abcdef";
+    let mut file = fake.add_attachment("figures.csv", "text/csv", b"a,b\n".to_vec());
+    // A signed URL on a port nothing listens on: the download fails and is logged.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    file["url"] = json!(format!(
+        "http://{closed}/attachments/1/2/figures.csv?{signature}"
+    ));
+    let mut sent = vec![
+        fake.dispatch(fake.slash("help").build()).await,
+        fake.dispatch(
+            fake.autocomplete("exports")
+                .focused("country", 3, "ja")
+                .build(),
+        )
+        .await,
+        fake.dispatch(
+            fake.slash("facts")
+                .subcommand("import", |o| o.attachment("file", &file))
+                .build(),
+        )
+        .await,
+    ];
+    sent.push(fake.dispatch(fake.slash("about").build()).await);
+    let refused = fake
+        .wait_until(GENEROUS, |f| {
+            sent.iter()
+                .all(|s| f.interaction(s.id).is_some_and(|i| i.late))
+        })
+        .await;
+    assert!(refused, "every callback came too late and was refused");
+
+    bot.signal(libc::SIGTERM);
+    let (status, stderr) = bot.exit().await;
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.contains("answering an interaction failed")
+            && stderr.contains("downloading an attachment failed"),
+        "the failures were logged: {stderr}"
+    );
+    let mut secrets = vec![
+        bot_token.to_string(),
+        "6a1b2c3d".into(),
+        "0123456789abcdef0123456789abcdef".into(),
+    ];
+    secrets.extend(sent.iter().map(|s| s.token.clone()));
+    for secret in &secrets {
+        let line = stderr.lines().find(|l| l.contains(secret.as_str()));
+        assert!(line.is_none(), "{secret} was logged: {line:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_can_come_from_a_file_and_never_from_a_flag() {
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, format!("Bot {}\n", fake.config().token)).unwrap();
+    let bot = BotProcess::start(
+        &fake,
+        &dir.path().join("facts.db"),
+        &[
+            ("DISCORD_TOKEN", ""),
+            ("DISCORD_TOKEN_FILE", file.to_str().unwrap()),
+        ],
+    );
+    assert!(fake.wait_ready(GENEROUS).await, "the bot connected");
+    bot.signal(libc::SIGTERM);
+    let (status, stderr) = bot.exit().await;
+    assert!(status.success(), "{stderr}");
+
+    let flag = Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
+        .arg("--db")
+        .arg(dir.path().join("facts.db"))
+        .args(["run", "--token", "a-token-in-the-process-list"])
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("DISCORD_TOKEN_FILE")
+        .output()
+        .unwrap();
+    assert_eq!(flag.status.code(), Some(2), "--token is no flag");
+    let missing = Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
+        .arg("--db")
+        .arg(dir.path().join("facts.db"))
+        .args(["run", "--token-file"])
+        .arg(dir.path().join("no-such-file"))
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no-such-file"), "{stderr}");
+}
