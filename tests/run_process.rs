@@ -200,3 +200,49 @@ async fn the_token_can_come_from_a_file_and_never_from_a_flag() {
     assert_eq!(missing.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no-such-file"), "{stderr}");
 }
+
+/// Codes no reconnect can cure: the process ends with 78 by itself, one line says why, and the
+/// session is asked for once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_refused_for_good_exits_78_with_one_line() {
+    let mut runs = Vec::new();
+    for code in [4004, 4010, 4013, 4014] {
+        let fake = FakeDiscord::start(FakeConfig::default()).await;
+        fake.close_on_identify(Some(code));
+        let dir = tempfile::tempdir().unwrap();
+        let bot = BotProcess::start(&fake, &dir.path().join("facts.db"), &[]);
+        runs.push((code, fake, dir, bot));
+    }
+    for (code, fake, _dir, bot) in runs {
+        let (status, stderr) = bot.exit().await;
+        assert_eq!(status.code(), Some(78), "{code}: {stderr}");
+        let why: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.contains(&code.to_string()))
+            .collect();
+        assert_eq!(why.len(), 1, "{code}: one line says why:\n{stderr}");
+        assert!(why[0].contains("not reconnecting"), "{}", why[0]);
+        let refusals = fake.gateway_stats().closes_sent;
+        assert_eq!(refusals, [code], "{code}: one IDENTIFY, no retries");
+    }
+}
+
+/// A gateway that keeps closing every session (with a code that may be cured by trying again)
+/// holds the bot in reconnects; SIGTERM still ends the process.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_ends_the_bot_while_the_gateway_keeps_failing() {
+    for code in [4000, 4003, 4009] {
+        let fake = FakeDiscord::start(FakeConfig::default()).await;
+        fake.close_on_identify(Some(code));
+        let dir = tempfile::tempdir().unwrap();
+        let bot = BotProcess::start(&fake, &dir.path().join("facts.db"), &[]);
+        assert!(
+            fake.wait_until(GENEROUS, |f| !f.gateway_stats().closes_sent.is_empty())
+                .await,
+            "{code}: the bot tried to connect"
+        );
+        bot.signal(libc::SIGTERM);
+        let (status, stderr) = bot.exit().await;
+        assert!(status.success(), "{code}: {stderr}");
+    }
+}

@@ -1,7 +1,7 @@
 //! The `kpop-facts` command line. Exit status: 0 for an answer or a done job, 1 when the
 //! question was refused (bad input, nothing found), 2 for misuse of the command line itself,
 //! 3 when something failed (a store that cannot be opened, a refused import), 78 when Discord
-//! rejected the token.
+//! refused the bot's session for good (gateway close code 4004, 4010, 4012, 4013 or 4014).
 
 mod ask;
 mod db;
@@ -26,8 +26,12 @@ use crate::reply::Reply;
 pub const EXIT_REFUSED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_FAILED: u8 = 3;
-/// Discord rejected the token (sysexits EX_CONFIG): restarting would not help.
+/// Discord refused the session for good: the token, the shard or the intents (sysexits
+/// EX_CONFIG); restarting would not help.
 pub const EXIT_CONFIG: u8 = 78;
+
+/// How long the exit waits for tasks still running when the command is done.
+const RUNTIME_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 #[derive(Parser, Debug)]
 #[command(
@@ -103,6 +107,8 @@ pub fn main() -> ExitCode {
             Command::Summary(cmd) => summary::run(&cli.db, cmd).await,
         }
     });
+    // Work left behind (a connection that will not close) must not keep the process alive.
+    runtime.shutdown_timeout(RUNTIME_GRACE);
     match result {
         Ok(code) => code,
         Err(e) => {

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
@@ -13,6 +14,9 @@ use super::token::TokenArgs;
 use super::{EXIT_CONFIG, EXIT_USAGE};
 use crate::app::App;
 use crate::discord::{self, RunError, Settings};
+
+/// How long the exit waits for the store's connections to come back.
+const STORE_CLOSE_GRACE: Duration = Duration::from_secs(1);
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -68,13 +72,20 @@ pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
         cooldowns: true,
     };
     let result = discord::run(settings, app.clone(), stop_rx).await;
-    app.store().close().await;
+    // An answer still running may hold a connection for a moment; the exit does not wait long.
+    if tokio::time::timeout(STORE_CLOSE_GRACE, app.store().close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the store did not close in time");
+    }
     match result {
         Ok(()) => {
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
         }
-        Err(e @ RunError::InvalidToken) => {
+        // The one line that says why: restarting would only be refused again.
+        Err(e @ RunError::Refused { .. }) => {
             eprintln!("error: {e}");
             Ok(ExitCode::from(EXIT_CONFIG))
         }
