@@ -643,3 +643,52 @@ async fn the_token_is_read_the_same_way_for_every_call() {
         .unwrap()
         .unwrap();
 }
+
+/// While another process holds the store's write lock (a long import), a change asked for on
+/// Discord is refused in time, in the caller's language, and nothing changes; once the lock
+/// is free the same change goes through.
+#[tokio::test]
+async fn a_change_during_an_import_is_refused_in_time() {
+    use kpop_facts::edits::{self, Who};
+    use kpop_facts::store::{Actor, Editor, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("facts.db");
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let editor = fake.config().user_id;
+    let importer = Store::open(&db).await.unwrap();
+    let owner = Who {
+        actor: Actor::Cli,
+        guild_id: None,
+    };
+    edits::set_editor(&importer, &owner, Editor::User(editor), true)
+        .await
+        .unwrap();
+    let bot = Bot::start(&fake, &db, None).await;
+    let set_export = |locale: &str| {
+        fake.slash("facts")
+            .locale(locale)
+            .subcommand("set-export", |o| {
+                o.option("country", "japan")
+                    .option("period", "2023-H1")
+                    .option("value", "$50M")
+                    .option("source", "Yonhap")
+            })
+            .build()
+    };
+    let import = importer.begin().await.unwrap();
+    for (locale, busy) in [
+        ("en-US", "The store is busy with an import"),
+        ("ko", "저장소가 바빠요"),
+        ("ja", "データの取り込み中"),
+    ] {
+        let r = ask(&fake, set_export(locale)).await;
+        assert_eq!(r.kind, 4, "answered at once, not deferred: {:?}", r.body);
+        assert_eq!(r.data()["flags"], 64);
+        assert!(description(&r).contains(busy), "{}", description(&r));
+    }
+    drop(import);
+    let r = ask(&fake, set_export("en-US")).await;
+    assert!(description(&r).contains("$50.00M"), "{}", description(&r));
+    bot.stop().await.expect("a clean shutdown");
+}

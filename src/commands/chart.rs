@@ -196,9 +196,12 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     ));
 
     let mut reply = Reply::embed(embed);
-    let drawn = app.picture(&format!("run-{}", song.id), ix.generation, || {
-        picture(song.title, song.chart, &run)
-    });
+    let (title, chart) = (song.title.to_string(), song.chart);
+    let drawn = app
+        .picture(&format!("run-{}", song.id), ix.generation, move || {
+            picture(&title, chart, &run)
+        })
+        .await;
     match drawn {
         Ok(png) => {
             reply = reply.with_picture(

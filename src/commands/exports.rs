@@ -34,7 +34,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
                 None => latest_year(&periods)
                     .ok_or_else(|| user_error(locale, "exports.no_figures_at_all", &[]))?,
             };
-            ranking_answer(app, &ix, period, locale)
+            ranking_answer(app, &ix, period, locale).await
         }
     }
 }
@@ -419,7 +419,7 @@ fn share(part: Usd, whole: Usd) -> String {
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
-fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> CommandResult {
+async fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> CommandResult {
     let collated = collate(ix.facts.figures_for_period(period));
     let world = collated.get(&Country::WORLD).cloned();
     let mut entries: Vec<(Country, Destination)> = collated
@@ -561,9 +561,11 @@ fn ranking_answer(app: &App, ix: &Indexes, period: Period, locale: Locale) -> Co
     if bars.len() >= 2 {
         let generation = ix.generation;
         let title = format!("K-pop album exports, {}", period.display(Locale::En));
-        let drawn = app.picture(&format!("exports-{period}"), generation, || {
-            plot::ranking_bars(&title, &bars)
-        });
+        let drawn = app
+            .picture(&format!("exports-{period}"), generation, move || {
+                plot::ranking_bars(&title, &bars)
+            })
+            .await;
         match drawn {
             Ok(png) => {
                 reply = reply.with_picture(

@@ -19,6 +19,12 @@ use crate::commands::{self, Caller, Invocation};
 use crate::cooldown::{self, Cooldowns};
 use crate::i18n::t;
 use crate::reply::Reply;
+use crate::store;
+
+/// How long a write made for an interaction (`/facts`, `/summary`, a Confirm button) waits for
+/// the store's write lock before refusing: well inside the 1.2 s after which an answer is
+/// deferred, where a long import would otherwise keep it past Discord's deadline.
+const INTERACTION_WRITE_WAIT: std::time::Duration = std::time::Duration::from_millis(750);
 
 pub struct Handler {
     app: Arc<App>,
@@ -113,8 +119,18 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        let answered =
+            store::with_write_patience(INTERACTION_WRITE_WAIT, self.answer(&ctx, &interaction));
+        if let Err(e) = answered.await {
+            tracing::error!(interaction = %interaction.id(), error = ?e, "answering an interaction failed");
+        }
+    }
+}
+
+impl Handler {
+    async fn answer(&self, ctx: &Context, interaction: &Interaction) -> serenity::Result<()> {
         let app = &self.app;
-        let result = match &interaction {
+        match interaction {
             Interaction::Command(i) => {
                 let (inv, caller) = convert::invocation(i);
                 tracing::debug!(command = %inv.command, user = i.user.id.get(), "command");
@@ -184,9 +200,6 @@ impl EventHandler for Handler {
                 respond::answer(&ctx.http, i.id, &i.token, false, work).await
             }
             _ => Ok(()),
-        };
-        if let Err(e) = result {
-            tracing::error!(interaction = %interaction.id(), error = ?e, "answering an interaction failed");
         }
     }
 }

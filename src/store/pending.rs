@@ -18,7 +18,7 @@ pub struct PendingImport {
 impl Store {
     /// Keeps an import for confirmation, dropping those left unconfirmed too long.
     pub async fn put_pending_import(&self, p: &PendingImport) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_immediate().await?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM pending_imports WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-{KEPT_MINUTES} minutes')"
         )))
@@ -54,7 +54,7 @@ impl Store {
     pub async fn drop_pending_import(&self, token: &str) -> anyhow::Result<()> {
         sqlx::query("DELETE FROM pending_imports WHERE token = ?")
             .bind(token)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }

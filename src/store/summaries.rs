@@ -86,7 +86,7 @@ impl Store {
         .bind(i64::from(s.hour))
         .bind(&s.locale)
         .bind(s.created_at.to_rfc3339())
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -119,14 +119,14 @@ impl Store {
         )
         .bind(reason)
         .bind(guild.to_string())
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
 
     /// Forgets a server's schedule and its posts; returns whether it had one.
     pub async fn remove_schedule(&self, guild: u64) -> anyhow::Result<bool> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_immediate().await?;
         sqlx::query("DELETE FROM summary_posts WHERE guild_id = ?")
             .bind(guild.to_string())
             .execute(&mut *tx)
@@ -159,7 +159,7 @@ impl Store {
         .bind(worker)
         .bind(now.to_rfc3339())
         .bind(nonce)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         if inserted.rows_affected() == 1 {
             return Ok(true);
@@ -173,7 +173,7 @@ impl Store {
         .bind(guild.to_string())
         .bind(slot)
         .bind(stale_before.to_rfc3339())
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(taken.rows_affected() == 1)
     }
@@ -198,7 +198,7 @@ impl Store {
         .bind(covered.facts_through)
         .bind(guild.to_string())
         .bind(slot)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -210,7 +210,7 @@ impl Store {
         )
         .bind(guild.to_string())
         .bind(slot)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }

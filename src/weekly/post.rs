@@ -104,9 +104,10 @@ pub async fn build(
             "kpop-week-{:?}-{:?}",
             covered.hot100_week, covered.b200_week
         );
-        let drawn = app.picture(&name, generation, || {
-            plot::ranking_bars(&format!("K-pop on the charts dated {newest}"), &bars)
-        });
+        let title = format!("K-pop on the charts dated {newest}");
+        let drawn = app
+            .picture(&name, generation, move || plot::ranking_bars(&title, &bars))
+            .await;
         match drawn {
             Ok(png) => {
                 reply = reply.with_picture(
