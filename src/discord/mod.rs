@@ -72,8 +72,8 @@ impl std::fmt::Debug for Secret {
 /// Why the bot stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    /// The gateway closed the session with a code no reconnect can cure (see
-    /// [`relay::INCURABLE`]); starting again would only be refused again.
+    /// The gateway closed the session with a code no reconnect can cure (4004, 4010, 4012,
+    /// 4013, 4014); starting again would only be refused again.
     #[error("{}", refusal(*.code))]
     Refused { code: u16 },
     #[error(transparent)]
