@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use super::answers::{self, Answers};
 use super::respond::Wire;
-use super::{convert, register, respond};
+use super::{convert, register, relay, respond};
 use crate::app::App;
 use crate::commands::{self, Caller, Invocation};
 use crate::cooldown::{self, Cooldowns};
@@ -32,15 +32,22 @@ pub struct Handler {
     answers: Answers,
     /// None when per-user cooldowns are off (tests and benchmarks ask in bursts).
     cooldowns: Option<Cooldowns>,
+    sessions: relay::Sessions,
 }
 
 impl Handler {
-    pub fn new(app: Arc<App>, guild: Option<GuildId>, cooldowns: bool) -> Handler {
+    pub fn new(
+        app: Arc<App>,
+        guild: Option<GuildId>,
+        cooldowns: bool,
+        sessions: relay::Sessions,
+    ) -> Handler {
         Handler {
             app,
             guild,
             answers: Answers::default(),
             cooldowns: cooldowns.then(Cooldowns::default),
+            sessions,
         }
     }
 
@@ -90,6 +97,7 @@ impl Handler {
 #[async_trait]
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
+        self.sessions.started();
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected");
         if let Err(e) = register::ensure(&ctx.http, self.app.store(), self.guild).await {
             tracing::error!(error = ?e, "registering the commands failed");

@@ -150,12 +150,12 @@ pub async fn run(
         app.clone(),
         settings.guild_id.map(GuildId::new),
         settings.cooldowns,
+        relay.sessions(),
     );
     // GUILDS brings GUILD_DELETE, so what belongs to a server the bot leaves can go; nothing
     // here needs privileged intents.
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .event_handler(handler)
-        .event_handler(relay.ready_watch())
         .await
         .context("building the Discord client")?;
     *client.ws_url.lock().await = relay.url.clone();

@@ -16,8 +16,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use serenity::all::{Context, EventHandler, Ready};
-use serenity::async_trait;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -110,18 +108,18 @@ impl Relay {
         }
     }
 
-    /// An event handler that tells the relay when a session is READY.
-    pub fn ready_watch(&self) -> ReadyWatch {
-        ReadyWatch(self.shared.clone())
+    /// What the event handler tells when a session is READY.
+    pub fn sessions(&self) -> Sessions {
+        Sessions(self.shared.clone())
     }
 }
 
-/// Resets the IDENTIFY count when a session starts.
-pub struct ReadyWatch(Arc<Shared>);
+/// Told when the gateway gave a session (READY), which clears the IDENTIFYs owed a pause.
+/// (Not an event handler of its own: serenity would copy every event for it.)
+pub struct Sessions(Arc<Shared>);
 
-#[async_trait]
-impl EventHandler for ReadyWatch {
-    async fn ready(&self, _ctx: Context, _ready: Ready) {
+impl Sessions {
+    pub fn started(&self) {
         self.0.session_started();
     }
 }
