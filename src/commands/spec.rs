@@ -473,7 +473,8 @@ mod tests {
         let hash = registration_hash();
         assert_eq!(hash, hash_of(&registered));
         assert!(hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
-        let edits: [(&str, fn(&mut Value)); 7] = [
+        type Edit = (&'static str, fn(&mut Value));
+        let edits: [Edit; 7] = [
             ("a command's description", |v| {
                 v[0]["description"] = json!("Something else")
             }),

@@ -184,6 +184,8 @@ async fn serve(tcp: TcpStream, shared: Arc<Shared>) {
     // Frames go out as they come; Nagle's wait would add up to 40 ms to every answer.
     let _ = tcp.set_nodelay(true);
     let mut query = String::new();
+    // The callback's signature (and its large error) is tungstenite's.
+    #[allow(clippy::result_large_err)]
     let remember_query = |req: &Request, resp: Response| {
         query = req.uri().query().unwrap_or_default().to_string();
         Ok(resp)
