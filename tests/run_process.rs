@@ -141,7 +141,7 @@ async fn a_session_refused_for_good_exits_78_with_one_line() {
         assert_eq!(status.code(), Some(78), "{code}: {stderr}");
         let why: Vec<&str> = stderr
             .lines()
-            .filter(|l| l.contains(&code.to_string()))
+            .filter(|l| l.contains(&format!("close code {code}")))
             .collect();
         assert_eq!(why.len(), 1, "{code}: one line says why:\n{stderr}");
         assert!(why[0].contains("not reconnecting"), "{}", why[0]);
