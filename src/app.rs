@@ -1,12 +1,15 @@
 //! The application core that every edge shares: the store plus the in-memory views built from
 //! it. The gateway client, the CLI, the tests and the benchmarks all answer through one `App`.
+//! No lock here is held across an await; rebuilding the views and drawing pictures run on
+//! blocking threads.
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use tokio::sync::RwLock;
+use tokio::sync::Notify;
 
 use crate::acts::ActFacts;
 use crate::cache::FactsCache;
@@ -28,6 +31,7 @@ pub struct Indexes {
     charts_generation: i64,
 }
 
+#[derive(Clone)]
 struct Cached {
     indexes: Arc<Indexes>,
     /// `Store::local_writes` when last confirmed current.
@@ -46,10 +50,40 @@ type PictureKey = (String, Locale, i64);
 const PICTURES_KEPT: usize = 64;
 
 pub struct App {
-    store: Store,
-    cached: RwLock<Option<Cached>>,
+    views: Arc<Views>,
     /// Rendered pictures by name and store generation: a popular run is drawn once.
     pictures: Mutex<HashMap<PictureKey, Arc<Vec<u8>>>>,
+}
+
+/// The store and what is built from it, shared with the task that refreshes it.
+struct Views {
+    store: Store,
+    /// The views last built. Locked for a moment only, never across an await.
+    cached: Mutex<Option<Cached>>,
+    /// Set while one task brings the views up to date.
+    refreshing: AtomicBool,
+    refreshed: Notify,
+}
+
+/// The refresh a task has claimed; ending it (even by an error or a cancelled task) lets the
+/// next one start and wakes whoever waits.
+struct Refreshing(Arc<Views>);
+
+impl Refreshing {
+    fn claim(views: &Arc<Views>) -> Option<Refreshing> {
+        views
+            .refreshing
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .ok()
+            .map(|_| Refreshing(views.clone()))
+    }
+}
+
+impl Drop for Refreshing {
+    fn drop(&mut self) {
+        self.0.refreshing.store(false, Ordering::Release);
+        self.0.refreshed.notify_waiters();
+    }
 }
 
 impl App {
@@ -59,45 +93,105 @@ impl App {
 
     pub fn new(store: Store) -> App {
         App {
-            store,
-            cached: RwLock::new(None),
+            views: Arc::new(Views {
+                store,
+                cached: Mutex::new(None),
+                refreshing: AtomicBool::new(false),
+                refreshed: Notify::new(),
+            }),
             pictures: Mutex::new(HashMap::new()),
         }
     }
 
     pub fn store(&self) -> &Store {
-        &self.store
+        &self.views.store
     }
 
     /// The views of the store as it is now, rebuilt when a write (from this process or
-    /// another) has changed it.
+    /// another) has changed it. Another process's writes are picked up by a task of their
+    /// own while answers go on from the last views, so the rebuild after an import stalls
+    /// nobody; this process's own writes, and the first build, are waited for.
     pub async fn indexes(&self) -> anyhow::Result<Arc<Indexes>> {
-        let fresh =
-            |c: &Cached, local: u64| c.local_writes == local && c.checked.elapsed() < RECHECK;
-        let local = self.store.local_writes();
-        if let Some(c) = self
-            .cached
-            .read()
-            .await
-            .as_ref()
-            .filter(|c| fresh(c, local))
-        {
-            return Ok(c.indexes.clone());
+        let views = &self.views;
+        loop {
+            let local = views.store.local_writes();
+            let last = views.last();
+            if let Some(c) = &last
+                && c.local_writes == local
+                && c.checked.elapsed() < RECHECK
+            {
+                return Ok(c.indexes.clone());
+            }
+            // Listen before looking at the flag, so a refresh ending in between is not missed.
+            let refreshed = views.refreshed.notified();
+            tokio::pin!(refreshed);
+            refreshed.as_mut().enable();
+            let current = last
+                .as_ref()
+                .filter(|c| c.local_writes == local)
+                .map(|c| c.indexes.clone());
+            match (Refreshing::claim(views), current) {
+                (Some(claim), Some(current)) => {
+                    tokio::spawn(async move {
+                        if let Err(e) = claim.0.refresh(last, local).await {
+                            tracing::warn!(error = ?e, "refreshing the views failed; keeping the last ones");
+                        }
+                    });
+                    return Ok(current);
+                }
+                (Some(_claim), None) => return views.refresh(last, local).await,
+                (None, Some(current)) => return Ok(current),
+                (None, None) => refreshed.await,
+            }
         }
-        let mut slot = self.cached.write().await;
-        let local = self.store.local_writes();
-        if let Some(c) = slot.as_ref().filter(|c| fresh(c, local)) {
-            return Ok(c.indexes.clone());
+    }
+
+    /// The picture called `name`, labelled in `locale`, for the store as of `generation`, drawn
+    /// by `draw` (off the async workers) only when not drawn already.
+    pub async fn picture(
+        &self,
+        name: &str,
+        locale: Locale,
+        generation: i64,
+        draw: impl FnOnce() -> anyhow::Result<Vec<u8>> + Send + 'static,
+    ) -> anyhow::Result<Arc<Vec<u8>>> {
+        let key = (name.to_string(), locale, generation);
+        if let Some(png) = self.lock_pictures().get(&key) {
+            return Ok(png.clone());
         }
+        let png = Arc::new(off_the_workers(draw).await??);
+        let mut cache = self.lock_pictures();
+        if cache.len() >= PICTURES_KEPT {
+            cache.clear();
+        }
+        cache.insert(key, png.clone());
+        Ok(png)
+    }
+
+    fn lock_pictures(&self) -> std::sync::MutexGuard<'_, HashMap<PictureKey, Arc<Vec<u8>>>> {
+        self.pictures.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Views {
+    fn last(&self) -> Option<Cached> {
+        self.cached
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Asks the store for its generations and rebuilds what they say changed.
+    async fn refresh(&self, last: Option<Cached>, local: u64) -> anyhow::Result<Arc<Indexes>> {
         let generations = self.store.generations().await?;
-        let indexes = match slot.as_ref() {
+        let indexes = match &last {
             Some(c) if c.indexes.generation == generations.all => c.indexes.clone(),
             previous => Arc::new(
-                self.build(generations, previous.map(|c| &c.indexes))
+                self.build(generations, previous.as_ref().map(|c| &c.indexes))
                     .await?,
             ),
         };
-        *slot = Some(Cached {
+        *self.cached.lock().unwrap_or_else(PoisonError::into_inner) = Some(Cached {
             indexes: indexes.clone(),
             local_writes: local,
             checked: Instant::now(),
@@ -114,20 +208,28 @@ impl App {
         let (search, acts) = match previous {
             Some(p) if p.charts_generation == g.charts => (p.search.clone(), p.acts.clone()),
             _ => {
+                // Reading is the store's; indexing is CPU work, kept off the async workers.
                 let mut builder = SearchIndexBuilder::default();
                 let mut after = 0;
                 loop {
                     let chunk = s.songs_after(after, 5_000).await?;
                     let Some(last) = chunk.last() else { break };
                     after = last.id;
-                    builder.add(chunk);
+                    builder = off_the_workers(move || {
+                        builder.add(chunk);
+                        builder
+                    })
+                    .await?;
                 }
-                let search = Arc::new(builder.finish(
-                    s.acts().await?,
-                    s.song_acts().await?,
-                    s.aliases(AliasKind::Act).await?,
-                    s.aliases(AliasKind::Title).await?,
-                ));
+                let (acts, song_acts) = (s.acts().await?, s.song_acts().await?);
+                let act_aliases = s.aliases(AliasKind::Act).await?;
+                let title_aliases = s.aliases(AliasKind::Title).await?;
+                let search = Arc::new(
+                    off_the_workers(move || {
+                        builder.finish(acts, song_acts, act_aliases, title_aliases)
+                    })
+                    .await?,
+                );
                 (search, Arc::new(ActFacts::load(s).await?))
             }
         };
@@ -140,26 +242,14 @@ impl App {
             charts_generation: g.charts,
         })
     }
+}
 
-    /// The picture called `name`, labelled in `locale`, for the store as of `generation`, drawn
-    /// by `draw` only when not drawn already.
-    pub fn picture(
-        &self,
-        name: &str,
-        locale: Locale,
-        generation: i64,
-        draw: impl FnOnce() -> anyhow::Result<Vec<u8>>,
-    ) -> anyhow::Result<Arc<Vec<u8>>> {
-        let key = (name.to_string(), locale, generation);
-        if let Some(png) = self.pictures.lock().expect("picture cache").get(&key) {
-            return Ok(png.clone());
-        }
-        let png = Arc::new(draw()?);
-        let mut cache = self.pictures.lock().expect("picture cache");
-        if cache.len() >= PICTURES_KEPT {
-            cache.clear();
-        }
-        cache.insert(key, png.clone());
-        Ok(png)
-    }
+/// Runs CPU work (drawing, indexing) on tokio's blocking threads, so the async workers go on
+/// answering meanwhile.
+async fn off_the_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| anyhow::anyhow!("background work failed: {e}"))
 }

@@ -1,5 +1,5 @@
-//! Per-user cooldowns on the commands that draw pictures or import files: a few in a row are
-//! fine, a flood waits a moment and is told how long.
+//! Per-user cooldowns on the commands that draw pictures, write or import files, and on
+//! autocomplete: a few in a row are fine, a flood waits a moment and is told how long.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -12,7 +12,11 @@ pub struct Limit {
     pub per: Duration,
 }
 
-/// The limit for a command, or None for commands cheap enough to need none.
+/// What autocomplete interactions count against: one history for all of a user's typing.
+pub const AUTOCOMPLETE: &str = "autocomplete";
+
+/// The limit for a command (or [`AUTOCOMPLETE`]), or None for commands cheap enough to need
+/// none.
 pub fn limit_for(command: &str) -> Option<Limit> {
     match command {
         "chart" | "artist" => Some(Limit {
@@ -26,6 +30,16 @@ pub fn limit_for(command: &str) -> Option<Limit> {
         "facts import" => Some(Limit {
             uses: 2,
             per: Duration::from_secs(60),
+        }),
+        // Writes a schedule or draws the week's picture; set up once, looked at now and then.
+        "summary setup" | "summary off" | "summary preview" => Some(Limit {
+            uses: 4,
+            per: Duration::from_secs(60),
+        }),
+        // Discord asks on every keystroke; fast typing stays well inside this.
+        AUTOCOMPLETE => Some(Limit {
+            uses: 30,
+            per: Duration::from_secs(10),
         }),
         _ => None,
     }
@@ -44,11 +58,10 @@ impl Cooldowns {
             return Ok(());
         };
         let mut uses = self.uses.lock().expect("cooldowns");
-        // Forget users who have been quiet for a whole window, so the map stays small.
-        uses.retain(|_, times| {
-            times
-                .back()
-                .is_some_and(|t| now.duration_since(*t) < limit.per)
+        // Forget histories quiet for a whole window of their own command, so the map stays small.
+        uses.retain(|(_, used), times| {
+            let per = limit_for(used).map_or(Duration::ZERO, |l| l.per);
+            times.back().is_some_and(|t| now.duration_since(*t) < per)
         });
         let times = uses.entry((user, command.to_string())).or_default();
         while times
@@ -103,5 +116,51 @@ mod tests {
                 "cheap commands have no cooldown"
             );
         }
+    }
+
+    #[test]
+    fn each_history_keeps_its_own_window() {
+        let c = Cooldowns::default();
+        let t0 = Instant::now();
+        let at = |s: u64| t0 + Duration::from_secs(s);
+        assert_eq!(c.check(1, "facts import", at(0)), Ok(()));
+        assert_eq!(c.check(1, "facts import", at(1)), Ok(()));
+        // A `/chart` long after the imports, but well inside their 60 s window.
+        assert_eq!(c.check(1, "chart", at(25)), Ok(()));
+        assert_eq!(
+            c.check(1, "facts import", at(30)),
+            Err(Duration::from_secs(30)),
+            "the imports are still counted"
+        );
+        assert_eq!(c.check(1, "facts import", at(60)), Ok(()));
+    }
+
+    #[test]
+    fn summaries_and_autocomplete_are_limited_too() {
+        let c = Cooldowns::default();
+        let t0 = Instant::now();
+        for command in ["summary setup", "summary off", "summary preview"] {
+            let limit = limit_for(command).expect("limited");
+            for _ in 0..limit.uses {
+                assert_eq!(c.check(7, command, t0), Ok(()));
+            }
+            assert_eq!(c.check(7, command, t0), Err(limit.per), "{command}");
+        }
+        let typing = limit_for(AUTOCOMPLETE).expect("limited");
+        assert!(typing.uses >= 20, "a fast typist is never held up");
+        for i in 0..typing.uses {
+            assert_eq!(
+                c.check(7, AUTOCOMPLETE, t0 + Duration::from_millis(i as u64)),
+                Ok(())
+            );
+        }
+        assert!(
+            c.check(7, AUTOCOMPLETE, t0 + Duration::from_secs(1))
+                .is_err()
+        );
+        assert_eq!(
+            c.check(7, AUTOCOMPLETE, t0 + typing.per + Duration::from_secs(1)),
+            Ok(())
+        );
     }
 }

@@ -16,7 +16,8 @@
 //! - [`app`]: the store plus its in-memory views: the one core every edge answers through.
 //! - [`commands`]: one module per slash command, taking an `Invocation` and returning a `Reply`;
 //!   `commands::spec` lists every command and option once.
-//! - [`cooldown`]: per-user limits on the commands that draw pictures or import files.
+//! - [`cooldown`]: per-user limits on the commands that draw pictures, write or import files,
+//!   and on autocomplete.
 //! - [`reply`]: replies as data, Discord's limits, the JSON the bot sends, terminal text and
 //!   pictures.
 //! - [`i18n`]: English, Korean and Japanese texts.
@@ -24,6 +25,7 @@
 //!   registration when the command set changes.
 //! - [`weekly`]: weekly summary posts: schedules, slots claimed before posting, catch-up.
 //! - [`cli`]: the `kpop-facts` command line (`ask`, `import`, `db`, `run`).
+//! - [`redact`]: secrets (tokens, signed URLs) taken out of every log line.
 
 pub mod acts;
 pub mod app;
@@ -36,6 +38,7 @@ pub mod domain;
 pub mod edits;
 pub mod i18n;
 pub mod import;
+pub mod redact;
 pub mod reply;
 pub mod search;
 pub mod store;

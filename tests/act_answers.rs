@@ -770,7 +770,7 @@ async fn a_group_lists_its_members_own_entries_over_the_full_history() {
 #[tokio::test]
 async fn a_store_seeded_before_member_of_learns_the_groups_and_keeps_its_edits() {
     let t = TestApp::new().await;
-    let pool = t.app.store().pool().clone();
+    let pool = test_app::outside(&t.db_path()).await;
     // As a store seeded by the previous version, where a moderator removed an alias.
     let who = kpop_facts::edits::Who {
         actor: kpop_facts::store::Actor::Cli,

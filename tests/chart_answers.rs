@@ -556,7 +556,7 @@ async fn acts_are_known_by_their_japanese_and_korean_names() {
 async fn a_store_seeded_before_gets_the_new_names_on_open() {
     let t = TestApp::new().await;
     // As a store seeded by the first seed was: no title aliases, no names in kana or kanji.
-    let pool = t.app.store().pool();
+    let pool = &test_app::outside(&t.db_path()).await;
     sqlx::query("DELETE FROM aliases WHERE kind = 'title' OR alias IN ('ジミン', '스키즈')")
         .execute(pool)
         .await

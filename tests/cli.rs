@@ -322,3 +322,28 @@ fn ask_reads_this_year_and_last_year_against_the_time_given() {
         "a time that is not RFC 3339 is misuse"
     );
 }
+
+/// systemd must not restart what would only be refused again, and must give up on a crash loop.
+#[test]
+fn the_service_file_knows_the_exit_statuses() {
+    let unit = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/deploy/kpop-facts.service"
+    ))
+    .unwrap();
+    let setting = |key: &str| {
+        unit.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("no {key}"))
+            .to_string()
+    };
+    let kept_down: Vec<u8> = setting("RestartPreventExitStatus")
+        .split_whitespace()
+        .map(|s| s.parse().unwrap())
+        .collect();
+    assert!(kept_down.contains(&kpop_facts::cli::EXIT_CONFIG));
+    assert!(kept_down.contains(&kpop_facts::cli::EXIT_USAGE));
+    assert!(setting("StartLimitBurst").parse::<u32>().unwrap() > 1);
+    assert!(setting("StartLimitIntervalSec").parse::<u32>().unwrap() > 0);
+    assert!(unit.contains("DISCORD_TOKEN_FILE=%d/discord-token"));
+}

@@ -1,19 +1,118 @@
-//! What survives: a process killed in the middle of an import, a store locked by another
-//! process, and a bot killed while it serves.
+//! What survives: a process killed in the middle of an import (caught holding the write lock,
+//! then killed), a store locked by another process, and a bot killed while it serves.
 
 mod support;
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use kpop_facts::store::Store;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection};
 use support::fake_discord::{FakeConfig, FakeDiscord};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kpop-facts"));
     c.env_remove("RUST_LOG");
     c
+}
+
+/// Every table's row count and the store's meta values (its generations among them): equal
+/// fingerprints mean no write landed.
+async fn fingerprint(db: &Path) -> Vec<(String, String)> {
+    let store = Store::open(db).await.unwrap();
+    assert!(
+        store.check().await.unwrap().is_empty(),
+        "the store is intact"
+    );
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let mut print = Vec::new();
+    for table in tables {
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT count(*) FROM \"{table}\""
+        )))
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        print.push((table, n.to_string()));
+    }
+    let meta: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM meta ORDER BY key")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    print.extend(meta);
+    store.close().await;
+    print
+}
+
+/// Whether another connection holds the store's write lock: a write that will not wait fails.
+async fn write_lock_held(db: &Path) -> bool {
+    let mut conn = SqliteConnectOptions::new()
+        .filename(db)
+        .busy_timeout(Duration::ZERO)
+        .connect()
+        .await
+        .unwrap();
+    let held = match sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await {
+        Ok(_) => {
+            sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+            false
+        }
+        Err(e) => {
+            let busy = e.as_database_error().and_then(|d| d.code());
+            assert_eq!(busy.as_deref(), Some("5"), "{e}");
+            true
+        }
+    };
+    conn.close().await.unwrap();
+    held
+}
+
+fn signal(child: &Child, sig: libc::c_int) {
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: kill(2) with a pid this test spawned and has not reaped yet.
+    assert_eq!(unsafe { libc::kill(pid, sig) }, 0, "signal {sig}");
+}
+
+/// How much of its transaction a child must have written to the WAL before it is killed: past
+/// the start of the write, into its middle.
+const WRITTEN_BEFORE_KILL: u64 = 512 * 1024;
+
+fn wal_len(db: &Path) -> u64 {
+    std::fs::metadata(db.with_extension("db-wal")).map_or(0, |m| m.len())
+}
+
+/// Kills `child` in the middle of a write: stopped, seen to hold the write lock with part of its
+/// transaction already in the WAL, and killed before it can run again. Panics when it finishes
+/// before that happens.
+async fn kill_mid_write(mut child: Child, db: &Path) {
+    let mut wal_at_start = None;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!(
+                "the child finished ({status}) before it was caught writing; give it more to do"
+            );
+        }
+        signal(&child, libc::SIGSTOP);
+        let written = wal_len(db);
+        if write_lock_held(db).await {
+            let start = *wal_at_start.get_or_insert(written);
+            if written >= start + WRITTEN_BEFORE_KILL {
+                break;
+            }
+        }
+        signal(&child, libc::SIGCONT);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 async fn chart_rows(store: &Store) -> i64 {
@@ -45,13 +144,11 @@ fn big_chart(path: &std::path::Path, weeks: u32) {
 async fn a_killed_import_leaves_the_store_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("facts.db");
-    let store = Store::open(&db).await.unwrap();
-    let before = chart_rows(&store).await;
-    store.close().await;
+    let before = fingerprint(&db).await;
     let file = dir.path().join("big.csv");
     big_chart(&file, 3000);
 
-    let mut child = bin()
+    let child = bin()
         .arg("--db")
         .arg(&db)
         .args(["import", "billboard", "--chart", "hot-100"])
@@ -60,29 +157,13 @@ async fn a_killed_import_leaves_the_store_as_it_was() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Let it read, parse and start writing, then kill it without warning.
-    std::thread::sleep(Duration::from_millis(1500));
-    let finished_first = child.try_wait().unwrap().is_some();
-    child.kill().unwrap();
-    child.wait().unwrap();
-
-    let store = Store::open(&db).await.unwrap();
-    assert!(
-        store.check().await.unwrap().is_empty(),
-        "the store is intact"
+    kill_mid_write(child, &db).await;
+    assert_eq!(
+        fingerprint(&db).await,
+        before,
+        "nothing of the import is there"
     );
-    let after = chart_rows(&store).await;
-    // All or nothing. Too fast a machine to interrupt it (or a commit between the look and the
-    // kill) leaves it whole; otherwise nothing of it is there.
-    if finished_first {
-        assert_eq!(after, before + 300_000);
-    } else {
-        assert!(
-            after == before || after == before + 300_000,
-            "all or nothing: {after} rows, {before} before"
-        );
-    }
-    store.close().await;
+
     // And the store takes the import afterwards.
     let status = bin()
         .arg("--db")
@@ -94,7 +175,13 @@ async fn a_killed_import_leaves_the_store_as_it_was() {
         .unwrap();
     assert!(status.success());
     let store = Store::open(&db).await.unwrap();
-    assert_eq!(chart_rows(&store).await, before + 300_000);
+    let rows = |p: &[(String, String)]| {
+        p.iter()
+            .find(|(t, _)| t == "chart_entries")
+            .map(|(_, n)| n.parse::<i64>().unwrap())
+            .unwrap()
+    };
+    assert_eq!(chart_rows(&store).await, rows(&before) + 300_000);
 }
 
 #[tokio::test]
@@ -171,23 +258,7 @@ async fn db_check_finds_damage() {
 async fn a_killed_edit_leaves_the_store_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("facts.db");
-    let store = Store::open(&db).await.unwrap();
-    let count = |store: &Store| {
-        let pool = store.pool().clone();
-        async move {
-            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM export_figures")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            let a: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            (n, a)
-        }
-    };
-    let before = count(&store).await;
-    store.close().await;
+    let before = fingerprint(&db).await;
     // An owner's undoable import: many units, each snapshotted and audited in one transaction.
     let file = dir.path().join("figures.csv");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
@@ -204,7 +275,7 @@ async fn a_killed_edit_leaves_the_store_as_it_was() {
         }
     }
     drop(f);
-    let mut child = bin()
+    let child = bin()
         .arg("--db")
         .arg(&db)
         .arg("facts")
@@ -214,25 +285,12 @@ async fn a_killed_edit_leaves_the_store_as_it_was() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    let finished_first = child.try_wait().unwrap().is_some();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let store = Store::open(&db).await.unwrap();
-    assert!(
-        store.check().await.unwrap().is_empty(),
-        "the store is intact"
+    kill_mid_write(child, &db).await;
+    assert_eq!(
+        fingerprint(&db).await,
+        before,
+        "nothing of the edit is there"
     );
-    let after = count(&store).await;
-    let whole = after.0 == before.0 + 6000 && after.1 > before.1;
-    if finished_first {
-        assert!(whole, "{after:?}, {before:?} before");
-    } else {
-        assert!(
-            after == before || whole,
-            "all or nothing: {after:?}, {before:?} before"
-        );
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -579,3 +579,121 @@ async fn a_flood_of_picture_commands_is_asked_to_wait() {
     assert!(!description(&cheap).contains("going fast"));
     bot.stop().await.expect("a clean shutdown");
 }
+
+#[tokio::test]
+async fn a_flood_of_autocompletes_gets_no_suggestions_for_a_while() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let bot = Bot::start_with(&fake, &dir.path().join("facts.db"), None, true).await;
+    let me = fake.config().user_id;
+    let typing = kpop_facts::cooldown::limit_for(kpop_facts::cooldown::AUTOCOMPLETE).unwrap();
+    let suggest = |user: u64| {
+        fake.autocomplete("exports")
+            .focused("country", 3, "ja")
+            .user(user, "typist")
+            .build()
+    };
+    for _ in 0..typing.uses {
+        let r = ask(&fake, suggest(me)).await;
+        assert!(!r.choices().is_empty(), "typing is never held up");
+    }
+    let r = ask(&fake, suggest(me)).await;
+    assert_eq!(r.kind, 8, "still answered, in time");
+    assert!(r.choices().is_empty(), "{:?}", r.choices());
+    let other = ask(&fake, suggest(me + 1)).await;
+    assert!(!other.choices().is_empty(), "others are not held up");
+    bot.stop().await.expect("a clean shutdown");
+}
+
+/// A token pasted with its `Bot ` prefix and a new line works for the gateway, serenity's REST
+/// calls and the bot's own posts alike.
+#[tokio::test]
+async fn the_token_is_read_the_same_way_for_every_call() {
+    use kpop_facts::discord::post::Poster;
+    use kpop_facts::reply::Reply;
+
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let pasted = format!(" Bot {}\n", fake.config().token);
+    let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    let settings = Settings {
+        token: Secret::new(pasted.clone()),
+        api_base_url: Some(fake.base_url()),
+        guild_id: None,
+        application_id: None,
+        modlog_channel: None,
+        cooldowns: false,
+    };
+    let (stop, rx) = watch::channel(false);
+    let task = tokio::spawn(discord::run(settings, app, rx));
+    assert!(fake.wait_ready(WAIT).await, "the gateway took the token");
+    assert!(
+        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 7)
+            .await,
+        "serenity's REST calls took it"
+    );
+    let poster = Poster::new(Some(&fake.base_url()), Secret::new(pasted));
+    let reply = Reply {
+        content: Some("hello".into()),
+        ..Reply::default()
+    };
+    poster
+        .post(fake.config().channel_id, &reply, "nonce-1")
+        .await
+        .expect("the bot's own posts took it");
+    stop.send(true).unwrap();
+    tokio::time::timeout(WAIT, task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+/// While another process holds the store's write lock (a long import), a change asked for on
+/// Discord is refused in time, in the caller's language, and nothing changes; once the lock
+/// is free the same change goes through.
+#[tokio::test]
+async fn a_change_during_an_import_is_refused_in_time() {
+    use kpop_facts::edits::{self, Who};
+    use kpop_facts::store::{Actor, Editor, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("facts.db");
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let editor = fake.config().user_id;
+    let importer = Store::open(&db).await.unwrap();
+    let owner = Who {
+        actor: Actor::Cli,
+        guild_id: None,
+    };
+    edits::set_editor(&importer, &owner, Editor::User(editor), true)
+        .await
+        .unwrap();
+    let bot = Bot::start(&fake, &db, None).await;
+    let set_export = |locale: &str| {
+        fake.slash("facts")
+            .locale(locale)
+            .subcommand("set-export", |o| {
+                o.option("country", "japan")
+                    .option("period", "2023-H1")
+                    .option("value", "$50M")
+                    .option("source", "Yonhap")
+            })
+            .build()
+    };
+    let import = importer.begin().await.unwrap();
+    for (locale, busy) in [
+        ("en-US", "The store is busy with an import"),
+        ("ko", "저장소가 바빠요"),
+        ("ja", "データの取り込み中"),
+    ] {
+        let r = ask(&fake, set_export(locale)).await;
+        assert_eq!(r.kind, 4, "answered at once, not deferred: {:?}", r.body);
+        assert_eq!(r.data()["flags"], 64);
+        assert!(description(&r).contains(busy), "{}", description(&r));
+    }
+    drop(import);
+    let r = ask(&fake, set_export("en-US")).await;
+    assert!(description(&r).contains("$50.00M"), "{}", description(&r));
+    bot.stop().await.expect("a clean shutdown");
+}

@@ -31,6 +31,12 @@ struct Setup {
     _dir: tempfile::TempDir,
 }
 
+impl Setup {
+    fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("facts.db")
+    }
+}
+
 async fn setup() -> Setup {
     setup_with(None).await
 }
@@ -605,8 +611,8 @@ fn buttons(preview: &RecordedResponse) -> (String, String) {
 }
 
 /// Takes the store's write lock from outside the bot, as another process would.
-async fn hold_write_lock(store: &Store) -> sqlx::pool::PoolConnection<sqlx::Sqlite> {
-    let mut conn = store.pool().acquire().await.unwrap();
+async fn hold_write_lock(path: &std::path::Path) -> sqlx::pool::PoolConnection<sqlx::Sqlite> {
+    let mut conn = support::app::outside(path).await.acquire().await.unwrap();
     sqlx::query("BEGIN IMMEDIATE")
         .execute(&mut *conn)
         .await
@@ -660,7 +666,7 @@ async fn only_the_owner_changes_the_editor_list() {
     sqlx::query("UPDATE audit_log SET batch = 987654 WHERE id IN (?, ?)")
         .bind(export_change)
         .bind(role_added)
-        .execute(store.pool())
+        .execute(&support::app::outside(&s.db_path()).await)
         .await
         .unwrap();
     let r = ask(f, undo_by(f, EDITOR, export_change)).await;
@@ -819,7 +825,7 @@ async fn a_stored_address_renders_as_one_link_at_most() {
     sqlx::query(
         "UPDATE sources SET url = 'https://a.example)[Official](https://phish.example/' || id",
     )
-    .execute(app.store().pool())
+    .execute(&support::app::outside(&dir.path().join("facts.db")).await)
     .await
     .unwrap();
     let s = start(dir, app, None).await;
@@ -874,6 +880,27 @@ async fn chart_imports_are_bounded_in_weeks_and_rows_per_week() {
     assert_eq!(audit_rows(s.app.store()).await, before);
 }
 
+/// What a press finally showed, and whether it replaced the preview: the response itself, or
+/// after a deferral the message written later.
+async fn outcome(f: &FakeDiscord, id: u64) -> (bool, Value) {
+    let response = f.wait_response(id, WAIT).await.expect("answered");
+    match response.kind {
+        7 => (true, response.data().clone()),
+        4 => (false, response.data().clone()),
+        6 => {
+            assert!(
+                f.wait_until(WAIT, |f| !f.webhook_writes(id).is_empty())
+                    .await
+            );
+            let writes = f.webhook_writes(id);
+            assert_eq!(writes.len(), 1, "{writes:#?}");
+            let replaced = writes[0].kind == WebhookWriteKind::EditOriginal;
+            (replaced, writes[0].body.clone())
+        }
+        other => panic!("a press answered with type {other}"),
+    }
+}
+
 #[tokio::test]
 async fn confirming_twice_at_once_applies_once() {
     let s = setup().await;
@@ -881,25 +908,14 @@ async fn confirming_twice_at_once_applies_once() {
     let store = s.app.store();
     let (preview, message) = upload(f, EDITOR, "h1.csv", GOOD_EXPORTS, None).await;
     let (confirm, _) = buttons(&preview);
-    let mut lock = hold_write_lock(store).await;
     let press = || {
         f.button(&confirm)
             .user(EDITOR, "e")
             .message(message.clone())
             .build()
     };
-    let a = f.dispatch(press()).await;
-    let b = f.dispatch(press()).await;
-    for id in [a.id, b.id] {
-        assert_eq!(f.wait_response(id, WAIT).await.unwrap().kind, 6);
-    }
-    sqlx::query("ROLLBACK").execute(&mut *lock).await.unwrap();
-    assert!(
-        f.wait_until(WAIT, |f| [a.id, b.id]
-            .iter()
-            .all(|id| !f.webhook_writes(*id).is_empty()))
-            .await
-    );
+    let (a, b) = tokio::join!(f.dispatch(press()), f.dispatch(press()));
+    let (a, b) = tokio::join!(outcome(f, a.id), outcome(f, b.id));
     assert_eq!(
         count(
             store,
@@ -912,47 +928,35 @@ async fn confirming_twice_at_once_applies_once() {
         1,
         "applied once"
     );
-    let writes: Vec<_> = [a.id, b.id]
-        .iter()
-        .flat_map(|id| f.webhook_writes(*id))
-        .collect();
-    let edits: Vec<_> = writes
-        .iter()
-        .filter(|w| w.kind == WebhookWriteKind::EditOriginal)
-        .collect();
-    let followups: Vec<_> = writes
-        .iter()
-        .filter(|w| w.kind == WebhookWriteKind::Followup)
-        .collect();
-    assert_eq!((edits.len(), followups.len()), (1, 1), "{writes:#?}");
-    assert!(edits[0].body.to_string().contains("Undo the whole import"));
-    assert_eq!(followups[0].body["flags"], 64);
+    let (applied, refused) = if a.0 { (a, b) } else { (b, a) };
     assert!(
-        followups[0]
-            .body
-            .to_string()
-            .contains("no longer available"),
+        applied.0 && !refused.0,
+        "one press replaced the preview: {applied:?} {refused:?}"
+    );
+    assert!(applied.1.to_string().contains("Undo the whole import"));
+    assert_eq!(refused.1["flags"], 64);
+    assert!(
+        refused.1.to_string().contains("no longer available"),
         "{}",
-        followups[0].body
+        refused.1
     );
 }
 
 #[tokio::test]
-async fn a_slow_refusal_on_a_button_goes_to_the_presser_alone() {
+async fn a_press_while_the_store_is_busy_is_refused_privately_and_can_be_made_again() {
     let s = setup().await;
     let f = &s.fake;
     let (preview, message) = upload(f, EDITOR, "h1.csv", GOOD_EXPORTS, None).await;
     let (confirm, _) = buttons(&preview);
-    let mut lock = hold_write_lock(s.app.store()).await;
-    let press = f
-        .dispatch(
-            f.button(&confirm)
-                .user(EDITOR, "e")
-                .message(message.clone())
-                .build(),
-        )
-        .await;
-    // Someone else's press is answered at once and privately, however slow the work is.
+    let press = || {
+        f.button(&confirm)
+            .user(EDITOR, "e")
+            .message(message.clone())
+            .build()
+    };
+    let mut lock = hold_write_lock(&s.db_path()).await;
+    let busy = f.dispatch(press()).await;
+    // Someone else's press is answered at once and privately, whatever the store is doing.
     let other = ask(
         f,
         f.button(&confirm)
@@ -968,26 +972,19 @@ async fn a_slow_refusal_on_a_button_goes_to_the_presser_alone() {
         "{}",
         text(&other)
     );
-    assert_eq!(f.wait_response(press.id, WAIT).await.unwrap().kind, 6);
-    // While the press waits, the upload goes: the slow work ends in a refusal.
-    sqlx::query("DELETE FROM pending_imports")
-        .execute(&mut *lock)
-        .await
-        .unwrap();
-    sqlx::query("COMMIT").execute(&mut *lock).await.unwrap();
+    let (replaced, shown) = outcome(f, busy.id).await;
+    assert!(!replaced, "the preview is left as it was: {shown}");
+    assert_eq!(shown["flags"], 64);
+    assert!(shown.to_string().contains("busy"), "{shown}");
+    sqlx::query("ROLLBACK").execute(&mut *lock).await.unwrap();
+
+    // The upload was kept: the same button applies it once the store is free.
+    let again = f.dispatch(press()).await;
+    let (replaced, shown) = outcome(f, again.id).await;
+    assert!(replaced, "{shown}");
     assert!(
-        f.wait_until(WAIT, |f| !f.webhook_writes(press.id).is_empty())
-            .await
-    );
-    let writes = f.webhook_writes(press.id);
-    assert_eq!(writes.len(), 1, "{writes:#?}");
-    assert_eq!(writes[0].kind, WebhookWriteKind::Followup);
-    assert_eq!(writes[0].body["flags"], 64);
-    assert!(writes[0].body.to_string().contains("no longer available"));
-    assert_eq!(
-        f.interaction(press.id).unwrap().original_message,
-        Some(message),
-        "the preview is left as it was"
+        shown.to_string().contains("Undo the whole import"),
+        "{shown}"
     );
 }
 
@@ -1133,7 +1130,7 @@ async fn expired_uploads_are_deleted_by_any_change_and_by_the_running_bot() {
         )
     };
     sqlx::query(sqlx::AssertSqlSafe(expired("old1")))
-        .execute(app.store().pool())
+        .execute(&support::app::outside(&dir.path().join("facts.db")).await)
         .await
         .unwrap();
     assert!(app.store().pending_import("old1").await.unwrap().is_none());
@@ -1146,7 +1143,7 @@ async fn expired_uploads_are_deleted_by_any_change_and_by_the_running_bot() {
     );
 
     sqlx::query(sqlx::AssertSqlSafe(expired("old2")))
-        .execute(app.store().pool())
+        .execute(&support::app::outside(&dir.path().join("facts.db")).await)
         .await
         .unwrap();
     let s = start(dir, app, None).await;

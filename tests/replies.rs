@@ -331,3 +331,37 @@ async fn about_names_sources_licences_and_privacy() {
             && field(&r, "Privacy").contains("PRIVACY.md")
     );
 }
+
+#[tokio::test]
+async fn a_command_without_its_subcommand_is_told_which_ones_exist() {
+    let t = TestApp::new().await;
+    for (locale, word) in [
+        (Locale::En, "subcommand"),
+        (Locale::Ko, "하위 명령어"),
+        (Locale::Ja, "サブコマンド"),
+    ] {
+        let r = t.ask_in("/facts", locale).await;
+        assert!(r.refusal && r.ephemeral);
+        let text = r.embeds[0].description.as_deref().unwrap();
+        assert!(
+            text.contains(word) && text.contains("set-export") && !text.contains("error."),
+            "{locale:?}: {text}"
+        );
+    }
+}
+
+/// What a user typed is shown as typed, even when it looks like a placeholder of the message
+/// that quotes it.
+#[tokio::test]
+async fn braces_in_user_text_stay_as_typed() {
+    let t = TestApp::new().await;
+    for (q, shown) in [
+        ("/exports japan {input}x", "“japan {input}x”"),
+        ("/exports period:{periods}", "“{periods}” is not a period"),
+        ("/artist {input}{names}", "“{input}{names}”"),
+    ] {
+        let r = t.ask(q).await;
+        let text = r.embeds[0].description.as_deref().unwrap();
+        assert!(text.contains(shown), "{q}: {text}");
+    }
+}

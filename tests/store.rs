@@ -207,6 +207,7 @@ async fn a_store_seeded_earlier_answers_like_a_new_one_once_opened() {
     let fresh = TestApp::new().await;
     let t = TestApp::new().await;
     let s = t.app.store();
+    let outside = test_app::outside(&t.db_path()).await;
     // As the earlier seed left a store: remarks in the publishers' names, no kinds, no changes
     // on the prints.
     for sql in [
@@ -215,7 +216,7 @@ async fn a_store_seeded_earlier_answers_like_a_new_one_once_opened() {
         "UPDATE figure_sources SET yoy_change_pct = NULL",
         "UPDATE meta SET value = '1' WHERE key = 'seed_version'",
     ] {
-        sqlx::query(sql).execute(s.pool()).await.unwrap();
+        sqlx::query(sql).execute(&outside).await.unwrap();
     }
     let old = t.ask("/exports japan 2023-H1").await;
     assert!(test_app::shown(&old).contains("Daum News (originating outlet"));

@@ -1,7 +1,7 @@
 //! The `kpop-facts` command line. Exit status: 0 for an answer or a done job, 1 when the
 //! question was refused (bad input, nothing found), 2 for misuse of the command line itself,
 //! 3 when something failed (a store that cannot be opened, a refused import), 78 when Discord
-//! rejected the token.
+//! refused the bot's session for good (gateway close code 4004, 4010, 4012, 4013 or 4014).
 
 mod ask;
 mod db;
@@ -9,20 +9,29 @@ mod facts;
 mod import;
 mod run;
 mod summary;
+mod token;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::io::Write;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use tracing_subscriber::fmt::MakeWriter;
 
+use crate::redact::redact;
 use crate::reply::Reply;
 
 pub const EXIT_REFUSED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_FAILED: u8 = 3;
-/// Discord rejected the token (sysexits EX_CONFIG): restarting would not help.
+/// Discord refused the session for good: the token, the shard or the intents (sysexits
+/// EX_CONFIG); restarting would not help.
 pub const EXIT_CONFIG: u8 = 78;
+
+/// How long the exit waits for tasks still running when the command is done.
+const RUNTIME_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 #[derive(Parser, Debug)]
 #[command(
@@ -58,7 +67,7 @@ pub enum Command {
     /// Weekly summary posts: setup, off, run-due, preview.
     #[command(subcommand)]
     Summary(summary::SummaryCommand),
-    /// Serve the commands on Discord (needs DISCORD_TOKEN).
+    /// Serve the commands on Discord (needs the bot token: DISCORD_TOKEN_FILE or DISCORD_TOKEN).
     Run(run::RunArgs),
     /// Check or back up the store.
     #[command(subcommand)]
@@ -98,24 +107,61 @@ pub fn main() -> ExitCode {
             Command::Summary(cmd) => summary::run(&cli.db, cmd).await,
         }
     });
+    // Work left behind (a connection that will not close) must not keep the process alive.
+    runtime.shutdown_timeout(RUNTIME_GRACE);
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", redact(&format!("{e:#}")));
             ExitCode::from(EXIT_FAILED)
         }
     }
 }
 
 /// Logs go to stderr, filtered by `RUST_LOG` (default: warnings and errors, and the bot's own
-/// progress when it runs).
+/// progress when it runs), each line with its secrets taken out.
 fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        // Colour codes inside a line would hide `token=` from the redaction.
+        .with_ansi(false)
+        .with_writer(RedactedStderr)
         .try_init();
+}
+
+/// Hands the logger one buffer per line and writes it to stderr through [`redact`] when the
+/// line is complete.
+struct RedactedStderr;
+
+impl<'a> MakeWriter<'a> for RedactedStderr {
+    type Writer = RedactedLine;
+
+    fn make_writer(&'a self) -> RedactedLine {
+        RedactedLine(Vec::new())
+    }
+}
+
+struct RedactedLine(Vec<u8>);
+
+impl Write for RedactedLine {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for RedactedLine {
+    fn drop(&mut self) {
+        let line = String::from_utf8_lossy(&self.0);
+        // Nowhere to report a failed write to stderr.
+        let _ = std::io::stderr().write_all(redact(&line).as_bytes());
+    }
 }
 
 /// Writes a reply's pictures into `dir` (`--save-images`).

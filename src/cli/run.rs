@@ -3,22 +3,26 @@
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
 
+use super::token::TokenArgs;
 use super::{EXIT_CONFIG, EXIT_USAGE};
 use crate::app::App;
-use crate::discord::{self, RunError, Secret, Settings};
+use crate::discord::{self, RunError, Settings};
 use crate::store::RunLock;
+
+/// How long the exit waits for the store's connections to come back.
+const STORE_CLOSE_GRACE: Duration = Duration::from_secs(1);
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// The bot token (Discord developer portal → your application → Bot).
-    #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
-    token: Option<String>,
+    #[command(flatten)]
+    token: TokenArgs,
     /// An origin serving Discord's API instead of https://discord.com: a REST proxy or a
     /// local fake, e.g. http://127.0.0.1:8790.
     #[arg(long, env = "DISCORD_API_BASE_URL")]
@@ -32,9 +36,18 @@ pub struct RunArgs {
 }
 
 pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
-    let Some(token) = args.token.filter(|t| !t.trim().is_empty()) else {
-        eprintln!("error: set DISCORD_TOKEN (or --token) to the bot's token; see the README");
-        return Ok(ExitCode::from(EXIT_USAGE));
+    let token = match args.token.read() {
+        Ok(Some(token)) => token,
+        Ok(None) => {
+            eprintln!(
+                "error: give the bot's token in DISCORD_TOKEN_FILE (or --token-file) or DISCORD_TOKEN; see the README"
+            );
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
     };
     let api_base_url = args
         .api_base_url
@@ -54,7 +67,7 @@ pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
         let _ = stop_tx.send(true);
     });
     let settings = Settings {
-        token: Secret::new(token),
+        token,
         api_base_url,
         guild_id: args.guild_id,
         application_id: None,
@@ -62,13 +75,20 @@ pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
         cooldowns: true,
     };
     let result = discord::run(settings, app.clone(), stop_rx).await;
-    app.store().close().await;
+    // An answer still running may hold a connection for a moment; the exit does not wait long.
+    if tokio::time::timeout(STORE_CLOSE_GRACE, app.store().close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the store did not close in time");
+    }
     match result {
         Ok(()) => {
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
         }
-        Err(e @ RunError::InvalidToken) => {
+        // The one line that says why: restarting would only be refused again.
+        Err(e @ RunError::Refused { .. }) => {
             eprintln!("error: {e}");
             Ok(ExitCode::from(EXIT_CONFIG))
         }

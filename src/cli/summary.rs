@@ -8,9 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 
 use super::EXIT_USAGE;
+use super::token::TokenArgs;
 use crate::app::App;
 use crate::commands::spec::WEEKDAYS;
-use crate::discord::Secret;
 use crate::discord::post::Poster;
 use crate::i18n::Locale;
 use crate::reply::text;
@@ -59,8 +59,8 @@ pub struct RunDueArgs {
     /// The time to act as, RFC 3339 (default: now).
     #[arg(long)]
     now: Option<DateTime<Utc>>,
-    #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
-    token: Option<String>,
+    #[command(flatten)]
+    token: TokenArgs,
     #[arg(long, env = "DISCORD_API_BASE_URL")]
     api_base_url: Option<String>,
 }
@@ -117,8 +117,8 @@ pub async fn run(db: &Path, cmd: SummaryCommand) -> anyhow::Result<ExitCode> {
             let now = args.now.unwrap_or_else(Utc::now);
             let poster = args
                 .token
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| Poster::new(args.api_base_url.as_deref(), Secret::new(t)));
+                .read()?
+                .map(|t| Poster::new(args.api_base_url.as_deref(), t));
             let worker = weekly::worker_id("cli");
             for r in weekly::run_due(&app, poster.as_ref(), now, &worker).await? {
                 let what = match &r.outcome {

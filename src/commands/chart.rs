@@ -182,9 +182,15 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     ));
 
     let mut reply = Reply::embed(embed);
-    let drawn = app.picture(&format!("run-{}", song.id), locale, ix.generation, || {
-        picture(song.title, song.chart, &run, locale)
-    });
+    let (title, chart, drawn_run) = (song.title.to_string(), song.chart, run.clone());
+    let drawn = app
+        .picture(
+            &format!("run-{}", song.id),
+            locale,
+            ix.generation,
+            move || picture(&title, chart, &drawn_run, locale),
+        )
+        .await;
     match drawn {
         Ok(png) => {
             reply = reply.with_picture(
@@ -282,17 +288,17 @@ fn choose<'a>(
         (None, Some(c)) => t(
             locale,
             "chart.none_called_on",
-            &[("title", &shown), ("chart", c.name())],
+            &[("chart", c.name()), ("title", &shown)],
         ),
         (Some(a), None) => t(
             locale,
             "chart.none_called_by",
-            &[("title", &shown), ("artist", a)],
+            &[("artist", a), ("title", &shown)],
         ),
         (Some(a), Some(c)) => t(
             locale,
             "chart.none_called_by_on",
-            &[("title", &shown), ("artist", a), ("chart", c.name())],
+            &[("artist", a), ("chart", c.name()), ("title", &shown)],
         ),
     };
     let mut label = vec![none];

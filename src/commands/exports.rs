@@ -66,18 +66,18 @@ pub async fn run(app: &App, inv: &Invocation, today: NaiveDate) -> CommandResult
         }
         Some(PeriodQuery::One(r)) => {
             let chosen = scope.resolve(r, text)?;
-            answer(app, &ix, country, chosen, locale)
+            answer(app, &ix, country, chosen, locale).await
         }
         None => {
             let chosen = scope
                 .default_period()
                 .ok_or_else(|| user_error(locale, "exports.no_figures_at_all", &[]))?;
-            answer(app, &ix, country, chosen, locale)
+            answer(app, &ix, country, chosen, locale).await
         }
     }
 }
 
-fn answer(
+async fn answer(
     app: &App,
     ix: &Indexes,
     country: Option<Country>,
@@ -86,7 +86,7 @@ fn answer(
 ) -> CommandResult {
     match country {
         Some(c) => country_answer(&ix.facts, c, chosen, locale),
-        None => ranking_answer(app, ix, chosen, locale),
+        None => ranking_answer(app, ix, chosen, locale).await,
     }
 }
 
@@ -528,7 +528,7 @@ fn share(part: Usd, whole: Usd) -> String {
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
-fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale) -> CommandResult {
+async fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale) -> CommandResult {
     let facts = &ix.facts;
     let period = chosen.period;
     let collated = collate(facts.figures_in(period));
@@ -677,9 +677,15 @@ fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale) -> Co
     let mut reply = Reply::embed(embed);
     if bars.len() >= 2 {
         let generation = ix.generation;
-        let drawn = app.picture(&format!("exports-{period}"), locale, generation, || {
-            plot::ranking_bars(&title, &bars, locale)
-        });
+        let title_for_picture = title.clone();
+        let drawn = app
+            .picture(
+                &format!("exports-{period}"),
+                locale,
+                generation,
+                move || plot::ranking_bars(&title_for_picture, &bars, locale),
+            )
+            .await;
         match drawn {
             Ok(png) => {
                 reply = reply.with_picture(

@@ -107,6 +107,11 @@ fn finish(result: CommandResult, what: &str, caller: &Caller) -> Reply {
     match result {
         Ok(reply) => reply,
         Err(CommandError::User(message)) => Reply::refusal(message),
+        // A write that gave up waiting for an import: nothing changed, and it can wait.
+        Err(CommandError::Internal(e)) if crate::store::is_busy(&e) => {
+            tracing::info!(what, user = ?caller.user_id, "refused a write: the store is busy");
+            Reply::refusal(t(caller.locale, "error.store_busy", &[]))
+        }
         Err(CommandError::Internal(e)) => {
             tracing::error!(what, user = ?caller.user_id, guild = ?caller.guild_id, error = ?e, "answering failed");
             Reply::refusal(t(caller.locale, "error.internal", &[]))

@@ -407,7 +407,11 @@ fn command_json(c: &CommandSpec) -> Value {
 
 /// A digest of the command set: registration happens only when it changes.
 pub fn registration_hash() -> String {
-    let digest = Sha256::digest(registration().to_string().as_bytes());
+    hash_of(&registration())
+}
+
+fn hash_of(registration: &Value) -> String {
+    let digest = Sha256::digest(registration.to_string().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -477,9 +481,53 @@ mod tests {
         assert_eq!(facts["options"][0]["name"], "set-export");
     }
 
+    /// The stored hash decides whether the bot registers again: it must be the hash of exactly
+    /// what is registered, and move with anything Discord would show differently.
     #[test]
-    fn the_hash_is_stable() {
-        assert_eq!(registration_hash(), registration_hash());
-        assert_eq!(registration_hash().len(), 64);
+    fn the_hash_follows_every_part_of_the_command_set() {
+        let registered = registration();
+        let hash = registration_hash();
+        assert_eq!(hash, hash_of(&registered));
+        assert!(hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+        type Edit = (&'static str, fn(&mut Value));
+        let edits: [Edit; 7] = [
+            ("a command's description", |v| {
+                v[0]["description"] = json!("Something else")
+            }),
+            ("a translated name", |v| {
+                v[0]["name_localizations"]["ko"] = json!("다른")
+            }),
+            ("an option's name", |v| {
+                v[0]["options"][0]["name"] = json!("other")
+            }),
+            ("whether an option is required", |v| {
+                v[1]["options"][0]["required"] = json!(false)
+            }),
+            ("a choice", |v| {
+                let chart = v
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|c| c["name"] == "chart");
+                chart.unwrap()["options"][2]["choices"][0]["value"] = json!("top-40")
+            }),
+            ("who may see a command", |v| {
+                let facts = v
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|c| c["name"] == "facts");
+                facts.unwrap()["default_member_permissions"] = Value::Null
+            }),
+            ("a command more", |v| {
+                v.as_array_mut().unwrap().push(json!({"name": "extra"}))
+            }),
+        ];
+        for (what, edit) in edits {
+            let mut changed = registered.clone();
+            edit(&mut changed);
+            assert_ne!(changed, registered, "{what}: the edit changed nothing");
+            assert_ne!(hash_of(&changed), hash, "{what} leaves the hash as it was");
+        }
     }
 }

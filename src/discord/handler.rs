@@ -16,12 +16,18 @@ use std::time::Instant;
 use super::answers::{self, Answers};
 use super::download::{DownloadError, Downloader, MAX_FILE_BYTES};
 use super::respond::Wire;
-use super::{convert, register, respond};
+use super::{convert, register, relay, respond};
 use crate::app::App;
 use crate::commands::{self, Caller, Invocation};
-use crate::cooldown::Cooldowns;
+use crate::cooldown::{self, Cooldowns};
 use crate::i18n::{Locale, t};
 use crate::reply::Reply;
+use crate::store;
+
+/// How long a write made for an interaction (`/facts`, `/summary`, a Confirm button) waits for
+/// the store's write lock before refusing: well inside the 1.2 s after which an answer is
+/// deferred, where a long import would otherwise keep it past Discord's deadline.
+const INTERACTION_WRITE_WAIT: std::time::Duration = std::time::Duration::from_millis(750);
 
 pub struct Handler {
     app: Arc<App>,
@@ -30,6 +36,7 @@ pub struct Handler {
     /// None when per-user cooldowns are off (tests and benchmarks ask in bursts).
     cooldowns: Option<Cooldowns>,
     downloads: Downloader,
+    sessions: relay::Sessions,
 }
 
 impl Handler {
@@ -38,6 +45,7 @@ impl Handler {
         guild: Option<GuildId>,
         cooldowns: bool,
         downloads: Downloader,
+        sessions: relay::Sessions,
     ) -> Handler {
         Handler {
             app,
@@ -45,7 +53,14 @@ impl Handler {
             answers: Answers::default(),
             cooldowns: cooldowns.then(Cooldowns::default),
             downloads,
+            sessions,
         }
+    }
+
+    /// How long `user` must wait before `command` again, when cooldowns are on.
+    fn slow_down(&self, user: Option<u64>, command: &str) -> Option<std::time::Duration> {
+        let (c, user) = (self.cooldowns.as_ref()?, user?);
+        c.check(user, command, Instant::now()).err()
     }
 
     /// The answer to a command: a refusal when the caller must slow down, a kept answer to
@@ -56,9 +71,7 @@ impl Handler {
         mut inv: Invocation,
         caller: Caller,
     ) -> Arc<Wire> {
-        if let (Some(c), Some(user)) = (&self.cooldowns, caller.user_id)
-            && let Err(wait) = c.check(user, &inv.command, Instant::now())
-        {
+        if let Some(wait) = self.slow_down(caller.user_id, &inv.command) {
             let seconds = wait.as_secs().max(1).to_string();
             let text = t(
                 caller.locale,
@@ -79,7 +92,7 @@ impl Handler {
             return kept;
         }
         if let Err(e) = self.downloads.fetch_files(i, &mut inv).await {
-            tracing::warn!(error = ?e, user = ?caller.user_id, "an attachment was not downloaded");
+            tracing::warn!(error = ?e, user = ?caller.user_id, "downloading an attachment failed");
             return Arc::new(Wire::new(&Reply::refusal(download_refusal(
                 &e,
                 caller.locale,
@@ -111,6 +124,7 @@ fn download_refusal(e: &DownloadError, locale: Locale) -> String {
 #[async_trait]
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
+        self.sessions.started();
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected");
         // Servers left while the bot was not connected sent no GUILD_DELETE: READY lists every
         // server the bot is in, so what is not there goes.
@@ -155,8 +169,18 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        let answered =
+            store::with_write_patience(INTERACTION_WRITE_WAIT, self.answer(&ctx, &interaction));
+        if let Err(e) = answered.await {
+            tracing::error!(interaction = %interaction.id(), error = ?e, "answering an interaction failed");
+        }
+    }
+}
+
+impl Handler {
+    async fn answer(&self, ctx: &Context, interaction: &Interaction) -> serenity::Result<()> {
         let app = &self.app;
-        let result = match &interaction {
+        match interaction {
             Interaction::Command(i) => {
                 let (inv, caller) = convert::invocation(i);
                 tracing::debug!(command = %inv.command, user = i.user.id.get(), "command");
@@ -170,9 +194,17 @@ impl EventHandler for Handler {
                 .await
             }
             Interaction::Autocomplete(i) => {
-                let (inv, _) = convert::invocation(i);
+                let (inv, caller) = convert::invocation(i);
                 let (option, partial) = convert::focused(i).unwrap_or_default();
-                let choices = commands::autocomplete(app, &inv, &option, &partial).await;
+                // A flood of suggestions gets none: autocomplete has no room for a message.
+                let choices = if self
+                    .slow_down(caller.user_id, cooldown::AUTOCOMPLETE)
+                    .is_some()
+                {
+                    Vec::new()
+                } else {
+                    commands::autocomplete(app, &inv, &option, &partial).await
+                };
                 respond::choices(&ctx.http, i.id, &i.token, &choices).await
             }
             Interaction::Component(i) => {
@@ -188,10 +220,7 @@ impl EventHandler for Handler {
                 if let Some(refused) = commands::refuse_press(app, &i.data.custom_id, &caller).await
                 {
                     let wire = Wire::new(&refused);
-                    return log_failure(
-                        &interaction,
-                        respond::now(&ctx.http, i.id, &i.token, &wire).await,
-                    );
+                    return respond::now(&ctx.http, i.id, &i.token, &wire).await;
                 }
                 let work = async {
                     Arc::new(Wire::new(
@@ -228,13 +257,6 @@ impl EventHandler for Handler {
                 respond::answer(&ctx.http, i.id, &i.token, false, work).await
             }
             _ => Ok(()),
-        };
-        log_failure(&interaction, result);
-    }
-}
-
-fn log_failure(interaction: &Interaction, result: serenity::Result<()>) {
-    if let Err(e) = result {
-        tracing::error!(interaction = %interaction.id(), error = ?e, "answering an interaction failed");
+        }
     }
 }

@@ -8,9 +8,11 @@ mod handler;
 mod modlog;
 pub mod post;
 mod register;
+mod relay;
 pub mod respond;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use serenity::all::ClientBuilder;
@@ -38,17 +40,27 @@ pub struct Settings {
     pub cooldowns: bool,
 }
 
-/// A token that never shows in logs or debug output.
+/// The bot token, read the same way for every call: surrounding white space (a token file's
+/// new line) and a `Bot ` prefix are dropped. It never shows in debug output, and from the
+/// moment it exists the log lines hide it.
 #[derive(Clone)]
 pub struct Secret(String);
 
 impl Secret {
-    pub fn new(s: String) -> Secret {
-        Secret(s)
+    pub fn new(raw: String) -> Secret {
+        let token = raw.trim();
+        let token = token.strip_prefix("Bot ").unwrap_or(token).trim_start();
+        crate::redact::add_secret(token);
+        Secret(token.to_string())
     }
 
-    fn expose(&self) -> &str {
-        &self.0
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The `Authorization` header value, for serenity's calls and our own.
+    fn authorization(&self) -> String {
+        format!("Bot {}", self.0)
     }
 }
 
@@ -61,10 +73,41 @@ impl std::fmt::Debug for Secret {
 /// Why the bot stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("Discord rejected the token (gateway close code 4004): check DISCORD_TOKEN")]
-    InvalidToken,
+    /// The gateway closed the session with a code no reconnect can cure (4004, 4010, 4012,
+    /// 4013, 4014); starting again would only be refused again.
+    #[error("{}", refusal(*.code))]
+    Refused { code: u16 },
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+fn refusal(code: u16) -> String {
+    let why = match code {
+        4004 => "Discord rejected the token: check DISCORD_TOKEN_FILE or DISCORD_TOKEN",
+        4010 => "Discord refused the shard the bot asked for (it runs as shard 0 of 1)",
+        4012 => "Discord refused the gateway API version this build speaks",
+        4013 => "Discord refused the gateway intents as invalid",
+        4014 => {
+            "Discord refused a privileged gateway intent this application may not use \
+             (developer portal → Bot → Privileged Gateway Intents)"
+        }
+        _ => "Discord refused the gateway session",
+    };
+    format!("{why} (gateway close code {code}); not reconnecting")
+}
+
+/// How long a shutdown waits for serenity to close the gateway connection before leaving
+/// without it: SIGTERM must end the process within seconds whatever the gateway does.
+const CLOSE_GRACE: Duration = Duration::from_secs(3);
+
+/// How the gateway connection ended.
+enum Ended {
+    /// serenity's client returned by itself.
+    Client(serenity::Result<()>),
+    /// The relay saw a close code no reconnect can cure.
+    Refused(u16),
+    /// Shutdown was asked for.
+    Stop,
 }
 
 /// Connects to the gateway and serves interactions until `shutdown` turns true (then closes
@@ -74,7 +117,7 @@ pub async fn run(
     app: Arc<App>,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), RunError> {
-    let mut http = HttpBuilder::new(settings.token.expose());
+    let mut http = HttpBuilder::new(settings.token.authorization());
     if let Some(base) = &settings.api_base_url {
         // serenity only honours a proxy with its own ratelimiter off; retries of our own posts
         // are then ours to do.
@@ -86,14 +129,24 @@ pub async fn run(
         http = http.application_id(ApplicationId::new(id));
     }
     let http = http.build();
-    if settings.api_base_url.is_some() {
-        // Without this check serenity would quietly fall back to Discord's real gateway.
-        let gateway = http
-            .get_gateway()
-            .await
-            .context("GET /gateway on DISCORD_API_BASE_URL failed; not starting")?;
-        tracing::info!(url = %gateway.url, "gateway from the API base URL");
-    }
+    let gateway = match (http.get_gateway().await, &settings.api_base_url) {
+        (Ok(gateway), _) => gateway.url,
+        // Without this check the bot would quietly connect to Discord's real gateway.
+        (Err(e), Some(_)) => {
+            return Err(anyhow::Error::from(e)
+                .context("GET /gateway on DISCORD_API_BASE_URL failed; not starting")
+                .into());
+        }
+        // As serenity itself does when Discord's REST API does not answer.
+        (Err(e), None) => {
+            tracing::warn!(error = %e, "GET /gateway failed; using Discord's usual gateway");
+            "wss://gateway.discord.gg".to_string()
+        }
+    };
+    tracing::info!(url = %gateway, "gateway");
+    let mut relay = relay::Relay::start(gateway)
+        .await
+        .context("starting the gateway relay")?;
     // One HTTP client for everything the bot fetches or posts itself; it follows no
     // redirects, so a download stays on the host it was allowed for.
     let web = reqwest::Client::builder()
@@ -106,6 +159,7 @@ pub async fn run(
         settings.guild_id.map(GuildId::new),
         settings.cooldowns,
         download::Downloader::new(web.clone(), settings.api_base_url.as_deref()),
+        relay.sessions(),
     );
     // GUILDS brings GUILD_DELETE, so what belongs to a server the bot leaves can go; nothing
     // here needs privileged intents.
@@ -113,13 +167,7 @@ pub async fn run(
         .event_handler(handler)
         .await
         .context("building the Discord client")?;
-    if settings.api_base_url.is_some() && client.ws_url.lock().await.contains("gateway.discord.gg")
-    {
-        return Err(anyhow::anyhow!(
-            "the API base URL gave no gateway; refusing to connect to Discord's"
-        )
-        .into());
-    }
+    *client.ws_url.lock().await = relay.url.clone();
     let poster = post::Poster::with_client(
         web,
         settings.api_base_url.as_deref(),
@@ -136,25 +184,59 @@ pub async fn run(
     tokio::spawn(scheduler(app.clone(), poster, shutdown.clone()));
     tokio::spawn(purge_uploads(app.clone(), shutdown.clone()));
     let shards = client.shard_manager.clone();
-    let stopper = tokio::spawn(async move {
-        while !*shutdown.borrow() {
-            if shutdown.changed().await.is_err() {
-                return;
-            }
+    let start = client.start();
+    tokio::pin!(start);
+    let ended = tokio::select! {
+        result = &mut start => Ended::Client(result),
+        code = relay.refused() => Ended::Refused(code),
+        () = stop_asked(&mut shutdown) => Ended::Stop,
+    };
+    let close = async {
+        let closed = tokio::time::timeout(CLOSE_GRACE, async {
+            shards.shutdown_all().await;
+            let _ = start.as_mut().await;
+        })
+        .await;
+        if closed.is_err() {
+            tracing::warn!("the gateway connection did not close in time; leaving without it");
         }
-        tracing::info!("shutting down: closing the shards");
-        shards.shutdown_all().await;
-    });
-    let result = client.start().await;
-    stopper.abort();
-    match result {
-        Ok(()) => Ok(()),
-        Err(serenity::Error::Gateway(GatewayError::InvalidAuthentication)) => {
-            Err(RunError::InvalidToken)
+    };
+    match ended {
+        Ended::Stop => {
+            tracing::info!("shutting down: closing the shards");
+            close.await;
+            Ok(())
         }
-        Err(e) => Err(anyhow::Error::from(e)
+        Ended::Refused(code) => {
+            close.await;
+            Err(RunError::Refused { code })
+        }
+        Ended::Client(Ok(())) => Ok(()),
+        Ended::Client(Err(serenity::Error::Gateway(e))) if refused_code(&e).is_some() => {
+            Err(RunError::Refused {
+                code: refused_code(&e).unwrap_or_default(),
+            })
+        }
+        Ended::Client(Err(e)) => Err(anyhow::Error::from(e)
             .context("the gateway connection failed")
             .into()),
+    }
+}
+
+/// The close code behind the errors serenity's client returns for a refused session.
+fn refused_code(e: &GatewayError) -> Option<u16> {
+    match e {
+        GatewayError::InvalidAuthentication => Some(4004),
+        GatewayError::InvalidGatewayIntents => Some(4013),
+        GatewayError::DisallowedGatewayIntents => Some(4014),
+        _ => None,
+    }
+}
+
+/// Resolves once `shutdown` is true; never when its sender is gone without asking.
+async fn stop_asked(shutdown: &mut watch::Receiver<bool>) {
+    if shutdown.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 
@@ -192,5 +274,25 @@ async fn purge_uploads(app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
             _ = tokio::time::sleep(PURGE_TICK) => {}
             _ = shutdown.changed() => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_is_normalised_and_never_shown() {
+        for pasted in [
+            "MTEw.Gx.token-value",
+            "Bot MTEw.Gx.token-value",
+            "  Bot MTEw.Gx.token-value\n",
+            "MTEw.Gx.token-value\r\n",
+        ] {
+            let token = Secret::new(pasted.to_string());
+            assert_eq!(token.authorization(), "Bot MTEw.Gx.token-value");
+            assert!(!format!("{token:?}").contains("token-value"));
+        }
+        assert!(Secret::new(" \n".to_string()).is_empty());
     }
 }

@@ -303,7 +303,7 @@ impl Poster {
         for _ in 0..self.attempts {
             let request = build()
                 .map_err(|e| failed(e, ambiguous))?
-                .header("Authorization", format!("Bot {}", self.token.expose()));
+                .header("Authorization", self.token.authorization());
             let response = match request.send().await {
                 Ok(r) => r,
                 Err(e) => {

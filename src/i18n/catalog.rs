@@ -34,37 +34,40 @@ fn catalog(locale: Locale) -> &'static HashMap<&'static str, &'static str> {
     }]
 }
 
-/// `{count|one form|other form}`: English plurals pick a form by the count.
-static PLURAL: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"\{(\w+)\|([^|}]*)\|([^}]*)\}").expect("static regex"));
+/// `{name}` placeholders and `{count|one form|other form}` plurals (English picks a form by the
+/// count).
+static PLACEHOLDER: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"\{(\w+)(?:\|([^|}]*)\|([^}]*))?\}").expect("static regex")
+});
 
 /// The message `key` in `locale` with its placeholders filled. An unknown key comes back as the
 /// key itself, so a slip shows in the reply instead of panicking.
+///
+/// Placeholders are filled in one pass over the template: a value that itself reads like a
+/// placeholder (a user typed `{input}`) is shown as it is.
 pub fn t(locale: Locale, key: &str, args: Args) -> String {
     let template = catalog(locale)
         .get(key)
         .or_else(|| catalog(Locale::En).get(key))
         .copied()
-        .unwrap_or(key);
-    let mut out = template.replace("\\n", "\n");
-    if out.contains('|') {
-        out = PLURAL
-            .replace_all(&out, |c: &regex::Captures| {
-                let one = args
-                    .iter()
-                    .any(|(name, value)| *name == &c[1] && *value == "1");
-                if one {
-                    c[2].to_string()
-                } else {
-                    c[3].to_string()
+        .unwrap_or(key)
+        .replace("\\n", "\n");
+    let value = |name: &str| args.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    PLACEHOLDER
+        .replace_all(&template, |c: &regex::Captures| {
+            match (c.get(2), c.get(3)) {
+                (Some(one), Some(other)) => {
+                    let form = if value(&c[1]) == Some("1") {
+                        one
+                    } else {
+                        other
+                    };
+                    form.as_str().to_string()
                 }
-            })
-            .into_owned();
-    }
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
+                _ => value(&c[1]).map_or_else(|| c[0].to_string(), str::to_string),
+            }
+        })
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -118,6 +121,26 @@ mod tests {
         assert_eq!(
             t(Locale::En, "chart.weeks_count", &[("weeks", "16")]),
             "16 weeks in a row"
+        );
+    }
+
+    #[test]
+    fn values_are_never_read_as_placeholders() {
+        assert_eq!(
+            t(
+                Locale::En,
+                "facts.bad_value",
+                &[("input", "{reason} {input}"), ("reason", "it has letters")]
+            ),
+            "“{reason} {input}” is not an amount: it has letters. Write it like $48.52M or 48,523,000."
+        );
+        assert_eq!(
+            t(
+                Locale::En,
+                "chart.weeks_count",
+                &[("weeks", "{weeks|one|many}")]
+            ),
+            "{weeks|one|many} weeks in a row"
         );
     }
 }

@@ -32,7 +32,7 @@ impl Store {
             .with_context(|| format!("creating {}", path.display()))?;
         let copied = sqlx::query("VACUUM INTO ?")
             .bind(target)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await;
         if let Err(e) = copied {
             let _ = std::fs::remove_file(path);

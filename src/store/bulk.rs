@@ -41,9 +41,27 @@ pub(super) async fn insert_chart_rows(
 ) -> anyhow::Result<()> {
     let mut handle = conn.lock_handle().await?;
     let db = handle.as_raw_handle().as_ptr();
-    // SAFETY: `db` stays valid while `handle` holds the connection's lock. Text is bound with
-    // SQLITE_STATIC: every bound string lives in `rows` or `chart` until the statement is
-    // finalized at the end of this function, and is rebound before each step.
+    // A full history is seconds of work: done where the runtime can move other tasks aside.
+    // SAFETY: `handle` holds the connection's lock until the insert has returned.
+    off_the_workers(|| unsafe { insert(db, chart, rows) })
+}
+
+/// Runs `work` in place, telling a multi-threaded runtime first so its other tasks move to
+/// another worker meanwhile (a single-threaded one has nowhere to move them).
+fn off_the_workers<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
+
+/// # Safety
+///
+/// `db` must be a live connection that no one else uses until this returns.
+unsafe fn insert(db: *mut ffi::sqlite3, chart: Chart, rows: &[NewChartRow]) -> anyhow::Result<()> {
+    // SAFETY: `db` is live and ours (the caller's promise). Text is bound with SQLITE_STATIC:
+    // every bound string lives in `rows` or `chart` until the statement is finalized at the end
+    // of this function, and is rebound before each step.
     unsafe {
         let mut raw = ptr::null_mut();
         let rc = ffi::sqlite3_prepare_v2(db, INSERT.as_ptr(), -1, &mut raw, ptr::null_mut());

@@ -1,7 +1,8 @@
 //! The fact store: SQLite through sqlx. Opening a store applies the migrations and, on a new
-//! database, loads the seed facts. Reads are plain async methods grouped by table family; every
-//! write goes through a [`WriteTx`], which records an audit row and bumps the store's generation
-//! so in-memory indexes know to reload.
+//! database, loads the seed facts. Reads are plain async methods grouped by table family, on
+//! their own connections; every write goes through the one write connection, most in a
+//! [`WriteTx`], which records an audit row and bumps the store's generation so in-memory indexes
+//! know to reload.
 
 mod acts;
 mod audit;
@@ -21,11 +22,12 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, SqlSafeStr, Sqlite, SqlitePool, Transaction};
 
 pub use acts::{ActRow, AliasKind};
 pub use audit::{Actor, AuditEntry, Change};
@@ -42,12 +44,57 @@ pub use summaries::{Claim, Covered, PostRow, Schedule, SlotEnd, WeekEntry};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
-/// How long a write waits for another process's lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a write waits for the store's write lock unless the task says otherwise (see
+/// [`with_write_patience`]): the command line and background work wait out an import of the
+/// full history.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a read waits on SQLite (only while a WAL is recovered or checkpointed; a write in
+/// progress never holds readers up).
+const READ_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections for reads, each with its own view of the last commit.
+const READERS: u32 = 4;
 
+tokio::task_local! {
+    static WRITE_PATIENCE: Duration;
+}
+
+/// Runs `work` with writes that wait at most `patience` for the store's write lock (another
+/// write of this process, then another process's), then fail with [`Busy`]: an interaction
+/// refuses in time rather than answering after Discord gave up on it.
+pub async fn with_write_patience<F: Future>(patience: Duration, work: F) -> F::Output {
+    WRITE_PATIENCE.scope(patience, work).await
+}
+
+/// A write gave up waiting for the store's write lock, held by an import or another writer.
+#[derive(Debug, thiserror::Error)]
+#[error("the store is busy with another write")]
+pub struct Busy;
+
+/// Whether `e` is, or was caused by, a write that gave up waiting for the lock.
+pub fn is_busy(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause.is::<Busy>()
+            || cause
+                .downcast_ref::<sqlx::Error>()
+                .is_some_and(is_sqlite_busy)
+    })
+}
+
+fn is_sqlite_busy(e: &sqlx::Error) -> bool {
+    const SQLITE_BUSY: i64 = 5;
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i64>().ok())
+        .is_some_and(|code| code & 0xff == SQLITE_BUSY)
+}
+
+/// The fact store. Reads and writes go through separate pools: readers (WAL) see the last
+/// commit and never wait behind a write; the one write connection queues this process's writes
+/// so they never take a reader's place.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    reads: SqlitePool,
+    writes: SqlitePool,
     /// Commits made through this handle, so caches notice them without asking SQLite.
     local_writes: Arc<AtomicU64>,
 }
@@ -57,23 +104,39 @@ impl Store {
     pub async fn open(path: &Path) -> anyhow::Result<Store> {
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT)
             // Statement journals of multi-row inserts stay off the disk.
             .pragma("temp_store", "memory")
             // Building the indexes reads every run at once; that is expected, not a warning.
             .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+        let writes = SqlitePoolOptions::new()
+            .max_connections(1)
+            // Waiting for the connection is bounded by the task's patience instead.
+            .acquire_timeout(Duration::from_secs(24 * 60 * 60))
+            .connect_with(
+                options
+                    .clone()
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(BUSY_TIMEOUT),
+            )
             .await
             .with_context(|| format!("opening the fact store {}", path.display()))?;
-        MIGRATOR.run(&pool).await.context("applying migrations")?;
+        MIGRATOR.run(&writes).await.context("applying migrations")?;
+        let reads = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .connect_with(
+                options
+                    .busy_timeout(READ_BUSY_TIMEOUT)
+                    // A write slipped onto a reader fails loudly instead of queueing readers.
+                    .pragma("query_only", "ON"),
+            )
+            .await
+            .with_context(|| format!("opening the fact store {}", path.display()))?;
         let store = Store {
-            pool,
+            reads,
+            writes,
             local_writes: Arc::new(AtomicU64::new(0)),
         };
         crate::import::seed::ensure(&store)
@@ -93,30 +156,71 @@ impl Store {
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
             .create_if_missing(false)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
+            .foreign_keys(true);
+        let writes = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone().busy_timeout(BUSY_TIMEOUT))
+            .await
+            .with_context(|| format!("opening the fact store {}", path.display()))?;
+        let reads = SqlitePoolOptions::new()
             .max_connections(2)
-            .connect_with(options)
+            .connect_with(
+                options
+                    .busy_timeout(READ_BUSY_TIMEOUT)
+                    .pragma("query_only", "ON"),
+            )
             .await
             .with_context(|| format!("opening the fact store {}", path.display()))?;
         Ok(Store {
-            pool,
+            reads,
+            writes,
             local_writes: Arc::new(AtomicU64::new(0)),
         })
     }
 
+    /// The readers.
     pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+        &self.reads
+    }
+
+    /// The write connection, waited for (here, then on SQLite's lock) no longer than the
+    /// task's patience.
+    async fn writer(&self) -> anyhow::Result<PoolConnection<Sqlite>> {
+        let patience = WRITE_PATIENCE.try_with(|p| *p).unwrap_or(BUSY_TIMEOUT);
+        let started = Instant::now();
+        let mut conn = tokio::time::timeout(patience, self.writes.acquire())
+            .await
+            .map_err(|_| Busy)??;
+        let left = patience.saturating_sub(started.elapsed());
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA busy_timeout = {}",
+            left.as_millis()
+        )))
+        .execute(&mut *conn)
+        .await?;
+        Ok(conn)
+    }
+
+    /// A transaction on the write connection that holds the write lock from its start.
+    async fn begin_immediate(&self) -> anyhow::Result<Transaction<'static, Sqlite>> {
+        let conn = self.writer().await?;
+        // IMMEDIATE takes the write lock now rather than on the first write, so two writers
+        // queue on the busy timeout instead of one failing with SQLITE_BUSY half-way through.
+        Transaction::begin(conn, Some("BEGIN IMMEDIATE".into_sql_str()))
+            .await
+            .map_err(|e| {
+                if is_sqlite_busy(&e) {
+                    Busy.into()
+                } else {
+                    anyhow::Error::from(e)
+                }
+            })
     }
 
     /// Starts a write. Nothing is visible to readers until [`WriteTx::commit`].
     pub async fn begin(&self) -> anyhow::Result<WriteTx> {
-        // IMMEDIATE takes the write lock now rather than on the first write, so two writers
-        // queue on the busy timeout instead of one failing with SQLITE_BUSY half-way through.
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         Ok(WriteTx {
-            tx,
+            tx: self.begin_immediate().await?,
             touches_charts: false,
             local_writes: self.local_writes.clone(),
         })
@@ -129,7 +233,7 @@ impl Store {
             "SELECT (SELECT value FROM meta WHERE key = 'generation'),
                     (SELECT value FROM meta WHERE key = 'charts_generation')",
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&self.reads)
         .await?;
         let parse = |v: Option<String>| v.and_then(|v| v.parse().ok()).unwrap_or(0);
         Ok(Generations {
@@ -146,7 +250,7 @@ impl Store {
     pub async fn meta(&self, key: &str) -> anyhow::Result<Option<String>> {
         Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
             .bind(key)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reads)
             .await?)
     }
 
@@ -154,7 +258,7 @@ impl Store {
         sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(key)
             .bind(value)
-            .execute(&self.pool)
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -162,12 +266,12 @@ impl Store {
     /// Runs SQLite's own consistency checks; the list is empty when the store is sound.
     pub async fn check(&self) -> anyhow::Result<Vec<String>> {
         let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reads)
             .await?;
         problems.retain(|p| p != "ok");
         let fk: Vec<(String, i64)> =
             sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
-                .fetch_all(&self.pool)
+                .fetch_all(&self.reads)
                 .await?;
         problems.extend(
             fk.into_iter()
@@ -177,7 +281,8 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.reads.close().await;
+        self.writes.close().await;
     }
 }
 

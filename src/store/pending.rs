@@ -37,7 +37,7 @@ async fn purge(conn: &mut sqlx::SqliteConnection) -> anyhow::Result<u64> {
 impl Store {
     /// Keeps an import for confirmation.
     pub async fn put_pending_import(&self, p: &PendingImport) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_immediate().await?;
         purge(&mut tx).await?;
         sqlx::query(
             "INSERT INTO pending_imports (token, user_id, guild_id, kind, filename, data, created_at)
@@ -69,7 +69,7 @@ impl Store {
 
     /// Deletes the import waiting under `token`, and every expired one.
     pub async fn drop_pending_import(&self, token: &str) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_immediate().await?;
         purge(&mut tx).await?;
         sqlx::query("DELETE FROM pending_imports WHERE token = ?")
             .bind(token)
@@ -81,7 +81,7 @@ impl Store {
 
     /// Deletes the imports left unconfirmed too long; returns how many.
     pub async fn purge_pending_imports(&self) -> anyhow::Result<u64> {
-        let mut conn = self.pool().acquire().await?;
+        let mut conn = self.writer().await?;
         purge(&mut conn).await
     }
 }

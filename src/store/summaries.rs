@@ -129,7 +129,7 @@ impl Store {
         .bind(i64::from(s.hour))
         .bind(&s.locale)
         .bind(s.created_at.to_rfc3339())
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
@@ -162,14 +162,14 @@ impl Store {
         )
         .bind(reason)
         .bind(guild.to_string())
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }
 
     /// Forgets a server's schedule and its posts; returns whether it had one.
     pub async fn remove_schedule(&self, guild: u64) -> anyhow::Result<bool> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_immediate().await?;
         sqlx::query("DELETE FROM summary_posts WHERE guild_id = ?")
             .bind(guild.to_string())
             .execute(&mut *tx)
@@ -211,7 +211,7 @@ impl Store {
         .bind(worker)
         .bind(now.to_rfc3339())
         .bind(nonce)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         if inserted.rows_affected() == 1 {
             return Ok(Some(Claim::default()));
@@ -228,7 +228,7 @@ impl Store {
         .bind(guild.to_string())
         .bind(slot)
         .bind(stale_before.to_rfc3339())
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.writer().await?)
         .await?;
         Ok(taken.map(|row| Claim {
             // A time that does not parse still says an attempt was made.
@@ -265,7 +265,7 @@ impl Store {
         .bind(guild.to_string())
         .bind(slot)
         .bind(worker)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -302,7 +302,7 @@ impl Store {
         .bind(guild.to_string())
         .bind(slot)
         .bind(worker)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -328,7 +328,7 @@ impl Store {
             .bind(guild.to_string())
             .bind(slot)
             .bind(worker)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(done.rows_affected() == 1)
     }

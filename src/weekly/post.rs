@@ -109,9 +109,11 @@ pub async fn build(
             "weekly.picture_title",
             &[("date", &display_date(&newest, locale))],
         );
-        let drawn = app.picture(&name, locale, generation, || {
-            plot::ranking_bars(&title, &bars, locale)
-        });
+        let drawn = app
+            .picture(&name, locale, generation, move || {
+                plot::ranking_bars(&title, &bars, locale)
+            })
+            .await;
         match drawn {
             Ok(png) => {
                 reply = reply.with_picture(

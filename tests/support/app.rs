@@ -78,3 +78,16 @@ pub fn field<'a>(reply: &'a Reply, name: &str) -> &'a str {
         .map(|f| f.value.as_str())
         .unwrap_or_else(|| panic!("no field {name:?} in {:#?}", reply.embeds[0].fields))
 }
+
+/// The store's file opened as another process (or an earlier release) would: writable, with
+/// none of the bot's rules, for tests that set up a state or hold a lock from outside.
+pub async fn outside(path: &std::path::Path) -> sqlx::SqlitePool {
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .busy_timeout(std::time::Duration::from_secs(5));
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .expect("open the store's file from outside")
+}

@@ -183,6 +183,9 @@ fn identify(
     if inner.gateway.is_authenticated(conn) {
         return Err(ALREADY_AUTHENTICATED);
     }
+    if let Some(code) = inner.gateway.close_on_identify {
+        return Err((code, "Closed by the fake on IDENTIFY."));
+    }
     check_token(inner, cfg, d)?;
     if !d["properties"].is_object() {
         return Err(DECODE_ERROR);

@@ -479,6 +479,13 @@ impl FakeDiscord {
             .update(|inner| inner.gateway.kick(|| Outbound::Frame(reconnect.clone())));
     }
 
+    /// From now on every IDENTIFY is answered with a close frame carrying `code` (4004, 4010,
+    /// 4013, 4014, or a code Discord never sends); `None` accepts them again.
+    pub fn close_on_identify(&self, code: Option<u16>) {
+        self.shared
+            .update(|inner| inner.gateway.close_on_identify = code);
+    }
+
     /// From now on IDENTIFY and RESUME are answered with close 4004 (authentication failed).
     pub fn set_invalid_token(&self, invalid: bool) {
         self.shared

@@ -52,6 +52,8 @@ pub(super) struct Gateway {
     /// Dispatches made while no session existed, sent after the next READY.
     pending: VecDeque<Dispatch>,
     pub invalid_token: bool,
+    /// Every IDENTIFY is answered with this close code.
+    pub close_on_identify: Option<u16>,
     pub stats: GatewayStats,
 }
 
