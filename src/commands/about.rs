@@ -3,32 +3,32 @@
 
 use super::{CommandResult, Invocation};
 use crate::app::App;
-use crate::i18n::t;
+use crate::i18n::{msg, t};
 use crate::reply::{Embed, Reply, colour};
 
 pub async fn run(_app: &App, inv: &Invocation) -> CommandResult {
     let locale = inv.locale;
     let embed = Embed::new(colour::INFO)
-        .title(t(locale, "about.title", &[]))
-        .description(t(locale, "about.intro", &[]))
+        .title(t(locale, msg::about_title()))
+        .description(t(locale, msg::about_intro()))
         .field(
-            t(locale, "about.exports", &[]),
-            t(locale, "about.exports_text", &[]),
+            t(locale, msg::about_exports()),
+            t(locale, msg::about_exports_text()),
             false,
         )
         .field(
-            t(locale, "about.charts", &[]),
-            t(locale, "about.charts_text", &[]),
+            t(locale, msg::about_charts()),
+            t(locale, msg::about_charts_text()),
             false,
         )
         .field(
-            t(locale, "about.privacy", &[]),
-            t(locale, "about.privacy_text", &[]),
+            t(locale, msg::about_privacy()),
+            t(locale, msg::about_privacy_text()),
             false,
         )
         .field(
-            t(locale, "about.code", &[]),
-            t(locale, "about.code_text", &[]),
+            t(locale, msg::about_code()),
+            t(locale, msg::about_code_text()),
             false,
         );
     Ok(Reply {

@@ -13,7 +13,7 @@ use crate::app::{App, Indexes};
 use crate::domain::chart::{Chart, display_day};
 use crate::domain::credited::CreditedRun;
 use crate::domain::text;
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 use crate::reply::json::Choice;
 use crate::reply::limits::lines_within;
 use crate::reply::{ActionRow, Button, ButtonStyle, Embed, Reply, colour};
@@ -93,33 +93,22 @@ impl Entry<'_> {
 
 pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
     let locale = inv.locale;
-    let name = inv.get("name").ok_or_else(|| {
-        user_error(
-            locale,
-            "error.missing_option",
-            &[("option", "name"), ("command", "artist")],
-        )
-    })?;
+    let name = inv
+        .get("name")
+        .ok_or_else(|| user_error(locale, msg::error_missing_option("artist", "name")))?;
     let chart = match inv.get("chart") {
         None => None,
-        Some(c) => Some(Chart::parse(c).ok_or_else(|| {
-            user_error(
-                locale,
-                "chart.bad_chart",
-                &[("input", &text::truncate(c, 40))],
-            )
-        })?),
+        Some(c) => Some(
+            Chart::parse(c)
+                .ok_or_else(|| user_error(locale, msg::chart_bad_chart(&text::truncate(c, 40))))?,
+        ),
     };
     let order = match inv.get("order") {
         None => Order::default(),
         Some(o) => Order::parse(o).ok_or_else(|| {
             user_error(
                 locale,
-                "artist.bad_order",
-                &[
-                    ("input", &text::truncate(o, 40)),
-                    ("orders", &Order::SLUGS.join(", ")),
-                ],
+                msg::artist_bad_order(&text::truncate(o, 40), &Order::SLUGS.join(", ")),
             )
         })?,
     };
@@ -146,17 +135,12 @@ fn find_act<'a>(ix: &'a Indexes, name: &str, locale: Locale) -> Result<&'a ActEn
                 .collect();
             Err(user_error(
                 locale,
-                "artist.did_you_mean",
-                &[
-                    ("input", &text::truncate(name, 60)),
-                    ("names", &names.join(", ")),
-                ],
+                msg::artist_did_you_mean(&text::truncate(name, 60), &names.join(", ")),
             ))
         }
         None => Err(user_error(
             locale,
-            "artist.unknown",
-            &[("input", &text::truncate(name, 60))],
+            msg::artist_unknown(&text::truncate(name, 60)),
         )),
     }
 }
@@ -176,7 +160,7 @@ fn page_id(view: &View<'_>, page: usize, owner: u64) -> String {
 /// existed (`<act>:<page>:<owner>`) still turn.
 pub async fn turn_page(app: &App, parts: &[&str], caller: &Caller) -> CommandResult {
     let locale = caller.locale;
-    let expired = || user_error(locale, "error.expired_button", &[]);
+    let expired = || user_error(locale, msg::error_expired_button());
     let (act_id, chart, order, page, owner) = match parts {
         [act, chart, order, page, owner] => {
             let chart = match *chart {
@@ -198,7 +182,7 @@ pub async fn turn_page(app: &App, parts: &[&str], caller: &Caller) -> CommandRes
         return Err(expired());
     };
     if caller.user_id != Some(owner) {
-        return Err(user_error(locale, "pages.not_yours", &[]));
+        return Err(user_error(locale, msg::pages_not_yours()));
     }
     let ix = app.indexes().await?;
     let act = ix.search.act_by_id(act_id).ok_or_else(expired)?;
@@ -262,20 +246,12 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
         .map(|g| g.row.name.as_str())
         .collect();
     if let Some(first) = groups.first() {
-        description.push(t(
-            locale,
-            "artist.member_of",
-            &[("groups", &groups.join(", ")), ("group", first)],
-        ));
+        description.push(t(locale, msg::artist_member_of(&groups.join(", "), first)));
     }
     if entries.is_empty() {
         description.push(match view.chart {
-            None => t(locale, "artist.no_entries", &[("name", &act.row.name)]),
-            Some(c) => t(
-                locale,
-                "artist.no_entries_on",
-                &[("name", &act.row.name), ("chart", c.name())],
-            ),
+            None => t(locale, msg::artist_no_entries(&act.row.name)),
+            Some(c) => t(locale, msg::artist_no_entries_on(&act.row.name, c.name())),
         });
     }
     if !description.is_empty() {
@@ -292,26 +268,25 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
             embed = embed.field(chart.name(), chart_summary(&on, locale), false);
         }
     }
-    let more = |n: usize| t(locale, "more", &[("count", &n.to_string())]);
+    let more = |n: usize| t(locale, msg::more(&n.to_string()));
     let ones: Vec<String> = entries
         .iter()
         .filter(|e| e.run.peak() == 1)
         .map(|e| {
             t(
                 locale,
-                "artist.one_line",
-                &[
-                    ("title", &text::truncate(e.song.title, TITLE_CHARS)),
-                    ("chart", e.song.chart.short_name()),
-                    ("year", &e.year().to_string()),
-                    ("weeks", &e.run.weeks_at(1).to_string()),
-                ],
+                msg::artist_one_line(
+                    &text::truncate(e.song.title, TITLE_CHARS),
+                    e.song.chart.short_name(),
+                    &e.year().to_string(),
+                    &e.run.weeks_at(1).to_string(),
+                ),
             ) + &joined(*e, locale)
         })
         .collect();
     if !ones.is_empty() {
         embed = embed.field(
-            t(locale, "artist.number_ones", &[]),
+            t(locale, msg::artist_number_ones()),
             lines_within(&ones, LIST_CHARS, more),
             false,
         );
@@ -322,25 +297,24 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
         .map(|e| {
             t(
                 locale,
-                "artist.top10_line",
-                &[
-                    ("title", &text::truncate(e.song.title, TITLE_CHARS)),
-                    ("chart", e.song.chart.short_name()),
-                    ("year", &e.year().to_string()),
-                    ("peak", &e.run.peak().to_string()),
-                    ("weeks", &e.run.total_weeks().to_string()),
-                ],
+                msg::artist_top10_line(
+                    &text::truncate(e.song.title, TITLE_CHARS),
+                    e.song.chart.short_name(),
+                    &e.year().to_string(),
+                    &e.run.peak().to_string(),
+                    &e.run.total_weeks().to_string(),
+                ),
             ) + &joined(*e, locale)
         })
         .collect();
     if !top10.is_empty() {
         let key = if ones.is_empty() {
-            "artist.top10s"
+            msg::artist_top10s()
         } else {
-            "artist.other_top10s"
+            msg::artist_other_top10s()
         };
         embed = embed.field(
-            t(locale, key, &[]),
+            t(locale, key),
             lines_within(&top10, LIST_CHARS, more),
             false,
         );
@@ -356,30 +330,28 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
             .count();
         let mut value = t(
             locale,
-            "artist.latest_value",
-            &[
-                ("title", latest.song.title),
-                ("chart", latest.song.chart.name()),
-                ("position", &week.position.to_string()),
-                ("date", &display_day(week.date, locale)),
-            ],
+            msg::artist_latest_value(
+                latest.song.title,
+                latest.song.chart.name(),
+                &week.position.to_string(),
+                &display_day(week.date, locale),
+            ),
         );
         if same_week > 1 {
             value.push_str(" · ");
             value.push_str(&t(
                 locale,
-                "artist.same_week",
-                &[("count", &(same_week - 1).to_string())],
+                msg::artist_same_week(&(same_week - 1).to_string()),
             ));
         }
-        embed = embed.field(t(locale, "artist.latest_week", &[]), value, false);
+        embed = embed.field(t(locale, msg::artist_latest_week()), value, false);
     }
     if let Some(first) = entries
         .iter()
         .min_by_key(|e| (e.run.first().date, e.song.id))
     {
         embed = embed.field(
-            t(locale, "artist.first", &[]),
+            t(locale, msg::artist_first()),
             entry_line(*first, locale),
             false,
         );
@@ -397,18 +369,16 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
             .iter()
             .map(|e| list_line(*e, locale))
             .collect();
-        let name = t(
-            locale,
-            &format!("artist.rest.{}", view.order.slug()),
-            &[
-                ("page", &(page + 1).to_string()),
-                ("pages", &pages.to_string()),
-            ],
-        );
+        let heading = match view.order {
+            Order::Newest => msg::artist_rest_newest,
+            Order::Best => msg::artist_rest_best,
+            Order::Oldest => msg::artist_rest_oldest,
+        };
+        let name = t(locale, heading(&(page + 1).to_string(), &pages.to_string()));
         embed = embed.field(name, lines_within(&lines, 1000, more), false);
     }
     if let Some(members) = members_field(ix, &view, locale) {
-        embed = embed.field(t(locale, "artist.members", &[]), members, false);
+        embed = embed.field(t(locale, msg::artist_members()), members, false);
     }
 
     let notes: Vec<_> = ix
@@ -429,7 +399,7 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
         },
         locale,
     );
-    embed = embed.footer(t(locale, "artist.footer", &[("name", &act.row.name)]));
+    embed = embed.footer(t(locale, msg::artist_footer(&act.row.name)));
 
     let mut reply = Reply::embed(embed);
     if let (Some(owner), true) = (owner, pages > 1) {
@@ -456,13 +426,12 @@ fn chart_summary(entries: &[Entry<'_>], locale: Locale) -> String {
     let weeks: usize = entries.iter().map(|e| e.run.total_weeks()).sum();
     let mut out = t(
         locale,
-        "artist.summary",
-        &[
-            ("entries", &entries.len().to_string()),
-            ("ones", &ones.to_string()),
-            ("top10", &top10.to_string()),
-            ("weeks", &weeks.to_string()),
-        ],
+        msg::artist_summary(
+            &entries.len().to_string(),
+            &ones.to_string(),
+            &top10.to_string(),
+            &weeks.to_string(),
+        ),
     );
     let Some(best) = entries.iter().map(|e| e.run.peak()).min() else {
         return out;
@@ -477,18 +446,13 @@ fn chart_summary(entries: &[Entry<'_>], locale: Locale) -> String {
     if at_best.len() > NAMED {
         titles.push(t(
             locale,
-            "artist.and_more",
-            &[("count", &(at_best.len() - NAMED).to_string())],
+            msg::artist_and_more(&(at_best.len() - NAMED).to_string()),
         ));
     }
     out.push('\n');
     out.push_str(&t(
         locale,
-        "artist.best_peak",
-        &[
-            ("position", &best.to_string()),
-            ("titles", &titles.join(", ")),
-        ],
+        msg::artist_best_peak(&best.to_string(), &titles.join(", ")),
     ));
     out
 }
@@ -496,21 +460,20 @@ fn chart_summary(entries: &[Entry<'_>], locale: Locale) -> String {
 /// "Dracula (Billboard Hot 100) · peak No. 5 · 21 weeks · joined the credit on 2026-04-04".
 fn entry_line(e: Entry<'_>, locale: Locale) -> String {
     let first = e.run.first();
-    let key = if e.run.joined().is_some() {
-        "artist.entry_joined"
+    let line = if e.run.joined().is_some() {
+        msg::artist_entry_joined
     } else {
-        "artist.entry"
+        msg::artist_entry
     };
     t(
         locale,
-        key,
-        &[
-            ("title", e.song.title),
-            ("chart", e.song.chart.name()),
-            ("peak", &e.run.peak().to_string()),
-            ("weeks", &e.run.total_weeks().to_string()),
-            ("date", &display_day(first.date, locale)),
-        ],
+        line(
+            e.song.title,
+            e.song.chart.name(),
+            &e.run.peak().to_string(),
+            &e.run.total_weeks().to_string(),
+            &display_day(first.date, locale),
+        ),
     )
 }
 
@@ -524,8 +487,7 @@ fn list_line(e: Entry<'_>, locale: Locale) -> String {
         e.year(),
         t(
             locale,
-            "artist.weeks_short",
-            &[("weeks", &e.run.total_weeks().to_string())]
+            msg::artist_weeks_short(&e.run.total_weeks().to_string())
         )
     );
     line + &joined(e, locale)
@@ -536,11 +498,7 @@ fn joined(e: Entry<'_>, locale: Locale) -> String {
     e.run.joined().map_or(String::new(), |date| {
         format!(
             " · {}",
-            t(
-                locale,
-                "artist.joined",
-                &[("date", &display_day(date, locale))]
-            )
+            t(locale, msg::artist_joined(&display_day(date, locale)))
         )
     })
 }
@@ -567,13 +525,12 @@ fn members_field(ix: &Indexes, view: &View<'_>, locale: Locale) -> Option<String
         let line = if ones.is_empty() {
             t(
                 locale,
-                "artist.member_best",
-                &[
-                    ("name", &act.row.name),
-                    ("entries", &count),
-                    ("peak", &best.run.peak().to_string()),
-                    ("title", &text::truncate(best.song.title, TITLE_CHARS)),
-                ],
+                msg::artist_member_best(
+                    &act.row.name,
+                    &count,
+                    &best.run.peak().to_string(),
+                    &text::truncate(best.song.title, TITLE_CHARS),
+                ),
             )
         } else {
             let titles: Vec<String> = ones
@@ -588,13 +545,12 @@ fn members_field(ix: &Indexes, view: &View<'_>, locale: Locale) -> Option<String
                 .collect();
             t(
                 locale,
-                "artist.member_ones",
-                &[
-                    ("name", &act.row.name),
-                    ("entries", &count),
-                    ("ones", &ones.len().to_string()),
-                    ("titles", &titles.join(", ")),
-                ],
+                msg::artist_member_ones(
+                    &act.row.name,
+                    &count,
+                    &ones.len().to_string(),
+                    &titles.join(", "),
+                ),
             )
         };
         members.push((ones.len(), best.run.peak(), line));
@@ -604,7 +560,7 @@ fn members_field(ix: &Indexes, view: &View<'_>, locale: Locale) -> Option<String
     }
     members.sort_by(|a, b| (Reverse(a.0), a.1, &a.2).cmp(&(Reverse(b.0), b.1, &b.2)));
     let lines: Vec<String> = members.into_iter().map(|(_, _, l)| l).collect();
-    let more = |n: usize| t(locale, "more", &[("count", &n.to_string())]);
+    let more = |n: usize| t(locale, msg::more(&n.to_string()));
     Some(lines_within(&lines, LIST_CHARS, more))
 }
 

@@ -8,7 +8,7 @@ use crate::domain::chart::{Chart, display_date, parse_chart_date, title_key};
 use crate::domain::credited::CreditedWeek;
 use crate::domain::run::Run;
 use crate::domain::text;
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 use crate::reply::json::Choice;
 use crate::reply::plot::{self, RunWeek};
 use crate::reply::{Embed, Reply, colour};
@@ -21,22 +21,15 @@ const OTHERS_SHOWN: usize = 5;
 
 pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     let locale = inv.locale;
-    let title = inv.get("title").ok_or_else(|| {
-        user_error(
-            locale,
-            "error.missing_option",
-            &[("option", "title"), ("command", "chart")],
-        )
-    })?;
+    let title = inv
+        .get("title")
+        .ok_or_else(|| user_error(locale, msg::error_missing_option("chart", "title")))?;
     let chart = match inv.get("chart") {
         None => None,
-        Some(c) => Some(Chart::parse(c).ok_or_else(|| {
-            user_error(
-                locale,
-                "chart.bad_chart",
-                &[("input", &text::truncate(c, 40))],
-            )
-        })?),
+        Some(c) => Some(
+            Chart::parse(c)
+                .ok_or_else(|| user_error(locale, msg::chart_bad_chart(&text::truncate(c, 40))))?,
+        ),
     };
     let ix = app.indexes().await?;
     let filter = TitleFilter {
@@ -66,11 +59,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     let chart_name = song.chart.name();
     let summary = t(
         locale,
-        "chart.summary",
-        &[
-            ("chart", chart_name),
-            ("weeks", &run.total_weeks().to_string()),
-        ],
+        msg::chart_summary(chart_name, &run.total_weeks().to_string()),
     );
     let description = if answer.label.is_empty() {
         summary
@@ -83,76 +72,63 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     let at = |position: i64, date: &str| {
         t(
             locale,
-            "chart.at",
-            &[
-                ("position", &position.to_string()),
-                ("date", &display_date(date, locale)),
-            ],
+            msg::chart_at(&position.to_string(), &display_date(date, locale)),
         )
     };
     embed = embed
         .field(
-            t(locale, "chart.debut", &[]),
+            t(locale, msg::chart_debut()),
             at(run.debut.position, &run.debut.date),
             true,
         )
         .field(
-            t(locale, "chart.peak", &[]),
+            t(locale, msg::chart_peak()),
             t(
                 locale,
-                "chart.peak_value",
-                &[
-                    ("position", &run.peak.to_string()),
-                    ("weeks", &run.weeks_at_peak.to_string()),
-                ],
+                msg::chart_peak_value(&run.peak.to_string(), &run.weeks_at_peak.to_string()),
             ),
             true,
         )
         .field(
-            t(locale, "chart.total_weeks", &[]),
+            t(locale, msg::chart_total_weeks()),
             run.total_weeks().to_string(),
             true,
         )
         .field(
-            t(locale, "chart.longest_streak", &[]),
+            t(locale, msg::chart_longest_streak()),
             t(
                 locale,
-                "chart.weeks_count",
-                &[("weeks", &run.longest_streak.to_string())],
+                msg::chart_weeks_count(&run.longest_streak.to_string()),
             ),
             true,
         )
         .field(
-            t(locale, "chart.re_entries", &[]),
+            t(locale, msg::chart_re_entries()),
             run.re_entries.to_string(),
             true,
         );
     if run.weeks_at_number_one > 0 {
         embed = embed.field(
-            t(locale, "chart.weeks_at_one", &[]),
+            t(locale, msg::chart_weeks_at_one()),
             run.weeks_at_number_one.to_string(),
             true,
         );
     }
     let still_on = latest.is_some_and(|d| d.to_string() == run.last.date);
-    let last_key = if still_on {
-        "chart.this_week"
+    let last = if still_on {
+        msg::chart_this_week()
     } else {
-        "chart.last_week_on_chart"
+        msg::chart_last_week_on_chart()
     };
+    embed = embed.field(t(locale, last), at(run.last.position, &run.last.date), true);
     embed = embed.field(
-        t(locale, last_key, &[]),
-        at(run.last.position, &run.last.date),
-        true,
-    );
-    embed = embed.field(
-        t(locale, "chart.week_by_week", &[]),
+        t(locale, msg::chart_week_by_week()),
         week_by_week(&run, locale, WEEK_BY_WEEK_CHARS),
         false,
     );
 
     if let Some(joined) = joined_lines(&ix, song, &run, locale) {
-        embed = embed.field(t(locale, "chart.credit_changes", &[]), joined, false);
+        embed = embed.field(t(locale, msg::chart_credit_changes()), joined, false);
     }
     embed = milestones(embed, &ix, song, &run, locale);
     if !answer.others.is_empty() {
@@ -164,21 +140,17 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             .join("\n");
         if answer.more > 0 {
             let more = answer.more.to_string();
-            value.push_str(&format!(
-                "\n{}",
-                t(locale, "chart.more_matches", &[("count", &more)])
-            ));
+            value.push_str(&format!("\n{}", t(locale, msg::chart_more_matches(&more))));
         }
-        embed = embed.field(t(locale, "chart.other_matches", &[]), value, false);
+        embed = embed.field(t(locale, msg::chart_other_matches()), value, false);
     }
     embed = embed.footer(t(
         locale,
-        "chart.footer",
-        &[
-            ("chart", chart_name),
-            ("from", &display_date(&run.debut.date, locale)),
-            ("to", &display_date(&run.last.date, locale)),
-        ],
+        msg::chart_footer(
+            chart_name,
+            &display_date(&run.debut.date, locale),
+            &display_date(&run.last.date, locale),
+        ),
     ));
 
     let mut reply = Reply::embed(embed);
@@ -195,11 +167,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         Ok(png) => {
             reply = reply.with_picture(
                 format!("run-{}.png", song.id),
-                t(
-                    locale,
-                    "chart.picture_alt",
-                    &[("title", song.title), ("chart", chart_name)],
-                ),
+                t(locale, msg::chart_picture_alt(song.title, chart_name)),
                 png,
             );
         }
@@ -232,19 +200,14 @@ fn choose<'a>(
     let shown = text::truncate(title, 60);
     let (closest, total, elsewhere) = match search.lookup(title, filter, 1 + OTHERS_SHOWN) {
         Lookup::Nothing => {
-            return Err(user_error(locale, "chart.no_letters", &[("input", &shown)]));
+            return Err(user_error(locale, msg::chart_no_letters(&shown)));
         }
         Lookup::Called { hits, total } => {
             let best = hits[0];
             let label = if total > 1 {
                 vec![t(
                     locale,
-                    "chart.chosen",
-                    &[
-                        ("count", &total.to_string()),
-                        ("title", &shown),
-                        ("entry", &entry(locale, best)),
-                    ],
+                    msg::chart_chosen(&total.to_string(), &shown, &entry(locale, best)),
                 )]
             } else {
                 Vec::new()
@@ -266,8 +229,7 @@ fn choose<'a>(
     if let Some((Match::Exact, act)) = search.find_acts(title).first() {
         return Err(user_error(
             locale,
-            "chart.nothing_found_try_artist",
-            &[("title", &shown), ("artist", &act.row.name)],
+            msg::chart_nothing_found_try_artist(&shown, &act.row.name),
         ));
     }
     let act = artist.and_then(|a| match search.find_acts(a).first() {
@@ -278,43 +240,23 @@ fn choose<'a>(
         act.map_or_else(|| artist.map(|a| text::truncate(a, 60)), |a| Some(a.into()));
     let none = match (&artist_shown, filter.chart) {
         (None, None) if closest.is_empty() => {
-            return Err(user_error(
-                locale,
-                "chart.nothing_found",
-                &[("title", &shown)],
-            ));
+            return Err(user_error(locale, msg::chart_nothing_found(&shown)));
         }
-        (None, None) => t(locale, "chart.none_called", &[("title", &shown)]),
-        (None, Some(c)) => t(
-            locale,
-            "chart.none_called_on",
-            &[("chart", c.name()), ("title", &shown)],
-        ),
-        (Some(a), None) => t(
-            locale,
-            "chart.none_called_by",
-            &[("artist", a), ("title", &shown)],
-        ),
-        (Some(a), Some(c)) => t(
-            locale,
-            "chart.none_called_by_on",
-            &[("artist", a), ("chart", c.name()), ("title", &shown)],
-        ),
+        (None, None) => t(locale, msg::chart_none_called(&shown)),
+        (None, Some(c)) => t(locale, msg::chart_none_called_on(c.name(), &shown)),
+        (Some(a), None) => t(locale, msg::chart_none_called_by(a, &shown)),
+        (Some(a), Some(c)) => t(locale, msg::chart_none_called_by_on(a, c.name(), &shown)),
     };
     let mut label = vec![none];
     if let Some(&best) = closest.first() {
-        label.push(t(
-            locale,
-            "chart.closest",
-            &[("entry", &entry(locale, best))],
-        ));
+        label.push(t(locale, msg::chart_closest(&entry(locale, best))));
     }
     if !elsewhere.is_empty() {
-        label.push(t(locale, "chart.called_elsewhere", &[("title", &shown)]));
+        label.push(t(locale, msg::chart_called_elsewhere(&shown)));
         label.extend(elsewhere.iter().map(|s| pointer(locale, *s)));
     }
     if let Some(a) = act {
-        label.push(t(locale, "chart.act_entries", &[("artist", a)]));
+        label.push(t(locale, msg::chart_act_entries(a)));
     }
     match closest.first() {
         None => Err(super::CommandError::User(label.join("\n"))),
@@ -331,17 +273,13 @@ fn choose<'a>(
 fn entry(locale: Locale, s: Song<'_>) -> String {
     t(
         locale,
-        "chart.entry",
-        &[
-            ("title", s.title),
-            ("credit", s.credit),
-            ("chart", s.chart.name()),
-            (
-                "year",
-                &s.debut.map_or("?".into(), |d| d.year().to_string()),
-            ),
-            ("peak", &s.peak.map_or("?".into(), |p| p.to_string())),
-        ],
+        msg::chart_entry(
+            s.title,
+            s.credit,
+            s.chart.name(),
+            &s.debut.map_or("?".into(), |d| d.year().to_string()),
+            &s.peak.map_or("?".into(), |p| p.to_string()),
+        ),
     )
 }
 
@@ -400,15 +338,15 @@ fn week_by_week(run: &Run, locale: Locale, max: usize) -> String {
     let lines: Vec<(String, usize)> = stretches
         .iter()
         .map(|(date, back, positions)| {
-            let key = if *back {
-                "chart.week_line_back"
+            let line = if *back {
+                msg::chart_week_line_back
             } else {
-                "chart.week_line"
+                msg::chart_week_line
             };
             let date = display_date(date, locale);
             let weeks: Vec<String> = positions.iter().map(i64::to_string).collect();
             let weeks_text = weeks.join(" → ");
-            let line = t(locale, key, &[("date", &date), ("positions", &weeks_text)]);
+            let line = t(locale, line(&date, &weeks_text));
             (line, positions.len())
         })
         .collect();
@@ -438,11 +376,7 @@ fn week_by_week(run: &Run, locale: Locale, max: usize) -> String {
         }
     }
     let left_out: usize = lines[front..back].iter().map(|(_, weeks)| weeks).sum();
-    let gap = t(
-        locale,
-        "chart.weeks_left_out",
-        &[("weeks", &left_out.to_string())],
-    );
+    let gap = t(locale, msg::chart_weeks_left_out(&left_out.to_string()));
     let mut out = text(&lines[..front]);
     out.push(gap);
     out.extend(text(&lines[back..]));
@@ -463,14 +397,13 @@ fn joined_lines(ix: &Indexes, song: Song<'_>, run: &Run, locale: Locale) -> Opti
                 .map_or(act, |a| a.row.name.as_str());
             Some(t(
                 locale,
-                "chart.joined",
-                &[
-                    ("act", name),
-                    ("date", &display_date(&date.to_string(), locale)),
-                    ("weeks", &credited.total_weeks().to_string()),
-                    ("total", &run.total_weeks().to_string()),
-                    ("peak", &credited.peak().to_string()),
-                ],
+                msg::chart_joined(
+                    name,
+                    &display_date(&date.to_string(), locale),
+                    &credited.total_weeks().to_string(),
+                    &run.total_weeks().to_string(),
+                    &credited.peak().to_string(),
+                ),
             ))
         })
         .collect();

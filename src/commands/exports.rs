@@ -16,7 +16,7 @@ use crate::domain::money::Usd;
 use crate::domain::period::{Period, PeriodQuery};
 use crate::domain::print::SourceKind;
 use crate::domain::source::SourceUrl;
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 use crate::reply::json::Choice;
 use crate::reply::plot::{self, Bar};
 use crate::reply::{Embed, Reply, colour};
@@ -45,11 +45,7 @@ pub async fn run(app: &App, inv: &Invocation, today: NaiveDate) -> CommandResult
             .collect();
         return Err(user_error(
             locale,
-            "exports.no_figures_for_country",
-            &[
-                ("country", c.name(locale)),
-                ("countries", &known.join(", ")),
-            ],
+            msg::exports_no_figures_for_country(c.name(locale), &known.join(", ")),
         ));
     }
     let scope = Scope::new(&ix.facts, country, today, locale);
@@ -71,7 +67,7 @@ pub async fn run(app: &App, inv: &Invocation, today: NaiveDate) -> CommandResult
         None => {
             let chosen = scope
                 .default_period()
-                .ok_or_else(|| user_error(locale, "exports.no_figures_at_all", &[]))?;
+                .ok_or_else(|| user_error(locale, msg::exports_no_figures_at_all()))?;
             answer(app, &ix, country, chosen, locale).await
         }
     }
@@ -107,16 +103,8 @@ pub(super) fn parse_country(
     ix.countries.parse(text).map_err(|e| {
         let input = crate::domain::text::truncate(text, 60);
         match e.suggestions.first() {
-            Some(c) => user_error(
-                locale,
-                "error.unknown_country",
-                &[("input", &input), ("suggestion", c.name(locale))],
-            ),
-            None => user_error(
-                locale,
-                "error.unknown_country_no_suggestion",
-                &[("input", &input)],
-            ),
+            Some(c) => user_error(locale, msg::error_unknown_country(&input, c.name(locale))),
+            None => user_error(locale, msg::error_unknown_country_no_suggestion(&input)),
         }
     })
 }
@@ -234,11 +222,7 @@ fn source_line(s: &FigureSourceRow, others: usize, locale: Locale) -> String {
         None => name,
     };
     if others > 0 {
-        line.push_str(&t(
-            locale,
-            "exports.confirmed_by",
-            &[("count", &others.to_string())],
-        ));
+        line.push_str(&t(locale, msg::exports_confirmed_by(&others.to_string())));
     }
     line
 }
@@ -268,40 +252,28 @@ fn change_text(change: Change, yoy: bool, locale: Locale) -> String {
         } => {
             let mut change = signed_pct(pct);
             if approx {
-                change = t(locale, "exports.about", &[("value", &change)]);
+                change = t(locale, msg::exports_about(&change));
             }
-            let key = if yoy {
-                "exports.yoy_printed"
+            let line = if yoy {
+                msg::exports_yoy_printed
             } else {
-                "exports.change_printed"
+                msg::exports_change_printed
             };
             t(
                 locale,
-                key,
-                &[
-                    ("change", &change),
-                    ("publisher", &escape_link_text(&source.source.publisher)),
-                ],
+                line(&change, &escape_link_text(&source.source.publisher)),
             )
         }
         Change::Computed { tenths, against } => {
-            let key = if yoy {
-                "exports.yoy_computed"
+            let line = if yoy {
+                msg::exports_yoy_computed
             } else {
-                "exports.change_computed"
+                msg::exports_change_computed
             };
             let value = usd(against.value_usd).map_or_else(String::new, |v| v.headline(locale));
             let period = Period::parse(&against.period)
                 .map_or_else(|_| against.period.clone(), |p| p.display(locale));
-            t(
-                locale,
-                key,
-                &[
-                    ("change", &signed_tenths(tenths)),
-                    ("value", &value),
-                    ("period", &period),
-                ],
-            )
+            t(locale, line(&signed_tenths(tenths), &value, &period))
         }
     }
 }
@@ -316,10 +288,7 @@ fn short_change_text(change: Change, locale: Locale) -> String {
 
 fn money(v: Usd, approx: bool, locale: Locale) -> String {
     if approx {
-        format!(
-            "**{}**",
-            t(locale, "exports.about", &[("value", &v.headline(locale))])
-        )
+        format!("**{}**", t(locale, msg::exports_about(&v.headline(locale))))
     } else {
         format!("**{}** ({})", v.headline(locale), v.exact())
     }
@@ -327,7 +296,7 @@ fn money(v: Usd, approx: bool, locale: Locale) -> String {
 
 fn headline(v: Usd, approx: bool, locale: Locale) -> String {
     if approx {
-        t(locale, "exports.about", &[("value", &v.headline(locale))])
+        t(locale, msg::exports_about(&v.headline(locale)))
     } else {
         v.headline(locale)
     }
@@ -336,7 +305,14 @@ fn headline(v: Usd, approx: bool, locale: Locale) -> String {
 fn kind_names(kinds: &[SourceKind], locale: Locale) -> String {
     kinds
         .iter()
-        .map(|k| t(locale, &format!("source_kind.{}", k.as_str()), &[]))
+        .filter_map(|k| match k {
+            SourceKind::Blog => Some(msg::source_kind_blog()),
+            SourceKind::Forum => Some(msg::source_kind_forum()),
+            SourceKind::AiGenerated => Some(msg::source_kind_ai_generated()),
+            // Only the weak kinds are ever named.
+            _ => None,
+        })
+        .map(|m| t(locale, m))
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -346,13 +322,8 @@ fn weak_line<'a>(
     prints: impl IntoIterator<Item = &'a FigureSourceRow>,
     locale: Locale,
 ) -> Option<String> {
-    evidence::weak_only(prints).map(|kinds| {
-        t(
-            locale,
-            "exports.weak_only",
-            &[("kinds", &kind_names(&kinds, locale))],
-        )
-    })
+    evidence::weak_only(prints)
+        .map(|kinds| t(locale, msg::exports_weak_only(&kind_names(&kinds, locale))))
 }
 
 /// "blogs only", for a list line.
@@ -360,23 +331,14 @@ fn weak_mark<'a>(
     prints: impl IntoIterator<Item = &'a FigureSourceRow>,
     locale: Locale,
 ) -> Option<String> {
-    evidence::weak_only(prints).map(|kinds| {
-        t(
-            locale,
-            "exports.weak_short",
-            &[("kinds", &kind_names(&kinds, locale))],
-        )
-    })
+    evidence::weak_only(prints)
+        .map(|kinds| t(locale, msg::exports_weak_short(&kind_names(&kinds, locale))))
 }
 
 fn footer(publisher: Option<&str>, period: &str, locale: Locale) -> String {
     match publisher {
-        Some(p) => t(
-            locale,
-            "exports.footer",
-            &[("publisher", p), ("period", period)],
-        ),
-        None => t(locale, "exports.footer_plain", &[("period", period)]),
+        Some(p) => t(locale, msg::exports_footer(p, period)),
+        None => t(locale, msg::exports_footer_plain(period)),
     }
 }
 
@@ -387,8 +349,7 @@ fn earlier_text(facts: &FactsCache, d: &Destination, locale: Locale) -> Option<S
     let approx = evidence::approximate(facts.prints(first.id));
     let mut s = t(
         locale,
-        "exports.first_reported",
-        &[("value", &headline(value, approx, locale))],
+        msg::exports_first_reported(&headline(value, approx, locale)),
     );
     if let Some(change) = evidence::change(facts, first, &[]) {
         s.push_str(", ");
@@ -401,11 +362,7 @@ fn instead_line(chosen: Chosen, locale: Locale) -> Option<String> {
     chosen.instead_of.map(|asked| {
         t(
             locale,
-            "exports.latest_instead",
-            &[
-                ("year", &asked.display(locale)),
-                ("period", &chosen.period.display(locale)),
-            ],
+            msg::exports_latest_instead(&asked.display(locale), &chosen.period.display(locale)),
         )
     })
 }
@@ -439,7 +396,7 @@ fn country_answer(
             lines.push(line);
         }
         None => {
-            lines.push(t(locale, "exports.value_not_published", &[]));
+            lines.push(t(locale, msg::exports_value_not_published()));
             let figures = facts.figures_for_country(country);
             if let Some(f) = figures
                 .iter()
@@ -448,14 +405,10 @@ fn country_answer(
             {
                 lines.push(t(
                     locale,
-                    "exports.latest_value",
-                    &[
-                        (
-                            "value",
-                            &headline(v, evidence::approximate(facts.prints(f.id)), locale),
-                        ),
-                        ("period", &p.display(locale)),
-                    ],
+                    msg::exports_latest_value(
+                        &headline(v, evidence::approximate(facts.prints(f.id)), locale),
+                        &p.display(locale),
+                    ),
                 ));
             }
         }
@@ -464,21 +417,17 @@ fn country_answer(
     lines.extend(weak_line(shown.iter().copied(), locale));
     let mut facts_line: Vec<String> = Vec::new();
     match (d.rank, d.top10) {
-        (Some(r), _) => facts_line.push(t(locale, "exports.rank", &[("rank", &r.to_string())])),
-        (None, true) => facts_line.push(t(locale, "exports.top10_member", &[])),
+        (Some(r), _) => facts_line.push(t(locale, msg::exports_rank(&r.to_string()))),
+        (None, true) => facts_line.push(t(locale, msg::exports_top10_member())),
         _ => {}
     }
     if let Some((share, total, first_reported)) = d.current.and_then(|f| share_of(facts, f)) {
-        let key = if first_reported {
-            "exports.share_first"
+        let line = if first_reported {
+            msg::exports_share_first
         } else {
-            "exports.share"
+            msg::exports_share
         };
-        facts_line.push(t(
-            locale,
-            key,
-            &[("share", &share), ("total", &total.headline(locale))],
-        ));
+        facts_line.push(t(locale, line(&share, &total.headline(locale))));
     }
     if let Some(change) = d.change(facts) {
         facts_line.push(change_text(change, true, locale));
@@ -499,7 +448,7 @@ fn country_answer(
     let mut cited_publisher = None;
     if let Some((s, others)) = evidence::cite(shown.iter().copied()) {
         embed = embed.field(
-            t(locale, "exports.source", &[]),
+            t(locale, msg::exports_source()),
             source_line(s, others, locale),
             false,
         );
@@ -509,7 +458,7 @@ fn country_answer(
         && let Some((s, _)) = evidence::cite(facts.prints(first.id))
     {
         embed = embed.field(
-            t(locale, "exports.first_report", &[]),
+            t(locale, msg::exports_first_report()),
             source_line(s, 0, locale),
             false,
         );
@@ -544,8 +493,7 @@ async fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale)
         Some((w, v)) => {
             let mut line = t(
                 locale,
-                "exports.total",
-                &[("value", &money(v, w.approximate(facts), locale))],
+                msg::exports_total(&money(v, w.approximate(facts), locale)),
             );
             if let Some(change) = w.change(facts) {
                 line.push_str(&format!(" · {}", change_text(change, true, locale)));
@@ -556,7 +504,7 @@ async fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale)
             description.push(line);
         }
         None => {
-            description.push(t(locale, "exports.total_not_published", &[]));
+            description.push(t(locale, msg::exports_total_not_published()));
             if let Some(change) = world.as_ref().and_then(|w| w.change(facts)) {
                 description.push(change_text(change, true, locale));
             }
@@ -585,7 +533,7 @@ async fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale)
                 parts.extend(weak_mark(d.shown_prints(facts), locale));
                 parts.join(" · ")
             }
-            None => t(locale, "exports.figure_not_published", &[]),
+            None => t(locale, msg::exports_figure_not_published()),
         };
         match d.rank {
             Some(r) => ranking.push(format!("{r}. {name} — {figure}")),
@@ -597,15 +545,13 @@ async fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale)
     if !unranked_members.is_empty() {
         ranking.push(t(
             locale,
-            "exports.also_top10",
-            &[("countries", &unranked_members.join(", "))],
+            msg::exports_also_top10(&unranked_members.join(", ")),
         ));
     }
     if let Some(total) = first_reported_total {
         ranking.push(t(
             locale,
-            "exports.share_first_note",
-            &[("total", &total.headline(locale))],
+            msg::exports_share_first_note(&total.headline(locale)),
         ));
     }
 
@@ -636,21 +582,16 @@ async fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale)
     if distinct_reports > source_text.len() {
         source_text.push(t(
             locale,
-            "exports.more_reports",
-            &[("count", &(distinct_reports - source_text.len()).to_string())],
+            msg::exports_more_reports(&(distinct_reports - source_text.len()).to_string()),
         ));
     }
 
-    let title = t(
-        locale,
-        "exports.ranking_title",
-        &[("period", &period.display(locale))],
-    );
+    let title = t(locale, msg::exports_ranking_title(&period.display(locale)));
     let mut embed = Embed::new(colour::EXPORTS)
         .title(title.clone())
         .description(description.join("\n"));
     if !ranking.is_empty() {
-        embed = embed.field(t(locale, "exports.ranking", &[]), ranking.join("\n"), false);
+        embed = embed.field(t(locale, msg::exports_ranking()), ranking.join("\n"), false);
     }
     // Market notes carry no claim the export figures are checked against.
     embed = super::milestones::add(
@@ -662,7 +603,7 @@ async fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale)
     );
     if !source_text.is_empty() {
         embed = embed.field(
-            t(locale, "exports.sources", &[]),
+            t(locale, msg::exports_sources()),
             source_text.join("\n"),
             false,
         );
@@ -690,11 +631,7 @@ async fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale)
             Ok(png) => {
                 reply = reply.with_picture(
                     format!("exports-{}.png", period.label().replace('/', "_")),
-                    t(
-                        locale,
-                        "exports.chart_alt",
-                        &[("period", &period.display(locale))],
-                    ),
+                    t(locale, msg::exports_chart_alt(&period.display(locale))),
                     png,
                 );
             }

@@ -5,57 +5,66 @@
 use super::{Caller, CommandResult, Invocation};
 use crate::app::App;
 use crate::domain::chart::{Chart, display_day};
-use crate::i18n::t;
+use crate::i18n::{Msg, msg, t};
 use crate::reply::{Embed, Reply, colour};
 
 /// The commands `/help` explains, in order; moderators' last.
-const EXPLAINED: [&str; 6] = ["exports", "chart", "artist", "about", "facts", "summary"];
+/// A command's explanation in /help.
+type Explanation = fn() -> Msg<'static>;
+
+/// The commands /help explains, with their explanations.
+const EXPLAINED: [(&str, Explanation); 6] = [
+    ("exports", msg::help_exports),
+    ("chart", msg::help_chart),
+    ("artist", msg::help_artist),
+    ("about", msg::help_about),
+    ("facts", msg::help_facts),
+    ("summary", msg::help_summary),
+];
 
 pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
     let locale = inv.locale;
     let ids = command_ids(app, caller.guild_id).await?;
-    let mut intro = t(locale, "help.intro", &[]);
+    let mut intro = t(locale, msg::help_intro());
     // Say what clicking does only where there is something to click.
     if EXPLAINED
         .iter()
-        .any(|c| ids.get(*c).is_some_and(|v| v.is_string()))
+        .any(|(c, _)| ids.get(*c).is_some_and(|v| v.is_string()))
     {
         intro.push('\n');
-        intro.push_str(&t(locale, "help.mentions", &[]));
+        intro.push_str(&t(locale, msg::help_mentions()));
     }
     let mut embed = Embed::new(colour::INFO)
-        .title(t(locale, "help.title", &[]))
+        .title(t(locale, msg::help_title()))
         .description(intro);
-    for command in EXPLAINED {
+    for (command, explained) in EXPLAINED {
         let mention = match ids.get(command).and_then(|v| v.as_str()) {
             Some(id) => format!("</{command}:{id}>"),
             None => format!("`/{command}`"),
         };
-        let text = t(locale, &format!("help.{command}"), &[]);
+        let text = t(locale, explained());
         embed = embed.field(format!("/{command}"), format!("{mention} — {text}"), false);
     }
     let ix = app.indexes().await?;
     let mut data = vec![t(
         locale,
-        "help.data_exports",
-        &[("count", &ix.facts.periods().len().to_string())],
+        msg::help_data_exports(&ix.facts.periods().len().to_string()),
     )];
     for chart in Chart::ALL {
         if let Some((from, to, rows)) = ix.search.coverage(chart) {
             data.push(t(
                 locale,
-                "help.data_chart",
-                &[
-                    ("chart", chart.name()),
-                    ("from", &display_day(from, locale)),
-                    ("to", &display_day(to, locale)),
-                    ("rows", &rows.to_string()),
-                ],
+                msg::help_data_chart(
+                    chart.name(),
+                    &rows.to_string(),
+                    &display_day(from, locale),
+                    &display_day(to, locale),
+                ),
             ));
         }
     }
-    embed = embed.field(t(locale, "help.data", &[]), data.join("\n"), false);
-    embed = embed.footer(t(locale, "help.footer", &[]));
+    embed = embed.field(t(locale, msg::help_data()), data.join("\n"), false);
+    embed = embed.footer(t(locale, msg::help_footer()));
     Ok(Reply {
         ephemeral: true,
         ..Reply::embed(embed)

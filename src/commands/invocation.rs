@@ -4,7 +4,7 @@
 use super::spec::{self, Bare, CommandSpec};
 use super::{CommandError, user_error};
 use crate::domain::period::PeriodQuery;
-use crate::i18n::Locale;
+use crate::i18n::{Locale, msg};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invocation {
@@ -51,21 +51,20 @@ impl Invocation {
     /// when it holds a space or a colon) and bare words, which the command's spec assigns.
     pub fn parse(text: &str, locale: Locale) -> Result<Invocation, CommandError> {
         let words =
-            tokenize(text).ok_or_else(|| user_error(locale, "error.unclosed_quote", &[]))?;
+            tokenize(text).ok_or_else(|| user_error(locale, msg::error_unclosed_quote()))?;
         let Some((first, rest)) = words.split_first() else {
-            return Err(user_error(locale, "error.empty_question", &[]));
+            return Err(user_error(locale, msg::error_empty_question()));
         };
         let mut name = first.trim_start_matches('/').to_lowercase();
         let mut spec = spec::find(&name)
-            .ok_or_else(|| user_error(locale, "error.unknown_command", &[("command", &name)]))?;
+            .ok_or_else(|| user_error(locale, msg::error_unknown_command(&name)))?;
         let mut rest = rest;
         if !spec.subcommands.is_empty() {
             let names: Vec<&str> = spec.subcommands.iter().map(|s| s.leaf()).collect();
             let missing = || {
                 user_error(
                     locale,
-                    "error.missing_subcommand",
-                    &[("command", spec.name), ("subcommands", &names.join(", "))],
+                    msg::error_missing_subcommand(spec.name, &names.join(", ")),
                 )
             };
             let (sub, tail) = rest.split_first().ok_or_else(missing)?;
@@ -88,11 +87,7 @@ impl Invocation {
                         return Err(unknown_option(spec, &key, locale));
                     }
                     if inv.get(&key).is_some() {
-                        return Err(user_error(
-                            locale,
-                            "error.repeated_option",
-                            &[("option", &key)],
-                        ));
+                        return Err(user_error(locale, msg::error_repeated_option(&key)));
                     }
                     // `name:` with nothing after it gives nothing; bare words may still fill it.
                     if !value.trim().is_empty() {
@@ -107,8 +102,7 @@ impl Invocation {
             if inv.get(o.name).is_none() && !inv.files.iter().any(|f| f.option == o.name) {
                 return Err(user_error(
                     locale,
-                    "error.missing_option",
-                    &[("option", o.name), ("command", spec.name)],
+                    msg::error_missing_option(spec.name, o.name),
                 ));
             }
         }
@@ -121,11 +115,7 @@ impl Invocation {
         }
         let give = |inv: &mut Invocation, key: &str, value: String| {
             if inv.get(key).is_some() {
-                Err(user_error(
-                    inv.locale,
-                    "error.repeated_option",
-                    &[("option", key)],
-                ))
+                Err(user_error(inv.locale, msg::error_repeated_option(key)))
             } else {
                 inv.options.push((key.to_string(), value));
                 Ok(())
@@ -134,8 +124,7 @@ impl Invocation {
         match spec.bare {
             Bare::None => Err(user_error(
                 self.locale,
-                "error.no_bare_words",
-                &[("command", spec.name), ("words", &words.join(" "))],
+                msg::error_no_bare_words(spec.name, &words.join(" ")),
             )),
             Bare::Join(key) => give(self, key, words.join(" ")),
             Bare::CountryAndPeriod => {
@@ -179,11 +168,7 @@ fn unknown_option(spec: &CommandSpec, key: &str, locale: Locale) -> CommandError
     } else {
         known.join(", ")
     };
-    user_error(
-        locale,
-        "error.unknown_option",
-        &[("option", key), ("command", spec.name), ("options", &known)],
-    )
+    user_error(locale, msg::error_unknown_option(spec.name, key, &known))
 }
 
 /// `name:value` when the word starts with an option-like name and a colon.

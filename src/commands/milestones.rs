@@ -6,7 +6,7 @@ use crate::app::Indexes;
 use crate::domain::chart::display_date;
 use crate::domain::claim::{Claim, Since};
 use crate::domain::credited::CreditedWeek;
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 use crate::reply::Embed;
 use crate::reply::limits::lines_within;
 use crate::store::NoteRow;
@@ -40,18 +40,18 @@ pub fn add<'n, 'w>(
             Some(since) => history.push(history_line(ix, note, since, locale)),
         }
     }
-    let more = |n: usize| t(locale, "more", &[("count", &n.to_string())]);
+    let more = |n: usize| t(locale, msg::more(&n.to_string()));
     let mut embed = embed;
     if !current.is_empty() {
         embed = embed.field(
-            t(locale, "milestones", &[]),
+            t(locale, msg::milestones()),
             lines_within(&current, MAX_CHARS, more),
             false,
         );
     }
     if !history.is_empty() {
         embed = embed.field(
-            t(locale, "milestones.history", &[]),
+            t(locale, msg::milestones_history()),
             lines_within(&history, MAX_CHARS, more),
             false,
         );
@@ -67,15 +67,11 @@ pub fn about_chart(note: &NoteRow, chart: crate::domain::chart::Chart) -> bool {
 fn line(ix: &Indexes, note: &NoteRow, locale: Locale) -> String {
     t(
         locale,
-        "milestone.line",
-        &[
-            ("text", &text(note, locale)),
-            (
-                "as_of",
-                &t(locale, "as_of", &[("date", &date(note, locale))]),
-            ),
-            ("source", &source(ix, note)),
-        ],
+        msg::milestone_line(
+            &text(note, locale),
+            &t(locale, msg::as_of(&date(note, locale))),
+            &source(ix, note),
+        ),
     )
 }
 
@@ -87,36 +83,23 @@ fn history_line(ix: &Indexes, note: &NoteRow, since: Since, locale: Locale) -> S
             song_id,
         } => t(
             locale,
-            "milestone.since_peak",
-            &[
-                ("position", &position.to_string()),
-                ("date", &display_date(&date.to_string(), locale)),
-                (
-                    "title",
-                    ix.search.song_by_id(song_id).map_or("?", |s| s.title),
-                ),
-            ],
+            msg::milestone_since_peak(
+                &position.to_string(),
+                &display_date(&date.to_string(), locale),
+                ix.search.song_by_id(song_id).map_or("?", |s| s.title),
+            ),
         ),
-        Since::Weeks(weeks) => t(
-            locale,
-            "milestone.since_weeks",
-            &[("weeks", &weeks.to_string())],
-        ),
-        Since::Streak(weeks) => t(
-            locale,
-            "milestone.since_streak",
-            &[("weeks", &weeks.to_string())],
-        ),
+        Since::Weeks(weeks) => t(locale, msg::milestone_since_weeks(&weeks.to_string())),
+        Since::Streak(weeks) => t(locale, msg::milestone_since_streak(&weeks.to_string())),
     };
     t(
         locale,
-        "milestone.history_line",
-        &[
-            ("date", &date(note, locale)),
-            ("text", &text(note, locale)),
-            ("since", &since),
-            ("source", &source(ix, note)),
-        ],
+        msg::milestone_history_line(
+            &date(note, locale),
+            &text(note, locale),
+            &since,
+            &source(ix, note),
+        ),
     )
 }
 
@@ -131,11 +114,18 @@ fn text(note: &NoteRow, locale: Locale) -> String {
     if written == locale {
         return note.text.clone();
     }
-    let language = t(locale, &format!("language.{}", written.tag()), &[]);
+    let language = t(
+        locale,
+        match written {
+            Locale::En => msg::language_en(),
+            Locale::Ko => msg::language_ko(),
+            Locale::Ja => msg::language_ja(),
+        },
+    );
     format!(
         "{} {}",
         note.text,
-        t(locale, "milestone.original", &[("language", &language)])
+        t(locale, msg::milestone_original(&language))
     )
 }
 

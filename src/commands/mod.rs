@@ -20,7 +20,7 @@ mod summary;
 use chrono::{DateTime, Utc};
 
 use crate::app::App;
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, Msg, msg, t};
 use crate::reply::Reply;
 pub use facts::{change_line, change_summary};
 pub use invocation::Invocation;
@@ -72,8 +72,8 @@ impl From<sqlx::Error> for CommandError {
 pub type CommandResult = Result<Reply, CommandError>;
 
 /// A user error in the caller's language.
-pub fn user_error(locale: Locale, key: &str, args: crate::i18n::Args) -> CommandError {
-    CommandError::User(t(locale, key, args))
+pub fn user_error(locale: Locale, message: Msg<'_>) -> CommandError {
+    CommandError::User(t(locale, message))
 }
 
 /// Answers an invocation. Never fails: refusals and apologies are replies too.
@@ -92,11 +92,7 @@ pub async fn respond_at(app: &App, inv: &Invocation, caller: &Caller, now: DateT
         "about" => about::run(app, inv).await,
         c if c.starts_with("facts ") => facts::run(app, inv, caller).await,
         c if c.starts_with("summary ") => summary::run(app, inv, caller).await,
-        _ => Err(user_error(
-            locale,
-            "error.unknown_command",
-            &[("command", &inv.command)],
-        )),
+        _ => Err(user_error(locale, msg::error_unknown_command(&inv.command))),
     };
     finish(result, &inv.command, caller)
 }
@@ -110,11 +106,11 @@ fn finish(result: CommandResult, what: &str, caller: &Caller) -> Reply {
         // A write that gave up waiting for an import: nothing changed, and it can wait.
         Err(CommandError::Internal(e)) if crate::store::is_busy(&e) => {
             tracing::info!(what, user = ?caller.user_id, "refused a write: the store is busy");
-            Reply::refusal(t(caller.locale, "error.store_busy", &[]))
+            Reply::refusal(t(caller.locale, msg::error_store_busy()))
         }
         Err(CommandError::Internal(e)) => {
             tracing::error!(what, user = ?caller.user_id, guild = ?caller.guild_id, error = ?e, "answering failed");
-            Reply::refusal(t(caller.locale, "error.internal", &[]))
+            Reply::refusal(t(caller.locale, msg::error_internal()))
         }
     }
 }
@@ -166,10 +162,10 @@ pub async fn refuse_press(app: &App, custom_id: &str, caller: &Caller) -> Option
             .await
             .map(|_| ()),
         Press::ArtistPage { owner, .. } if caller.user_id != Some(owner) => {
-            Err(user_error(caller.locale, "pages.not_yours", &[]))
+            Err(user_error(caller.locale, msg::pages_not_yours()))
         }
         Press::ArtistPage { .. } => Ok(()),
-        Press::Unknown => Err(user_error(caller.locale, "error.expired_button", &[])),
+        Press::Unknown => Err(user_error(caller.locale, msg::error_expired_button())),
     };
     check.err().map(|e| finish(Err(e), custom_id, caller))
 }
@@ -184,7 +180,7 @@ pub async fn respond_component(app: &App, custom_id: &str, caller: &Caller) -> R
             facts::cancel_import(app, token, caller).await
         }
         Press::ArtistPage { parts, .. } => artist::turn_page(app, &parts, caller).await,
-        Press::Unknown => Err(user_error(caller.locale, "error.expired_button", &[])),
+        Press::Unknown => Err(user_error(caller.locale, msg::error_expired_button())),
     };
     finish(result, custom_id, caller)
 }
@@ -205,9 +201,9 @@ pub async fn respond_modal(
     let result = match custom_id.split_once(':') {
         Some(("note-edit", id)) => match id.parse() {
             Ok(id) => facts::save_note_edit(app, id, field("text"), caller).await,
-            Err(_) => Err(user_error(caller.locale, "error.expired_button", &[])),
+            Err(_) => Err(user_error(caller.locale, msg::error_expired_button())),
         },
-        _ => Err(user_error(caller.locale, "error.expired_button", &[])),
+        _ => Err(user_error(caller.locale, msg::error_expired_button())),
     };
     finish(result, custom_id, caller)
 }

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, Msg, t};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OptionKind {
@@ -287,15 +287,21 @@ impl CommandSpec {
     }
 
     pub fn description(&self, locale: Locale) -> String {
-        t(locale, &format!("{}.description", self.key()), &[])
+        catalogued(locale, &format!("{}.description", self.key()))
     }
+}
+
+/// A registration text named by the command table. Every command and option has its texts (a
+/// test registers them all), so a missing one shows as its key rather than failing a start.
+fn catalogued(locale: Locale, key: &str) -> String {
+    Msg::named(key).map_or_else(|| key.to_string(), |m| t(locale, m))
 }
 
 fn localizations(key: &str) -> Value {
     let mut m = Map::new();
     for locale in [Locale::Ko, Locale::Ja] {
         for tag in locale.discord_tags() {
-            m.insert((*tag).to_string(), json!(t(locale, key, &[])));
+            m.insert((*tag).to_string(), json!(catalogued(locale, key)));
         }
     }
     Value::Object(m)
@@ -315,7 +321,7 @@ fn named(key: &str, leaf: &str) -> Map<String, Value> {
     );
     m.insert(
         "description".into(),
-        json!(t(Locale::En, &format!("{key}.description"), &[])),
+        json!(catalogued(Locale::En, &format!("{key}.description"))),
     );
     m.insert(
         "description_localizations".into(),
@@ -382,10 +388,9 @@ fn options_json(c: &CommandSpec) -> Vec<Value> {
 /// A fixed value, with names in each language when the catalogue has them (`<option
 /// key>.choice.<value>`); otherwise the value is its own name.
 fn choice_json(key: &str, value: &str) -> Value {
-    let named = t(Locale::En, key, &[]);
-    if named == key {
+    let Some(named) = Msg::named(key).map(|m| t(Locale::En, m)) else {
         return json!({"name": value, "value": value});
-    }
+    };
     json!({"name": named, "name_localizations": localizations(key), "value": value})
 }
 
@@ -419,6 +424,29 @@ fn hash_of(registration: &Value) -> String {
 mod tests {
     use super::*;
     use regex::Regex;
+
+    #[test]
+    fn every_command_and_option_has_its_texts_in_the_catalogue() {
+        let mut missing = Vec::new();
+        let mut need = |key: String| {
+            for part in ["name", "description"] {
+                let name = format!("{key}.{part}");
+                if Msg::named(&name).is_none() {
+                    missing.push(name);
+                }
+            }
+        };
+        for c in COMMANDS
+            .iter()
+            .flat_map(|c| std::iter::once(c).chain(c.subcommands))
+        {
+            need(c.key());
+            for o in c.options {
+                need(format!("opt.{}.{}", c.name.replace(' ', "."), o.name));
+            }
+        }
+        assert!(missing.is_empty(), "no catalogue text for {missing:?}");
+    }
 
     fn check(v: &Value, name: &Regex) {
         let n = v["name"].as_str().unwrap();

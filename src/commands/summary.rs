@@ -5,7 +5,7 @@ use chrono::Utc;
 
 use super::{Caller, CommandError, CommandResult, Invocation, spec, user_error};
 use crate::app::App;
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, Msg, msg, t};
 use crate::reply::Reply;
 use crate::store::Schedule;
 use crate::weekly;
@@ -13,27 +13,23 @@ use crate::weekly;
 pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
     let locale = inv.locale;
     let Some(guild) = caller.guild_id else {
-        return Err(user_error(locale, "summary.server_only", &[]));
+        return Err(user_error(locale, msg::summary_server_only()));
     };
     if !caller.manages_server() {
-        return Err(user_error(locale, "summary.not_manager", &[]));
+        return Err(user_error(locale, msg::summary_not_manager()));
     }
     match inv.command.as_str() {
         "summary setup" => setup(app, inv, caller, guild).await,
         "summary off" => {
-            let key = if app.store().remove_schedule(guild).await? {
-                "summary.off"
+            let message = if app.store().remove_schedule(guild).await? {
+                msg::summary_off()
             } else {
-                "summary.none"
+                msg::summary_none()
             };
-            Ok(Reply::done(t(locale, key, &[])))
+            Ok(Reply::done(t(locale, message)))
         }
         "summary preview" => preview(app, guild, locale).await,
-        other => Err(user_error(
-            locale,
-            "error.unknown_command",
-            &[("command", other)],
-        )),
+        other => Err(user_error(locale, msg::error_unknown_command(other))),
     }
 }
 
@@ -43,7 +39,7 @@ fn weekday(inv: &Invocation) -> Result<u8, CommandError> {
         .iter()
         .position(|d| text.to_lowercase().starts_with(d))
         .map(|i| i as u8)
-        .ok_or_else(|| user_error(inv.locale, "summary.bad_weekday", &[]))
+        .ok_or_else(|| user_error(inv.locale, msg::summary_bad_weekday()))
 }
 
 async fn setup(app: &App, inv: &Invocation, caller: &Caller, guild: u64) -> CommandResult {
@@ -56,13 +52,13 @@ async fn setup(app: &App, inv: &Invocation, caller: &Caller, guild: u64) -> Comm
                 .parse()
                 .ok()
         })
-        .ok_or_else(|| user_error(locale, "summary.bad_channel", &[]))?;
+        .ok_or_else(|| user_error(locale, msg::summary_bad_channel()))?;
     let weekday = weekday(inv)?;
     let hour: u8 = inv
         .get("hour")
         .and_then(|h| h.parse().ok())
         .filter(|h| *h < 24)
-        .ok_or_else(|| user_error(locale, "summary.bad_hour", &[]))?;
+        .ok_or_else(|| user_error(locale, msg::summary_bad_hour()))?;
     let now = Utc::now();
     let post_locale = caller.guild_locale.unwrap_or(locale);
     app.store()
@@ -80,20 +76,12 @@ async fn setup(app: &App, inv: &Invocation, caller: &Caller, guild: u64) -> Comm
     let next = weekly::latest_slot(weekday, hour, now + chrono::Days::new(7));
     Ok(Reply::done(t(
         locale,
-        "summary.set",
-        &[
-            ("channel", &format!("<#{channel}>")),
-            (
-                "weekday",
-                &t(
-                    locale,
-                    &format!("weekday.{}", spec::WEEKDAYS[usize::from(weekday)]),
-                    &[],
-                ),
-            ),
-            ("hour", &format!("{hour:02}:00")),
-            ("next", &format!("<t:{}:F>", next.timestamp())),
-        ],
+        msg::summary_set(
+            &format!("<#{channel}>"),
+            &t(locale, weekday_name(weekday)),
+            &format!("{hour:02}:00"),
+            &format!("<t:{}:F>", next.timestamp()),
+        ),
     )))
 }
 
@@ -105,6 +93,19 @@ async fn preview(app: &App, guild: u64, locale: Locale) -> CommandResult {
             ephemeral: true,
             ..reply
         }),
-        None => Ok(Reply::done(t(locale, "summary.nothing_new", &[]))),
+        None => Ok(Reply::done(t(locale, msg::summary_nothing_new()))),
+    }
+}
+
+/// The name of a weekday, 0 being Monday.
+fn weekday_name(weekday: u8) -> Msg<'static> {
+    match weekday {
+        0 => msg::weekday_mon(),
+        1 => msg::weekday_tue(),
+        2 => msg::weekday_wed(),
+        3 => msg::weekday_thu(),
+        4 => msg::weekday_fri(),
+        5 => msg::weekday_sat(),
+        _ => msg::weekday_sun(),
     }
 }

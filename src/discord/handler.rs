@@ -20,7 +20,7 @@ use super::{convert, register, relay, respond};
 use crate::app::App;
 use crate::commands::{self, Caller, Invocation};
 use crate::cooldown::{self, Cooldowns};
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 use crate::reply::Reply;
 use crate::store;
 
@@ -73,11 +73,7 @@ impl Handler {
     ) -> Arc<Wire> {
         if let Some(wait) = self.slow_down(caller.user_id, &inv.command) {
             let seconds = wait.as_secs().max(1).to_string();
-            let text = t(
-                caller.locale,
-                "error.cooldown",
-                &[("command", &inv.command), ("seconds", &seconds)],
-            );
+            let text = t(caller.locale, msg::error_cooldown(&inv.command, &seconds));
             return Arc::new(Wire::new(&Reply::refusal(text)));
         }
         // Who may run the command is settled before its files are fetched.
@@ -111,13 +107,12 @@ impl Handler {
 /// Why a file was not taken, as the caller reads it.
 fn download_refusal(e: &DownloadError, locale: Locale) -> String {
     match e {
-        DownloadError::ForeignHost => t(locale, "facts.file_not_discord", &[]),
+        DownloadError::ForeignHost => t(locale, msg::facts_file_not_discord()),
         DownloadError::TooLarge => t(
             locale,
-            "facts.file_too_large",
-            &[("max", &(MAX_FILE_BYTES >> 20).to_string())],
+            msg::facts_file_too_large(&(MAX_FILE_BYTES >> 20).to_string()),
         ),
-        DownloadError::Failed(_) => t(locale, "facts.file_unavailable", &[]),
+        DownloadError::Failed(_) => t(locale, msg::facts_file_unavailable()),
     }
 }
 

@@ -12,7 +12,7 @@ use super::post::{PostError, Poster};
 use crate::app::App;
 use crate::commands::change_line;
 use crate::domain::text::truncate;
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 use crate::reply::{Embed, Reply, colour, limits};
 
 const TICK: Duration = Duration::from_secs(2);
@@ -57,7 +57,7 @@ pub async fn run(app: Arc<App>, poster: Poster, channel: u64, mut shutdown: watc
         let last = last.unwrap_or(posted);
         let reply = Reply::embed(
             Embed::new(colour::MODERATION)
-                .title(t(Locale::En, "modlog.title", &[]))
+                .title(t(Locale::En, msg::modlog_title()))
                 .description(description),
         );
         match poster

@@ -2,7 +2,7 @@
 
 mod catalog;
 
-pub use catalog::{Args, t};
+pub use catalog::{Key, Msg, msg, t};
 
 /// A language fans can be answered in. Discord sends a locale with every interaction;
 /// anything other than Korean or Japanese is answered in English.

@@ -6,7 +6,7 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use crate::app::App;
 use crate::commands::change_summary;
 use crate::domain::chart::{Chart, display_date};
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 use crate::reply::plot::{self, Bar};
 use crate::reply::{Embed, Reply, colour, limits};
 use crate::store::{Covered, PostRow, WeekEntry};
@@ -53,11 +53,8 @@ pub async fn build(
         .max()
         .cloned()
         .unwrap_or(day);
-    let mut embed = Embed::new(colour::CHART).title(t(
-        locale,
-        "weekly.title",
-        &[("date", &display_date(&newest, locale))],
-    ));
+    let mut embed = Embed::new(colour::CHART)
+        .title(t(locale, msg::weekly_title(&display_date(&newest, locale))));
     let mut bars = Vec::new();
     for (chart, week) in [(Chart::Hot100, &hot100), (Chart::Billboard200, &b200)] {
         let Some(week) = week else { continue };
@@ -65,17 +62,13 @@ pub async fn build(
         bars.extend(entries.iter().map(|e| bar(e, chart, locale)));
         let lines: Vec<String> = entries.iter().map(|e| line(e, locale)).collect();
         let value = if lines.is_empty() {
-            t(locale, "weekly.no_kpop", &[])
+            t(locale, msg::weekly_no_kpop())
         } else {
             fit(&lines)
         };
         let name = t(
             locale,
-            "weekly.chart_heading",
-            &[
-                ("chart", chart.name()),
-                ("date", &display_date(week, locale)),
-            ],
+            msg::weekly_chart_heading(chart.name(), &display_date(week, locale)),
         );
         embed = embed.field(name, value, false);
     }
@@ -84,9 +77,9 @@ pub async fn build(
             .iter()
             .map(|c| format!("• {}", change_summary(c, locale)))
             .collect();
-        embed = embed.field(t(locale, "weekly.facts_changed", &[]), fit(&lines), false);
+        embed = embed.field(t(locale, msg::weekly_facts_changed()), fit(&lines), false);
     }
-    embed = embed.footer(t(locale, "weekly.footer", &[]));
+    embed = embed.footer(t(locale, msg::weekly_footer()));
     let covered = Covered {
         hot100_week: hot100,
         b200_week: b200,
@@ -106,8 +99,7 @@ pub async fn build(
         );
         let title = t(
             locale,
-            "weekly.picture_title",
-            &[("date", &display_date(&newest, locale))],
+            msg::weekly_picture_title(&display_date(&newest, locale)),
         );
         let drawn = app
             .picture(&name, locale, generation, move || {
@@ -120,8 +112,7 @@ pub async fn build(
                     format!("kpop-week-{newest}.png"),
                     t(
                         locale,
-                        "weekly.chart_alt",
-                        &[("date", &display_date(&newest, locale))],
+                        msg::weekly_chart_alt(&display_date(&newest, locale)),
                     ),
                     png,
                 );
@@ -139,11 +130,7 @@ fn bar(e: &WeekEntry, chart: Chart, locale: Locale) -> Bar {
     let position = e.position.clamp(1, size);
     let value_label = t(
         locale,
-        "weekly.picture_position",
-        &[
-            ("position", &e.position.to_string()),
-            ("chart", chart.short_name()),
-        ],
+        msg::weekly_picture_position(&e.position.to_string(), chart.short_name()),
     );
     Bar {
         rank: None,
@@ -156,17 +143,17 @@ fn bar(e: &WeekEntry, chart: Chart, locale: Locale) -> Bar {
 /// "`17` ▲3 Cupid — Fifty Fifty · new peak"
 fn line(e: &WeekEntry, locale: Locale) -> String {
     let movement = match (e.last_week, e.weeks_on_chart) {
-        (None, Some(1) | None) => t(locale, "weekly.new", &[]),
-        (None, Some(_)) => t(locale, "weekly.re_entry", &[]),
+        (None, Some(1) | None) => t(locale, msg::weekly_new()),
+        (None, Some(_)) => t(locale, msg::weekly_re_entry()),
         (Some(lw), _) if lw > e.position => format!("▲{}", lw - e.position),
         (Some(lw), _) if lw < e.position => format!("▼{}", e.position - lw),
         (Some(_), _) => "=".to_string(),
     };
     let mut s = format!("`{:>3}` {movement} {} — {}", e.position, e.title, e.credit);
     if e.position == 1 {
-        s.push_str(&format!(" · {}", t(locale, "weekly.number_one", &[])));
+        s.push_str(&format!(" · {}", t(locale, msg::weekly_number_one())));
     } else if e.best_before.is_some_and(|b| e.position < b) {
-        s.push_str(&format!(" · {}", t(locale, "weekly.new_peak", &[])));
+        s.push_str(&format!(" · {}", t(locale, msg::weekly_new_peak())));
     }
     s
 }

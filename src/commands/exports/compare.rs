@@ -10,7 +10,7 @@ use crate::cache::FactsCache;
 use crate::commands::CommandResult;
 use crate::domain::country::Country;
 use crate::domain::period::Period;
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 use crate::reply::{Embed, Reply, colour};
 
 /// The change between a destination's values in two periods, earlier first.
@@ -57,13 +57,13 @@ pub(super) fn answer(
     for (p, d) in &sides {
         let mut parts = vec![match d.value() {
             Some(v) => money(v, d.approximate(facts), locale),
-            None if country.is_none() => t(locale, "exports.total_not_published", &[]),
-            None => t(locale, "exports.value_not_published", &[]),
+            None if country.is_none() => t(locale, msg::exports_total_not_published()),
+            None => t(locale, msg::exports_value_not_published()),
         }];
         if country.is_some() {
             match (d.rank, d.top10) {
-                (Some(r), _) => parts.push(t(locale, "exports.rank", &[("rank", &r.to_string())])),
-                (None, true) => parts.push(t(locale, "exports.top10_member", &[])),
+                (Some(r), _) => parts.push(t(locale, msg::exports_rank(&r.to_string()))),
+                (None, true) => parts.push(t(locale, msg::exports_top10_member())),
                 _ => {}
             }
         }
@@ -74,14 +74,14 @@ pub(super) fn answer(
     match change_between(facts, e, l) {
         Some((change, yoy)) => lines.push(change_text(change, yoy, locale)),
         None if e.value().is_some() && l.value().is_some() => {
-            lines.push(t(locale, "exports.no_change_on_one_basis", &[]));
+            lines.push(t(locale, msg::exports_no_change_on_one_basis()));
         }
         None => {}
     }
 
     let title = match country {
         Some(c) => format!("{} {} · {both}", c.flag(), c.name(locale)),
-        None => t(locale, "exports.ranking_title", &[("period", &both)]),
+        None => t(locale, msg::exports_ranking_title(&both)),
     };
     let mut embed = Embed::new(colour::EXPORTS)
         .title(title)
@@ -89,7 +89,7 @@ pub(super) fn answer(
     if country.is_none() {
         let rows = destinations(facts, earlier, later, locale);
         if !rows.is_empty() {
-            embed = embed.field(t(locale, "exports.ranking", &[]), rows.join("\n"), false);
+            embed = embed.field(t(locale, msg::exports_ranking()), rows.join("\n"), false);
         }
     }
     let mut cited = Vec::new();
@@ -103,7 +103,7 @@ pub(super) fn answer(
         }
     }
     if !cited.is_empty() {
-        embed = embed.field(t(locale, "exports.sources", &[]), cited.join("\n"), false);
+        embed = embed.field(t(locale, msg::exports_sources()), cited.join("\n"), false);
     }
     embed = embed.footer(footer(None, &both, locale));
     Ok(Reply::embed(embed))

@@ -12,7 +12,7 @@ use crate::commands::{CommandError, Invocation, user_error};
 use crate::domain::country::Country;
 use crate::domain::period::{Period, PeriodInput, PeriodQuery, PeriodRef, Relative, split_versus};
 use crate::domain::text::{fold, truncate};
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, Msg, msg, t};
 use crate::reply::json::Choice;
 
 /// The period an answer is for, and the one asked for when that one had no figures.
@@ -83,11 +83,7 @@ impl<'a> Scope<'a> {
         PeriodQuery::parse(text).map_err(|_| {
             user_error(
                 self.locale,
-                "error.bad_period",
-                &[
-                    ("input", &truncate(text, 60)),
-                    ("periods", &list_periods(&self.all, self.locale)),
-                ],
+                msg::error_bad_period(&truncate(text, 60), &list_periods(&self.all, self.locale)),
             )
         })
     }
@@ -107,7 +103,7 @@ impl<'a> Scope<'a> {
 
     fn latest_or_refuse(&self) -> Result<Period, CommandError> {
         self.latest()
-            .ok_or_else(|| user_error(self.locale, "exports.no_figures_at_all", &[]))
+            .ok_or_else(|| user_error(self.locale, msg::exports_no_figures_at_all()))
     }
 
     /// Without a period: the latest full year; a destination with no figure that year gets its
@@ -152,11 +148,10 @@ impl<'a> Scope<'a> {
             None => Ok(chosen.period),
             Some(asked) => Err(user_error(
                 self.locale,
-                "exports.no_figures_yet",
-                &[
-                    ("period", &asked.display(self.locale)),
-                    ("latest", &chosen.period.display(self.locale)),
-                ],
+                msg::exports_no_figures_yet(
+                    &asked.display(self.locale),
+                    &chosen.period.display(self.locale),
+                ),
             )),
         }
     }
@@ -174,33 +169,30 @@ impl<'a> Scope<'a> {
                 .ok_or_else(|| {
                     user_error(
                         locale,
-                        "exports.no_figures_for_period",
-                        &[
-                            ("period", &truncate(text, 60)),
-                            ("periods", &list_periods(&self.periods, locale)),
-                        ],
+                        msg::exports_no_figures_for_period(
+                            &truncate(text, 60),
+                            &list_periods(&self.periods, locale),
+                        ),
                     )
                 })?,
         };
         if !self.all.contains(&period) {
             return Err(user_error(
                 locale,
-                "exports.no_figures_for_period",
-                &[
-                    ("period", &period.display(locale)),
-                    ("periods", &list_periods(&self.all, locale)),
-                ],
+                msg::exports_no_figures_for_period(
+                    &period.display(locale),
+                    &list_periods(&self.all, locale),
+                ),
             ));
         }
         match self.country {
             Some(c) if !self.has(period) => Err(user_error(
                 locale,
-                "exports.no_figure_for_country_period",
-                &[
-                    ("country", c.name(locale)),
-                    ("period", &period.display(locale)),
-                    ("periods", &list_periods(&self.periods, locale)),
-                ],
+                msg::exports_no_figure_for_country_period(
+                    c.name(locale),
+                    &period.display(locale),
+                    &list_periods(&self.periods, locale),
+                ),
             )),
             _ => Ok(period),
         }
@@ -243,7 +235,7 @@ impl<'a> Scope<'a> {
         [Relative::Latest, Relative::LastYear, Relative::ThisYear]
             .into_iter()
             .filter_map(|rel| {
-                let word = t(locale, relative_key(rel), &[]);
+                let word = t(locale, relative_word(rel));
                 let wanted = q.is_empty()
                     || fold(&word).starts_with(&q)
                     || fold(rel.word()).starts_with(&q)
@@ -254,19 +246,14 @@ impl<'a> Scope<'a> {
                     .filter(|_| wanted)?;
                 let period = chosen.period.display(locale);
                 let name = match chosen.instead_of {
-                    None => t(
-                        locale,
-                        "exports.relative_choice",
-                        &[("word", &word), ("period", &period)],
-                    ),
+                    None => t(locale, msg::exports_relative_choice(&word, &period)),
                     Some(asked) => t(
                         locale,
-                        "exports.relative_choice_instead",
-                        &[
-                            ("word", &word),
-                            ("asked", &asked.display(locale)),
-                            ("period", &period),
-                        ],
+                        msg::exports_relative_choice_instead(
+                            &word,
+                            &period,
+                            &asked.display(locale),
+                        ),
                     ),
                 };
                 Some(Choice {
@@ -298,8 +285,7 @@ impl<'a> Scope<'a> {
             };
             let name = t(
                 locale,
-                "exports.period_choice",
-                &[("period", &shown), ("count", &count.to_string())],
+                msg::exports_period_choice(&shown, &count.to_string()),
             );
             out.push((class, *p, Choice { name, value: label }));
         }
@@ -308,11 +294,11 @@ impl<'a> Scope<'a> {
     }
 }
 
-fn relative_key(rel: Relative) -> &'static str {
+fn relative_word(rel: Relative) -> Msg<'static> {
     match rel {
-        Relative::Latest => "period.latest",
-        Relative::ThisYear => "period.this_year",
-        Relative::LastYear => "period.last_year",
+        Relative::Latest => msg::period_latest(),
+        Relative::ThisYear => msg::period_this_year(),
+        Relative::LastYear => msg::period_last_year(),
     }
 }
 

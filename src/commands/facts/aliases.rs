@@ -8,6 +8,7 @@ use crate::domain::chart::title_key;
 use crate::domain::source::hides_link;
 use crate::domain::text::{self, truncate};
 use crate::edits::{self, Who};
+use crate::i18n::msg;
 use crate::search::Match;
 use crate::store::AliasKind;
 
@@ -20,8 +21,7 @@ fn kind(inv: &Invocation) -> Result<AliasKind, CommandError> {
         "country" => Ok(AliasKind::Country),
         other => Err(user_error(
             inv.locale,
-            "facts.bad_alias_kind",
-            &[("input", &truncate(other, 20))],
+            msg::facts_bad_alias_kind(&truncate(other, 20)),
         )),
     }
 }
@@ -33,13 +33,12 @@ fn alias(inv: &Invocation) -> Result<String, CommandError> {
     if text::key(&a).is_empty() || a.chars().count() > MAX_ALIAS {
         return Err(user_error(
             inv.locale,
-            "facts.bad_alias",
-            &[("max", &MAX_ALIAS.to_string())],
+            msg::facts_bad_alias(&MAX_ALIAS.to_string()),
         ));
     }
     // History and the mod-log quote aliases in markdown.
     if hides_link(&a) {
-        return Err(user_error(inv.locale, "facts.bad_alias_link", &[]));
+        return Err(user_error(inv.locale, msg::facts_bad_alias_link()));
     }
     Ok(a)
 }
@@ -56,8 +55,7 @@ pub async fn add(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
             _ => {
                 return Err(user_error(
                     locale,
-                    "artist.unknown",
-                    &[("input", &truncate(input, 60))],
+                    msg::artist_unknown(&truncate(input, 60)),
                 ));
             }
         },
@@ -71,8 +69,7 @@ pub async fn add(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
             _ => {
                 return Err(user_error(
                     locale,
-                    "chart.nothing_found",
-                    &[("title", &truncate(input, 60))],
+                    msg::chart_nothing_found(&truncate(input, 60)),
                 ));
             }
         },
@@ -84,12 +81,7 @@ pub async fn add(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
     let change = edits::add_alias(app.store(), who, kind, &target, &alias)
         .await
         .map_err(|e| super::refusal(e, locale))?;
-    Ok(done(
-        locale,
-        "facts.alias_added",
-        &[("alias", &alias), ("target", &shown)],
-        change,
-    ))
+    Ok(done(locale, msg::facts_alias_added(&alias, &shown), change))
 }
 
 pub async fn remove(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
@@ -99,10 +91,5 @@ pub async fn remove(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
     let change = edits::remove_alias(app.store(), who, kind, &alias)
         .await
         .map_err(|e| refusal(e, locale))?;
-    Ok(done(
-        locale,
-        "facts.alias_removed",
-        &[("alias", &alias)],
-        change,
-    ))
+    Ok(done(locale, msg::facts_alias_removed(&alias), change))
 }

@@ -9,27 +9,17 @@ use crate::domain::period::Period;
 use crate::domain::source::SourceInput;
 use crate::domain::text::truncate;
 use crate::edits::{self, Who};
-use crate::i18n::Locale;
+use crate::i18n::{Locale, msg};
 
 fn period(inv: &Invocation) -> Result<Period, CommandError> {
     let text = inv.get("period").unwrap_or_default();
-    Period::parse(text).map_err(|_| {
-        user_error(
-            inv.locale,
-            "facts.bad_period",
-            &[("input", &truncate(text, 60))],
-        )
-    })
+    Period::parse(text)
+        .map_err(|_| user_error(inv.locale, msg::facts_bad_period(&truncate(text, 60))))
 }
 
 pub(super) fn source(inv: &Invocation) -> Result<SourceInput, CommandError> {
-    SourceInput::parse(inv.get("source").unwrap_or_default()).map_err(|e| {
-        user_error(
-            inv.locale,
-            "facts.bad_source",
-            &[("reason", &e.to_string())],
-        )
-    })
+    SourceInput::parse(inv.get("source").unwrap_or_default())
+        .map_err(|e| user_error(inv.locale, msg::facts_bad_source(&e.to_string())))
 }
 
 pub async fn set(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
@@ -41,8 +31,7 @@ pub async fn set(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
     let value = Usd::parse(text).map_err(|e| {
         user_error(
             locale,
-            "facts.bad_value",
-            &[("input", &truncate(text, 40)), ("reason", &e.to_string())],
+            msg::facts_bad_value(&truncate(text, 40), &e.to_string()),
         )
     })?;
     let source = source(inv)?;
@@ -51,14 +40,13 @@ pub async fn set(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
         .map_err(|e| refusal(e, locale))?;
     Ok(done(
         locale,
-        "facts.export_set",
-        &[
-            ("country", country.name(locale)),
-            ("period", &period.display(locale)),
-            ("value", &value.headline(locale)),
-            ("exact", &value.exact()),
-            ("source", &source.publisher),
-        ],
+        msg::facts_export_set(
+            country.name(locale),
+            &period.display(locale),
+            &value.headline(locale),
+            &value.exact(),
+            &source.publisher,
+        ),
         change,
     ))
 }
@@ -73,11 +61,7 @@ pub async fn remove(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
         .map_err(|e| refusal(e, locale))?;
     Ok(done(
         locale,
-        "facts.export_removed",
-        &[
-            ("country", country.name(locale)),
-            ("period", &period.display(locale)),
-        ],
+        msg::facts_export_removed(country.name(locale), &period.display(locale)),
         change,
     ))
 }

@@ -9,7 +9,7 @@ use crate::domain::country::Country;
 use crate::domain::money::Usd;
 use crate::domain::period::Period;
 use crate::domain::text::truncate;
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 use crate::reply::{Embed, Reply, colour};
 use crate::store::{AuditEntry, Target};
 
@@ -23,9 +23,9 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
         Some(subject) => Some(pattern(app, subject, locale).await?),
     };
     let entries = app.store().audit_log(pattern.as_deref(), SHOWN).await?;
-    let mut embed = Embed::new(colour::MODERATION).title(t(locale, "facts.history_title", &[]));
+    let mut embed = Embed::new(colour::MODERATION).title(t(locale, msg::facts_history_title()));
     if entries.is_empty() {
-        embed = embed.description(t(locale, "facts.history_empty", &[]));
+        embed = embed.description(t(locale, msg::facts_history_empty()));
     } else {
         embed = embed.description(
             entries
@@ -61,8 +61,7 @@ async fn pattern(
     if period.is_none() && country.is_none() {
         return Err(user_error(
             locale,
-            "facts.bad_history_subject",
-            &[("input", &truncate(subject, 60))],
+            msg::facts_bad_history_subject(&truncate(subject, 60)),
         ));
     }
     Ok(format!(
@@ -95,16 +94,23 @@ pub fn line(e: &AuditEntry, locale: Locale) -> String {
         .map_or(e.at.clone(), |d| format!("<t:{}:R>", d.timestamp()));
     let who = match e.actor.strip_prefix("discord:") {
         Some(id) => format!("<@{id}>"),
-        None => t(locale, &format!("facts.actor.{}", e.actor), &[]),
+        None => match e.actor.as_str() {
+            "cli" => t(locale, msg::facts_actor_cli()),
+            "seed" => t(locale, msg::facts_actor_seed()),
+            other => other.to_string(),
+        },
     };
-    let action = t(
-        locale,
-        &format!(
-            "facts.action.{}",
-            e.action.split('.').next().unwrap_or("change")
-        ),
-        &[],
-    );
+    let family = e.action.split('.').next().unwrap_or_default();
+    let action = match family {
+        "export" => t(locale, msg::facts_action_export()),
+        "note" => t(locale, msg::facts_action_note()),
+        "alias" => t(locale, msg::facts_action_alias()),
+        "import" => t(locale, msg::facts_action_import()),
+        "undo" => t(locale, msg::facts_action_undo()),
+        "editor" => t(locale, msg::facts_action_editor()),
+        "seed" => t(locale, msg::facts_action_seed()),
+        other => other.to_string(),
+    };
     let undo = e.undoes.map(|u| format!(" (#{u})")).unwrap_or_default();
     format!(
         "`#{}` · {when} · {who} · {action}{undo} · {}",

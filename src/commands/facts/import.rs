@@ -7,7 +7,7 @@ use crate::app::App;
 use crate::commands::{Caller, CommandError, CommandResult, Invocation, user_error};
 use crate::domain::chart::Chart;
 use crate::edits::{self, ImportKind, ImportPreview, Who};
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 use crate::reply::{ActionRow, Button, ButtonStyle, Embed, Reply, colour};
 use crate::store::PendingImport;
 
@@ -17,10 +17,10 @@ pub async fn preview(app: &App, inv: &Invocation, who: &Who, caller: &Caller) ->
         .files
         .iter()
         .find(|f| f.option == "file")
-        .ok_or_else(|| user_error(locale, "facts.import_no_file", &[]))?;
+        .ok_or_else(|| user_error(locale, msg::facts_import_no_file()))?;
     let chart = inv.get("chart").and_then(Chart::parse);
     let kind = ImportKind::detect(&file.bytes, chart)
-        .ok_or_else(|| user_error(locale, "facts.import_unknown_format", &[]))?;
+        .ok_or_else(|| user_error(locale, msg::facts_import_unknown_format()))?;
     if caller.owner {
         let (report, change) = edits::apply_import(app.store(), who, kind, &file.bytes)
             .await
@@ -42,11 +42,7 @@ pub async fn preview(app: &App, inv: &Invocation, who: &Who, caller: &Caller) ->
         })
         .await?;
     let embed = Embed::new(colour::MODERATION)
-        .title(t(
-            locale,
-            "facts.import_preview_title",
-            &[("file", &file.filename)],
-        ))
+        .title(t(locale, msg::facts_import_preview_title(&file.filename)))
         .description(summary(&report, locale));
     Ok(Reply {
         embeds: vec![embed],
@@ -54,13 +50,13 @@ pub async fn preview(app: &App, inv: &Invocation, who: &Who, caller: &Caller) ->
             buttons: vec![
                 Button {
                     custom_id: format!("import:confirm:{token}"),
-                    label: t(locale, "facts.import_confirm", &[]),
+                    label: t(locale, msg::facts_import_confirm()),
                     style: ButtonStyle::Success,
                     disabled: false,
                 },
                 Button {
                     custom_id: format!("import:cancel:{token}"),
-                    label: t(locale, "facts.import_cancel", &[]),
+                    label: t(locale, msg::facts_import_cancel()),
                     style: ButtonStyle::Secondary,
                     disabled: false,
                 },
@@ -82,24 +78,22 @@ fn summary(report: &ImportPreview, locale: Locale) -> String {
     match report {
         ImportPreview::Exports(r) => t(
             locale,
-            "facts.import_exports_summary",
-            &[
-                ("rows", &r.rows.to_string()),
-                ("figures", &r.figures_added.to_string()),
-                ("sources", &r.sources_linked.to_string()),
-                ("withheld", &r.values_withheld.to_string()),
-            ],
+            msg::facts_import_exports_summary(
+                &r.rows.to_string(),
+                &r.figures_added.to_string(),
+                &r.sources_linked.to_string(),
+                &r.values_withheld.to_string(),
+            ),
         ),
         ImportPreview::Chart(r) => {
             let mut s = t(
                 locale,
-                "facts.import_chart_summary",
-                &[
-                    ("rows", &r.rows.to_string()),
-                    ("added", &r.added.to_string()),
-                    ("unchanged", &r.unchanged.to_string()),
-                    ("warnings", &r.warnings.to_string()),
-                ],
+                msg::facts_import_chart_summary(
+                    &r.rows.to_string(),
+                    &r.added.to_string(),
+                    &r.unchanged.to_string(),
+                    &r.warnings.to_string(),
+                ),
             );
             for w in r.warning_samples.iter().take(5) {
                 s.push_str(&format!("\n• {w}"));
@@ -113,12 +107,8 @@ fn applied(report: &ImportPreview, change: Option<i64>, locale: Locale) -> Strin
     let mut s = summary(report, locale);
     s.push('\n');
     s.push_str(&match change {
-        Some(id) => t(
-            locale,
-            "facts.import_applied",
-            &[("change", &id.to_string())],
-        ),
-        None => t(locale, "facts.import_nothing", &[]),
+        Some(id) => t(locale, msg::facts_import_applied(&id.to_string())),
+        None => t(locale, msg::facts_import_nothing()),
     });
     s
 }
@@ -144,15 +134,15 @@ pub async fn check_import_press(
         .store()
         .pending_import(token)
         .await?
-        .ok_or_else(|| user_error(locale, "facts.import_expired", &[]))?;
+        .ok_or_else(|| user_error(locale, msg::facts_import_expired()))?;
     let uploader = caller.user_id.map(|u| u.to_string()).as_deref() == Some(&pending.user_id);
     match (button, uploader) {
         (ImportButton::Confirm, false) => {
-            return Err(user_error(locale, "facts.import_not_yours", &[]));
+            return Err(user_error(locale, msg::facts_import_not_yours()));
         }
         (ImportButton::Cancel, false) => match authorize(app, caller).await {
             Err(CommandError::User(_)) => {
-                return Err(user_error(locale, "facts.import_cancel_not_yours", &[]));
+                return Err(user_error(locale, msg::facts_import_cancel_not_yours()));
             }
             Err(e) => return Err(e),
             Ok(_) => {}
@@ -170,16 +160,12 @@ pub async fn confirm_import(app: &App, token: &str, caller: &Caller) -> CommandR
     let who = authorize(app, caller).await?;
     let uploader = caller
         .user_id
-        .ok_or_else(|| user_error(locale, "facts.import_not_yours", &[]))?;
+        .ok_or_else(|| user_error(locale, msg::facts_import_not_yours()))?;
     let (pending, report, change) = edits::apply_pending_import(app.store(), &who, token, uploader)
         .await
         .map_err(|e| refusal(e, locale))?;
     let embed = Embed::new(colour::MODERATION)
-        .title(t(
-            locale,
-            "facts.import_done_title",
-            &[("file", &pending.filename)],
-        ))
+        .title(t(locale, msg::facts_import_done_title(&pending.filename)))
         .description(applied(&report, change, locale));
     Ok(Reply {
         embeds: vec![embed],
@@ -196,6 +182,6 @@ pub async fn cancel_import(app: &App, token: &str, caller: &Caller) -> CommandRe
     app.store().drop_pending_import(token).await?;
     Ok(Reply {
         update: uploader,
-        ..Reply::done(t(caller.locale, "facts.import_cancelled", &[]))
+        ..Reply::done(t(caller.locale, msg::facts_import_cancelled()))
     })
 }

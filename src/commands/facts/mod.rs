@@ -11,7 +11,7 @@ mod undo;
 use super::{Caller, CommandError, CommandResult, Invocation, user_error};
 use crate::app::App;
 use crate::edits::{EditError, Who};
-use crate::i18n::Locale;
+use crate::i18n::{Locale, Msg, msg};
 use crate::reply::Reply;
 use crate::store::Actor;
 
@@ -32,11 +32,7 @@ pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult 
         "facts history" => history::run(app, inv).await,
         "facts undo" => undo::run(app, inv, &who).await,
         "facts import" => import::preview(app, inv, &who, caller).await,
-        other => Err(user_error(
-            inv.locale,
-            "error.unknown_command",
-            &[("command", other)],
-        )),
+        other => Err(user_error(inv.locale, msg::error_unknown_command(other))),
     }
 }
 
@@ -48,7 +44,7 @@ pub async fn authorize(app: &App, caller: &Caller) -> Result<Who, CommandError> 
             guild_id: caller.guild_id,
         });
     }
-    let refused = || user_error(caller.locale, "facts.not_editor", &[]);
+    let refused = || user_error(caller.locale, msg::facts_not_editor());
     let user = caller.user_id.ok_or_else(refused)?;
     if !app
         .store()
@@ -67,47 +63,38 @@ pub async fn authorize(app: &App, caller: &Caller) -> Result<Who, CommandError> 
 fn refusal(e: EditError, locale: Locale) -> CommandError {
     let n = |id: i64| id.to_string();
     match e {
-        EditError::NotFound => user_error(locale, "facts.not_found", &[]),
-        EditError::NothingToUndo => user_error(locale, "facts.nothing_to_undo", &[]),
-        EditError::NotUndoable(id) => {
-            user_error(locale, "facts.not_undoable", &[("change", &n(id))])
+        EditError::NotFound => user_error(locale, msg::facts_not_found()),
+        EditError::NothingToUndo => user_error(locale, msg::facts_nothing_to_undo()),
+        EditError::NotUndoable(id) => user_error(locale, msg::facts_not_undoable(&n(id))),
+        EditError::AlreadyUndone { change, by } => {
+            user_error(locale, msg::facts_already_undone(&n(change), &n(by)))
         }
-        EditError::AlreadyUndone { change, by } => user_error(
-            locale,
-            "facts.already_undone",
-            &[("change", &n(change)), ("by", &n(by))],
-        ),
         EditError::TouchedLater { later } => {
-            user_error(locale, "facts.touched_later", &[("later", &n(later))])
+            user_error(locale, msg::facts_touched_later(&n(later)))
         }
-        EditError::AliasTaken(target) => {
-            user_error(locale, "facts.alias_taken", &[("target", &target)])
-        }
-        EditError::EditorsAreTheOwners => user_error(locale, "facts.editors_owner_only", &[]),
+        EditError::AliasTaken(target) => user_error(locale, msg::facts_alias_taken(&target)),
+        EditError::EditorsAreTheOwners => user_error(locale, msg::facts_editors_owner_only()),
         EditError::TooManyWeeks { weeks, max } => user_error(
             locale,
-            "facts.import_too_many_weeks",
-            &[("weeks", &weeks.to_string()), ("max", &max.to_string())],
+            msg::facts_import_too_many_weeks(&weeks.to_string(), &max.to_string()),
         ),
         EditError::WeekTooFull { chart, date, rows } => user_error(
             locale,
-            "facts.import_week_too_full",
-            &[
-                ("chart", chart.name()),
-                ("date", &date.to_string()),
-                ("rows", &rows.to_string()),
-                ("max", &chart.size().to_string()),
-            ],
+            msg::facts_import_week_too_full(
+                chart.name(),
+                &date.to_string(),
+                &rows.to_string(),
+                &chart.size().to_string(),
+            ),
         ),
-        EditError::ImportGone => user_error(locale, "facts.import_expired", &[]),
-        EditError::ImportNotYours => user_error(locale, "facts.import_not_yours", &[]),
+        EditError::ImportGone => user_error(locale, msg::facts_import_expired()),
+        EditError::ImportNotYours => user_error(locale, msg::facts_import_not_yours()),
         EditError::Import(crate::import::ImportError::Rows(lines)) => user_error(
             locale,
-            "facts.import_unreadable",
-            &[
-                ("count", &lines.len().to_string()),
-                ("lines", &crate::import::describe_errors(&lines, 10)),
-            ],
+            msg::facts_import_unreadable(
+                &lines.len().to_string(),
+                &crate::import::describe_errors(&lines, 10),
+            ),
         ),
         EditError::Import(crate::import::ImportError::Other(e)) | EditError::Other(e) => {
             CommandError::Internal(e)
@@ -116,14 +103,10 @@ fn refusal(e: EditError, locale: Locale) -> CommandError {
 }
 
 /// "Change #15 · undo with `/facts undo change:15`"
-fn done(locale: Locale, key: &str, args: &[(&str, &str)], change: i64) -> Reply {
+fn done(locale: Locale, message: Msg<'_>, change: i64) -> Reply {
     let id = change.to_string();
-    let mut text = crate::i18n::t(locale, key, args);
+    let mut text = crate::i18n::t(locale, message);
     text.push('\n');
-    text.push_str(&crate::i18n::t(
-        locale,
-        "facts.change_footer",
-        &[("change", &id)],
-    ));
+    text.push_str(&crate::i18n::t(locale, msg::facts_change_footer(&id)));
     Reply::done(text)
 }

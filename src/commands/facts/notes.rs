@@ -9,7 +9,7 @@ use crate::domain::chart::{parse_chart_date, title_key};
 use crate::domain::source::{MAX_NOTE, NoteText};
 use crate::domain::text::{self, truncate};
 use crate::edits::{self, Subject, Who};
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 use crate::import::notes::MARKET_KEY;
 use crate::reply::{Modal, Reply, TextInput};
 use crate::search::Match;
@@ -18,19 +18,14 @@ use crate::search::Match;
 const MARKET_WORDS: &[&str] = &["exports", "export", "market", "수출", "輸出"];
 
 fn note_text(inv: &Invocation, text: &str) -> Result<NoteText, CommandError> {
-    NoteText::parse(text)
-        .map_err(|e| user_error(inv.locale, "facts.bad_text", &[("reason", &e.to_string())]))
+    NoteText::parse(text).map_err(|e| user_error(inv.locale, msg::facts_bad_text(&e.to_string())))
 }
 
 fn id(inv: &Invocation) -> Result<i64, CommandError> {
     let text = inv.get("id").unwrap_or_default();
-    text.trim_start_matches('#').parse().map_err(|_| {
-        user_error(
-            inv.locale,
-            "facts.bad_id",
-            &[("input", &truncate(text, 20))],
-        )
-    })
+    text.trim_start_matches('#')
+        .parse()
+        .map_err(|_| user_error(inv.locale, msg::facts_bad_id(&truncate(text, 20))))
 }
 
 /// What a note is about: the export market, an act, or a title that charted.
@@ -67,8 +62,7 @@ async fn subject(app: &App, input: &str, locale: Locale) -> Result<Subject, Comm
     }
     Err(user_error(
         locale,
-        "facts.unknown_subject",
-        &[("input", &truncate(input, 60))],
+        msg::facts_unknown_subject(&truncate(input, 60)),
     ))
 }
 
@@ -81,7 +75,7 @@ pub async fn add(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
         None => today,
         Some(d) => parse_chart_date(d)
             .filter(|d| *d <= today)
-            .ok_or_else(|| user_error(locale, "facts.bad_date", &[("input", &truncate(d, 20))]))?,
+            .ok_or_else(|| user_error(locale, msg::facts_bad_date(&truncate(d, 20))))?,
     };
     let source = super::exports::source(inv)?;
     let (note, change) = edits::add_note(app.store(), who, &subject, &text, as_of, &source)
@@ -89,8 +83,7 @@ pub async fn add(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
         .map_err(|e| refusal(e, locale))?;
     Ok(done(
         locale,
-        "facts.note_added",
-        &[("id", &note.to_string()), ("subject", &subject.label)],
+        msg::facts_note_added(&note.to_string(), &subject.label),
         change,
     ))
 }
@@ -106,8 +99,7 @@ pub async fn edit(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
             .map_err(|e| refusal(e, locale))?;
         return Ok(done(
             locale,
-            "facts.note_edited",
-            &[("id", &id.to_string())],
+            msg::facts_note_edited(&id.to_string()),
             change,
         ));
     }
@@ -115,14 +107,14 @@ pub async fn edit(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
         .store()
         .note(id)
         .await?
-        .ok_or_else(|| user_error(locale, "facts.not_found", &[]))?;
+        .ok_or_else(|| user_error(locale, msg::facts_not_found()))?;
     Ok(Reply {
         modal: Some(Modal {
             custom_id: format!("note-edit:{id}"),
-            title: t(locale, "facts.edit_note_title", &[("id", &id.to_string())]),
+            title: t(locale, msg::facts_edit_note_title(&id.to_string())),
             inputs: vec![TextInput {
                 custom_id: "text".into(),
-                label: t(locale, "facts.edit_note_label", &[]),
+                label: t(locale, msg::facts_edit_note_label()),
                 value: Some(note.text),
                 long: true,
                 max_length: MAX_NOTE as u16,
@@ -137,14 +129,13 @@ pub async fn save_note_edit(app: &App, id: i64, text: &str, caller: &Caller) -> 
     let locale = caller.locale;
     let who = authorize(app, caller).await?;
     let text = NoteText::parse(text)
-        .map_err(|e| user_error(locale, "facts.bad_text", &[("reason", &e.to_string())]))?;
+        .map_err(|e| user_error(locale, msg::facts_bad_text(&e.to_string())))?;
     let change = edits::edit_note(app.store(), &who, id, &text)
         .await
         .map_err(|e| refusal(e, locale))?;
     Ok(done(
         locale,
-        "facts.note_edited",
-        &[("id", &id.to_string())],
+        msg::facts_note_edited(&id.to_string()),
         change,
     ))
 }
@@ -157,8 +148,7 @@ pub async fn remove(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
         .map_err(|e| refusal(e, locale))?;
     Ok(done(
         locale,
-        "facts.note_removed",
-        &[("id", &id.to_string())],
+        msg::facts_note_removed(&id.to_string()),
         change,
     ))
 }

@@ -5,28 +5,25 @@ use crate::app::App;
 use crate::commands::{CommandResult, Invocation, user_error};
 use crate::domain::text::truncate;
 use crate::edits::{self, Who};
-use crate::i18n::t;
+use crate::i18n::{msg, t};
 use crate::reply::Reply;
 
 pub async fn run(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
     let locale = inv.locale;
-    let change =
-        match inv.get("change") {
-            None => None,
-            Some(text) => Some(text.trim_start_matches('#').parse::<i64>().map_err(|_| {
-                user_error(locale, "facts.bad_id", &[("input", &truncate(text, 20))])
-            })?),
-        };
+    let change = match inv.get("change") {
+        None => None,
+        Some(text) => Some(
+            text.trim_start_matches('#')
+                .parse::<i64>()
+                .map_err(|_| user_error(locale, msg::facts_bad_id(&truncate(text, 20))))?,
+        ),
+    };
     let (undone, change) = edits::undo(app.store(), who, change)
         .await
         .map_err(|e| refusal(e, locale))?;
     // An undo cannot itself be undone, so no "undo with …" hint.
     Ok(Reply::done(t(
         locale,
-        "facts.undone",
-        &[
-            ("undone", &undone.to_string()),
-            ("change", &change.to_string()),
-        ],
+        msg::facts_undone(&undone.to_string(), &change.to_string()),
     )))
 }

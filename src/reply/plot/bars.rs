@@ -8,7 +8,7 @@ use super::text::{Label, draw_text, fit, text_width};
 use super::{
     Area, BAR, Bar, H, MARGIN, MUTED, Rect, TEXT, W, draw_heading, draw_no_data, lerp, rank_text,
 };
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 
 const BARS_TOP: i32 = 58;
 const BARS_BOTTOM: i32 = H - MARGIN;
@@ -164,7 +164,7 @@ fn draw_more_note(area: &Area, layout: &BarLayout, count: usize, locale: Locale)
     let middle = layout.row_top(layout.shown) + layout.row / 2;
     draw_text(
         area,
-        &t(locale, "picture.more", &[("count", &hidden.to_string())]),
+        &t(locale, msg::picture_more(&hidden.to_string())),
         (layout.bar_left, middle),
         &note,
     )
@@ -293,6 +293,6 @@ mod tests {
         let ko = Picture::decode(&ranking_bars("x", &many, Locale::Ko).unwrap());
         assert!(en.inked(note) > 50);
         assert!(en.differs_from(&ko, note) > 50);
-        assert_eq!(t(Locale::Ko, "picture.more", &[("count", "17")]), "외 17개");
+        assert_eq!(t(Locale::Ko, msg::picture_more("17")), "외 17개");
     }
 }

@@ -17,7 +17,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 pub use text::missing_glyphs;
 use text::{Label, draw_text, fit};
 
@@ -149,7 +149,7 @@ fn draw_no_data(area: &Area, within: Rect, locale: Locale) -> Result<()> {
     );
     draw_text(
         area,
-        &t(locale, "picture.no_data", &[]),
+        &t(locale, msg::picture_no_data()),
         centre,
         &Label::new(15.0, MUTED, HPos::Center, VPos::Center),
     )
@@ -157,7 +157,7 @@ fn draw_no_data(area: &Area, within: Rect, locale: Locale) -> Result<()> {
 
 /// A chart position or a rank as pictures write it: "#11", "11위", "11位".
 fn rank_text(rank: i64, locale: Locale) -> String {
-    t(locale, "picture.rank", &[("rank", &rank.to_string())])
+    t(locale, msg::picture_rank(&rank.to_string()))
 }
 
 fn lerp(from: i32, to: i32, frac: f64) -> i32 {
@@ -294,16 +294,12 @@ mod tests {
         use crate::domain::country::COUNTRIES;
         for locale in Locale::ALL {
             let texts = [
-                t(locale, "picture.no_data", &[]),
+                t(locale, msg::picture_no_data()),
                 rank_text(100, locale),
-                t(locale, "picture.more", &[("count", "12")]),
-                t(
-                    locale,
-                    "picture.run_facts",
-                    &[("peak", "1"), ("weeks", "2")],
-                ),
-                t(locale, "exports.ranking_title", &[("period", "x")]),
-                t(locale, "weekly.picture_title", &[("date", "x")]),
+                t(locale, msg::picture_more("12")),
+                t(locale, msg::picture_run_facts("1", "2")),
+                t(locale, msg::exports_ranking_title("x")),
+                t(locale, msg::weekly_picture_title("x")),
             ];
             for text in texts {
                 assert_eq!(missing_glyphs(&text).unwrap(), Vec::<char>::new(), "{text}");

@@ -10,7 +10,7 @@ use super::{
     Area, BACKGROUND, GRID, H, MUTED, RUN, Rect, RunWeek, TEXT, W, draw_heading, draw_no_data,
     lerp, rank_text,
 };
-use crate::i18n::{Locale, t};
+use crate::i18n::{Locale, msg, t};
 
 /// Where a run's line may go; the axis labels sit outside it.
 const RUN_PLOT: Rect = Rect {
@@ -90,8 +90,7 @@ pub(super) fn draw(
 fn run_summary(chart_name: &str, peak: i64, charted: usize, locale: Locale) -> String {
     let facts = t(
         locale,
-        "picture.run_facts",
-        &[("peak", &peak.to_string()), ("weeks", &charted.to_string())],
+        msg::picture_run_facts(&peak.to_string(), &charted.to_string()),
     );
     if chart_name.trim().is_empty() {
         facts
