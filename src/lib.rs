@@ -27,19 +27,16 @@
 //! - [`cli`]: the `kpop-facts` command line (`ask`, `import`, `db`, `run`).
 //! - [`redact`]: secrets (tokens, signed URLs) taken out of every log line.
 
-pub mod acts;
 pub mod app;
-pub mod cache;
 pub mod cli;
 pub mod commands;
-pub mod cooldown;
 pub mod discord;
 pub mod domain;
 pub mod edits;
-pub mod i18n;
 pub mod import;
-pub mod redact;
 pub mod reply;
-pub mod search;
 pub mod store;
 pub mod weekly;
+
+/// Every layer speaks the message catalogue, so it is reachable from the root as well.
+pub use domain::i18n;

@@ -3,6 +3,10 @@
 //! No lock here is held across an await; rebuilding the views and drawing pictures run on
 //! blocking threads.
 
+pub mod acts;
+pub mod cache;
+pub mod search;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,12 +15,12 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use crate::acts::ActFacts;
-use crate::cache::FactsCache;
 use crate::domain::country::CountryCatalog;
 use crate::i18n::Locale;
-use crate::search::{SearchIndex, SearchIndexBuilder};
 use crate::store::{AliasKind, Generations, Store};
+use acts::ActFacts;
+use cache::FactsCache;
+use search::{SearchIndex, SearchIndexBuilder};
 
 /// What is derived from the store for fast look-ups, as of one store generation.
 pub struct Indexes {

@@ -3,6 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{CommandResult, Invocation, user_error};
+use crate::app::search::{Lookup, Match, SearchIndex, Song, TitleFilter};
 use crate::app::{App, Indexes};
 use crate::domain::chart::{Chart, display_date, parse_chart_date, title_key};
 use crate::domain::credited::CreditedWeek;
@@ -12,7 +13,6 @@ use crate::i18n::{Locale, msg, t};
 use crate::reply::json::Choice;
 use crate::reply::plot::{self, RunWeek};
 use crate::reply::{Embed, Reply, colour};
-use crate::search::{Lookup, Match, SearchIndex, Song, TitleFilter};
 
 /// Autocomplete values that pick one song exactly: `song:<id>`.
 const SONG_PREFIX: &str = "song:";

@@ -16,6 +16,7 @@ pub mod invocation;
 mod milestones;
 pub mod spec;
 mod summary;
+pub mod weekly_post;
 
 use chrono::{DateTime, Utc};
 

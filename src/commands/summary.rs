@@ -88,7 +88,7 @@ async fn setup(app: &App, inv: &Invocation, caller: &Caller, guild: u64) -> Comm
 /// What the next post would show now, only to the caller.
 async fn preview(app: &App, guild: u64, locale: Locale) -> CommandResult {
     let previous = app.store().last_sent_post(guild).await?;
-    match weekly::post::build(app, locale, Utc::now(), previous.as_ref()).await? {
+    match super::weekly_post::build(app, locale, Utc::now(), previous.as_ref()).await? {
         Some((reply, _)) => Ok(Reply {
             ephemeral: true,
             ..reply

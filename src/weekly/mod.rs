@@ -9,8 +9,6 @@
 //! slot as its embed's timestamp. When the channel cannot be read the slot is marked uncertain
 //! and left alone: a missing post is better than a second one.
 
-pub mod post;
-
 use std::collections::HashSet;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -20,6 +18,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::app::App;
+use crate::commands::weekly_post;
 use crate::discord::post::{Found, LookError, PostError, Poster};
 use crate::i18n::Locale;
 use crate::reply::Reply;
@@ -194,7 +193,7 @@ async fn pass(
     let locale = Locale::from_discord(&s.locale);
     let previous = store.last_sent_post(s.guild_id).await?;
     let Some(poster) = poster else {
-        let post = post::build(app, locale, slot, previous.as_ref()).await?;
+        let post = weekly_post::build(app, locale, slot, previous.as_ref()).await?;
         return Ok(Outcome::WouldPost(post.map(|(reply, _)| reply)));
     };
     let nonce = nonce(s.guild_id, &key);
@@ -216,7 +215,8 @@ async fn pass(
     {
         return Ok(outcome);
     }
-    let Some((reply, covered)) = post::build(app, locale, slot, previous.as_ref()).await? else {
+    let Some((reply, covered)) = weekly_post::build(app, locale, slot, previous.as_ref()).await?
+    else {
         held.finish(SlotEnd::Skipped).await?;
         return Ok(Outcome::Skipped);
     };
