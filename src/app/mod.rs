@@ -91,8 +91,9 @@ impl Drop for Refreshing {
 }
 
 impl App {
+    /// Opens the store at `path`, seeded (the seed is the app's to load, not the store's).
     pub async fn open(path: &Path) -> anyhow::Result<App> {
-        Ok(App::new(Store::open(path).await?))
+        Ok(App::new(crate::import::seed::open(path).await?))
     }
 
     pub fn new(store: Store) -> App {

@@ -6,6 +6,7 @@
 
 mod about;
 mod artist;
+pub mod changes;
 mod chart;
 pub(crate) mod exports;
 mod facts;
@@ -23,7 +24,6 @@ use chrono::{DateTime, Utc};
 use crate::app::App;
 use crate::i18n::{Locale, Msg, msg, t};
 use crate::reply::Reply;
-pub use facts::{change_line, change_summary};
 pub use invocation::Invocation;
 
 /// Who is asking, as far as the answer depends on it.

@@ -8,7 +8,6 @@ use crate::app::App;
 use crate::i18n::{Locale, Msg, msg, t};
 use crate::reply::Reply;
 use crate::store::Schedule;
-use crate::weekly;
 
 pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
     let locale = inv.locale;
@@ -73,7 +72,7 @@ async fn setup(app: &App, inv: &Invocation, caller: &Caller, guild: u64) -> Comm
             created_at: now,
         })
         .await?;
-    let next = weekly::latest_slot(weekday, hour, now + chrono::Days::new(7));
+    let next = super::weekly_post::latest_slot(weekday, hour, now + chrono::Days::new(7));
     Ok(Reply::done(t(
         locale,
         msg::summary_set(

@@ -1,5 +1,8 @@
 //! The facts a new store starts with, shipped inside the binary from `data/`.
 
+use std::path::Path;
+
+use anyhow::Context;
 use indicatif::ProgressBar;
 
 use crate::domain::chart::Chart;
@@ -17,6 +20,14 @@ const MILESTONES: &[u8] = include_bytes!("../../data/milestones.csv");
 const HOT100: &[u8] = include_bytes!("../../data/hot100-kpop.csv");
 const BILLBOARD200: &[u8] = include_bytes!("../../data/billboard200-kpop.csv");
 const TITLE_ALIASES: &[u8] = include_bytes!("../../data/title_aliases.csv");
+
+/// Opens (creating when missing) the store at `path` with the seed loaded: how every command
+/// that answers from or writes to a store opens it.
+pub async fn open(path: &Path) -> anyhow::Result<Store> {
+    let store = Store::open(path).await?;
+    ensure(&store).await.context("loading the seed facts")?;
+    Ok(store)
+}
 
 /// Loads the seed into a store that has none, or what a newer seed adds into a store seeded
 /// earlier, in one transaction.

@@ -6,6 +6,7 @@ use super::{Store, WriteTx};
 use chrono::NaiveDate;
 
 use crate::domain::chart::{Chart, parse_chart_date};
+use crate::domain::run::Week;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SongRow {
@@ -27,6 +28,16 @@ pub struct ChartWeekRow {
     pub last_week: Option<i64>,
     pub peak: Option<i64>,
     pub weeks_on_chart: Option<i64>,
+}
+
+impl From<&ChartWeekRow> for Week {
+    fn from(row: &ChartWeekRow) -> Week {
+        Week {
+            date: row.chart_date.clone(),
+            position: row.position,
+            last_week: row.last_week,
+        }
+    }
 }
 
 /// One week of a run linked to an act, with its credit.
