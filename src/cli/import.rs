@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::EXIT_FAILED;
 use crate::domain::chart::Chart;
-use crate::import::{ImportError, billboard, describe_errors, exports, seed};
+use crate::import::{ImportError, Progress, billboard, describe_errors, exports, seed};
 use crate::store::Actor;
 
 #[derive(Subcommand, Debug)]
@@ -112,6 +112,17 @@ fn warnings(samples: &[String], total: usize) -> String {
         s.push_str(&format!("\n  … and {} more", total - samples.len()));
     }
     s
+}
+
+/// An import's progress, drawn as the terminal's bar.
+impl Progress for ProgressBar {
+    fn start(&self, steps: u64) {
+        self.set_length(steps);
+    }
+
+    fn advance(&self, steps: u64) {
+        self.inc(steps);
+    }
 }
 
 /// A progress bar on a terminal; nothing when stderr is not one.

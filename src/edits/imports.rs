@@ -3,7 +3,6 @@
 //! audited in one batch so one `undo` takes the whole import back. The upload waiting for its
 //! confirm button is taken inside that same transaction.
 
-use indicatif::ProgressBar;
 
 use super::{EditError, Who, record};
 use crate::domain::chart::{Chart, parse_chart_date};
@@ -71,7 +70,7 @@ async fn run(
         }
         ImportKind::Chart(chart) => {
             let report =
-                billboard::import(tx, chart, data, &who.actor, &ProgressBar::hidden()).await?;
+                billboard::import(tx, chart, data, &who.actor, &()).await?;
             ImportPreview::Chart(report)
         }
     })

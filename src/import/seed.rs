@@ -3,7 +3,6 @@
 use std::path::Path;
 
 use anyhow::Context;
-use indicatif::ProgressBar;
 
 use crate::domain::chart::Chart;
 use crate::store::{Actor, Change, Store, WriteTx};
@@ -79,9 +78,8 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     super::acts::import(&mut tx, ACTS).await?;
     super::exports::import(&mut tx, EXPORTS, &actor, None).await?;
     super::notes::import(&mut tx, MILESTONES, &actor).await?;
-    let hidden = ProgressBar::hidden();
-    super::billboard::import(&mut tx, Chart::Hot100, HOT100, &actor, &hidden).await?;
-    super::billboard::import(&mut tx, Chart::Billboard200, BILLBOARD200, &actor, &hidden).await?;
+    super::billboard::import(&mut tx, Chart::Hot100, HOT100, &actor, &()).await?;
+    super::billboard::import(&mut tx, Chart::Billboard200, BILLBOARD200, &actor, &()).await?;
     super::title_aliases::import(&mut tx, TITLE_ALIASES).await?;
     set_version(&mut tx).await?;
     tx.commit().await
