@@ -470,13 +470,7 @@ async fn previous_stored_week(
     chart: Chart,
     date: NaiveDate,
 ) -> anyhow::Result<Option<PreviousWeek>> {
-    let prev: Option<String> = sqlx::query_scalar(
-        "SELECT max(chart_date) FROM chart_entries WHERE chart = ? AND chart_date < ?",
-    )
-    .bind(chart)
-    .bind(date.to_string())
-    .fetch_one(tx.conn())
-    .await?;
+    let prev = tx.week_before(chart, &date.to_string()).await?;
     let Some(prev) = prev.and_then(|d| parse_chart_date(&d)) else {
         return Ok(None);
     };

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::domain::chart::Chart;
-use crate::store::{Actor, Change, Store, WriteTx};
+use crate::store::{Actor, Change, Store};
 
 /// Bump when the seed files change, so that a store seeded earlier can tell (and `ensure`
 /// brings it up to date). 2: acts name the groups their members belong to (`member_of`), acts
@@ -36,10 +36,7 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     }
     let mut tx = store.begin().await?;
     // Another process may have seeded between the check and the write lock.
-    let seeded: Option<String> =
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seed_version'")
-            .fetch_optional(tx.conn())
-            .await?;
+    let seeded = tx.meta("seed_version").await?;
     match seeded.as_deref() {
         None => {}
         Some("1") => {
@@ -68,7 +65,7 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
                 batch: None,
             })
             .await?;
-            set_version(&mut tx).await?;
+            tx.set_meta("seed_version", SEED_VERSION).await?;
             return tx.commit().await;
         }
         // This seed or one from a newer binary: nothing to add.
@@ -81,17 +78,6 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     super::billboard::import(&mut tx, Chart::Hot100, HOT100, &actor, &()).await?;
     super::billboard::import(&mut tx, Chart::Billboard200, BILLBOARD200, &actor, &()).await?;
     super::title_aliases::import(&mut tx, TITLE_ALIASES).await?;
-    set_version(&mut tx).await?;
+    tx.set_meta("seed_version", SEED_VERSION).await?;
     tx.commit().await
-}
-
-async fn set_version(tx: &mut WriteTx) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO meta (key, value) VALUES ('seed_version', ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(SEED_VERSION)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
 }

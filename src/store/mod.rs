@@ -298,6 +298,22 @@ pub struct WriteTx {
 }
 
 impl WriteTx {
+    pub async fn meta(&mut self, key: &str) -> anyhow::Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(self.conn())
+            .await?)
+    }
+
+    pub async fn set_meta(&mut self, key: &str, value: &str) -> anyhow::Result<()> {
+        sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     pub fn conn(&mut self) -> &mut sqlx::SqliteConnection {
         &mut self.tx
     }
