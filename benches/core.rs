@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use indicatif::ProgressBar;
 use kpop_facts::app::App;
 use kpop_facts::commands::{self, Caller, Invocation};
 use kpop_facts::domain::chart::Chart;
@@ -121,7 +120,7 @@ async fn run(data: &Path) {
     ] {
         let bytes = std::fs::read(data.join(file)).unwrap();
         let mut tx = store.begin().await.unwrap();
-        let report = billboard::import(&mut tx, chart, &bytes, &Actor::Cli, &ProgressBar::hidden())
+        let report = billboard::import(&mut tx, chart, &bytes, &Actor::Cli, &())
             .await
             .unwrap();
         tx.commit().await.unwrap();

@@ -538,7 +538,7 @@ async fn acts_are_known_by_their_japanese_and_korean_names() {
         let (m, act) = hits.first().unwrap_or_else(|| panic!("{name}"));
         assert_eq!(
             (*m, act.row.id.as_str()),
-            (kpop_facts::search::Match::Exact, id),
+            (kpop_facts::app::search::Match::Exact, id),
             "{name}"
         );
     }

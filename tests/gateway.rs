@@ -586,7 +586,9 @@ async fn a_flood_of_autocompletes_gets_no_suggestions_for_a_while() {
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let bot = Bot::start_with(&fake, &dir.path().join("facts.db"), None, true).await;
     let me = fake.config().user_id;
-    let typing = kpop_facts::cooldown::limit_for(kpop_facts::cooldown::AUTOCOMPLETE).unwrap();
+    let typing =
+        kpop_facts::discord::cooldown::limit_for(kpop_facts::discord::cooldown::AUTOCOMPLETE)
+            .unwrap();
     let suggest = |user: u64| {
         fake.autocomplete("exports")
             .focused("country", 3, "ja")

@@ -50,7 +50,7 @@ RANGES = [
 ]
 
 # Every character these files hold is kept (Han above all); a new data/*.csv is read too.
-SCANNED = ["src/i18n/*.txt", "data/*.csv", "src/domain/country.rs"]
+SCANNED = ["src/domain/i18n/*.txt", "data/*.csv", "src/domain/country.rs"]
 
 
 def scanned_text():

@@ -10,8 +10,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::EXIT_FAILED;
 use crate::domain::chart::Chart;
-use crate::import::{ImportError, billboard, describe_errors, exports};
-use crate::store::{Actor, Store};
+use crate::import::{ImportError, Progress, billboard, describe_errors, exports, seed};
+use crate::store::Actor;
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
@@ -31,7 +31,7 @@ fn parse_chart(s: &str) -> Result<Chart, String> {
 }
 
 pub async fn run(db: &Path, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
-    let store = Store::open(db).await?;
+    let store = seed::open(db).await?;
     let started = Instant::now();
     let (file, outcome) = match &cmd {
         ImportCommand::Billboard { chart, file } => {
@@ -112,6 +112,17 @@ fn warnings(samples: &[String], total: usize) -> String {
         s.push_str(&format!("\n  … and {} more", total - samples.len()));
     }
     s
+}
+
+/// An import's progress, drawn as the terminal's bar.
+impl Progress for ProgressBar {
+    fn start(&self, steps: u64) {
+        self.set_length(steps);
+    }
+
+    fn advance(&self, steps: u64) {
+        self.inc(steps);
+    }
 }
 
 /// A progress bar on a terminal; nothing when stderr is not one.

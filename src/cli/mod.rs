@@ -20,7 +20,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::fmt::MakeWriter;
 
-use crate::redact::redact;
+use crate::discord::redact::redact;
 use crate::reply::Reply;
 
 pub const EXIT_REFUSED: u8 = 1;

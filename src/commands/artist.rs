@@ -9,6 +9,7 @@ use std::cmp::Reverse;
 use chrono::Datelike;
 
 use super::{Caller, CommandError, CommandResult, Invocation, milestones, user_error};
+use crate::app::search::{ActEntry, Match, Song};
 use crate::app::{App, Indexes};
 use crate::domain::chart::{Chart, display_day};
 use crate::domain::credited::CreditedRun;
@@ -17,7 +18,6 @@ use crate::i18n::{Locale, msg, t};
 use crate::reply::json::Choice;
 use crate::reply::limits::lines_within;
 use crate::reply::{ActionRow, Button, ButtonStyle, Embed, Reply, colour};
-use crate::search::{ActEntry, Match, Song};
 
 /// Entries listed per page.
 const PER_PAGE: usize = 10;

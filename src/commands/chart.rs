@@ -3,16 +3,16 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{CommandResult, Invocation, user_error};
+use crate::app::search::{Lookup, Match, SearchIndex, Song, TitleFilter};
 use crate::app::{App, Indexes};
 use crate::domain::chart::{Chart, display_date, parse_chart_date, title_key};
 use crate::domain::credited::CreditedWeek;
-use crate::domain::run::Run;
+use crate::domain::run::{Run, Week};
 use crate::domain::text;
 use crate::i18n::{Locale, msg, t};
 use crate::reply::json::Choice;
 use crate::reply::plot::{self, RunWeek};
 use crate::reply::{Embed, Reply, colour};
-use crate::search::{Lookup, Match, SearchIndex, Song, TitleFilter};
 
 /// Autocomplete values that pick one song exactly: `song:<id>`.
 const SONG_PREFIX: &str = "song:";
@@ -51,8 +51,8 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     };
     let best = answer.best;
     let weeks = app.store().song_weeks(best.id).await?;
-    let run =
-        Run::from_weeks(&weeks).ok_or_else(|| anyhow::anyhow!("song {} has no weeks", best.id))?;
+    let run = Run::from_weeks(weeks.iter().map(Week::from))
+        .ok_or_else(|| anyhow::anyhow!("song {} has no weeks", best.id))?;
     let latest = ix.search.latest_date(best.chart);
 
     let song = best;
@@ -537,7 +537,7 @@ mod tests {
             }
             previous = position;
         }
-        Run::from_weeks(&rows).unwrap()
+        Run::from_weeks(rows.iter().map(Week::from)).unwrap()
     }
 
     #[test]

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::NaiveDate;
 
 use super::{CommandError, CommandResult, Invocation, user_error};
+use crate::app::cache::FactsCache;
 use crate::app::{App, Indexes};
-use crate::cache::FactsCache;
 use crate::domain::country::Country;
 use crate::domain::money::Usd;
 use crate::domain::period::{Period, PeriodQuery};

@@ -6,6 +6,7 @@
 
 mod about;
 mod artist;
+pub mod changes;
 mod chart;
 pub(crate) mod exports;
 mod facts;
@@ -16,13 +17,13 @@ pub mod invocation;
 mod milestones;
 pub mod spec;
 mod summary;
+pub mod weekly_post;
 
 use chrono::{DateTime, Utc};
 
 use crate::app::App;
 use crate::i18n::{Locale, Msg, msg, t};
 use crate::reply::Reply;
-pub use facts::{change_line, change_summary};
 pub use invocation::Invocation;
 
 /// Who is asking, as far as the answer depends on it.

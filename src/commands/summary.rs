@@ -8,7 +8,6 @@ use crate::app::App;
 use crate::i18n::{Locale, Msg, msg, t};
 use crate::reply::Reply;
 use crate::store::Schedule;
-use crate::weekly;
 
 pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
     let locale = inv.locale;
@@ -73,7 +72,7 @@ async fn setup(app: &App, inv: &Invocation, caller: &Caller, guild: u64) -> Comm
             created_at: now,
         })
         .await?;
-    let next = weekly::latest_slot(weekday, hour, now + chrono::Days::new(7));
+    let next = super::weekly_post::latest_slot(weekday, hour, now + chrono::Days::new(7));
     Ok(Reply::done(t(
         locale,
         msg::summary_set(
@@ -88,7 +87,7 @@ async fn setup(app: &App, inv: &Invocation, caller: &Caller, guild: u64) -> Comm
 /// What the next post would show now, only to the caller.
 async fn preview(app: &App, guild: u64, locale: Locale) -> CommandResult {
     let previous = app.store().last_sent_post(guild).await?;
-    match weekly::post::build(app, locale, Utc::now(), previous.as_ref()).await? {
+    match super::weekly_post::build(app, locale, Utc::now(), previous.as_ref()).await? {
         Some((reply, _)) => Ok(Reply {
             ephemeral: true,
             ..reply

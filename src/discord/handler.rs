@@ -14,12 +14,12 @@ use serenity::async_trait;
 use std::time::Instant;
 
 use super::answers::{self, Answers};
+use super::cooldown::{self, Cooldowns};
 use super::download::{DownloadError, Downloader, MAX_FILE_BYTES};
 use super::respond::Wire;
 use super::{convert, register, relay, respond};
 use crate::app::App;
 use crate::commands::{self, Caller, Invocation};
-use crate::cooldown::{self, Cooldowns};
 use crate::i18n::{Locale, msg, t};
 use crate::reply::Reply;
 use crate::store;

@@ -3,10 +3,12 @@
 
 mod answers;
 mod convert;
+pub mod cooldown;
 pub mod download;
 mod handler;
 mod modlog;
 pub mod post;
+pub mod redact;
 mod register;
 mod relay;
 pub mod respond;
@@ -50,7 +52,7 @@ impl Secret {
     pub fn new(raw: String) -> Secret {
         let token = raw.trim();
         let token = token.strip_prefix("Bot ").unwrap_or(token).trim_start();
-        crate::redact::add_secret(token);
+        redact::add_secret(token);
         Secret(token.to_string())
     }
 

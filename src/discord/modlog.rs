@@ -10,7 +10,7 @@ use tokio::sync::watch;
 
 use super::post::{PostError, Poster};
 use crate::app::App;
-use crate::commands::change_line;
+use crate::commands::changes;
 use crate::domain::text::truncate;
 use crate::i18n::{Locale, msg, t};
 use crate::reply::{Embed, Reply, colour, limits};
@@ -51,7 +51,7 @@ pub async fn run(app: Arc<App>, poster: Poster, channel: u64, mut shutdown: watc
         };
         let lines: Vec<(i64, String)> = entries
             .iter()
-            .map(|e| (e.id, change_line(e, Locale::En)))
+            .map(|e| (e.id, changes::line(e, Locale::En)))
             .collect();
         let (description, last) = batch(&lines, limits::DESCRIPTION);
         let last = last.unwrap_or(posted);

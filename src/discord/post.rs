@@ -17,6 +17,8 @@ use tokio::sync::OnceCell;
 
 use super::Secret;
 use crate::reply::{Reply, json};
+use crate::weekly::channel::Channel;
+pub use crate::weekly::channel::{Found, LookError, PostError};
 
 /// How many times one post is tried before giving up for now, and the first pause after a
 /// server error (doubled each time).
@@ -32,40 +34,6 @@ const MOST_PAGES: usize = 10;
 const CLOCK_MARGIN: TimeDelta = TimeDelta::minutes(5);
 /// Discord's epoch (2015-01-01T00:00:00Z) in Unix milliseconds, for snowflakes.
 const DISCORD_EPOCH_MS: i64 = 1_420_070_400_000;
-
-#[derive(Debug, thiserror::Error)]
-pub enum PostError {
-    /// The channel is gone or the bot may not post there ("Unknown Channel", "Missing Access").
-    #[error("the channel cannot be posted to: {0}")]
-    Gone(String),
-    /// Not posted: every try was refused or never reached Discord.
-    #[error(transparent)]
-    Failed(anyhow::Error),
-    /// Perhaps posted: a try failed after Discord may have created the message (a server error,
-    /// a connection lost after sending).
-    #[error("{0} (the message may have been created)")]
-    Unknown(anyhow::Error),
-}
-
-/// What a look for the bot's own post found.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Found {
-    /// The post is there: its message id.
-    Message(String),
-    /// The channel can be read and the post is not in it.
-    NotThere,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum LookError {
-    /// The channel cannot be read (no access, no Read Message History, gone), or not far enough
-    /// back: whether the post is there cannot be known.
-    #[error("the channel cannot be checked: {0}")]
-    Unreadable(String),
-    /// Reading failed for now; a later look may succeed.
-    #[error(transparent)]
-    Failed(anyhow::Error),
-}
 
 /// How one call to Discord ended, before its caller gives it a meaning.
 #[derive(Debug)]
@@ -360,6 +328,22 @@ impl Poster {
             anyhow::anyhow!("no answer after retries: {last}"),
             ambiguous,
         ))
+    }
+}
+
+/// The weekly scheduler posts through this.
+impl Channel for Poster {
+    async fn post(&self, channel: u64, reply: &Reply, nonce: &str) -> Result<String, PostError> {
+        Poster::post(self, channel, reply, nonce).await
+    }
+
+    async fn find_own(
+        &self,
+        channel: u64,
+        since: DateTime<Utc>,
+        is_it: impl Fn(&Value) -> bool + Send + Sync,
+    ) -> Result<Found, LookError> {
+        Poster::find_own(self, channel, since, is_it).await
     }
 }
 

@@ -4,6 +4,7 @@ pub mod chart;
 pub mod claim;
 pub mod country;
 pub mod credited;
+pub mod i18n;
 pub mod money;
 pub mod period;
 pub mod print;

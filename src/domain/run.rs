@@ -1,7 +1,5 @@
 //! A song's or album's run on a chart, computed from its weeks.
 
-use crate::store::ChartWeekRow;
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Week {
     pub date: String,
@@ -25,14 +23,9 @@ pub struct Run {
 impl Run {
     /// The run of these weeks (oldest first); None when there are none. A week that repeats a
     /// date keeps its better position.
-    pub fn from_weeks(rows: &[ChartWeekRow]) -> Option<Run> {
-        let mut weeks: Vec<Week> = Vec::with_capacity(rows.len());
-        for r in rows {
-            let w = Week {
-                date: r.chart_date.clone(),
-                position: r.position,
-                last_week: r.last_week,
-            };
+    pub fn from_weeks(charted: impl IntoIterator<Item = Week>) -> Option<Run> {
+        let mut weeks: Vec<Week> = Vec::new();
+        for w in charted {
             match weeks.last_mut() {
                 Some(prev) if prev.date == w.date => {
                     if w.position < prev.position {
@@ -117,22 +110,20 @@ impl Run {
 mod tests {
     use super::*;
 
-    fn rows(weeks: &[(&str, i64, Option<i64>)]) -> Vec<ChartWeekRow> {
+    fn rows(weeks: &[(&str, i64, Option<i64>)]) -> Vec<Week> {
         weeks
             .iter()
-            .map(|(d, p, lw)| ChartWeekRow {
-                chart_date: d.to_string(),
+            .map(|(d, p, lw)| Week {
+                date: d.to_string(),
                 position: *p,
                 last_week: *lw,
-                peak: None,
-                weeks_on_chart: None,
             })
             .collect()
     }
 
     #[test]
     fn computes_debut_peak_streaks_and_re_entries() {
-        let run = Run::from_weeks(&rows(&[
+        let run = Run::from_weeks(rows(&[
             ("2023-01-07", 50, None),
             ("2023-01-14", 10, Some(50)),
             ("2023-01-21", 1, Some(10)),
@@ -170,7 +161,7 @@ mod tests {
             .collect();
         let borrowed: Vec<(&str, i64, Option<i64>)> =
             weeks.iter().map(|(d, p, l)| (d.as_str(), *p, *l)).collect();
-        let run = Run::from_weeks(&rows(&borrowed)).unwrap();
+        let run = Run::from_weeks(rows(&borrowed)).unwrap();
         let line = run.week_by_week(300);
         assert!(line.chars().count() <= 300, "{}", line.len());
         assert!(
@@ -181,6 +172,6 @@ mod tests {
 
     #[test]
     fn no_weeks_no_run() {
-        assert!(Run::from_weeks(&[]).is_none());
+        assert!(Run::from_weeks([]).is_none());
     }
 }

@@ -45,15 +45,7 @@ pub async fn remove_alias(
     if before.as_array().is_none_or(|a| a.is_empty()) {
         return Err(EditError::NotFound);
     }
-    sqlx::query("DELETE FROM aliases WHERE kind = ? AND alias_key = ?")
-        .bind(kind.as_str())
-        .bind(text::key(alias))
-        .execute(tx.conn())
-        .await
-        .map_err(anyhow::Error::from)?;
-    if kind != AliasKind::Country {
-        tx.touch_charts();
-    }
+    tx.remove_alias(kind, &text::key(alias)).await?;
     let change = record(&mut tx, who, "alias.remove", &unit, before, None).await?;
     tx.commit().await?;
     Ok(change)

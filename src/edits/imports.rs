@@ -3,8 +3,6 @@
 //! audited in one batch so one `undo` takes the whole import back. The upload waiting for its
 //! confirm button is taken inside that same transaction.
 
-use indicatif::ProgressBar;
-
 use super::{EditError, Who, record};
 use crate::domain::chart::{Chart, parse_chart_date};
 use crate::import::billboard::{self, BillboardReport};
@@ -70,8 +68,7 @@ async fn run(
             ImportPreview::Exports(exports::import(tx, data, &who.actor, who.guild_id).await?)
         }
         ImportKind::Chart(chart) => {
-            let report =
-                billboard::import(tx, chart, data, &who.actor, &ProgressBar::hidden()).await?;
+            let report = billboard::import(tx, chart, data, &who.actor, &()).await?;
             ImportPreview::Chart(report)
         }
     })
@@ -115,14 +112,7 @@ async fn check_weeks_fit(tx: &mut WriteTx, targets: &[Target]) -> Result<(), Edi
         let Target::ChartWeek { chart, date } = t else {
             continue;
         };
-        let rows: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM chart_entries WHERE chart = ? AND chart_date = ?",
-        )
-        .bind(chart)
-        .bind(date)
-        .fetch_one(tx.conn())
-        .await
-        .map_err(anyhow::Error::from)?;
+        let rows = tx.week_row_count(*chart, date).await?;
         if rows > chart.size() {
             return Err(EditError::WeekTooFull {
                 chart: *chart,

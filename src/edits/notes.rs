@@ -66,12 +66,7 @@ pub async fn edit_note(
     if before.is_null() {
         return Err(EditError::NotFound);
     }
-    sqlx::query("UPDATE notes SET text = ? WHERE id = ?")
-        .bind(text.as_str())
-        .bind(id)
-        .execute(tx.conn())
-        .await
-        .map_err(anyhow::Error::from)?;
+    tx.set_note_text(id, text.as_str()).await?;
     let change = record(&mut tx, who, "note.edit", &target, before, None).await?;
     tx.commit().await?;
     Ok(change)
@@ -84,11 +79,7 @@ pub async fn remove_note(store: &Store, who: &Who, id: i64) -> Result<i64, EditE
     if before.is_null() {
         return Err(EditError::NotFound);
     }
-    sqlx::query("DELETE FROM notes WHERE id = ?")
-        .bind(id)
-        .execute(tx.conn())
-        .await
-        .map_err(anyhow::Error::from)?;
+    tx.remove_note(id).await?;
     let change = record(&mut tx, who, "note.remove", &target, before, None).await?;
     tx.commit().await?;
     Ok(change)

@@ -110,15 +110,8 @@ pub async fn import(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError>
     for act in &acts {
         tx.upsert_act(&act.row).await?;
         for token in &act.tokens {
-            sqlx::query(
-                "INSERT OR REPLACE INTO act_tokens (act_id, token, case_sensitive, since) VALUES (?, ?, ?, ?)",
-            )
-            .bind(&act.row.id)
-            .bind(token)
-            .bind(act.case_sensitive)
-            .bind(&act.since)
-            .execute(tx.conn())
-            .await?;
+            tx.set_act_token(&act.row.id, token, act.case_sensitive, &act.since)
+                .await?;
         }
         for alias in act.aliases.iter().chain([&act.row.name]) {
             tx.add_alias(AliasKind::Act, &act.row.id, alias).await?;
@@ -160,21 +153,15 @@ pub async fn add_new_aliases(tx: &mut WriteTx, data: &[u8]) -> Result<usize, Imp
         aliases.extend(list(&r[5], " / "));
         Ok((id, aliases))
     })?;
-    let mut taken: Vec<String> =
-        sqlx::query_scalar("SELECT alias_key FROM aliases WHERE kind = 'act'")
-            .fetch_all(tx.conn())
-            .await?;
+    let mut taken: Vec<String> = tx
+        .alias_keys(AliasKind::Act)
+        .await?
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
     // An alias an editor ever changed (removed, above all) is theirs: it is not added back.
-    let edited: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT substr(target, length('alias:act:') + 1) FROM audit_log
-         WHERE target LIKE 'alias:act:%'",
-    )
-    .fetch_all(tx.conn())
-    .await?;
-    taken.extend(edited);
-    let known: Vec<String> = sqlx::query_scalar("SELECT id FROM acts")
-        .fetch_all(tx.conn())
-        .await?;
+    taken.extend(tx.edited_alias_keys(AliasKind::Act).await?);
+    let known = tx.act_ids().await?;
     let mut added = 0;
     for (id, aliases) in names.iter().filter(|(id, _)| known.contains(id)) {
         for alias in aliases {

@@ -11,9 +11,8 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use indicatif::ProgressBar;
 
-use super::{ImportError, optional_int, read_csv};
+use super::{ImportError, Progress, optional_int, read_csv};
 use crate::domain::chart::{Chart, CreditMatcher, credit_key, parse_chart_date, title_key};
 use crate::domain::source::hides_link;
 use crate::domain::text;
@@ -263,7 +262,7 @@ pub async fn import(
     chart: Chart,
     data: &[u8],
     actor: &Actor,
-    progress: &ProgressBar,
+    progress: &dyn Progress,
 ) -> Result<BillboardReport, ImportError> {
     let started = std::time::Instant::now();
     let mut rows = read_csv(data, &HEADER, |r, line| parse_row(r, line, chart.size()))?;
@@ -273,7 +272,7 @@ pub async fn import(
         rows: rows.len(),
         ..BillboardReport::default()
     };
-    progress.set_length(rows.len() as u64 * 2);
+    progress.start(rows.len() as u64 * 2);
 
     let mut runs = Runs {
         next_id: tx.max_song_id().await?,
@@ -409,7 +408,7 @@ pub async fn import(
             });
         }
         report.weeks += 1;
-        progress.inc(week.len() as u64);
+        progress.advance(week.len() as u64);
         previous = Some(PreviousWeek {
             date,
             songs: songs_now,
@@ -426,10 +425,10 @@ pub async fn import(
     };
     for batch in out.chunks(20_000) {
         tx.insert_chart_rows(chart, batch).await?;
-        progress.inc(batch.len() as u64);
+        progress.advance(batch.len() as u64);
     }
     report.added = out.len() as u64;
-    progress.inc((report.rows - out.len()) as u64);
+    progress.advance((report.rows - out.len()) as u64);
     tracing::debug!(elapsed = ?started.elapsed(), "rows inserted");
     if !suspended.is_empty() {
         tx.rebuild_indexes(suspended).await?;
@@ -471,13 +470,7 @@ async fn previous_stored_week(
     chart: Chart,
     date: NaiveDate,
 ) -> anyhow::Result<Option<PreviousWeek>> {
-    let prev: Option<String> = sqlx::query_scalar(
-        "SELECT max(chart_date) FROM chart_entries WHERE chart = ? AND chart_date < ?",
-    )
-    .bind(chart)
-    .bind(date.to_string())
-    .fetch_one(tx.conn())
-    .await?;
+    let prev = tx.week_before(chart, &date.to_string()).await?;
     let Some(prev) = prev.and_then(|d| parse_chart_date(&d)) else {
         return Ok(None);
     };

@@ -192,9 +192,7 @@ pub async fn import(
         rows: rows.len(),
         ..ExportsReport::default()
     };
-    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM export_figures")
-        .fetch_one(tx.conn())
-        .await?;
+    let before = tx.figure_count().await?;
     let mut touched = BTreeSet::new();
     for row in &rows {
         report.values_withheld += usize::from(row.withheld);
@@ -228,9 +226,7 @@ pub async fn import(
     for (period, country) in &touched {
         report.revisions += resolve_revisions(tx, period, country).await?;
     }
-    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM export_figures")
-        .fetch_one(tx.conn())
-        .await?;
+    let after = tx.figure_count().await?;
     report.figures_added = after - before;
     tx.audit(Change {
         actor,

@@ -10,6 +10,20 @@ pub mod title_aliases;
 
 use std::fmt;
 
+/// How far a long import has come, for whoever watches: the CLI draws a bar on the terminal;
+/// `()` is nobody.
+pub trait Progress: Sync {
+    /// The work ahead, in steps.
+    fn start(&self, steps: u64);
+    /// `steps` more are done.
+    fn advance(&self, steps: u64);
+}
+
+impl Progress for () {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+}
+
 /// A line of an import file that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineError {

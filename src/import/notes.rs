@@ -85,10 +85,7 @@ pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usiz
         let mut note = row.note.clone();
         note.source_id = tx.upsert_source(&row.source).await?;
         if note.subject_kind == "act" {
-            let name: Option<String> = sqlx::query_scalar("SELECT name FROM acts WHERE id = ?")
-                .bind(&note.subject_key)
-                .fetch_optional(tx.conn())
-                .await?;
+            let name = tx.act_name(&note.subject_key).await?;
             note.subject_label =
                 name.ok_or_else(|| anyhow::anyhow!("no act `{}`", note.subject_key))?;
         }

@@ -1,9 +1,11 @@
 //! The facts a new store starts with, shipped inside the binary from `data/`.
 
-use indicatif::ProgressBar;
+use std::path::Path;
+
+use anyhow::Context;
 
 use crate::domain::chart::Chart;
-use crate::store::{Actor, Change, Store, WriteTx};
+use crate::store::{Actor, Change, Store};
 
 /// Bump when the seed files change, so that a store seeded earlier can tell (and `ensure`
 /// brings it up to date). 2: acts name the groups their members belong to (`member_of`), acts
@@ -18,6 +20,14 @@ const HOT100: &[u8] = include_bytes!("../../data/hot100-kpop.csv");
 const BILLBOARD200: &[u8] = include_bytes!("../../data/billboard200-kpop.csv");
 const TITLE_ALIASES: &[u8] = include_bytes!("../../data/title_aliases.csv");
 
+/// Opens (creating when missing) the store at `path` with the seed loaded: how every command
+/// that answers from or writes to a store opens it.
+pub async fn open(path: &Path) -> anyhow::Result<Store> {
+    let store = Store::open(path).await?;
+    ensure(&store).await.context("loading the seed facts")?;
+    Ok(store)
+}
+
 /// Loads the seed into a store that has none, or what a newer seed adds into a store seeded
 /// earlier, in one transaction.
 pub async fn ensure(store: &Store) -> anyhow::Result<()> {
@@ -26,10 +36,7 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     }
     let mut tx = store.begin().await?;
     // Another process may have seeded between the check and the write lock.
-    let seeded: Option<String> =
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'seed_version'")
-            .fetch_optional(tx.conn())
-            .await?;
+    let seeded = tx.meta("seed_version").await?;
     match seeded.as_deref() {
         None => {}
         Some("1") => {
@@ -58,7 +65,7 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
                 batch: None,
             })
             .await?;
-            set_version(&mut tx).await?;
+            tx.set_meta("seed_version", SEED_VERSION).await?;
             return tx.commit().await;
         }
         // This seed or one from a newer binary: nothing to add.
@@ -68,21 +75,9 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     super::acts::import(&mut tx, ACTS).await?;
     super::exports::import(&mut tx, EXPORTS, &actor, None).await?;
     super::notes::import(&mut tx, MILESTONES, &actor).await?;
-    let hidden = ProgressBar::hidden();
-    super::billboard::import(&mut tx, Chart::Hot100, HOT100, &actor, &hidden).await?;
-    super::billboard::import(&mut tx, Chart::Billboard200, BILLBOARD200, &actor, &hidden).await?;
+    super::billboard::import(&mut tx, Chart::Hot100, HOT100, &actor, &()).await?;
+    super::billboard::import(&mut tx, Chart::Billboard200, BILLBOARD200, &actor, &()).await?;
     super::title_aliases::import(&mut tx, TITLE_ALIASES).await?;
-    set_version(&mut tx).await?;
+    tx.set_meta("seed_version", SEED_VERSION).await?;
     tx.commit().await
-}
-
-async fn set_version(tx: &mut WriteTx) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO meta (key, value) VALUES ('seed_version', ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(SEED_VERSION)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
 }

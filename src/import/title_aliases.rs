@@ -27,9 +27,7 @@ struct Row {
 /// title in the store is left to it (an editor's choice stands); two rows giving one alias to
 /// two titles are an error.
 pub async fn import(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError> {
-    let acts: Vec<String> = sqlx::query_scalar("SELECT id FROM acts")
-        .fetch_all(tx.conn())
-        .await?;
+    let acts = tx.act_ids().await?;
     let rows = read_csv(data, &HEADER, |r, line| {
         Chart::parse(&r[0]).ok_or_else(|| format!("chart `{}` is not a chart", &r[0]))?;
         let title = optional(&r[1]).ok_or("title is empty")?;
@@ -77,10 +75,7 @@ pub async fn import(tx: &mut WriteTx, data: &[u8]) -> Result<usize, ImportError>
     if !errors.is_empty() {
         return Err(ImportError::Rows(errors));
     }
-    let taken: Vec<(String, String)> =
-        sqlx::query_as("SELECT alias_key, target FROM aliases WHERE kind = 'title'")
-            .fetch_all(tx.conn())
-            .await?;
+    let taken = tx.alias_keys(AliasKind::Title).await?;
     for row in &rows {
         let key = text::key(&row.alias);
         if taken.iter().any(|(k, t)| *k == key && *t != row.target) {

@@ -123,6 +123,57 @@ impl WriteTx {
         Ok(())
     }
 
+    /// The name of act `id`, if there is one.
+    pub async fn act_name(&mut self, id: &str) -> anyhow::Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT name FROM acts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?)
+    }
+
+    /// Sets one of the tokens act `act_id`'s credits are recognised by.
+    pub async fn set_act_token(
+        &mut self,
+        act_id: &str,
+        token: &str,
+        case_sensitive: bool,
+        since: &str,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT OR REPLACE INTO act_tokens (act_id, token, case_sensitive, since) VALUES (?, ?, ?, ?)",
+        )
+        .bind(act_id)
+        .bind(token)
+        .bind(case_sensitive)
+        .bind(since)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// `(alias key, target)` pairs of one kind, as this transaction sees them.
+    pub async fn alias_keys(&mut self, kind: AliasKind) -> anyhow::Result<Vec<(String, String)>> {
+        Ok(
+            sqlx::query_as("SELECT alias_key, target FROM aliases WHERE kind = ?")
+                .bind(kind.as_str())
+                .fetch_all(self.conn())
+                .await?,
+        )
+    }
+
+    /// Removes the alias of `kind` whose key is `alias_key`.
+    pub async fn remove_alias(&mut self, kind: AliasKind, alias_key: &str) -> anyhow::Result<()> {
+        if kind != AliasKind::Country {
+            self.touch_charts();
+        }
+        sqlx::query("DELETE FROM aliases WHERE kind = ? AND alias_key = ?")
+            .bind(kind.as_str())
+            .bind(alias_key)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Adds an alias; returns its id, or None when the same alias already names the target.
     pub async fn add_alias(
         &mut self,

@@ -4,7 +4,7 @@ use std::fmt;
 
 use sqlx::FromRow;
 
-use super::{Store, WriteTx};
+use super::{AliasKind, Store, WriteTx};
 
 /// Who made a change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +58,18 @@ pub struct AuditEntry {
 const ENTRY_COLUMNS: &str = "id, at, actor, guild_id, action, target, before, after, undoes, batch";
 
 impl WriteTx {
+    /// The keys of every alias of `kind` a change on record touched.
+    pub async fn edited_alias_keys(&mut self, kind: AliasKind) -> anyhow::Result<Vec<String>> {
+        let prefix = format!("alias:{}:", kind.as_str());
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT substr(target, length(?) + 1) FROM audit_log WHERE target LIKE ? || '%'",
+        )
+        .bind(&prefix)
+        .bind(&prefix)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
     pub async fn audit(&mut self, c: Change<'_>) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO audit_log (at, actor, guild_id, action, target, before, after, undoes, batch)

@@ -6,6 +6,7 @@ use super::{Store, WriteTx};
 use chrono::NaiveDate;
 
 use crate::domain::chart::{Chart, parse_chart_date};
+use crate::domain::run::Week;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SongRow {
@@ -27,6 +28,16 @@ pub struct ChartWeekRow {
     pub last_week: Option<i64>,
     pub peak: Option<i64>,
     pub weeks_on_chart: Option<i64>,
+}
+
+impl From<&ChartWeekRow> for Week {
+    fn from(row: &ChartWeekRow) -> Week {
+        Week {
+            date: row.chart_date.clone(),
+            position: row.position,
+            last_week: row.last_week,
+        }
+    }
 }
 
 /// One week of a run linked to an act, with its credit.
@@ -179,6 +190,32 @@ impl Store {
 }
 
 impl WriteTx {
+    /// How many rows chart week `date` holds.
+    pub async fn week_row_count(&mut self, chart: Chart, date: &str) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT count(*) FROM chart_entries WHERE chart = ? AND chart_date = ?",
+        )
+        .bind(chart)
+        .bind(date)
+        .fetch_one(self.conn())
+        .await?)
+    }
+
+    /// The newest stored week of `chart` before `date`.
+    pub async fn week_before(
+        &mut self,
+        chart: Chart,
+        date: &str,
+    ) -> anyhow::Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT max(chart_date) FROM chart_entries WHERE chart = ? AND chart_date < ?",
+        )
+        .bind(chart)
+        .bind(date)
+        .fetch_one(self.conn())
+        .await?)
+    }
+
     /// `(id, title key, credit key)` of every song of a chart, for matching new rows.
     pub async fn song_keys(&mut self, chart: Chart) -> anyhow::Result<Vec<(i64, String, String)>> {
         Ok(sqlx::query_as(

@@ -131,6 +131,12 @@ pub struct FigureFields {
 }
 
 impl WriteTx {
+    pub async fn figure_count(&mut self) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM export_figures")
+            .fetch_one(self.conn())
+            .await?)
+    }
+
     /// The figure with this identity (period, country, value), created when missing. Rank,
     /// change and top-10 membership the stored figure lacks are filled in from `fields`.
     pub async fn upsert_figure(

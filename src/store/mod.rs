@@ -100,7 +100,8 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating when missing) the database at `path`, migrates it, and seeds it when new.
+    /// Opens (creating when missing) the database at `path` and migrates it. A new store is
+    /// empty: `import::seed::open` is what gives it the facts it starts with.
     pub async fn open(path: &Path) -> anyhow::Result<Store> {
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
@@ -134,15 +135,11 @@ impl Store {
             )
             .await
             .with_context(|| format!("opening the fact store {}", path.display()))?;
-        let store = Store {
+        Ok(Store {
             reads,
             writes,
             local_writes: Arc::new(AtomicU64::new(0)),
-        };
-        crate::import::seed::ensure(&store)
-            .await
-            .context("loading the seed facts")?;
-        Ok(store)
+        })
     }
 
     /// Opens the store at `path` as it is: never creates, migrates or seeds it (for checks and
@@ -301,6 +298,22 @@ pub struct WriteTx {
 }
 
 impl WriteTx {
+    pub async fn meta(&mut self, key: &str) -> anyhow::Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(self.conn())
+            .await?)
+    }
+
+    pub async fn set_meta(&mut self, key: &str, value: &str) -> anyhow::Result<()> {
+        sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     pub fn conn(&mut self) -> &mut sqlx::SqliteConnection {
         &mut self.tx
     }

@@ -41,6 +41,23 @@ impl Store {
 }
 
 impl WriteTx {
+    pub async fn set_note_text(&mut self, id: i64, text: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE notes SET text = ? WHERE id = ?")
+            .bind(text)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn remove_note(&mut self, id: i64) -> anyhow::Result<()> {
+        sqlx::query("DELETE FROM notes WHERE id = ?")
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     pub async fn insert_note(&mut self, n: &NoteRow) -> anyhow::Result<i64> {
         let id = if n.id > 0 { Some(n.id) } else { None };
         Ok(sqlx::query_scalar(

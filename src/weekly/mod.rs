@@ -9,18 +9,20 @@
 //! slot as its embed's timestamp. When the channel cannot be read the slot is marked uncertain
 //! and left alone: a missing post is better than a second one.
 
-pub mod post;
+pub mod channel;
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, Datelike, Days, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use self::channel::{Channel, Found, LookError, PostError};
+
 use crate::app::App;
-use crate::discord::post::{Found, LookError, PostError, Poster};
+use crate::commands::weekly_post::{self, latest_slot};
 use crate::i18n::Locale;
 use crate::reply::Reply;
 use crate::store::{Claim, Schedule, SlotEnd, Store};
@@ -74,17 +76,6 @@ pub struct PassReport {
     pub outcome: Outcome,
 }
 
-/// The newest scheduled hour at or before `now`.
-pub fn latest_slot(weekday: u8, hour: u8, now: DateTime<Utc>) -> DateTime<Utc> {
-    let today = now.date_naive();
-    (0..=7)
-        .filter_map(|back| today.checked_sub_days(Days::new(back)))
-        .filter(|d| d.weekday().num_days_from_monday() == u32::from(weekday))
-        .filter_map(|d| d.and_hms_opt(u32::from(hour), 0, 0).map(|t| t.and_utc()))
-        .find(|t| *t <= now)
-        .expect("a weekday recurs within a week")
-}
-
 fn slot_key(slot: DateTime<Utc>) -> String {
     slot.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -109,7 +100,7 @@ pub fn worker_id(kind: &str) -> String {
 }
 
 /// Whether a message read back from Discord is the post of `slot`: its embed carries the slot
-/// as its timestamp (the author is checked by [`Poster::find_own`]).
+/// as its timestamp (the author is checked by [`Channel::find_own`]).
 fn is_post_of(message: &Value, slot: DateTime<Utc>) -> bool {
     message["embeds"]
         .as_array()
@@ -144,9 +135,9 @@ pub async fn forget_left_servers(
 
 /// One pass over every enabled schedule at `now`. Without a poster it only reports what would
 /// be posted, claiming nothing.
-pub async fn run_due(
+pub async fn run_due<C: Channel>(
     app: &App,
-    poster: Option<&Poster>,
+    poster: Option<&C>,
     now: DateTime<Utc>,
     worker: &str,
 ) -> anyhow::Result<Vec<PassReport>> {
@@ -171,9 +162,9 @@ pub async fn run_due(
     Ok(reports)
 }
 
-async fn pass(
+async fn pass<C: Channel>(
     app: &App,
-    poster: Option<&Poster>,
+    poster: Option<&C>,
     s: &Schedule,
     slot: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -194,7 +185,7 @@ async fn pass(
     let locale = Locale::from_discord(&s.locale);
     let previous = store.last_sent_post(s.guild_id).await?;
     let Some(poster) = poster else {
-        let post = post::build(app, locale, slot, previous.as_ref()).await?;
+        let post = weekly_post::build(app, locale, slot, previous.as_ref()).await?;
         return Ok(Outcome::WouldPost(post.map(|(reply, _)| reply)));
     };
     let nonce = nonce(s.guild_id, &key);
@@ -216,7 +207,8 @@ async fn pass(
     {
         return Ok(outcome);
     }
-    let Some((reply, covered)) = post::build(app, locale, slot, previous.as_ref()).await? else {
+    let Some((reply, covered)) = weekly_post::build(app, locale, slot, previous.as_ref()).await?
+    else {
         held.finish(SlotEnd::Skipped).await?;
         return Ok(Outcome::Skipped);
     };
@@ -306,7 +298,7 @@ impl Held<'_> {
 /// should be posted now.
 async fn look_first(
     held: &Held<'_>,
-    poster: &Poster,
+    poster: &impl Channel,
     s: &Schedule,
     slot: DateTime<Utc>,
     attempted_at: DateTime<Utc>,
@@ -365,27 +357,6 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
-
-    #[test]
-    fn the_latest_slot_is_at_or_before_now() {
-        // Monday 12:00 UTC; 2023-07-17 is a Monday.
-        assert_eq!(
-            latest_slot(0, 12, at("2023-07-17T12:00:00Z")),
-            at("2023-07-17T12:00:00Z")
-        );
-        assert_eq!(
-            latest_slot(0, 12, at("2023-07-17T11:59:59Z")),
-            at("2023-07-10T12:00:00Z")
-        );
-        assert_eq!(
-            latest_slot(0, 12, at("2023-07-20T08:00:00Z")),
-            at("2023-07-17T12:00:00Z")
-        );
-        assert_eq!(
-            latest_slot(6, 23, at("2023-07-17T00:00:00Z")),
-            at("2023-07-16T23:00:00Z")
-        );
     }
 
     #[test]

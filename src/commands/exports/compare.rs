@@ -6,7 +6,7 @@ use super::{
     Destination, change_text, collate, escape_link_text, footer, headline, money,
     short_change_text, source_line, weak_mark,
 };
-use crate::cache::FactsCache;
+use crate::app::cache::FactsCache;
 use crate::commands::CommandResult;
 use crate::domain::country::Country;
 use crate::domain::period::Period;

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::cache::FactsCache;
+use crate::app::cache::FactsCache;
 use crate::domain::country::Country;
 use crate::domain::period::Period;
 use crate::domain::print::{SourceKind, citation_rank};

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::list_periods;
 use crate::app::App;
-use crate::cache::FactsCache;
+use crate::app::cache::FactsCache;
 use crate::commands::{CommandError, Invocation, user_error};
 use crate::domain::country::Country;
 use crate::domain::period::{Period, PeriodInput, PeriodQuery, PeriodRef, Relative, split_versus};

@@ -2,6 +2,7 @@
 
 use super::{done, refusal};
 use crate::app::App;
+use crate::app::search::Match;
 use crate::commands::exports::parse_country;
 use crate::commands::{CommandError, CommandResult, Invocation, user_error};
 use crate::domain::chart::title_key;
@@ -9,7 +10,6 @@ use crate::domain::source::hides_link;
 use crate::domain::text::{self, truncate};
 use crate::edits::{self, Who};
 use crate::i18n::msg;
-use crate::search::Match;
 use crate::store::AliasKind;
 
 const MAX_ALIAS: usize = 100;

@@ -15,7 +15,6 @@ use crate::i18n::{Locale, Msg, msg};
 use crate::reply::Reply;
 use crate::store::Actor;
 
-pub use history::{describe as change_summary, line as change_line};
 pub use import::{ImportButton, cancel_import, check_import_press, confirm_import};
 pub use notes::save_note_edit;
 

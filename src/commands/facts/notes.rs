@@ -4,6 +4,7 @@ use chrono::Utc;
 
 use super::{authorize, done, refusal};
 use crate::app::App;
+use crate::app::search::Match;
 use crate::commands::{Caller, CommandError, CommandResult, Invocation, user_error};
 use crate::domain::chart::{parse_chart_date, title_key};
 use crate::domain::source::{MAX_NOTE, NoteText};
@@ -12,7 +13,6 @@ use crate::edits::{self, Subject, Who};
 use crate::i18n::{Locale, msg, t};
 use crate::import::notes::MARKET_KEY;
 use crate::reply::{Modal, Reply, TextInput};
-use crate::search::Match;
 
 /// Words that file a note under the export market rather than an act or a title.
 const MARKET_WORDS: &[&str] = &["exports", "export", "market", "수출", "輸出"];

@@ -1,15 +1,26 @@
 //! The weekly post: every K-pop entry of the newest chart weeks (movement, debuts, re-entries,
 //! new peaks, No. 1s) and the facts changed since the last post.
 
-use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, Days, SecondsFormat, TimeDelta, Utc};
 
 use crate::app::App;
-use crate::commands::change_summary;
+use crate::commands::changes;
 use crate::domain::chart::{Chart, display_date};
 use crate::i18n::{Locale, msg, t};
 use crate::reply::plot::{self, Bar};
 use crate::reply::{Embed, Reply, colour, limits};
 use crate::store::{Covered, PostRow, WeekEntry};
+
+/// The newest scheduled hour at or before `now`.
+pub fn latest_slot(weekday: u8, hour: u8, now: DateTime<Utc>) -> DateTime<Utc> {
+    let today = now.date_naive();
+    (0..=7)
+        .filter_map(|back| today.checked_sub_days(Days::new(back)))
+        .filter(|d| d.weekday().num_days_from_monday() == u32::from(weekday))
+        .filter_map(|d| d.and_hms_opt(u32::from(hour), 0, 0).map(|t| t.and_utc()))
+        .find(|t| *t <= now)
+        .expect("a weekday recurs within a week")
+}
 
 /// Facts changed more than this long before a server's first post are old news.
 const FIRST_LOOKBACK: TimeDelta = TimeDelta::days(7);
@@ -75,7 +86,7 @@ pub async fn build(
     if !changes.is_empty() {
         let lines: Vec<String> = changes
             .iter()
-            .map(|c| format!("• {}", change_summary(c, locale)))
+            .map(|c| format!("• {}", changes::describe(c, locale)))
             .collect();
         embed = embed.field(t(locale, msg::weekly_facts_changed()), fit(&lines), false);
     }
@@ -190,6 +201,31 @@ mod tests {
             weeks_on_chart: None,
             best_before: None,
         }
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_latest_slot_is_at_or_before_now() {
+        // Monday 12:00 UTC; 2023-07-17 is a Monday.
+        assert_eq!(
+            latest_slot(0, 12, at("2023-07-17T12:00:00Z")),
+            at("2023-07-17T12:00:00Z")
+        );
+        assert_eq!(
+            latest_slot(0, 12, at("2023-07-17T11:59:59Z")),
+            at("2023-07-10T12:00:00Z")
+        );
+        assert_eq!(
+            latest_slot(0, 12, at("2023-07-20T08:00:00Z")),
+            at("2023-07-17T12:00:00Z")
+        );
+        assert_eq!(
+            latest_slot(6, 23, at("2023-07-17T00:00:00Z")),
+            at("2023-07-16T23:00:00Z")
+        );
     }
 
     #[test]

@@ -3,6 +3,10 @@
 //! No lock here is held across an await; rebuilding the views and drawing pictures run on
 //! blocking threads.
 
+pub mod acts;
+pub mod cache;
+pub mod search;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,12 +15,12 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use crate::acts::ActFacts;
-use crate::cache::FactsCache;
 use crate::domain::country::CountryCatalog;
 use crate::i18n::Locale;
-use crate::search::{SearchIndex, SearchIndexBuilder};
 use crate::store::{AliasKind, Generations, Store};
+use acts::ActFacts;
+use cache::FactsCache;
+use search::{SearchIndex, SearchIndexBuilder};
 
 /// What is derived from the store for fast look-ups, as of one store generation.
 pub struct Indexes {
@@ -87,8 +91,9 @@ impl Drop for Refreshing {
 }
 
 impl App {
+    /// Opens the store at `path`, seeded (the seed is the app's to load, not the store's).
     pub async fn open(path: &Path) -> anyhow::Result<App> {
-        Ok(App::new(Store::open(path).await?))
+        Ok(App::new(crate::import::seed::open(path).await?))
     }
 
     pub fn new(store: Store) -> App {
