@@ -349,6 +349,21 @@ impl fmt::Display for Period {
     }
 }
 
+/// Stored and snapshotted as its canonical label.
+impl serde::Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Period, D::Error> {
+        let label = String::deserialize(d)?;
+        Period::parse(&label)
+            .map_err(|_| serde::de::Error::custom(format!("`{label}` is not a period")))
+    }
+}
+
 impl std::str::FromStr for Period {
     type Err = PeriodError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

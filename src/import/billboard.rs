@@ -17,7 +17,7 @@ use super::{ImportError, optional_int, read_csv};
 use crate::domain::chart::{Chart, CreditMatcher, credit_key, parse_chart_date, title_key};
 use crate::domain::source::hides_link;
 use crate::domain::text;
-use crate::store::{Actor, Change, NewChartRow, NewSong, WriteTx};
+use crate::store::{Action, Actor, Change, NewChartRow, NewSong, WriteTx};
 
 pub const HEADER: [&str; 7] = [
     "chart_date",
@@ -451,7 +451,7 @@ pub async fn import(
     tx.audit(Change {
         actor,
         guild_id: None,
-        action: "import.billboard",
+        action: Action::ImportBillboard,
         target: format!("chart:{chart}"),
         before: None,
         after: Some(serde_json::json!({
