@@ -464,6 +464,7 @@ static YEAR_WORD_SPAN_YEARS: LazyLock<Regex> =
 static MONTH_ALONE: LazyLock<Regex> = re!(r"^([a-z]+)$");
 
 impl PeriodInput {
+    // long: one branch per accepted form, tried in order; split up, the order would be lost.
     pub fn parse(input: &str) -> Result<PeriodInput, PeriodError> {
         let s = normalize(input);
         if s.is_empty() || s.len() > MAX_INPUT {

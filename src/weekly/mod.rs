@@ -171,6 +171,7 @@ pub async fn run_due(
     Ok(reports)
 }
 
+// long: claim, attempt, post and record one slot in order; each step depends on the last.
 async fn pass(
     app: &App,
     poster: Option<&Poster>,
