@@ -123,25 +123,23 @@ fn long_functions(file: &str, text: &str) -> Vec<Long> {
     let mut i = 0;
     while i < lines.len() {
         // Test modules are not held to this.
-        if lines[i].trim() == "#[cfg(test)]" {
-            if let Some(end) = block_end(&code, i + 1) {
-                i = end + 1;
-                continue;
-            }
+        if lines[i].trim() == "#[cfg(test)]"
+            && let Some(end) = block_end(&code, i + 1)
+        {
+            i = end + 1;
+            continue;
         }
-        if let Some(name) = fn_name(&code[i]) {
-            if let Some(end) = block_end(&code, i) {
-                let len = end - i + 1;
-                if len > MAX_LINES {
-                    found.push(Long {
-                        file: file.to_string(),
-                        name,
-                        line: i + 1,
-                        lines: len,
-                        explained: explained(&lines, i),
-                    });
-                }
-            }
+        if let Some(name) = fn_name(&code[i])
+            && let Some(end) = block_end(&code, i)
+            && end - i + 1 > MAX_LINES
+        {
+            found.push(Long {
+                file: file.to_string(),
+                name,
+                line: i + 1,
+                lines: end - i + 1,
+                explained: explained(&lines, i),
+            });
         }
         i += 1;
     }
