@@ -417,3 +417,13 @@ async fn odd_but_readable_rows_are_imported_with_warnings() {
     assert_eq!((report.added, report.warnings), (1, 1));
     assert!(report.warning_samples[0].contains("peak 9 is below the position"));
 }
+
+#[tokio::test]
+async fn the_seeded_rows_read_back_as_typed_values() {
+    let t = TestApp::new().await;
+    let store = t.app.store();
+    assert!(!store.all_figures().await.unwrap().is_empty());
+    assert!(!store.all_figure_sources().await.unwrap().is_empty());
+    assert!(!store.all_notes().await.unwrap().is_empty());
+    assert!(!store.audit_log(None, 1000).await.unwrap().is_empty());
+}

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use kpop_facts::app::App;
 use kpop_facts::discord::post::Poster;
 use kpop_facts::discord::{self, Secret, Settings};
-use kpop_facts::store::{Covered, Schedule, SlotEnd};
+use kpop_facts::store::{Covered, PostState, Schedule, SlotEnd};
 use kpop_facts::weekly::{self, Outcome};
 use support::fake_discord::{Failure, FakeConfig, FakeDiscord};
 
@@ -507,7 +507,7 @@ async fn a_post_that_may_have_gone_through_is_looked_for_before_posting_again() 
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((row.state.as_str(), row.message_id), ("sent", Some(posted)));
+    assert_eq!((row.state, row.message_id), (PostState::Sent, Some(posted)));
     // What the found post covered is what the next one builds on.
     assert_eq!(row.hot100_week.as_deref(), Some("2023-07-15"));
 }
@@ -606,7 +606,7 @@ async fn a_worker_finishes_or_releases_only_its_own_claim() {
             .unwrap()
     );
     let row = store.slot_post(GUILD, slot).await.unwrap().unwrap();
-    assert_eq!(row.state, "claimed");
+    assert_eq!(row.state, PostState::Claimed);
     // b gives it back keeping the attempt: the next holder looks first too.
     assert!(store.release_slot(GUILD, slot, "b", true).await.unwrap());
     let claim = store
@@ -631,8 +631,8 @@ async fn a_worker_finishes_or_releases_only_its_own_claim() {
     );
     let row = store.slot_post(GUILD, slot).await.unwrap().unwrap();
     assert_eq!(
-        (row.state.as_str(), row.message_id.as_deref()),
-        ("sent", Some("42"))
+        (row.state, row.message_id.as_deref()),
+        (PostState::Sent, Some("42"))
     );
     assert!(
         store

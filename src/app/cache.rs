@@ -34,16 +34,12 @@ impl FactsCache {
         let superseding = figures.iter().filter_map(|f| f.superseded_by).collect();
         let mut periods: Vec<(Period, usize)> = Vec::new();
         for f in &figures {
-            let Ok(p) = Period::parse(&f.period) else {
-                continue;
-            };
+            let p = f.period;
             if !periods.iter().any(|(q, _)| *q == p) {
                 let valued = figures
                     .iter()
-                    .filter(|g| {
-                        g.period == f.period && g.value_usd.is_some() && g.country != "WORLD"
-                    })
-                    .map(|g| g.country.as_str())
+                    .filter(|g| g.period == p && g.value_usd.is_some() && !g.country.is_world())
+                    .map(|g| g.country)
                     .collect::<std::collections::BTreeSet<_>>()
                     .len();
                 periods.push((p, valued));
@@ -51,12 +47,10 @@ impl FactsCache {
         }
         periods.sort_by_key(|(p, _)| (std::cmp::Reverse(p.end()), p.start()));
         let mut ranked: HashMap<Country, (i64, usize)> = HashMap::new();
-        for f in figures.iter().filter(|f| f.country != "WORLD") {
-            if let Some(c) = Country::from_code(&f.country) {
-                let e = ranked.entry(c).or_insert((999, 0));
-                e.0 = e.0.min(f.rank.unwrap_or(999));
-                e.1 += 1;
-            }
+        for f in figures.iter().filter(|f| !f.country.is_world()) {
+            let e = ranked.entry(f.country).or_insert((999, 0));
+            e.0 = e.0.min(f.rank.unwrap_or(999));
+            e.1 += 1;
         }
         let mut countries: Vec<Country> = ranked.keys().copied().collect();
         countries.sort_by_key(|c| (ranked[c].0, std::cmp::Reverse(ranked[c].1), *c));
@@ -90,23 +84,21 @@ impl FactsCache {
     pub fn figures_for_country(&self, country: Country) -> Vec<&FigureRow> {
         self.figures
             .iter()
-            .filter(|f| f.country == country.code())
+            .filter(|f| f.country == country)
             .collect()
     }
 
     /// Every figure of one period.
     pub fn figures_in(&self, period: Period) -> Vec<&FigureRow> {
-        let label = period.label();
-        self.figures.iter().filter(|f| f.period == label).collect()
+        self.figures.iter().filter(|f| f.period == period).collect()
     }
 
     /// The figures of one destination and period: its values (current and earlier prints) and
     /// a value-less one holding ranks and changes printed without a value.
     pub fn figures_of(&self, period: Period, country: Country) -> Vec<&FigureRow> {
-        let label = period.label();
         self.figures
             .iter()
-            .filter(|f| f.period == label && f.country == country.code())
+            .filter(|f| f.period == period && f.country == country)
             .collect()
     }
 

@@ -65,6 +65,7 @@ pub struct RunDueArgs {
     api_base_url: Option<String>,
 }
 
+// long: one arm per subcommand of `summary`.
 pub async fn run(db: &Path, cmd: SummaryCommand) -> anyhow::Result<ExitCode> {
     let app = App::open(db).await?;
     let code = match cmd {

@@ -6,30 +6,24 @@ use serde_json::Value;
 use crate::domain::money::Usd;
 use crate::domain::text::truncate;
 use crate::i18n::{Locale, msg, t};
-use crate::store::{AuditEntry, Target};
+use crate::store::{ActionFamily, Actor, AuditEntry, Target};
 
 /// "`#12` · <t:…:R> · <@123> · export H1 2023 Japan: $48.52M → $50.00M"
 pub fn line(e: &AuditEntry, locale: Locale) -> String {
-    let when = chrono::DateTime::parse_from_rfc3339(&e.at)
-        .map_or(e.at.clone(), |d| format!("<t:{}:R>", d.timestamp()));
-    let who = match e.actor.strip_prefix("discord:") {
-        Some(id) => format!("<@{id}>"),
-        None => match e.actor.as_str() {
-            "cli" => t(locale, msg::facts_actor_cli()),
-            "seed" => t(locale, msg::facts_actor_seed()),
-            other => other.to_string(),
-        },
+    let when = format!("<t:{}:R>", e.at.timestamp());
+    let who = match e.actor {
+        Actor::Discord(id) => format!("<@{id}>"),
+        Actor::Cli => t(locale, msg::facts_actor_cli()),
+        Actor::Seed => t(locale, msg::facts_actor_seed()),
     };
-    let family = e.action.split('.').next().unwrap_or_default();
-    let action = match family {
-        "export" => t(locale, msg::facts_action_export()),
-        "note" => t(locale, msg::facts_action_note()),
-        "alias" => t(locale, msg::facts_action_alias()),
-        "import" => t(locale, msg::facts_action_import()),
-        "undo" => t(locale, msg::facts_action_undo()),
-        "editor" => t(locale, msg::facts_action_editor()),
-        "seed" => t(locale, msg::facts_action_seed()),
-        other => other.to_string(),
+    let action = match e.action.family() {
+        ActionFamily::Export => t(locale, msg::facts_action_export()),
+        ActionFamily::Note => t(locale, msg::facts_action_note()),
+        ActionFamily::Alias => t(locale, msg::facts_action_alias()),
+        ActionFamily::Import => t(locale, msg::facts_action_import()),
+        ActionFamily::Undo => t(locale, msg::facts_action_undo()),
+        ActionFamily::Editor => t(locale, msg::facts_action_editor()),
+        ActionFamily::Seed => t(locale, msg::facts_action_seed()),
     };
     let undo = e.undoes.map(|u| format!(" (#{u})")).unwrap_or_default();
     format!(

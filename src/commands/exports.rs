@@ -183,10 +183,7 @@ fn collate<'a>(
 ) -> BTreeMap<Country, Destination<'a>> {
     let mut out: BTreeMap<Country, Destination> = BTreeMap::new();
     for f in figures {
-        let Some(country) = Country::from_code(&f.country) else {
-            continue;
-        };
-        let d = out.entry(country).or_default();
+        let d = out.entry(f.country).or_default();
         d.rank = d.rank.or(f.rank);
         d.top10 |= f.top10;
         if f.value_usd.is_none() {
@@ -215,8 +212,7 @@ fn source_line(s: &FigureSourceRow, others: usize, locale: Locale) -> String {
     let date = s
         .source
         .published_on
-        .as_deref()
-        .map(|d| crate::domain::chart::display_date(d, locale));
+        .map(|d| crate::domain::chart::display_day(d, locale));
     let mut line = match date {
         Some(d) => format!("{name}, {d}"),
         None => name,
@@ -271,8 +267,7 @@ fn change_text(change: Change, yoy: bool, locale: Locale) -> String {
                 msg::exports_change_computed
             };
             let value = usd(against.value_usd).map_or_else(String::new, |v| v.headline(locale));
-            let period = Period::parse(&against.period)
-                .map_or_else(|_| against.period.clone(), |p| p.display(locale));
+            let period = against.period.display(locale);
             t(locale, line(&signed_tenths(tenths), &value, &period))
         }
     }
@@ -401,13 +396,13 @@ fn country_answer(
             if let Some(f) = figures
                 .iter()
                 .find(|f| f.value_usd.is_some() && f.superseded_by.is_none())
-                && let (Some(v), Ok(p)) = (usd(f.value_usd), Period::parse(&f.period))
+                && let Some(v) = usd(f.value_usd)
             {
                 lines.push(t(
                     locale,
                     msg::exports_latest_value(
                         &headline(v, evidence::approximate(facts.prints(f.id)), locale),
-                        &p.display(locale),
+                        &f.period.display(locale),
                     ),
                 ));
             }

@@ -3,7 +3,7 @@
 //! claims, listed with the earlier milestones together with what changed since.
 
 use crate::app::Indexes;
-use crate::domain::chart::display_date;
+use crate::domain::chart::{display_date, display_day};
 use crate::domain::claim::{Claim, Since};
 use crate::domain::credited::CreditedWeek;
 use crate::i18n::{Locale, msg, t};
@@ -31,10 +31,8 @@ pub fn add<'n, 'w>(
     let mut current = Vec::new();
     let mut history = Vec::new();
     for note in notes {
-        let since = Claim::read(&note.text).and_then(|claim| {
-            let as_of = crate::domain::chart::parse_chart_date(&note.as_of)?;
-            claim.overtaken(as_of, evidence(note, claim))
-        });
+        let since = Claim::read(&note.text)
+            .and_then(|claim| claim.overtaken(note.as_of, evidence(note, claim)));
         match since {
             None => current.push(line(ix, note, locale)),
             Some(since) => history.push(history_line(ix, note, since, locale)),
@@ -104,7 +102,7 @@ fn history_line(ix: &Indexes, note: &NoteRow, since: Since, locale: Locale) -> S
 }
 
 fn date(note: &NoteRow, locale: Locale) -> String {
-    display_date(&note.as_of, locale)
+    display_day(note.as_of, locale)
 }
 
 /// The note's text, marked with its language when the answer is in another one: notes are

@@ -26,6 +26,7 @@ pub fn latest_slot(weekday: u8, hour: u8, now: DateTime<Utc>) -> DateTime<Utc> {
 const FIRST_LOOKBACK: TimeDelta = TimeDelta::days(7);
 const MAX_FACT_LINES: i64 = 12;
 
+// long: the post reads top to bottom as it is shown: weeks, bars, fact changes.
 /// The post for `slot`, or None when nothing is new since `previous`.
 pub async fn build(
     app: &App,

@@ -173,6 +173,7 @@ impl EventHandler for Handler {
 }
 
 impl Handler {
+    // long: one arm per kind of interaction, each answered in place.
     async fn answer(&self, ctx: &Context, interaction: &Interaction) -> serenity::Result<()> {
         let app = &self.app;
         match interaction {

@@ -112,6 +112,7 @@ enum Ended {
     Stop,
 }
 
+// long: builds, runs and shuts down the client as one sequence.
 /// Connects to the gateway and serves interactions until `shutdown` turns true (then closes
 /// the shards cleanly) or the connection fails for good.
 pub async fn run(

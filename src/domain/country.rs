@@ -55,6 +55,21 @@ impl fmt::Display for Country {
     }
 }
 
+/// Stored and snapshotted as its code.
+impl serde::Serialize for Country {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Country {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Country, D::Error> {
+        let code = String::deserialize(d)?;
+        Country::from_code(&code)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{code}` is not a country code")))
+    }
+}
+
 pub struct CountryInfo {
     pub alpha2: &'static str,
     pub alpha3: &'static str,

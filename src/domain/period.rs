@@ -349,6 +349,21 @@ impl fmt::Display for Period {
     }
 }
 
+/// Stored and snapshotted as its canonical label.
+impl serde::Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Period, D::Error> {
+        let label = String::deserialize(d)?;
+        Period::parse(&label)
+            .map_err(|_| serde::de::Error::custom(format!("`{label}` is not a period")))
+    }
+}
+
 impl std::str::FromStr for Period {
     type Err = PeriodError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -449,6 +464,7 @@ static YEAR_WORD_SPAN_YEARS: LazyLock<Regex> =
 static MONTH_ALONE: LazyLock<Regex> = re!(r"^([a-z]+)$");
 
 impl PeriodInput {
+    // long: one branch per accepted form, tried in order; split up, the order would be lost.
     pub fn parse(input: &str) -> Result<PeriodInput, PeriodError> {
         let s = normalize(input);
         if s.is_empty() || s.len() > MAX_INPUT {

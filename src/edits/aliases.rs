@@ -2,7 +2,7 @@
 
 use super::{EditError, Who, record};
 use crate::domain::text;
-use crate::store::{AliasKind, Store, Target};
+use crate::store::{Action, AliasKind, Store, Target};
 
 /// Adds `alias` for `target` (an act id, a folded title or a country code).
 pub async fn add_alias(
@@ -28,7 +28,7 @@ pub async fn add_alias(
         return Err(EditError::NotFound);
     }
     tx.add_alias(kind, target, alias).await?;
-    let change = record(&mut tx, who, "alias.add", &unit, before, None).await?;
+    let change = record(&mut tx, who, Action::AliasAdd, &unit, before, None).await?;
     tx.commit().await?;
     Ok(change)
 }
@@ -46,7 +46,7 @@ pub async fn remove_alias(
         return Err(EditError::NotFound);
     }
     tx.remove_alias(kind, &text::key(alias)).await?;
-    let change = record(&mut tx, who, "alias.remove", &unit, before, None).await?;
+    let change = record(&mut tx, who, Action::AliasRemove, &unit, before, None).await?;
     tx.commit().await?;
     Ok(change)
 }

@@ -5,7 +5,7 @@ use crate::domain::country::Country;
 use crate::domain::money::Usd;
 use crate::domain::period::Period;
 use crate::domain::source::SourceInput;
-use crate::store::{FigureFields, Print, Store, Target};
+use crate::store::{Action, FigureFields, Print, Store, Target};
 
 /// Makes `value` the current figure for a destination and period, cited to `source`. An
 /// earlier different value stays, superseded, as the first print.
@@ -33,7 +33,7 @@ pub async fn set_export(
         ..Print::default()
     };
     tx.link_figure_source(figure, source_id, &print).await?;
-    let id = record(&mut tx, who, "export.set", &target, before, None).await?;
+    let id = record(&mut tx, who, Action::ExportSet, &target, before, None).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -52,7 +52,7 @@ pub async fn remove_export(
         return Err(EditError::NotFound);
     }
     tx.remove_figures(period, country).await?;
-    let id = record(&mut tx, who, "export.remove", &target, before, None).await?;
+    let id = record(&mut tx, who, Action::ExportRemove, &target, before, None).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -7,31 +7,11 @@ use super::{EditError, Who, record};
 use crate::domain::chart::{Chart, parse_chart_date};
 use crate::import::billboard::{self, BillboardReport};
 use crate::import::exports::{self, ExportsReport};
-use crate::store::{PendingImport, Store, Target, WriteTx};
+use crate::store::{Action, PendingImport, Store, Target, WriteTx};
 
-/// What a file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ImportKind {
-    Exports,
-    Chart(Chart),
-}
+pub use crate::store::ImportKind;
 
 impl ImportKind {
-    /// The store's name for it: `exports`, `hot-100`, `billboard-200`.
-    pub fn slug(self) -> &'static str {
-        match self {
-            ImportKind::Exports => "exports",
-            ImportKind::Chart(c) => c.slug(),
-        }
-    }
-
-    pub fn from_slug(s: &str) -> Option<ImportKind> {
-        match s {
-            "exports" => Some(ImportKind::Exports),
-            other => Chart::parse(other).map(ImportKind::Chart),
-        }
-    }
-
     /// Tells the two CSV formats apart by their header.
     pub fn detect(data: &[u8], chart: Option<Chart>) -> Option<ImportKind> {
         let header = data.split(|b| *b == b'\n').next().unwrap_or_default();
@@ -167,12 +147,10 @@ pub async fn apply_pending_import(
         .take_pending_import(token)
         .await?
         .ok_or(EditError::ImportGone)?;
-    if pending.user_id != uploader.to_string() {
+    if pending.user_id != uploader {
         return Err(EditError::ImportNotYours);
     }
-    let kind = ImportKind::from_slug(&pending.kind)
-        .ok_or_else(|| anyhow::anyhow!("pending import of kind {}", pending.kind))?;
-    let (report, change) = apply(&mut tx, who, kind, &pending.data).await?;
+    let (report, change) = apply(&mut tx, who, pending.kind, &pending.data).await?;
     tx.commit().await?;
     Ok((pending, report, change))
 }
@@ -197,7 +175,10 @@ async fn apply(
             let id = record(
                 tx,
                 who,
-                &format!("import.{}", kind.slug()),
+                match kind {
+                    ImportKind::Exports => Action::ImportExports,
+                    ImportKind::Chart(chart) => Action::ImportChart(chart),
+                },
                 t,
                 b,
                 Some(batch),

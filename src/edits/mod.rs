@@ -17,7 +17,7 @@ pub use undo::undo;
 use serde_json::Value;
 
 use crate::domain::source::SourceInput;
-use crate::store::{Actor, Change, Editor, NewSource, Store, Target, WriteTx};
+use crate::store::{Action, Actor, Change, Editor, NewSource, Store, Target, WriteTx};
 
 /// Who is changing facts, and from which server.
 #[derive(Clone, Debug)]
@@ -88,7 +88,7 @@ fn new_source(s: &SourceInput) -> NewSource {
 async fn record(
     tx: &mut WriteTx,
     who: &Who,
-    action: &str,
+    action: Action,
     target: &Target,
     before: Value,
     batch: Option<i64>,
@@ -129,9 +129,9 @@ pub async fn set_editor(
         &mut tx,
         who,
         if present {
-            "editor.add"
+            Action::EditorAdd
         } else {
-            "editor.remove"
+            Action::EditorRemove
         },
         &target,
         before,

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{EditError, Who, new_source, record};
 use crate::domain::source::{NoteText, SourceInput};
-use crate::store::{NoteRow, Store, Target};
+use crate::store::{Action, NoteRow, Store, Target};
 
 /// What a note is about, as the store files it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,14 +36,14 @@ pub async fn add_note(
         subject_label: subject.label.clone(),
         act_id: subject.act_id.clone(),
         text: text.as_str().to_string(),
-        as_of: as_of.to_string(),
+        as_of,
         source_id,
     };
     let id = tx.insert_note(&note).await?;
     let change = record(
         &mut tx,
         who,
-        "note.add",
+        Action::NoteAdd,
         &Target::Note(id),
         Value::Null,
         None,
@@ -67,7 +67,7 @@ pub async fn edit_note(
         return Err(EditError::NotFound);
     }
     tx.set_note_text(id, text.as_str()).await?;
-    let change = record(&mut tx, who, "note.edit", &target, before, None).await?;
+    let change = record(&mut tx, who, Action::NoteEdit, &target, before, None).await?;
     tx.commit().await?;
     Ok(change)
 }
@@ -80,7 +80,7 @@ pub async fn remove_note(store: &Store, who: &Who, id: i64) -> Result<i64, EditE
         return Err(EditError::NotFound);
     }
     tx.remove_note(id).await?;
-    let change = record(&mut tx, who, "note.remove", &target, before, None).await?;
+    let change = record(&mut tx, who, Action::NoteRemove, &target, before, None).await?;
     tx.commit().await?;
     Ok(change)
 }

@@ -3,7 +3,7 @@
 //! only.
 
 use super::{EditError, Who};
-use crate::store::{Actor, AuditEntry, Change, Store, Target};
+use crate::store::{Action, Actor, AuditEntry, Change, Store, Target};
 
 /// Undoes change `change`, or by default the caller's latest. Returns the undone change's id
 /// and the undo's own.
@@ -66,7 +66,7 @@ pub async fn undo(store: &Store, who: &Who, change: Option<i64>) -> Result<(i64,
             .audit(Change {
                 actor: &who.actor,
                 guild_id: who.guild_id,
-                action: "undo",
+                action: Action::Undo,
                 target: e.target.clone(),
                 before: Some(now),
                 after: Some(before),

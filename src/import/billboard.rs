@@ -16,7 +16,7 @@ use super::{ImportError, Progress, optional_int, read_csv};
 use crate::domain::chart::{Chart, CreditMatcher, credit_key, parse_chart_date, title_key};
 use crate::domain::source::hides_link;
 use crate::domain::text;
-use crate::store::{Actor, Change, NewChartRow, NewSong, WriteTx};
+use crate::store::{Action, Actor, Change, NewChartRow, NewSong, WriteTx};
 
 pub const HEADER: [&str; 7] = [
     "chart_date",
@@ -257,6 +257,8 @@ pub fn weeks(chart: Chart, data: &[u8]) -> Result<Vec<(NaiveDate, usize)>, Impor
 }
 
 /// Imports one chart file within `tx`. Unreadable rows abort with every bad line listed.
+/// Which run each row belongs to is decided first, from the file and what the store holds
+/// ([`assign_runs`]); the rows and runs are written after.
 pub async fn import(
     tx: &mut WriteTx,
     chart: Chart,
@@ -274,183 +276,15 @@ pub async fn import(
     };
     progress.start(rows.len() as u64 * 2);
 
-    let mut runs = Runs {
-        next_id: tx.max_song_id().await?,
-        ..Runs::default()
-    };
-    for (id, tk, ck) in tx.song_keys(chart).await? {
-        runs.remember(id, (tk, ck), "");
-    }
-    let mut key_cache = KeyCache::default();
-    for (id, title) in tx.song_titles(chart).await? {
-        let whole = key_cache.whole_title(&title);
-        let keys = runs.keys_of[&id].clone();
-        runs.remember(id, keys, &whole);
-    }
-    let stored_dates: HashSet<String> = tx.chart_dates(chart).await?.into_iter().collect();
-    let mut previous = match rows.first() {
-        Some(first) => previous_stored_week(tx, chart, first.date).await?,
-        None => None,
-    };
-
-    let mut out: Vec<NewChartRow> = Vec::with_capacity(rows.len());
-    for week in rows.chunk_by(|a, b| a.date == b.date) {
-        let date = week[0].date;
-        let date_s = date.to_string();
-        let stored: HashMap<(i64, String, String), i64> = if stored_dates.contains(&date_s) {
-            tx.week_rows(chart, &date_s)
-                .await?
-                .into_iter()
-                .map(|(p, t, c, s)| ((p, t, c), s))
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        let mut songs_now: HashMap<i64, i64> =
-            stored.iter().map(|((p, _, _), s)| (*p, *s)).collect();
-        let linkable = previous
-            .as_ref()
-            .filter(|p| (date - p.date).num_days() <= MAX_WEEK_GAP_DAYS);
-        let mut seen_in_week: HashSet<(i64, &str, &str)> = HashSet::with_capacity(week.len());
-        for row in week {
-            if !seen_in_week.insert((row.position, &row.title, &row.credit)) {
-                report.warn(
-                    row.line,
-                    format!("{date_s} #{} repeats an earlier row", row.position),
-                );
-                continue;
-            }
-            if row.title.is_empty() || row.credit.is_empty() {
-                report.warn(
-                    row.line,
-                    format!(
-                        "{date_s} #{}: the title or the artist is empty",
-                        row.position
-                    ),
-                );
-            }
-            if row.peak.is_some_and(|p| p > row.position) {
-                report.warn(
-                    row.line,
-                    format!(
-                        "{date_s} #{}: peak {} is below the position",
-                        row.position,
-                        row.peak.unwrap_or_default()
-                    ),
-                );
-            }
-            let keys = key_cache.keys(&row.title, &row.credit);
-            let whole = key_cache.whole_title(&row.title);
-            // Only weeks already in the store need the owned key.
-            let stored_song = if stored.is_empty() {
-                None
-            } else {
-                stored
-                    .get(&(row.position, row.title.clone(), row.credit.clone()))
-                    .copied()
-            };
-            let song = match stored_song {
-                Some(song) => song,
-                None => {
-                    let linked = match (row.last_week, linkable) {
-                        (Some(lw), Some(prev)) => match prev.songs.get(&lw) {
-                            Some(s) => {
-                                let k = &runs.keys_of[s];
-                                if k.0 == keys.0 || k.1 == keys.1 {
-                                    Some(*s)
-                                } else {
-                                    report.warn(
-                                        row.line,
-                                        format!(
-                                            "{date_s} #{}: last week #{lw} was another title",
-                                            row.position
-                                        ),
-                                    );
-                                    None
-                                }
-                            }
-                            None if prev.songs.len() as i64 >= chart.size() * 9 / 10 => {
-                                report.warn(row.line, format!("{date_s} #{}: last week #{lw} is not on the previous chart", row.position));
-                                None
-                            }
-                            None => None,
-                        },
-                        _ => None,
-                    };
-                    // Billboard counts a debut as week 1: that is a new run even when an older one
-                    // had the same title and credit. Anything later without a link is a re-entry.
-                    let debut = row.last_week.is_none() && row.weeks == Some(1);
-                    let earlier = if debut {
-                        None
-                    } else {
-                        runs.re_entry_of(&keys, &whole)
-                    };
-                    match linked.or(earlier) {
-                        Some(s) => s,
-                        None => runs.create(&row.title, &row.credit, &keys),
-                    }
-                }
-            };
-            runs.remember(song, keys, &whole);
-            songs_now.insert(row.position, song);
-            if stored_song.is_some() {
-                continue;
-            }
-            out.push(NewChartRow {
-                chart_date: date_s.clone(),
-                position: row.position,
-                title: row.title.clone(),
-                credit: row.credit.clone(),
-                last_week: row.last_week,
-                peak: row.peak,
-                weeks_on_chart: row.weeks,
-                song_id: song,
-            });
-        }
-        report.weeks += 1;
-        progress.advance(week.len() as u64);
-        previous = Some(PreviousWeek {
-            date,
-            songs: songs_now,
-        });
-    }
-
+    let known = Known::read(tx, chart, &rows).await?;
+    let assigned = assign_runs(chart, &rows, known, &mut report, |n| progress.advance(n));
     tracing::debug!(elapsed = ?started.elapsed(), "runs assigned");
-    report.new_songs = runs.new.len();
-    tx.insert_songs(chart, &runs.new).await?;
-    let suspended = if out.len() >= BULK_ROWS {
-        tx.suspend_chart_indexes().await?
-    } else {
-        Vec::new()
-    };
-    for batch in out.chunks(20_000) {
-        tx.insert_chart_rows(chart, batch).await?;
-        progress.advance(batch.len() as u64);
-    }
-    report.added = out.len() as u64;
-    progress.advance((report.rows - out.len()) as u64);
-    tracing::debug!(elapsed = ?started.elapsed(), "rows inserted");
-    if !suspended.is_empty() {
-        tx.rebuild_indexes(suspended).await?;
-        tracing::debug!(elapsed = ?started.elapsed(), "indexes rebuilt");
-    }
-    report.unchanged = report.rows as u64 - report.added;
-    if report.added > 0 {
-        let touched: Vec<i64> = {
-            let set: HashSet<i64> = out.iter().map(|r| r.song_id).collect();
-            let mut v: Vec<i64> = set.into_iter().collect();
-            v.sort_unstable();
-            v
-        };
-        tx.refresh_song_stats(&touched).await?;
-        tracing::debug!(elapsed = ?started.elapsed(), "run totals refreshed");
-        link_acts(tx, &out).await?;
-        tracing::debug!(elapsed = ?started.elapsed(), "acts linked");
-    }
+    write(tx, chart, &assigned, &mut report, progress).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "written");
     tx.audit(Change {
         actor,
         guild_id: None,
-        action: "import.billboard",
+        action: Action::ImportBillboard,
         target: format!("chart:{chart}"),
         before: None,
         after: Some(serde_json::json!({
@@ -462,6 +296,297 @@ pub async fn import(
     })
     .await?;
     Ok(report)
+}
+
+/// What the store already holds that run assignment reads: the chart's runs, the stored rows
+/// of the weeks the file repeats, and the stored week before the file's first.
+struct Known {
+    runs: Runs,
+    keys: KeyCache,
+    /// `(position, title, credit) → song` for each week of the file already stored.
+    stored_weeks: HashMap<NaiveDate, HashMap<(i64, String, String), i64>>,
+    previous: Option<PreviousWeek>,
+}
+
+impl Known {
+    async fn read(tx: &mut WriteTx, chart: Chart, rows: &[Row]) -> anyhow::Result<Known> {
+        let mut runs = Runs {
+            next_id: tx.max_song_id().await?,
+            ..Runs::default()
+        };
+        for (id, tk, ck) in tx.song_keys(chart).await? {
+            runs.remember(id, (tk, ck), "");
+        }
+        let mut keys = KeyCache::default();
+        for (id, title) in tx.song_titles(chart).await? {
+            let whole = keys.whole_title(&title);
+            let song_keys = runs.keys_of[&id].clone();
+            runs.remember(id, song_keys, &whole);
+        }
+        let stored_dates: HashSet<String> = tx.chart_dates(chart).await?.into_iter().collect();
+        let mut stored_weeks = HashMap::new();
+        for week in rows.chunk_by(|a, b| a.date == b.date) {
+            let date = week[0].date;
+            if stored_dates.contains(&date.to_string()) {
+                let stored = tx.week_rows(chart, &date.to_string()).await?;
+                stored_weeks.insert(
+                    date,
+                    stored
+                        .into_iter()
+                        .map(|(p, t, c, s)| ((p, t, c), s))
+                        .collect(),
+                );
+            }
+        }
+        let previous = match rows.first() {
+            Some(first) => previous_stored_week(tx, chart, first.date).await?,
+            None => None,
+        };
+        Ok(Known {
+            runs,
+            keys,
+            stored_weeks,
+            previous,
+        })
+    }
+}
+
+/// The file's rows with their runs decided, and the runs to create.
+struct Assigned {
+    rows: Vec<NewChartRow>,
+    new_songs: Vec<NewSong>,
+}
+
+/// Decides which run each row (sorted by date and position) belongs to: the stored row's run
+/// for a week already stored, else the run last week's position links to, else an earlier
+/// run it re-enters, else a new run. `done` hears how many rows each week held.
+fn assign_runs(
+    chart: Chart,
+    rows: &[Row],
+    known: Known,
+    report: &mut BillboardReport,
+    mut done: impl FnMut(u64),
+) -> Assigned {
+    let Known {
+        mut runs,
+        mut keys,
+        stored_weeks,
+        mut previous,
+    } = known;
+    let none = HashMap::new();
+    let mut out: Vec<NewChartRow> = Vec::with_capacity(rows.len());
+    for week in rows.chunk_by(|a, b| a.date == b.date) {
+        let date = week[0].date;
+        let stored = stored_weeks.get(&date).unwrap_or(&none);
+        let linkable = previous
+            .as_ref()
+            .filter(|p| (date - p.date).num_days() <= MAX_WEEK_GAP_DAYS);
+        let mut week_runs = WeekRuns {
+            chart,
+            date_s: date.to_string(),
+            stored,
+            linkable,
+            songs_now: stored.iter().map(|((p, _, _), s)| (*p, *s)).collect(),
+        };
+        let mut seen_in_week: HashSet<(i64, &str, &str)> = HashSet::with_capacity(week.len());
+        for row in week {
+            if !seen_in_week.insert((row.position, &row.title, &row.credit)) {
+                report.warn(
+                    row.line,
+                    format!(
+                        "{} #{} repeats an earlier row",
+                        week_runs.date_s, row.position
+                    ),
+                );
+                continue;
+            }
+            if let Some(new) = week_runs.assign(row, &mut runs, &mut keys, report) {
+                out.push(new);
+            }
+        }
+        report.weeks += 1;
+        done(week.len() as u64);
+        previous = Some(PreviousWeek {
+            date,
+            songs: week_runs.songs_now,
+        });
+    }
+    Assigned {
+        rows: out,
+        new_songs: runs.new,
+    }
+}
+
+/// One chart week while its rows are assigned to runs.
+struct WeekRuns<'a> {
+    chart: Chart,
+    date_s: String,
+    stored: &'a HashMap<(i64, String, String), i64>,
+    /// The week before, when close enough for `last_week` to link to it.
+    linkable: Option<&'a PreviousWeek>,
+    /// Position → run, this week.
+    songs_now: HashMap<i64, i64>,
+}
+
+impl WeekRuns<'_> {
+    /// Decides `row`'s run; returns the row to insert, None when the week is stored already.
+    fn assign(
+        &mut self,
+        row: &Row,
+        runs: &mut Runs,
+        key_cache: &mut KeyCache,
+        report: &mut BillboardReport,
+    ) -> Option<NewChartRow> {
+        self.warn_oddities(row, report);
+        let keys = key_cache.keys(&row.title, &row.credit);
+        let whole = key_cache.whole_title(&row.title);
+        // Only weeks already in the store need the owned key.
+        let stored_song = if self.stored.is_empty() {
+            None
+        } else {
+            self.stored
+                .get(&(row.position, row.title.clone(), row.credit.clone()))
+                .copied()
+        };
+        let song = match stored_song {
+            Some(song) => song,
+            None => {
+                let linked = self.linked(row, runs, &keys, report);
+                // Billboard counts a debut as week 1: that is a new run even when an older one
+                // had the same title and credit. Anything later without a link is a re-entry.
+                let debut = row.last_week.is_none() && row.weeks == Some(1);
+                let earlier = if debut {
+                    None
+                } else {
+                    runs.re_entry_of(&keys, &whole)
+                };
+                match linked.or(earlier) {
+                    Some(s) => s,
+                    None => runs.create(&row.title, &row.credit, &keys),
+                }
+            }
+        };
+        runs.remember(song, keys, &whole);
+        self.songs_now.insert(row.position, song);
+        if stored_song.is_some() {
+            return None;
+        }
+        Some(NewChartRow {
+            chart_date: self.date_s.clone(),
+            position: row.position,
+            title: row.title.clone(),
+            credit: row.credit.clone(),
+            last_week: row.last_week,
+            peak: row.peak,
+            weeks_on_chart: row.weeks,
+            song_id: song,
+        })
+    }
+
+    /// Readable but odd rows: an empty title or artist, a peak below the position.
+    fn warn_oddities(&self, row: &Row, report: &mut BillboardReport) {
+        let date_s = &self.date_s;
+        if row.title.is_empty() || row.credit.is_empty() {
+            report.warn(
+                row.line,
+                format!(
+                    "{date_s} #{}: the title or the artist is empty",
+                    row.position
+                ),
+            );
+        }
+        if row.peak.is_some_and(|p| p > row.position) {
+            report.warn(
+                row.line,
+                format!(
+                    "{date_s} #{}: peak {} is below the position",
+                    row.position,
+                    row.peak.unwrap_or_default()
+                ),
+            );
+        }
+    }
+
+    /// The run `row`'s `last_week` position held the week before, when it is the same title
+    /// or credit.
+    fn linked(
+        &self,
+        row: &Row,
+        runs: &Runs,
+        keys: &(String, String),
+        report: &mut BillboardReport,
+    ) -> Option<i64> {
+        let (lw, prev) = (row.last_week?, self.linkable?);
+        let date_s = &self.date_s;
+        match prev.songs.get(&lw) {
+            Some(s) => {
+                let k = &runs.keys_of[s];
+                if k.0 == keys.0 || k.1 == keys.1 {
+                    Some(*s)
+                } else {
+                    report.warn(
+                        row.line,
+                        format!(
+                            "{date_s} #{}: last week #{lw} was another title",
+                            row.position
+                        ),
+                    );
+                    None
+                }
+            }
+            None if prev.songs.len() as i64 >= self.chart.size() * 9 / 10 => {
+                report.warn(
+                    row.line,
+                    format!(
+                        "{date_s} #{}: last week #{lw} is not on the previous chart",
+                        row.position
+                    ),
+                );
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+/// Writes the assigned rows and new runs, then refreshes the runs' totals and act links.
+async fn write(
+    tx: &mut WriteTx,
+    chart: Chart,
+    assigned: &Assigned,
+    report: &mut BillboardReport,
+    progress: &dyn Progress,
+) -> anyhow::Result<()> {
+    let out = &assigned.rows;
+    report.new_songs = assigned.new_songs.len();
+    tx.insert_songs(chart, &assigned.new_songs).await?;
+    let suspended = if out.len() >= BULK_ROWS {
+        tx.suspend_chart_indexes().await?
+    } else {
+        Vec::new()
+    };
+    for batch in out.chunks(20_000) {
+        tx.insert_chart_rows(chart, batch).await?;
+        progress.advance(batch.len() as u64);
+    }
+    report.added = out.len() as u64;
+    progress.advance((report.rows - out.len()) as u64);
+    if !suspended.is_empty() {
+        tx.rebuild_indexes(suspended).await?;
+    }
+    report.unchanged = report.rows as u64 - report.added;
+    if report.added > 0 {
+        let mut touched: Vec<i64> = out
+            .iter()
+            .map(|r| r.song_id)
+            .collect::<HashSet<i64>>()
+            .into_iter()
+            .collect();
+        touched.sort_unstable();
+        tx.refresh_song_stats(&touched).await?;
+        link_acts(tx, out).await?;
+    }
+    Ok(())
 }
 
 /// The newest stored week before `date`, for the first imported week's `last_week` links.

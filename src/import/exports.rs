@@ -17,7 +17,7 @@ use crate::domain::money::Usd;
 use crate::domain::period::Period;
 use crate::domain::print::{PrintTags, SourceKind};
 use crate::domain::source::{NoteText, SourceInput, SourceTitle};
-use crate::store::{Actor, Change, FigureFields, NewSource, Print, WriteTx};
+use crate::store::{Action, Actor, Change, FigureFields, NewSource, Print, WriteTx};
 
 /// The header of the current format: the publisher's name alone, with what the curator noted
 /// about it and the kind of publication in columns of their own.
@@ -231,7 +231,7 @@ pub async fn import(
     tx.audit(Change {
         actor,
         guild_id,
-        action: "import.exports",
+        action: Action::ImportExports,
         target: "exports".into(),
         before: None,
         after: Some(serde_json::to_value(&report).map_err(anyhow::Error::from)?),

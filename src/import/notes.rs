@@ -9,7 +9,7 @@ use super::{ImportError, optional, read_csv};
 use crate::domain::chart::{parse_chart_date, title_key};
 use crate::domain::period::Period;
 use crate::domain::source::NoteText;
-use crate::store::{Actor, Change, NewSource, NoteRow, WriteTx};
+use crate::store::{Action, Actor, Change, NewSource, NoteRow, WriteTx};
 
 const HEADER: [&str; 9] = [
     "subject_kind",
@@ -58,7 +58,7 @@ pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usiz
             }
         };
         let as_of = r[4].trim();
-        parse_chart_date(as_of)
+        let as_of = parse_chart_date(as_of)
             .ok_or_else(|| format!("as_of `{as_of}` is not a YYYY-MM-DD date"))?;
         let text = NoteText::parse(&r[3]).map_err(|e| format!("text: {e}"))?;
         let published_on = optional(&r[8])
@@ -75,7 +75,7 @@ pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usiz
                 subject_label: label,
                 act_id: optional(&r[2]).map(str::to_string),
                 text: text.as_str().to_string(),
-                as_of: as_of.to_string(),
+                as_of,
                 source_id: 0,
             },
             source: source_columns(&r[5], &r[6], &r[7], published_on)?,
@@ -93,7 +93,7 @@ pub async fn import(tx: &mut WriteTx, data: &[u8], actor: &Actor) -> Result<usiz
         tx.audit(Change {
             actor,
             guild_id: None,
-            action: "note.add",
+            action: Action::NoteAdd,
             target: format!("note:{}", note.id),
             before: None,
             after: Some(serde_json::to_value(&note).map_err(anyhow::Error::from)?),

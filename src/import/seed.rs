@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::domain::chart::Chart;
-use crate::store::{Actor, Change, Store};
+use crate::store::{Action, Actor, Change, Store};
 
 /// Bump when the seed files change, so that a store seeded earlier can tell (and `ensure`
 /// brings it up to date). 2: acts name the groups their members belong to (`member_of`), acts
@@ -51,7 +51,7 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
             tx.audit(Change {
                 actor: &Actor::Seed,
                 guild_id: None,
-                action: "seed.upgrade",
+                action: Action::SeedUpgrade,
                 target: "seed".into(),
                 before: None,
                 after: Some(serde_json::json!({

@@ -2,9 +2,11 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{AliasKind, Store, WriteTx};
+use super::{AliasKind, Store, WriteTx, bad_value, row_from_raw};
+use crate::domain::chart::Chart;
 
 /// Who made a change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,12 +29,124 @@ impl fmt::Display for Actor {
     }
 }
 
+impl Actor {
+    /// Reads the form `Display` writes.
+    pub fn parse(s: &str) -> Option<Actor> {
+        match s {
+            "cli" => Some(Actor::Cli),
+            "seed" => Some(Actor::Seed),
+            _ => s.strip_prefix("discord:")?.parse().ok().map(Actor::Discord),
+        }
+    }
+}
+
+/// What kind of change an audit row records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    ExportSet,
+    ExportRemove,
+    NoteAdd,
+    NoteEdit,
+    NoteRemove,
+    AliasAdd,
+    AliasRemove,
+    EditorAdd,
+    EditorRemove,
+    /// An export file (the command line's, or a confirmed upload).
+    ImportExports,
+    /// A chart file from the command line, each week one change.
+    ImportBillboard,
+    /// A confirmed upload of a chart file.
+    ImportChart(Chart),
+    SeedUpgrade,
+    Undo,
+}
+
+/// The kind of fact an [`Action`] changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActionFamily {
+    Export,
+    Note,
+    Alias,
+    Editor,
+    Import,
+    Seed,
+    Undo,
+}
+
+impl Action {
+    /// Every action but a chart upload's, which [`Action::parse`] reads by its chart.
+    const FIXED: [Action; 13] = [
+        Action::ExportSet,
+        Action::ExportRemove,
+        Action::NoteAdd,
+        Action::NoteEdit,
+        Action::NoteRemove,
+        Action::AliasAdd,
+        Action::AliasRemove,
+        Action::EditorAdd,
+        Action::EditorRemove,
+        Action::ImportExports,
+        Action::ImportBillboard,
+        Action::SeedUpgrade,
+        Action::Undo,
+    ];
+
+    /// Reads the form `Display` writes (`export.set`, `import.hot-100`, `undo`).
+    pub fn parse(s: &str) -> Option<Action> {
+        if let Some(action) = Action::FIXED.into_iter().find(|a| a.to_string() == s) {
+            return Some(action);
+        }
+        let slug = s.strip_prefix("import.")?;
+        Chart::ALL
+            .into_iter()
+            .find(|c| c.slug() == slug)
+            .map(Action::ImportChart)
+    }
+
+    pub fn family(self) -> ActionFamily {
+        match self {
+            Action::ExportSet | Action::ExportRemove => ActionFamily::Export,
+            Action::NoteAdd | Action::NoteEdit | Action::NoteRemove => ActionFamily::Note,
+            Action::AliasAdd | Action::AliasRemove => ActionFamily::Alias,
+            Action::EditorAdd | Action::EditorRemove => ActionFamily::Editor,
+            Action::ImportExports | Action::ImportBillboard | Action::ImportChart(_) => {
+                ActionFamily::Import
+            }
+            Action::SeedUpgrade => ActionFamily::Seed,
+            Action::Undo => ActionFamily::Undo,
+        }
+    }
+}
+
+/// The store's name for it: `export.set`, `import.hot-100`, `undo`.
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::ExportSet => "export.set",
+            Action::ExportRemove => "export.remove",
+            Action::NoteAdd => "note.add",
+            Action::NoteEdit => "note.edit",
+            Action::NoteRemove => "note.remove",
+            Action::AliasAdd => "alias.add",
+            Action::AliasRemove => "alias.remove",
+            Action::EditorAdd => "editor.add",
+            Action::EditorRemove => "editor.remove",
+            Action::ImportExports => "import.exports",
+            Action::ImportBillboard => "import.billboard",
+            Action::ImportChart(chart) => return write!(f, "import.{}", chart.slug()),
+            Action::SeedUpgrade => "seed.upgrade",
+            Action::Undo => "undo",
+        })
+    }
+}
+
 /// One change to record.
 #[derive(Clone, Debug)]
 pub struct Change<'a> {
     pub actor: &'a Actor,
     pub guild_id: Option<u64>,
-    pub action: &'a str,
+    pub action: Action,
     pub target: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
@@ -41,18 +155,61 @@ pub struct Change<'a> {
     pub batch: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, FromRow)]
+/// One recorded change, its fields read into their types.
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuditEntry {
     pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub guild_id: Option<String>,
-    pub action: String,
+    pub at: DateTime<Utc>,
+    pub actor: Actor,
+    pub guild_id: Option<u64>,
+    pub action: Action,
     pub target: String,
     pub before: Option<String>,
     pub after: Option<String>,
     pub undoes: Option<i64>,
     pub batch: Option<i64>,
+}
+
+/// An `audit_log` row as SQLite holds it.
+#[derive(FromRow)]
+struct RawEntry {
+    id: i64,
+    at: String,
+    actor: String,
+    guild_id: Option<String>,
+    action: String,
+    target: String,
+    before: Option<String>,
+    after: Option<String>,
+    undoes: Option<i64>,
+    batch: Option<i64>,
+}
+
+row_from_raw!(AuditEntry, RawEntry);
+
+impl TryFrom<RawEntry> for AuditEntry {
+    type Error = sqlx::Error;
+
+    fn try_from(r: RawEntry) -> Result<AuditEntry, sqlx::Error> {
+        let bad = |column: &'static str, value: &str| bad_value("audit_log", column, value);
+        Ok(AuditEntry {
+            id: r.id,
+            at: DateTime::parse_from_rfc3339(&r.at)
+                .map_err(|_| bad("at", &r.at))?
+                .with_timezone(&Utc),
+            actor: Actor::parse(&r.actor).ok_or_else(|| bad("actor", &r.actor))?,
+            guild_id: r
+                .guild_id
+                .map(|g| g.parse().map_err(|_| bad("guild_id", &g)))
+                .transpose()?,
+            action: Action::parse(&r.action).ok_or_else(|| bad("action", &r.action))?,
+            target: r.target,
+            before: r.before,
+            after: r.after,
+            undoes: r.undoes,
+            batch: r.batch,
+        })
+    }
 }
 
 const ENTRY_COLUMNS: &str = "id, at, actor, guild_id, action, target, before, after, undoes, batch";
@@ -77,7 +234,7 @@ impl WriteTx {
         )
         .bind(c.actor.to_string())
         .bind(c.guild_id.map(|g| g.to_string()))
-        .bind(c.action)
+        .bind(c.action.to_string())
         .bind(&c.target)
         .bind(c.before.map(|v| v.to_string()))
         .bind(c.after.map(|v| v.to_string()))

@@ -2,21 +2,56 @@
 
 use sqlx::FromRow;
 
-use super::{SourceRow, Store, WriteTx};
+use super::sources::{RawSource, read_kind};
+use super::{SourceRow, Store, WriteTx, bad_value, row_from_raw};
 use crate::domain::country::Country;
 use crate::domain::period::Period;
 use crate::domain::print::{PrintTags, SourceKind};
 
-#[derive(Clone, Debug, PartialEq, Eq, FromRow, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FigureRow {
     pub id: i64,
-    pub period: String,
-    pub country: String,
+    pub period: Period,
+    pub country: Country,
     pub value_usd: Option<i64>,
     pub rank: Option<i64>,
     pub yoy_change_pct: Option<String>,
     pub top10: bool,
     pub superseded_by: Option<i64>,
+}
+
+/// An `export_figures` row as SQLite holds it.
+#[derive(FromRow)]
+struct RawFigure {
+    id: i64,
+    period: String,
+    country: String,
+    value_usd: Option<i64>,
+    rank: Option<i64>,
+    yoy_change_pct: Option<String>,
+    top10: bool,
+    superseded_by: Option<i64>,
+}
+
+row_from_raw!(FigureRow, RawFigure);
+
+impl TryFrom<RawFigure> for FigureRow {
+    type Error = sqlx::Error;
+
+    fn try_from(r: RawFigure) -> Result<FigureRow, sqlx::Error> {
+        Ok(FigureRow {
+            id: r.id,
+            period: Period::parse(&r.period)
+                .map_err(|_| bad_value("export_figures", "period", &r.period))?,
+            country: Country::from_code(&r.country)
+                .ok_or_else(|| bad_value("export_figures", "country", &r.country))?,
+            value_usd: r.value_usd,
+            rank: r.rank,
+            yoy_change_pct: r.yoy_change_pct,
+            top10: r.top10,
+            superseded_by: r.superseded_by,
+        })
+    }
 }
 
 /// One source's print of a figure.
@@ -39,11 +74,8 @@ pub struct FigureSourceRow {
 #[derive(FromRow)]
 struct FigureSourceFlat {
     figure_id: i64,
-    id: i64,
-    publisher: String,
-    title: Option<String>,
-    url: Option<String>,
-    published_on: Option<String>,
+    #[sqlx(flatten)]
+    source: RawSource,
     kind: Option<String>,
     printed: Option<String>,
     precise: bool,
@@ -84,30 +116,26 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| FigureSourceRow {
-                figure_id: r.figure_id,
-                source: SourceRow {
-                    id: r.id,
-                    publisher: r.publisher,
-                    title: r.title,
-                    url: r.url,
-                    published_on: r.published_on,
-                },
-                kind: r.kind.as_deref().and_then(SourceKind::parse),
-                printed: r.printed,
-                precise: r.precise,
-                rank: r.rank,
-                yoy_change_pct: r.yoy_change_pct,
-                tags: r
-                    .note
-                    .as_deref()
-                    .map(PrintTags::from_note)
-                    .unwrap_or_default(),
-                note: r.note,
+        rows.into_iter()
+            .map(|r| {
+                Ok(FigureSourceRow {
+                    figure_id: r.figure_id,
+                    source: SourceRow::try_from(r.source)?,
+                    kind: read_kind(r.kind)?,
+                    printed: r.printed,
+                    precise: r.precise,
+                    rank: r.rank,
+                    yoy_change_pct: r.yoy_change_pct,
+                    tags: r
+                        .note
+                        .as_deref()
+                        .map(PrintTags::from_note)
+                        .unwrap_or_default(),
+                    note: r.note,
+                })
             })
-            .collect())
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
     }
 }
 

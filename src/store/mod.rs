@@ -14,6 +14,7 @@ mod exports;
 mod lock;
 mod notes;
 mod pending;
+mod rows;
 mod snapshots;
 mod sources;
 mod summaries;
@@ -30,17 +31,19 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, SqlSafeStr, Sqlite, SqlitePool, Transaction};
 
 pub use acts::{ActRow, AliasKind};
-pub use audit::{Actor, AuditEntry, Change};
+pub use audit::{Action, ActionFamily, Actor, AuditEntry, Change};
 pub use charts::{ChartWeekRow, LinkedWeekRow, NewChartRow, NewSong, SongRow};
 pub use editors::Editor;
 
 pub use exports::{FigureFields, FigureRow, FigureSourceRow, Print};
 pub use lock::{LockError, RunLock};
 pub use notes::NoteRow;
-pub use pending::PendingImport;
+pub use pending::{ImportKind, PendingImport};
+pub use rows::BadValue;
+use rows::{bad_value, row_from_raw};
 pub use snapshots::Target;
 pub use sources::{NewSource, SourceRow};
-pub use summaries::{Claim, Covered, PostRow, Schedule, SlotEnd, WeekEntry};
+pub use summaries::{Claim, Covered, PostRow, PostState, Schedule, SlotEnd, WeekEntry};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 

@@ -1,11 +1,13 @@
 //! Milestone facts: free text about an act, a title or the export market, with a date and a
 //! source.
 
+use chrono::NaiveDate;
 use sqlx::FromRow;
 
-use super::{Store, WriteTx};
+use super::{Store, WriteTx, bad_value, row_from_raw};
+use crate::domain::chart::parse_chart_date;
 
-#[derive(Clone, Debug, PartialEq, Eq, FromRow, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NoteRow {
     pub id: i64,
     pub subject_kind: String,
@@ -13,8 +15,42 @@ pub struct NoteRow {
     pub subject_label: String,
     pub act_id: Option<String>,
     pub text: String,
-    pub as_of: String,
+    /// The day the fact describes.
+    pub as_of: NaiveDate,
     pub source_id: i64,
+}
+
+/// A `notes` row as SQLite holds it.
+#[derive(FromRow)]
+struct RawNote {
+    id: i64,
+    subject_kind: String,
+    subject_key: String,
+    subject_label: String,
+    act_id: Option<String>,
+    text: String,
+    as_of: String,
+    source_id: i64,
+}
+
+row_from_raw!(NoteRow, RawNote);
+
+impl TryFrom<RawNote> for NoteRow {
+    type Error = sqlx::Error;
+
+    fn try_from(r: RawNote) -> Result<NoteRow, sqlx::Error> {
+        Ok(NoteRow {
+            as_of: parse_chart_date(&r.as_of)
+                .ok_or_else(|| bad_value("notes", "as_of", &r.as_of))?,
+            id: r.id,
+            subject_kind: r.subject_kind,
+            subject_key: r.subject_key,
+            subject_label: r.subject_label,
+            act_id: r.act_id,
+            text: r.text,
+            source_id: r.source_id,
+        })
+    }
 }
 
 const NOTE_COLUMNS: &str =
@@ -70,7 +106,7 @@ impl WriteTx {
         .bind(&n.subject_label)
         .bind(&n.act_id)
         .bind(&n.text)
-        .bind(&n.as_of)
+        .bind(n.as_of.to_string())
         .bind(n.source_id)
         .fetch_one(self.conn())
         .await?)

@@ -2,19 +2,77 @@
 //! once it is confirmed, cancelled or [`KEPT_MINUTES`] old: every change to the waiting
 //! uploads deletes the expired ones, and the running bot does so every minute.
 
-use super::{Store, WriteTx};
+use super::{Store, WriteTx, bad_value, row_from_raw};
+use crate::domain::chart::Chart;
 
 /// How long a preview's confirm button stays good.
 const KEPT_MINUTES: i64 = 15;
 
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingImport {
     pub token: String,
-    pub user_id: String,
-    pub guild_id: Option<String>,
-    pub kind: String,
+    /// The uploader.
+    pub user_id: u64,
+    pub guild_id: Option<u64>,
+    pub kind: ImportKind,
     pub filename: String,
     pub data: Vec<u8>,
+}
+
+/// What an imported file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    Exports,
+    Chart(Chart),
+}
+
+impl ImportKind {
+    /// The store's name for it: `exports`, `hot-100`, `billboard-200`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ImportKind::Exports => "exports",
+            ImportKind::Chart(c) => c.slug(),
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<ImportKind> {
+        match s {
+            "exports" => Some(ImportKind::Exports),
+            other => Chart::parse(other).map(ImportKind::Chart),
+        }
+    }
+}
+
+/// A `pending_imports` row as SQLite holds it.
+#[derive(sqlx::FromRow)]
+struct RawPending {
+    token: String,
+    user_id: String,
+    guild_id: Option<String>,
+    kind: String,
+    filename: String,
+    data: Vec<u8>,
+}
+
+row_from_raw!(PendingImport, RawPending);
+
+impl TryFrom<RawPending> for PendingImport {
+    type Error = sqlx::Error;
+
+    fn try_from(r: RawPending) -> Result<PendingImport, sqlx::Error> {
+        let bad = |column: &'static str, value: &str| bad_value("pending_imports", column, value);
+        Ok(PendingImport {
+            user_id: r.user_id.parse().map_err(|_| bad("user_id", &r.user_id))?,
+            guild_id: r
+                .guild_id
+                .map(|g| g.parse().map_err(|_| bad("guild_id", &g)))
+                .transpose()?,
+            kind: ImportKind::from_slug(&r.kind).ok_or_else(|| bad("kind", &r.kind))?,
+            token: r.token,
+            filename: r.filename,
+            data: r.data,
+        })
+    }
 }
 
 /// Whether a row's `created_at` is still within [`KEPT_MINUTES`].
@@ -44,9 +102,9 @@ impl Store {
              VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
         )
         .bind(&p.token)
-        .bind(&p.user_id)
-        .bind(&p.guild_id)
-        .bind(&p.kind)
+        .bind(p.user_id.to_string())
+        .bind(p.guild_id.map(|g| g.to_string()))
+        .bind(p.kind.slug())
         .bind(&p.filename)
         .bind(&p.data)
         .execute(&mut *tx)

@@ -192,6 +192,103 @@ impl WriteTx {
         })
     }
 
+    /// Makes one destination and period's figures and their prints what `snapshot` holds.
+    async fn restore_export(
+        &mut self,
+        period: Period,
+        country: Country,
+        snapshot: &Value,
+    ) -> anyhow::Result<()> {
+        sqlx::query("DELETE FROM export_figures WHERE period = ? AND country = ?")
+            .bind(period.label())
+            .bind(country.code())
+            .execute(self.conn())
+            .await?;
+        let figures = snapshot.as_array().cloned().unwrap_or_default();
+        for f in &figures {
+            let row: FigureRow = serde_json::from_value(f.clone())?;
+            sqlx::query(
+                "INSERT INTO export_figures
+                    (id, period, period_start, period_end, country, value_usd, rank, yoy_change_pct, top10)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(row.id)
+            .bind(period.label())
+            .bind(format!("{}-{:02}", period.start().year, period.start().month))
+            .bind(format!("{}-{:02}", period.end().year, period.end().month))
+            .bind(country.code())
+            .bind(row.value_usd)
+            .bind(row.rank)
+            .bind(&row.yoy_change_pct)
+            .bind(row.top10)
+            .execute(self.conn())
+            .await?;
+            for l in f["sources"].as_array().into_iter().flatten() {
+                sqlx::query(
+                    "INSERT INTO figure_sources
+                        (figure_id, source_id, printed, precise, rank, yoy_change_pct, note)
+                     VALUES (?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(row.id)
+                .bind(l["source_id"].as_i64())
+                .bind(l["printed"].as_str())
+                .bind(l["precise"].as_bool().unwrap_or(true))
+                .bind(l["rank"].as_i64())
+                .bind(l["yoy_change_pct"].as_str())
+                .bind(l["note"].as_str())
+                .execute(self.conn())
+                .await?;
+            }
+        }
+        for f in &figures {
+            if let (Some(id), Some(by)) = (f["id"].as_i64(), f["superseded_by"].as_i64()) {
+                self.set_superseded_by(id, Some(by)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes one chart week's rows what `snapshot` holds, and the runs' totals follow.
+    async fn restore_chart_week(
+        &mut self,
+        chart: Chart,
+        date: &str,
+        snapshot: &Value,
+    ) -> anyhow::Result<()> {
+        let mut songs: Vec<i64> = sqlx::query_scalar(
+            "SELECT song_id FROM chart_entries WHERE chart = ? AND chart_date = ?",
+        )
+        .bind(chart)
+        .bind(date)
+        .fetch_all(self.conn())
+        .await?;
+        sqlx::query("DELETE FROM chart_entries WHERE chart = ? AND chart_date = ?")
+            .bind(chart)
+            .bind(date)
+            .execute(self.conn())
+            .await?;
+        let weeks: Vec<WeekRow> = serde_json::from_value(snapshot.clone())?;
+        let rows: Vec<super::NewChartRow> = weeks
+            .into_iter()
+            .map(|r| super::NewChartRow {
+                chart_date: date.to_string(),
+                position: r.position,
+                title: r.title,
+                credit: r.credit,
+                last_week: r.last_week,
+                peak: r.peak,
+                weeks_on_chart: r.weeks_on_chart,
+                song_id: r.song_id,
+            })
+            .collect();
+        songs.extend(rows.iter().map(|r| r.song_id));
+        self.insert_chart_rows(chart, &rows).await?;
+        songs.sort_unstable();
+        songs.dedup();
+        self.refresh_song_stats(&songs).await?;
+        Ok(())
+    }
+
     /// Makes the unit exactly what `snapshot` describes.
     pub async fn restore(&mut self, target: &Target, snapshot: &Value) -> anyhow::Result<()> {
         if matches!(
@@ -206,52 +303,7 @@ impl WriteTx {
         }
         match target {
             Target::Export { period, country } => {
-                sqlx::query("DELETE FROM export_figures WHERE period = ? AND country = ?")
-                    .bind(period.label())
-                    .bind(country.code())
-                    .execute(self.conn())
-                    .await?;
-                let figures = snapshot.as_array().cloned().unwrap_or_default();
-                for f in &figures {
-                    let row: FigureRow = serde_json::from_value(f.clone())?;
-                    sqlx::query(
-                        "INSERT INTO export_figures
-                            (id, period, period_start, period_end, country, value_usd, rank, yoy_change_pct, top10)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    )
-                    .bind(row.id)
-                    .bind(period.label())
-                    .bind(format!("{}-{:02}", period.start().year, period.start().month))
-                    .bind(format!("{}-{:02}", period.end().year, period.end().month))
-                    .bind(country.code())
-                    .bind(row.value_usd)
-                    .bind(row.rank)
-                    .bind(&row.yoy_change_pct)
-                    .bind(row.top10)
-                    .execute(self.conn())
-                    .await?;
-                    for l in f["sources"].as_array().into_iter().flatten() {
-                        sqlx::query(
-                            "INSERT INTO figure_sources
-                                (figure_id, source_id, printed, precise, rank, yoy_change_pct, note)
-                             VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        )
-                        .bind(row.id)
-                        .bind(l["source_id"].as_i64())
-                        .bind(l["printed"].as_str())
-                        .bind(l["precise"].as_bool().unwrap_or(true))
-                        .bind(l["rank"].as_i64())
-                        .bind(l["yoy_change_pct"].as_str())
-                        .bind(l["note"].as_str())
-                        .execute(self.conn())
-                        .await?;
-                    }
-                }
-                for f in &figures {
-                    if let (Some(id), Some(by)) = (f["id"].as_i64(), f["superseded_by"].as_i64()) {
-                        self.set_superseded_by(id, Some(by)).await?;
-                    }
-                }
+                self.restore_export(*period, *country, snapshot).await?;
             }
             Target::Note(id) => {
                 sqlx::query("DELETE FROM notes WHERE id = ?")
@@ -281,37 +333,7 @@ impl WriteTx {
                 }
             }
             Target::ChartWeek { chart, date } => {
-                let mut songs: Vec<i64> = sqlx::query_scalar(
-                    "SELECT song_id FROM chart_entries WHERE chart = ? AND chart_date = ?",
-                )
-                .bind(chart)
-                .bind(date)
-                .fetch_all(self.conn())
-                .await?;
-                sqlx::query("DELETE FROM chart_entries WHERE chart = ? AND chart_date = ?")
-                    .bind(chart)
-                    .bind(date)
-                    .execute(self.conn())
-                    .await?;
-                let weeks: Vec<WeekRow> = serde_json::from_value(snapshot.clone())?;
-                let rows: Vec<super::NewChartRow> = weeks
-                    .into_iter()
-                    .map(|r| super::NewChartRow {
-                        chart_date: date.clone(),
-                        position: r.position,
-                        title: r.title,
-                        credit: r.credit,
-                        last_week: r.last_week,
-                        peak: r.peak,
-                        weeks_on_chart: r.weeks_on_chart,
-                        song_id: r.song_id,
-                    })
-                    .collect();
-                songs.extend(rows.iter().map(|r| r.song_id));
-                self.insert_chart_rows(*chart, &rows).await?;
-                songs.sort_unstable();
-                songs.dedup();
-                self.refresh_song_stats(&songs).await?;
+                self.restore_chart_week(*chart, date, snapshot).await?;
             }
             Target::Editor(e) => {
                 if snapshot["present"].as_bool().unwrap_or(false) {

@@ -1,17 +1,56 @@
 //! Sources: the reports, articles and publishers facts are cited from.
 
+use chrono::NaiveDate;
 use sqlx::FromRow;
 
-use super::{Store, WriteTx};
+use super::{Store, WriteTx, bad_value, row_from_raw};
+use crate::domain::chart::parse_chart_date;
 use crate::domain::print::SourceKind;
 
-#[derive(Clone, Debug, PartialEq, Eq, FromRow, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SourceRow {
     pub id: i64,
     pub publisher: String,
     pub title: Option<String>,
     pub url: Option<String>,
+    pub published_on: Option<NaiveDate>,
+}
+
+/// A `sources` row as SQLite holds it.
+#[derive(FromRow)]
+pub(super) struct RawSource {
+    pub id: i64,
+    pub publisher: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
     pub published_on: Option<String>,
+}
+
+row_from_raw!(SourceRow, RawSource);
+
+impl TryFrom<RawSource> for SourceRow {
+    type Error = sqlx::Error;
+
+    fn try_from(r: RawSource) -> Result<SourceRow, sqlx::Error> {
+        Ok(SourceRow {
+            id: r.id,
+            publisher: r.publisher,
+            title: r.title,
+            url: r.url,
+            published_on: r
+                .published_on
+                .map(|d| {
+                    parse_chart_date(&d).ok_or_else(|| bad_value("sources", "published_on", &d))
+                })
+                .transpose()?,
+        })
+    }
+}
+
+/// A stored source kind, read loudly.
+pub(super) fn read_kind(kind: Option<String>) -> Result<Option<SourceKind>, sqlx::Error> {
+    kind.map(|k| SourceKind::parse(&k).ok_or_else(|| bad_value("sources", "kind", &k)))
+        .transpose()
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::Store;
+use super::{Store, bad_value, row_from_raw};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Schedule {
@@ -31,30 +31,56 @@ struct ScheduleRow {
     created_at: String,
 }
 
-impl ScheduleRow {
-    fn into_schedule(self) -> Option<Schedule> {
-        Some(Schedule {
-            guild_id: self.guild_id.parse().ok()?,
-            channel_id: self.channel_id.parse().ok()?,
-            weekday: u8::try_from(self.weekday).ok()?,
-            hour: u8::try_from(self.hour).ok()?,
-            locale: self.locale,
-            enabled: self.enabled,
-            disabled_reason: self.disabled_reason,
-            created_at: DateTime::parse_from_rfc3339(&self.created_at)
-                .ok()?
+row_from_raw!(Schedule, ScheduleRow);
+
+impl TryFrom<ScheduleRow> for Schedule {
+    type Error = sqlx::Error;
+
+    fn try_from(r: ScheduleRow) -> Result<Schedule, sqlx::Error> {
+        let bad = |column: &'static str, value: &dyn ToString| {
+            bad_value("summary_schedules", column, &value.to_string())
+        };
+        Ok(Schedule {
+            guild_id: r
+                .guild_id
+                .parse()
+                .map_err(|_| bad("guild_id", &r.guild_id))?,
+            channel_id: r
+                .channel_id
+                .parse()
+                .map_err(|_| bad("channel_id", &r.channel_id))?,
+            weekday: u8::try_from(r.weekday).map_err(|_| bad("weekday", &r.weekday))?,
+            hour: u8::try_from(r.hour).map_err(|_| bad("hour", &r.hour))?,
+            locale: r.locale,
+            enabled: r.enabled,
+            disabled_reason: r.disabled_reason,
+            created_at: DateTime::parse_from_rfc3339(&r.created_at)
+                .map_err(|_| bad("created_at", &r.created_at))?
                 .with_timezone(&Utc),
         })
     }
+}
+
+/// Where a slot's post stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "TEXT", rename_all = "lowercase")]
+pub enum PostState {
+    /// A worker holds it.
+    Claimed,
+    /// Given back after an attempt that may have reached Discord.
+    Released,
+    Sent,
+    /// Nothing new to post.
+    Skipped,
+    /// An earlier attempt may have posted it and the channel could not be checked.
+    Uncertain,
 }
 
 /// A post of one slot, as recorded.
 #[derive(Clone, Debug, PartialEq, Eq, FromRow)]
 pub struct PostRow {
     pub slot: String,
-    /// `claimed` (a worker holds it), `released` (given back after an attempt that may have
-    /// reached Discord), or one of the final states `sent`, `skipped`, `uncertain`.
-    pub state: String,
+    pub state: PostState,
     pub message_id: Option<String>,
     pub hot100_week: Option<String>,
     pub b200_week: Option<String>,
@@ -66,7 +92,10 @@ pub struct PostRow {
 impl PostRow {
     /// Nothing more happens to this slot.
     pub fn is_final(&self) -> bool {
-        matches!(self.state.as_str(), "sent" | "skipped" | "uncertain")
+        matches!(
+            self.state,
+            PostState::Sent | PostState::Skipped | PostState::Uncertain
+        )
     }
 }
 
@@ -135,25 +164,20 @@ impl Store {
     }
 
     pub async fn schedule(&self, guild: u64) -> anyhow::Result<Option<Schedule>> {
-        let row: Option<ScheduleRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE guild_id = ?"
         )))
         .bind(guild.to_string())
         .fetch_optional(self.pool())
-        .await?;
-        Ok(row.and_then(ScheduleRow::into_schedule))
+        .await?)
     }
 
     pub async fn enabled_schedules(&self) -> anyhow::Result<Vec<Schedule>> {
-        let rows: Vec<ScheduleRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE enabled = 1 ORDER BY guild_id"
         )))
         .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(ScheduleRow::into_schedule)
-            .collect())
+        .await?)
     }
 
     pub async fn disable_schedule(&self, guild: u64, reason: &str) -> anyhow::Result<()> {
@@ -188,7 +212,12 @@ impl Store {
             sqlx::query_scalar("SELECT guild_id FROM summary_schedules ORDER BY guild_id")
                 .fetch_all(self.pool())
                 .await?;
-        Ok(ids.iter().filter_map(|id| id.parse().ok()).collect())
+        ids.iter()
+            .map(|id| {
+                id.parse()
+                    .map_err(|_| bad_value("summary_schedules", "guild_id", id).into())
+            })
+            .collect()
     }
 
     /// Claims a slot for `worker`: Some when this call holds it now, either new, given back,

@@ -162,6 +162,7 @@ pub async fn run_due<C: Channel>(
     Ok(reports)
 }
 
+// long: claim, attempt, post and record one slot in order; each step depends on the last.
 async fn pass<C: Channel>(
     app: &App,
     poster: Option<&C>,

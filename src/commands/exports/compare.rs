@@ -20,13 +20,9 @@ fn change_between<'a>(
     later: &Destination<'a>,
 ) -> Option<(Change<'a>, bool)> {
     let (e, l) = (earlier.current?, later.current?);
-    let yoy = period_of(e)?.shifted(1) == period_of(l)?;
+    let yoy = e.period.shifted(1) == l.period;
     let also = later.changes_alone(facts);
     evidence::change_between(facts, e, l, &also).map(|c| (c, yoy))
-}
-
-fn period_of(f: &crate::store::FigureRow) -> Option<Period> {
-    Period::parse(&f.period).ok()
 }
 
 pub(super) fn answer(

@@ -4,6 +4,8 @@
 
 use std::collections::HashSet;
 
+use chrono::NaiveDate;
+
 use crate::app::cache::FactsCache;
 use crate::domain::country::Country;
 use crate::domain::period::Period;
@@ -18,11 +20,11 @@ pub fn citable(p: &FigureSourceRow) -> bool {
 
 /// The citation order: by kind of source, then the earliest publication (undated ones last),
 /// then the fuller print.
-fn citation_key(p: &FigureSourceRow) -> (u8, bool, Option<&str>, bool, i64) {
+fn citation_key(p: &FigureSourceRow) -> (u8, bool, Option<NaiveDate>, bool, i64) {
     (
         citation_rank(p.kind),
         p.source.published_on.is_none(),
-        p.source.published_on.as_deref(),
+        p.source.published_on,
         !p.precise,
         p.source.id,
     )
@@ -79,18 +81,11 @@ pub fn basis(cache: &FactsCache, f: &FigureRow) -> Basis {
     }
 }
 
-fn period_and_country(f: &FigureRow) -> Option<(Period, Country)> {
-    Some((
-        Period::parse(&f.period).ok()?,
-        Country::from_code(&f.country)?,
-    ))
-}
-
-fn earliest_print(cache: &FactsCache, f: &FigureRow) -> (bool, Option<String>, i64) {
+fn earliest_print(cache: &FactsCache, f: &FigureRow) -> (bool, Option<NaiveDate>, i64) {
     let first = cache
         .prints(f.id)
         .iter()
-        .filter_map(|p| p.source.published_on.clone())
+        .filter_map(|p| p.source.published_on)
         .min();
     (first.is_none(), first, f.id)
 }
@@ -166,7 +161,7 @@ pub fn change<'a>(
 /// The change of `f` on the same period a year earlier, computed from two figures of the same
 /// release basis.
 fn computed_change<'a>(cache: &'a FactsCache, f: &FigureRow) -> Option<Change<'a>> {
-    let (period, country) = period_and_country(f)?;
+    let (period, country) = (f.period, f.country);
     let against = on_basis(cache, period.shifted(-1), country, basis(cache, f))?;
     Some(Change::Computed {
         tenths: tenths_of_change(f.value_usd?, against.value_usd?)?,
@@ -183,8 +178,8 @@ pub fn change_between<'a>(
     later: &'a FigureRow,
     also: &[&'a FigureSourceRow],
 ) -> Option<Change<'a>> {
-    let (a, _) = period_and_country(earlier)?;
-    let (b, _) = period_and_country(later)?;
+    let a = earlier.period;
+    let b = later.period;
     if a.shifted(1) == b {
         return change(cache, later, also);
     }
@@ -236,7 +231,7 @@ pub struct ShareBase<'a> {
 /// The total of the same release as the destination's figure `f`: the total that most of `f`'s
 /// sources printed too, or else the total of the same basis.
 pub fn share_base<'a>(cache: &'a FactsCache, f: &FigureRow) -> Option<ShareBase<'a>> {
-    let (period, _) = period_and_country(f)?;
+    let period = f.period;
     let sources: HashSet<i64> = cache.prints(f.id).iter().map(|p| p.source.id).collect();
     let shared = |t: &FigureRow| {
         cache

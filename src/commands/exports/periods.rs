@@ -54,15 +54,12 @@ impl<'a> Scope<'a> {
         let periods = match country {
             None => all.clone(),
             Some(c) => {
-                let theirs: HashSet<String> = facts
+                let theirs: HashSet<Period> = facts
                     .figures_for_country(c)
                     .into_iter()
-                    .map(|f| f.period.clone())
+                    .map(|f| f.period)
                     .collect();
-                all.iter()
-                    .copied()
-                    .filter(|p| theirs.contains(&p.label()))
-                    .collect()
+                all.iter().copied().filter(|p| theirs.contains(p)).collect()
             }
         };
         Scope {
@@ -96,7 +93,7 @@ impl<'a> Scope<'a> {
                 .figures_for_country(c)
                 .into_iter()
                 .find(|f| f.value_usd.is_some())
-                .and_then(|f| Period::parse(&f.period).ok())
+                .map(|f| f.period)
         });
         valued.or(self.periods.first().copied())
     }

@@ -34,9 +34,9 @@ pub async fn preview(app: &App, inv: &Invocation, who: &Who, caller: &Caller) ->
     app.store()
         .put_pending_import(&PendingImport {
             token: token.clone(),
-            user_id: caller.user_id.unwrap_or_default().to_string(),
-            guild_id: caller.guild_id.map(|g| g.to_string()),
-            kind: kind.slug().to_string(),
+            user_id: caller.user_id.unwrap_or_default(),
+            guild_id: caller.guild_id,
+            kind,
             filename: file.filename.clone(),
             data: file.bytes.clone(),
         })
@@ -135,7 +135,7 @@ pub async fn check_import_press(
         .pending_import(token)
         .await?
         .ok_or_else(|| user_error(locale, msg::facts_import_expired()))?;
-    let uploader = caller.user_id.map(|u| u.to_string()).as_deref() == Some(&pending.user_id);
+    let uploader = caller.user_id == Some(pending.user_id);
     match (button, uploader) {
         (ImportButton::Confirm, false) => {
             return Err(user_error(locale, msg::facts_import_not_yours()));
