@@ -15,34 +15,37 @@ pub struct Limit {
 /// What autocomplete interactions count against: one history for all of a user's typing.
 pub const AUTOCOMPLETE: &str = "autocomplete";
 
-/// The limit for a command (or [`AUTOCOMPLETE`]), or None for commands cheap enough to need
-/// none.
+/// Commands that draw a picture.
+pub const PICTURES: Limit = Limit {
+    uses: 5,
+    per: Duration::from_secs(20),
+};
+/// Commands that draw a table of figures.
+pub const TABLES: Limit = Limit {
+    uses: 8,
+    per: Duration::from_secs(20),
+};
+pub const IMPORTS: Limit = Limit {
+    uses: 2,
+    per: Duration::from_secs(60),
+};
+/// Writes a schedule or draws the week's picture; set up once, looked at now and then.
+pub const SETTINGS: Limit = Limit {
+    uses: 4,
+    per: Duration::from_secs(60),
+};
+
+/// The limit for a command's path (or [`AUTOCOMPLETE`]), as its definition in
+/// `commands::command` sets it; None for commands cheap enough to need none.
 pub fn limit_for(command: &str) -> Option<Limit> {
-    match command {
-        "chart" | "artist" => Some(Limit {
-            uses: 5,
-            per: Duration::from_secs(20),
-        }),
-        "exports" => Some(Limit {
-            uses: 8,
-            per: Duration::from_secs(20),
-        }),
-        "facts import" => Some(Limit {
-            uses: 2,
-            per: Duration::from_secs(60),
-        }),
-        // Writes a schedule or draws the week's picture; set up once, looked at now and then.
-        "summary setup" | "summary off" | "summary preview" => Some(Limit {
-            uses: 4,
-            per: Duration::from_secs(60),
-        }),
+    if command == AUTOCOMPLETE {
         // Discord asks on every keystroke; fast typing stays well inside this.
-        AUTOCOMPLETE => Some(Limit {
+        return Some(Limit {
             uses: 30,
             per: Duration::from_secs(10),
-        }),
-        _ => None,
+        });
     }
+    crate::commands::spec::find(command).and_then(|c| c.cooldown)
 }
 
 #[derive(Default)]

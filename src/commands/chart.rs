@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{CommandResult, Invocation, user_error};
+use super::{CommandResult, Invocation, command, user_error};
 use crate::app::{App, Indexes};
 use crate::domain::chart::{Chart, display_date, parse_chart_date, title_key};
 use crate::domain::credited::CreditedWeek;
@@ -19,22 +19,12 @@ const SONG_PREFIX: &str = "song:";
 /// How many other matches an answer names.
 const OTHERS_SHOWN: usize = 5;
 
-pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
-    let locale = inv.locale;
-    let title = inv
-        .get("title")
-        .ok_or_else(|| user_error(locale, msg::error_missing_option("chart", "title")))?;
-    let chart = match inv.get("chart") {
-        None => None,
-        Some(c) => Some(
-            Chart::parse(c)
-                .ok_or_else(|| user_error(locale, msg::chart_bad_chart(&text::truncate(c, 40))))?,
-        ),
-    };
+pub async fn run(app: &App, asked: &command::ChartQuery, locale: Locale) -> CommandResult {
+    let title = asked.title.as_str();
     let ix = app.indexes().await?;
     let filter = TitleFilter {
-        chart,
-        artist: inv.get("artist").map(text::fold),
+        chart: asked.chart,
+        artist: asked.artist.as_deref().map(text::fold),
     };
     let picked = title
         .strip_prefix(SONG_PREFIX)
@@ -47,7 +37,7 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             others: Vec::new(),
             more: 0,
         },
-        None => choose(&ix.search, title, &filter, inv.get("artist"), locale)?,
+        None => choose(&ix.search, title, &filter, asked.artist.as_deref(), locale)?,
     };
     let best = answer.best;
     let weeks = app.store().song_weeks(best.id).await?;

@@ -3,8 +3,9 @@
 use serde_json::Value;
 
 use crate::app::App;
+use crate::commands::command::History;
 use crate::commands::exports::parse_country;
-use crate::commands::{CommandResult, Invocation, user_error};
+use crate::commands::{CommandResult, user_error};
 use crate::domain::country::Country;
 use crate::domain::money::Usd;
 use crate::domain::period::Period;
@@ -16,9 +17,8 @@ use crate::store::{AuditEntry, Target};
 /// How many changes one answer lists.
 const SHOWN: i64 = 15;
 
-pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
-    let locale = inv.locale;
-    let pattern = match inv.get("subject") {
+pub async fn run(app: &App, asked: &History, locale: Locale) -> CommandResult {
+    let pattern = match asked.subject.as_deref() {
         None => None,
         Some(subject) => Some(pattern(app, subject, locale).await?),
     };
