@@ -85,15 +85,10 @@ pub async fn respond(app: &App, inv: &Invocation, caller: &Caller) -> Reply {
 
 /// [`respond`] as at `now`: "this year" and "last year" are read against its UTC date.
 pub async fn respond_at(app: &App, inv: &Invocation, caller: &Caller, now: DateTime<Utc>) -> Reply {
-    match read(inv, caller) {
+    match Command::try_from(inv) {
         Ok(command) => answer_at(app, &command, inv.locale, caller, now).await,
-        Err(refused) => refused,
+        Err(e) => refusal(e, &inv.command, caller),
     }
-}
-
-/// Reads an invocation into its command, or the refusal that says why it cannot be.
-pub fn read(inv: &Invocation, caller: &Caller) -> Result<Command, Reply> {
-    Command::try_from(inv).map_err(|e| finish(Err(e), &inv.command, caller))
 }
 
 /// Answers a command asked in `locale`.
@@ -123,15 +118,19 @@ async fn answer_at(
 /// A result as the reply the user sees: refusals as they are, failures logged with their
 /// context and answered with a short apology.
 fn finish(result: CommandResult, what: &str, caller: &Caller) -> Reply {
-    match result {
-        Ok(reply) => reply,
-        Err(CommandError::User(message)) => Reply::refusal(message),
+    result.unwrap_or_else(|e| refusal(e, what, caller))
+}
+
+/// Why `what` did not answer, as the reply the user sees.
+pub fn refusal(e: CommandError, what: &str, caller: &Caller) -> Reply {
+    match e {
+        CommandError::User(message) => Reply::refusal(message),
         // A write that gave up waiting for an import: nothing changed, and it can wait.
-        Err(CommandError::Internal(e)) if crate::store::is_busy(&e) => {
+        CommandError::Internal(e) if crate::store::is_busy(&e) => {
             tracing::info!(what, user = ?caller.user_id, "refused a write: the store is busy");
             Reply::refusal(t(caller.locale, msg::error_store_busy()))
         }
-        Err(CommandError::Internal(e)) => {
+        CommandError::Internal(e) => {
             tracing::error!(what, user = ?caller.user_id, guild = ?caller.guild_id, error = ?e, "answering failed");
             Reply::refusal(t(caller.locale, msg::error_internal()))
         }

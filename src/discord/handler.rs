@@ -18,7 +18,7 @@ use super::download::{DownloadError, Downloader, MAX_FILE_BYTES};
 use super::respond::Wire;
 use super::{convert, register, relay, respond};
 use crate::app::App;
-use crate::commands::{self, Caller, Invocation};
+use crate::commands::{self, Caller, Command, Invocation};
 use crate::cooldown::{self, Cooldowns};
 use crate::i18n::{Locale, msg, t};
 use crate::reply::Reply;
@@ -66,9 +66,12 @@ impl Handler {
     /// The answer to a command: a refusal when the caller must slow down, a kept answer to
     /// the same question, or a new one.
     async fn command(&self, i: &CommandInteraction, inv: Invocation, caller: Caller) -> Arc<Wire> {
-        let mut command = match commands::read(&inv, &caller) {
+        let mut command = match Command::try_from(&inv) {
             Ok(command) => command,
-            Err(refused) => return Arc::new(Wire::new(&refused)),
+            Err(e) => {
+                let refused = commands::refusal(e, &inv.command, &caller);
+                return Arc::new(Wire::new(&refused));
+            }
         };
         if let Some(wait) = self.slow_down(caller.user_id, command.path()) {
             let seconds = wait.as_secs().max(1).to_string();
