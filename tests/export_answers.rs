@@ -705,3 +705,26 @@ async fn the_period_option_suggests_relative_periods_in_the_askers_language() {
         assert!(!r.refusal, "{}: {}", c.value, description(&r));
     }
 }
+
+/// Every option registered as autocompleted is answered with suggestions: the country and
+/// period of `/facts set-export` and `remove-export` are offered as `/exports` offers them.
+#[tokio::test]
+async fn the_facts_options_registered_as_autocompleted_suggest_values() {
+    let t = TestApp::new().await;
+    let exports = Invocation::new("exports", &[], Locale::En);
+    let want = commands::autocomplete(&t.app, &exports, "country", "ja").await;
+    assert!(!want.is_empty());
+    for command in ["facts set-export", "facts remove-export"] {
+        let inv = Invocation::new(command, &[], Locale::En);
+        let got = commands::autocomplete(&t.app, &inv, "country", "ja").await;
+        assert_eq!(got, want, "{command} country");
+        let got = commands::autocomplete(&t.app, &inv, "period", "").await;
+        assert!(
+            got.first().is_some_and(|c| c.value == "latest"),
+            "{command} period: {got:?}"
+        );
+    }
+    let inv = Invocation::new("facts add-note", &[], Locale::En);
+    let acts = commands::autocomplete(&t.app, &inv, "subject", "blackp").await;
+    assert!(!acts.is_empty(), "add-note subject");
+}

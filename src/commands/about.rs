@@ -1,13 +1,11 @@
 //! `/about`: where the data comes from, under which terms, and what the bot keeps about its
 //! users.
 
-use super::{CommandResult, Invocation};
-use crate::app::App;
-use crate::i18n::{msg, t};
+use super::CommandResult;
+use crate::i18n::{Locale, msg, t};
 use crate::reply::{Embed, Reply, colour};
 
-pub async fn run(_app: &App, inv: &Invocation) -> CommandResult {
-    let locale = inv.locale;
+pub fn run(locale: Locale) -> CommandResult {
     let embed = Embed::new(colour::INFO)
         .title(t(locale, msg::about_title()))
         .description(t(locale, msg::about_intro()))

@@ -8,7 +8,7 @@ use std::cmp::Reverse;
 
 use chrono::Datelike;
 
-use super::{Caller, CommandError, CommandResult, Invocation, milestones, user_error};
+use super::{Caller, CommandError, CommandResult, command, milestones, user_error};
 use crate::app::search::{ActEntry, Match, Song};
 use crate::app::{App, Indexes};
 use crate::domain::chart::{Chart, display_day};
@@ -91,33 +91,18 @@ impl Entry<'_> {
     }
 }
 
-pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
-    let locale = inv.locale;
-    let name = inv
-        .get("name")
-        .ok_or_else(|| user_error(locale, msg::error_missing_option("artist", "name")))?;
-    let chart = match inv.get("chart") {
-        None => None,
-        Some(c) => Some(
-            Chart::parse(c)
-                .ok_or_else(|| user_error(locale, msg::chart_bad_chart(&text::truncate(c, 40))))?,
-        ),
-    };
-    let order = match inv.get("order") {
-        None => Order::default(),
-        Some(o) => Order::parse(o).ok_or_else(|| {
-            user_error(
-                locale,
-                msg::artist_bad_order(&text::truncate(o, 40), &Order::SLUGS.join(", ")),
-            )
-        })?,
-    };
+pub async fn run(
+    app: &App,
+    asked: &command::ArtistQuery,
+    locale: Locale,
+    caller: &Caller,
+) -> CommandResult {
     let ix = app.indexes().await?;
-    let act = find_act(&ix, name, locale)?;
+    let act = find_act(&ix, &asked.name, locale)?;
     let view = View {
         act,
-        chart,
-        order,
+        chart: asked.chart,
+        order: asked.order.unwrap_or_default(),
         page: 0,
     };
     Ok(render(&ix, view, locale, caller.user_id))

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{CommandResult, Invocation, user_error};
+use super::{CommandResult, Invocation, command, user_error};
 use crate::app::search::{Lookup, Match, SearchIndex, Song, TitleFilter};
 use crate::app::{App, Indexes};
 use crate::domain::chart::{Chart, display_date, parse_chart_date, title_key};
@@ -19,22 +19,12 @@ const SONG_PREFIX: &str = "song:";
 /// How many other matches an answer names.
 const OTHERS_SHOWN: usize = 5;
 
-pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
-    let locale = inv.locale;
-    let title = inv
-        .get("title")
-        .ok_or_else(|| user_error(locale, msg::error_missing_option("chart", "title")))?;
-    let chart = match inv.get("chart") {
-        None => None,
-        Some(c) => Some(
-            Chart::parse(c)
-                .ok_or_else(|| user_error(locale, msg::chart_bad_chart(&text::truncate(c, 40))))?,
-        ),
-    };
+pub async fn run(app: &App, asked: &command::ChartQuery, locale: Locale) -> CommandResult {
+    let title = asked.title.as_str();
     let ix = app.indexes().await?;
     let filter = TitleFilter {
-        chart,
-        artist: inv.get("artist").map(text::fold),
+        chart: asked.chart,
+        artist: asked.artist.as_deref().map(text::fold),
     };
     let picked = title
         .strip_prefix(SONG_PREFIX)
@@ -47,15 +37,54 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             others: Vec::new(),
             more: 0,
         },
-        None => choose(&ix.search, title, &filter, inv.get("artist"), locale)?,
+        None => choose(&ix.search, title, &filter, asked.artist.as_deref(), locale)?,
     };
-    let best = answer.best;
-    let weeks = app.store().song_weeks(best.id).await?;
+    let weeks = app.store().song_weeks(answer.best.id).await?;
     let run = Run::from_weeks(weeks.iter().map(Week::from))
-        .ok_or_else(|| anyhow::anyhow!("song {} has no weeks", best.id))?;
-    let latest = ix.search.latest_date(best.chart);
+        .ok_or_else(|| anyhow::anyhow!("song {} has no weeks", answer.best.id))?;
+    let latest = ix.search.latest_date(answer.best.chart);
+    let found = Found {
+        still_on: latest.is_some_and(|d| d.to_string() == run.last.date),
+        run,
+        choice: answer,
+    };
+    let song = found.choice.best;
+    let chart_name = song.chart.name();
+    let embed = render(&ix, &found, locale);
+    let mut reply = Reply::embed(embed);
+    let (title, chart, drawn_run) = (song.title.to_string(), song.chart, found.run);
+    let drawn = app
+        .picture(
+            &format!("run-{}", song.id),
+            locale,
+            ix.generation,
+            move || picture(&title, chart, &drawn_run, locale),
+        )
+        .await;
+    match drawn {
+        Ok(png) => {
+            reply = reply.with_picture(
+                format!("run-{}.png", song.id),
+                t(locale, msg::chart_picture_alt(song.title, chart_name)),
+                png,
+            );
+        }
+        Err(e) => tracing::warn!(song = song.id, error = ?e, "rendering the run picture failed"),
+    }
+    Ok(reply)
+}
 
-    let song = best;
+/// What a `/chart` answer says: the run found, how it was chosen, and whether it is on the
+/// latest chart.
+struct Found<'a> {
+    choice: Answer<'a>,
+    run: Run,
+    still_on: bool,
+}
+
+/// A found run as the answer's embed.
+fn render(ix: &Indexes, found: &Found<'_>, locale: Locale) -> Embed {
+    let (song, run, answer) = (found.choice.best, &found.run, &found.choice);
     let chart_name = song.chart.name();
     let summary = t(
         locale,
@@ -69,6 +98,36 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
     let mut embed = Embed::new(colour::CHART)
         .title(format!("{} — {}", song.title, song.credit))
         .description(description);
+    embed = run_fields(embed, run, found.still_on, locale);
+    if let Some(joined) = joined_lines(ix, song, run, locale) {
+        embed = embed.field(t(locale, msg::chart_credit_changes()), joined, false);
+    }
+    embed = milestones(embed, ix, song, run, locale);
+    if !answer.others.is_empty() {
+        let mut value = answer
+            .others
+            .iter()
+            .map(|s| pointer(locale, *s))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if answer.more > 0 {
+            let more = answer.more.to_string();
+            value.push_str(&format!("\n{}", t(locale, msg::chart_more_matches(&more))));
+        }
+        embed = embed.field(t(locale, msg::chart_other_matches()), value, false);
+    }
+    embed.footer(t(
+        locale,
+        msg::chart_footer(
+            chart_name,
+            &display_date(&run.debut.date, locale),
+            &display_date(&run.last.date, locale),
+        ),
+    ))
+}
+
+/// The run's figures: debut, peak, weeks, streak, re-entries, No. 1s, last week, week by week.
+fn run_fields(mut embed: Embed, run: &Run, still_on: bool, locale: Locale) -> Embed {
     let at = |position: i64, date: &str| {
         t(
             locale,
@@ -114,66 +173,17 @@ pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
             true,
         );
     }
-    let still_on = latest.is_some_and(|d| d.to_string() == run.last.date);
     let last = if still_on {
         msg::chart_this_week()
     } else {
         msg::chart_last_week_on_chart()
     };
     embed = embed.field(t(locale, last), at(run.last.position, &run.last.date), true);
-    embed = embed.field(
+    embed.field(
         t(locale, msg::chart_week_by_week()),
-        week_by_week(&run, locale, WEEK_BY_WEEK_CHARS),
+        week_by_week(run, locale, WEEK_BY_WEEK_CHARS),
         false,
-    );
-
-    if let Some(joined) = joined_lines(&ix, song, &run, locale) {
-        embed = embed.field(t(locale, msg::chart_credit_changes()), joined, false);
-    }
-    embed = milestones(embed, &ix, song, &run, locale);
-    if !answer.others.is_empty() {
-        let mut value = answer
-            .others
-            .iter()
-            .map(|s| pointer(locale, *s))
-            .collect::<Vec<_>>()
-            .join("\n");
-        if answer.more > 0 {
-            let more = answer.more.to_string();
-            value.push_str(&format!("\n{}", t(locale, msg::chart_more_matches(&more))));
-        }
-        embed = embed.field(t(locale, msg::chart_other_matches()), value, false);
-    }
-    embed = embed.footer(t(
-        locale,
-        msg::chart_footer(
-            chart_name,
-            &display_date(&run.debut.date, locale),
-            &display_date(&run.last.date, locale),
-        ),
-    ));
-
-    let mut reply = Reply::embed(embed);
-    let (title, chart, drawn_run) = (song.title.to_string(), song.chart, run.clone());
-    let drawn = app
-        .picture(
-            &format!("run-{}", song.id),
-            locale,
-            ix.generation,
-            move || picture(&title, chart, &drawn_run, locale),
-        )
-        .await;
-    match drawn {
-        Ok(png) => {
-            reply = reply.with_picture(
-                format!("run-{}.png", song.id),
-                t(locale, msg::chart_picture_alt(song.title, chart_name)),
-                png,
-            );
-        }
-        Err(e) => tracing::warn!(song = song.id, error = ?e, "rendering the run picture failed"),
-    }
-    Ok(reply)
+    )
 }
 
 /// The run an answer shows, what it says about the choice, and the others it names.

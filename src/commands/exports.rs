@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::{CommandError, CommandResult, Invocation, user_error};
+use super::{CommandError, CommandResult, command, user_error};
 use crate::app::cache::FactsCache;
 use crate::app::{App, Indexes};
 use crate::domain::country::Country;
@@ -26,10 +26,14 @@ use periods::{Chosen, Scope};
 
 pub use periods::complete_period;
 
-pub async fn run(app: &App, inv: &Invocation, today: NaiveDate) -> CommandResult {
-    let locale = inv.locale;
+pub async fn run(
+    app: &App,
+    asked: &command::Exports,
+    locale: Locale,
+    today: NaiveDate,
+) -> CommandResult {
     let ix = app.indexes().await?;
-    let country = match inv.get("country") {
+    let country = match asked.country.as_deref() {
         None => None,
         Some(text) => Some(parse_country(&ix, text, locale)?),
     }
@@ -49,11 +53,12 @@ pub async fn run(app: &App, inv: &Invocation, today: NaiveDate) -> CommandResult
         ));
     }
     let scope = Scope::new(&ix.facts, country, today, locale);
-    let query = inv
-        .get("period")
+    let query = asked
+        .period
+        .as_deref()
         .map(|text| scope.parse(text))
         .transpose()?;
-    let text = inv.get("period").unwrap_or_default();
+    let text = asked.period.as_deref().unwrap_or_default();
     match query {
         Some(PeriodQuery::Versus(a, b)) => {
             let a = scope.resolve_strictly(a, text)?;

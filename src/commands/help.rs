@@ -2,10 +2,10 @@
 //! named by Discord command mentions (`</exports:ID>`), the only part Discord makes clickable,
 //! once their ids are known from registration.
 
-use super::{Caller, CommandResult, Invocation};
+use super::{Caller, CommandResult};
 use crate::app::App;
 use crate::domain::chart::{Chart, display_day};
-use crate::i18n::{Msg, msg, t};
+use crate::i18n::{Locale, Msg, msg, t};
 use crate::reply::{Embed, Reply, colour};
 
 /// The commands `/help` explains, in order; moderators' last.
@@ -22,8 +22,7 @@ const EXPLAINED: [(&str, Explanation); 6] = [
     ("summary", msg::help_summary),
 ];
 
-pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
-    let locale = inv.locale;
+pub async fn run(app: &App, locale: Locale, caller: &Caller) -> CommandResult {
     let ids = command_ids(app, caller.guild_id).await?;
     let mut intro = t(locale, msg::help_intro());
     // Say what clicking does only where there is something to click.

@@ -1,13 +1,14 @@
-//! The slash commands, with no Discord types: each takes an [`Invocation`] (parsed from a
-//! Discord interaction or from the CLI's text) and answers with a [`Reply`].
+//! The slash commands, with no Discord types: an [`Invocation`] (from a Discord interaction or
+//! the CLI's text) is read once into a typed [`Command`], which is answered with a [`Reply`].
 //!
-//! [`spec::COMMANDS`] lists every command and option once; registration, the CLI grammar,
-//! `/help` and the option checks all read it.
+//! [`command`] defines every command and option once; registration ([`spec`]), the CLI
+//! grammar, dispatch, autocomplete, cooldowns and the answer cache all read it.
 
 mod about;
 mod artist;
 pub mod changes;
 mod chart;
+pub mod command;
 pub(crate) mod exports;
 mod facts;
 #[doc(hidden)]
@@ -24,6 +25,7 @@ use chrono::{DateTime, Utc};
 use crate::app::App;
 use crate::i18n::{Locale, Msg, msg, t};
 use crate::reply::Reply;
+pub use command::Command;
 pub use invocation::Invocation;
 
 /// Who is asking, as far as the answer depends on it.
@@ -84,47 +86,67 @@ pub async fn respond(app: &App, inv: &Invocation, caller: &Caller) -> Reply {
 
 /// [`respond`] as at `now`: "this year" and "last year" are read against its UTC date.
 pub async fn respond_at(app: &App, inv: &Invocation, caller: &Caller, now: DateTime<Utc>) -> Reply {
-    let locale = inv.locale;
-    let result = match inv.command.as_str() {
-        "exports" => exports::run(app, inv, now.date_naive()).await,
-        "chart" => chart::run(app, inv).await,
-        "artist" => artist::run(app, inv, caller).await,
-        "help" => help::run(app, inv, caller).await,
-        "about" => about::run(app, inv).await,
-        c if c.starts_with("facts ") => facts::run(app, inv, caller).await,
-        c if c.starts_with("summary ") => summary::run(app, inv, caller).await,
-        _ => Err(user_error(locale, msg::error_unknown_command(&inv.command))),
+    match Command::try_from(inv) {
+        Ok(command) => answer_at(app, &command, inv.locale, caller, now).await,
+        Err(e) => refusal(e, &inv.command, caller),
+    }
+}
+
+/// Answers a command asked in `locale`.
+pub async fn answer(app: &App, command: &Command, locale: Locale, caller: &Caller) -> Reply {
+    answer_at(app, command, locale, caller, Utc::now()).await
+}
+
+async fn answer_at(
+    app: &App,
+    command: &Command,
+    locale: Locale,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Reply {
+    let result = match command {
+        Command::Exports(c) => exports::run(app, c, locale, now.date_naive()).await,
+        Command::Chart(c) => chart::run(app, c, locale).await,
+        Command::Artist(c) => artist::run(app, c, locale, caller).await,
+        Command::Help(_) => help::run(app, locale, caller).await,
+        Command::About(_) => about::run(locale),
+        Command::Facts(c) => facts::run(app, c, locale, caller).await,
+        Command::Summary(c) => summary::run(app, c, locale, caller).await,
     };
-    finish(result, &inv.command, caller)
+    finish(result, command.path(), caller)
 }
 
 /// A result as the reply the user sees: refusals as they are, failures logged with their
 /// context and answered with a short apology.
 fn finish(result: CommandResult, what: &str, caller: &Caller) -> Reply {
-    match result {
-        Ok(reply) => reply,
-        Err(CommandError::User(message)) => Reply::refusal(message),
+    result.unwrap_or_else(|e| refusal(e, what, caller))
+}
+
+/// Why `what` did not answer, as the reply the user sees.
+pub fn refusal(e: CommandError, what: &str, caller: &Caller) -> Reply {
+    match e {
+        CommandError::User(message) => Reply::refusal(message),
         // A write that gave up waiting for an import: nothing changed, and it can wait.
-        Err(CommandError::Internal(e)) if crate::store::is_busy(&e) => {
+        CommandError::Internal(e) if crate::store::is_busy(&e) => {
             tracing::info!(what, user = ?caller.user_id, "refused a write: the store is busy");
             Reply::refusal(t(caller.locale, msg::error_store_busy()))
         }
-        Err(CommandError::Internal(e)) => {
+        CommandError::Internal(e) => {
             tracing::error!(what, user = ?caller.user_id, guild = ?caller.guild_id, error = ?e, "answering failed");
             Reply::refusal(t(caller.locale, msg::error_internal()))
         }
     }
 }
 
-/// Refuses at once a caller who may not run `inv` at all, before any work on its input (such
-/// as downloading its files): `/facts` is for editors only.
-pub async fn admit(app: &App, inv: &Invocation, caller: &Caller) -> Option<Reply> {
-    if !inv.command.starts_with("facts ") {
+/// Refuses at once a caller who may not run `command` at all, before any work on its input
+/// (such as downloading its files): `/facts` is for editors only.
+pub async fn admit(app: &App, command: &Command, caller: &Caller) -> Option<Reply> {
+    if !matches!(command, Command::Facts(_)) {
         return None;
     }
     match facts::authorize(app, caller).await {
         Ok(_) => None,
-        Err(e) => Some(finish(Err(e), &inv.command, caller)),
+        Err(e) => Some(finish(Err(e), command.path(), caller)),
     }
 }
 
@@ -209,22 +231,28 @@ pub async fn respond_modal(
     finish(result, custom_id, caller)
 }
 
-/// Autocomplete suggestions for the option being typed.
+/// Autocomplete suggestions for the option being typed, by the completer its definition
+/// names. The other options given so far narrow some suggestions; they are read as typed, since
+/// required ones may still be missing.
 pub async fn autocomplete(
     app: &App,
     inv: &Invocation,
     option: &str,
     partial: &str,
 ) -> Vec<crate::reply::json::Choice> {
-    let result = match (inv.command.as_str(), option) {
-        ("exports", "country") => exports::complete_country(app, partial, inv.locale).await,
-        ("exports", "period") => {
+    use spec::Completer;
+    let completer = spec::find(&inv.command)
+        .and_then(|c| c.option(option))
+        .and_then(|o| o.complete);
+    let result = match completer {
+        Some(Completer::Country) => exports::complete_country(app, partial, inv.locale).await,
+        Some(Completer::Period) => {
             exports::complete_period(app, partial, inv, Utc::now().date_naive()).await
         }
-        ("chart", "title") => chart::complete_title(app, partial, inv).await,
-        ("chart", "artist") => chart::complete_artist(app, partial).await,
-        ("artist", "name") => artist::complete_artist(app, partial).await,
-        _ => Ok(Vec::new()),
+        Some(Completer::Title) => chart::complete_title(app, partial, inv).await,
+        Some(Completer::Credit) => chart::complete_artist(app, partial).await,
+        Some(Completer::Act) => artist::complete_artist(app, partial).await,
+        None => Ok(Vec::new()),
     };
     result.unwrap_or_else(|e| {
         tracing::error!(command = %inv.command, option, error = ?e, "autocomplete failed");

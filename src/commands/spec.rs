@@ -1,10 +1,12 @@
-//! Every command and option, once. Discord registration, the CLI grammar, option checks and
-//! `/help` all read this table; names and descriptions come from the message catalogue, so
-//! each language is one file.
+//! The shape of the command set, as Discord registers it and the CLI grammar reads it. The
+//! commands themselves are defined, with their options, in [`super::command`]; this module
+//! gathers them into [`COMMANDS`] and writes the registration. Names and descriptions come
+//! from the message catalogue, so each language is one file.
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use super::command;
 use crate::i18n::{Locale, Msg, t};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,13 +21,30 @@ pub enum OptionKind {
 pub struct OptionSpec {
     pub name: &'static str,
     pub kind: OptionKind,
+    /// Set from the field's type in [`super::command`]: only `Option<_>` fields are optional.
     pub required: bool,
-    pub autocomplete: bool,
+    /// What suggests values while the option is typed; registered as `autocomplete`.
+    pub complete: Option<Completer>,
     /// Fixed values, offered as Discord choices.
     pub choices: &'static [&'static str],
     pub max_length: Option<u16>,
     /// Bounds of an integer option.
     pub range: Option<(i64, i64)>,
+}
+
+/// The suggestions an autocompleted option offers (see `commands::autocomplete`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Completer {
+    /// Countries with figures.
+    Country,
+    /// Periods with figures, for the country given beside it.
+    Period,
+    /// Titles that charted, narrowed by the chart and artist given beside them.
+    Title,
+    /// Acts, then every credit that charted.
+    Credit,
+    /// Acts.
+    Act,
 }
 
 /// How the CLI reads words given without `name:`.
@@ -37,6 +56,21 @@ pub enum Bare {
     CountryAndPeriod,
     /// All words, joined, go to this option.
     Join(&'static str),
+}
+
+/// Which repeat questions share a kept answer (see `discord::answers`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// Never kept: the command changes things or answers one person.
+    Never,
+    /// The same for everyone.
+    Shared,
+    /// The same for everyone on one UTC day ("this year" changes meaning at midnight).
+    Daily,
+    /// The same within one server (command mentions depend on it).
+    PerServer,
+    /// The same for one user (page buttons belong to who asked).
+    PerUser,
 }
 
 #[derive(Debug)]
@@ -52,216 +86,106 @@ pub struct CommandSpec {
     pub default_permissions: Option<u64>,
     /// Usable in DMs with the bot.
     pub in_dms: bool,
+    /// What the command costs to answer, for commands costly enough that each user gets a
+    /// burst allowance (the Discord edge turns it into a limit).
+    pub cooldown: Option<Cost>,
+    pub kept: Kept,
+}
+
+/// Why a command is costly to answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cost {
+    /// Draws a picture.
+    Picture,
+    /// Draws a table of figures.
+    Table,
+    /// Imports a file.
+    Import,
+    /// Writes a schedule or draws the week's picture.
+    Settings,
 }
 
 /// Discord's MANAGE_GUILD permission bit.
 pub const MANAGE_GUILD: u64 = 1 << 5;
 
-/// A plain option of `kind`; the helpers below set what differs.
-const fn option(name: &'static str, kind: OptionKind, required: bool) -> OptionSpec {
+/// What a command or subcommand is unless its definition says otherwise.
+pub(super) const LEAF: CommandSpec = CommandSpec {
+    name: "",
+    options: &[],
+    bare: Bare::None,
+    subcommands: &[],
+    default_permissions: None,
+    in_dms: false,
+    cooldown: None,
+    kept: Kept::Never,
+};
+
+/// A plain option of `kind`; the helpers below set what differs. Whether it is required
+/// comes from the field's type.
+const fn option(name: &'static str, kind: OptionKind) -> OptionSpec {
     OptionSpec {
         name,
         kind,
-        required,
-        autocomplete: false,
+        required: false,
+        complete: None,
         choices: &[],
         max_length: None,
         range: None,
     }
 }
 
-const fn text(name: &'static str, required: bool, autocomplete: bool) -> OptionSpec {
+pub(super) const fn text(name: &'static str, complete: Option<Completer>) -> OptionSpec {
     OptionSpec {
-        autocomplete,
+        complete,
         max_length: Some(200),
-        ..option(name, OptionKind::String, required)
+        ..option(name, OptionKind::String)
     }
 }
 
-const fn long_text(name: &'static str, required: bool, max: u16) -> OptionSpec {
+pub(super) const fn long_text(name: &'static str, max: u16) -> OptionSpec {
     OptionSpec {
         max_length: Some(max),
-        ..option(name, OptionKind::String, required)
+        ..option(name, OptionKind::String)
     }
 }
 
-const fn choice(
-    name: &'static str,
-    required: bool,
-    choices: &'static [&'static str],
-) -> OptionSpec {
+pub(super) const fn choice(name: &'static str, choices: &'static [&'static str]) -> OptionSpec {
     OptionSpec {
         choices,
-        ..option(name, OptionKind::String, required)
+        ..option(name, OptionKind::String)
     }
 }
 
-const fn integer(name: &'static str, required: bool, min: i64, max: i64) -> OptionSpec {
+pub(super) const fn integer(name: &'static str, min: i64, max: i64) -> OptionSpec {
     OptionSpec {
         range: Some((min, max)),
-        ..option(name, OptionKind::Integer, required)
+        ..option(name, OptionKind::Integer)
     }
 }
 
-const fn channel(name: &'static str, required: bool) -> OptionSpec {
-    option(name, OptionKind::Channel, required)
+pub(super) const fn channel(name: &'static str) -> OptionSpec {
+    option(name, OptionKind::Channel)
 }
 
-const fn sub(name: &'static str, options: &'static [OptionSpec]) -> CommandSpec {
-    CommandSpec {
-        name,
-        options,
-        bare: Bare::None,
-        subcommands: &[],
-        default_permissions: None,
-        in_dms: false,
-    }
+pub(super) const fn attachment(name: &'static str) -> OptionSpec {
+    option(name, OptionKind::Attachment)
 }
 
-const ALIAS_KINDS: &[&str] = &["act", "title", "country"];
+pub(super) const ALIAS_KINDS: &[&str] = &["act", "title", "country"];
 pub const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const CHARTS: &[&str] = &["hot-100", "billboard-200"];
-const ORDERS: &[&str] = &super::artist::Order::SLUGS;
+pub(super) const CHARTS: &[&str] = &["hot-100", "billboard-200"];
+pub(super) const ORDERS: &[&str] = &super::artist::Order::SLUGS;
 
+/// Every command, in the order Discord lists them; each is defined with its options in
+/// [`super::command`].
 pub static COMMANDS: &[CommandSpec] = &[
-    CommandSpec {
-        name: "exports",
-        options: &[text("country", false, true), text("period", false, true)],
-        bare: Bare::CountryAndPeriod,
-        subcommands: &[],
-        default_permissions: None,
-        in_dms: true,
-    },
-    CommandSpec {
-        name: "chart",
-        options: &[
-            text("title", true, true),
-            text("artist", false, true),
-            choice("chart", false, CHARTS),
-        ],
-        bare: Bare::Join("title"),
-        subcommands: &[],
-        default_permissions: None,
-        in_dms: true,
-    },
-    CommandSpec {
-        name: "artist",
-        options: &[
-            text("name", true, true),
-            choice("chart", false, CHARTS),
-            choice("order", false, ORDERS),
-        ],
-        bare: Bare::Join("name"),
-        subcommands: &[],
-        default_permissions: None,
-        in_dms: true,
-    },
-    CommandSpec {
-        name: "help",
-        options: &[],
-        bare: Bare::None,
-        subcommands: &[],
-        default_permissions: None,
-        in_dms: true,
-    },
-    CommandSpec {
-        name: "about",
-        options: &[],
-        bare: Bare::None,
-        subcommands: &[],
-        default_permissions: None,
-        in_dms: true,
-    },
-    CommandSpec {
-        name: "facts",
-        options: &[],
-        bare: Bare::None,
-        subcommands: &[
-            sub(
-                "facts set-export",
-                &[
-                    text("country", true, true),
-                    text("period", true, true),
-                    text("value", true, false),
-                    long_text("source", true, 400),
-                ],
-            ),
-            sub(
-                "facts remove-export",
-                &[text("country", true, true), text("period", true, true)],
-            ),
-            sub(
-                "facts add-note",
-                &[
-                    text("subject", true, true),
-                    long_text("text", true, 500),
-                    long_text("source", true, 400),
-                    text("date", false, false),
-                ],
-            ),
-            sub(
-                "facts edit-note",
-                &[
-                    integer("id", true, 1, i64::MAX),
-                    long_text("text", false, 500),
-                ],
-            ),
-            sub("facts remove-note", &[integer("id", true, 1, i64::MAX)]),
-            sub(
-                "facts add-alias",
-                &[
-                    choice("kind", true, ALIAS_KINDS),
-                    text("target", true, false),
-                    text("alias", true, false),
-                ],
-            ),
-            sub(
-                "facts remove-alias",
-                &[
-                    choice("kind", true, ALIAS_KINDS),
-                    text("alias", true, false),
-                ],
-            ),
-            sub("facts history", &[text("subject", false, false)]),
-            sub("facts undo", &[integer("change", false, 1, i64::MAX)]),
-            sub(
-                "facts import",
-                &[
-                    OptionSpec {
-                        name: "file",
-                        kind: OptionKind::Attachment,
-                        required: true,
-                        autocomplete: false,
-                        choices: &[],
-                        max_length: None,
-                        range: None,
-                    },
-                    choice("chart", false, CHARTS),
-                ],
-            ),
-        ],
-        default_permissions: Some(MANAGE_GUILD),
-        in_dms: false,
-    },
-    CommandSpec {
-        name: "summary",
-        options: &[],
-        bare: Bare::None,
-        subcommands: &[
-            sub(
-                "summary setup",
-                &[
-                    channel("channel", true),
-                    choice("weekday", true, WEEKDAYS),
-                    integer("hour", true, 0, 23),
-                ],
-            ),
-            sub("summary off", &[]),
-            sub("summary preview", &[]),
-        ],
-        default_permissions: Some(MANAGE_GUILD),
-        in_dms: false,
-    },
+    command::Exports::SPEC,
+    command::ChartQuery::SPEC,
+    command::ArtistQuery::SPEC,
+    command::Help::SPEC,
+    command::About::SPEC,
+    command::FACTS,
+    command::SUMMARY,
 ];
 
 /// The command or subcommand at `path` (`exports`, `facts set-export`).
@@ -352,7 +276,7 @@ fn options_json(c: &CommandSpec) -> Vec<Value> {
             );
             m.insert("type".into(), json!(o.kind as u8));
             m.insert("required".into(), json!(o.required));
-            if o.autocomplete {
+            if o.complete.is_some() {
                 m.insert("autocomplete".into(), json!(true));
             }
             if !o.choices.is_empty() {

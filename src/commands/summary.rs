@@ -3,23 +3,23 @@
 
 use chrono::Utc;
 
-use super::{Caller, CommandError, CommandResult, Invocation, spec, user_error};
+use super::command::{Summary, SummarySetup};
+use super::{Caller, CommandError, CommandResult, spec, user_error};
 use crate::app::App;
 use crate::i18n::{Locale, Msg, msg, t};
 use crate::reply::Reply;
 use crate::store::Schedule;
 
-pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
-    let locale = inv.locale;
+pub async fn run(app: &App, asked: &Summary, locale: Locale, caller: &Caller) -> CommandResult {
     let Some(guild) = caller.guild_id else {
         return Err(user_error(locale, msg::summary_server_only()));
     };
     if !caller.manages_server() {
         return Err(user_error(locale, msg::summary_not_manager()));
     }
-    match inv.command.as_str() {
-        "summary setup" => setup(app, inv, caller, guild).await,
-        "summary off" => {
+    match asked {
+        Summary::Setup(c) => setup(app, c, locale, caller, guild).await,
+        Summary::Off(_) => {
             let message = if app.store().remove_schedule(guild).await? {
                 msg::summary_off()
             } else {
@@ -27,35 +27,36 @@ pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult 
             };
             Ok(Reply::done(t(locale, message)))
         }
-        "summary preview" => preview(app, guild, locale).await,
-        other => Err(user_error(locale, msg::error_unknown_command(other))),
+        Summary::Preview(_) => preview(app, guild, locale).await,
     }
 }
 
-fn weekday(inv: &Invocation) -> Result<u8, CommandError> {
-    let text = inv.get("weekday").unwrap_or_default();
+fn weekday(text: &str, locale: Locale) -> Result<u8, CommandError> {
     spec::WEEKDAYS
         .iter()
         .position(|d| text.to_lowercase().starts_with(d))
         .map(|i| i as u8)
-        .ok_or_else(|| user_error(inv.locale, msg::summary_bad_weekday()))
+        .ok_or_else(|| user_error(locale, msg::summary_bad_weekday()))
 }
 
-async fn setup(app: &App, inv: &Invocation, caller: &Caller, guild: u64) -> CommandResult {
-    let locale = inv.locale;
-    let channel: u64 = inv
-        .get("channel")
-        .and_then(|c| {
-            c.trim_start_matches("<#")
-                .trim_end_matches('>')
-                .parse()
-                .ok()
-        })
-        .ok_or_else(|| user_error(locale, msg::summary_bad_channel()))?;
-    let weekday = weekday(inv)?;
-    let hour: u8 = inv
-        .get("hour")
-        .and_then(|h| h.parse().ok())
+async fn setup(
+    app: &App,
+    asked: &SummarySetup,
+    locale: Locale,
+    caller: &Caller,
+    guild: u64,
+) -> CommandResult {
+    let channel: u64 = asked
+        .channel
+        .trim_start_matches("<#")
+        .trim_end_matches('>')
+        .parse()
+        .map_err(|_| user_error(locale, msg::summary_bad_channel()))?;
+    let weekday = weekday(&asked.weekday, locale)?;
+    let hour: u8 = asked
+        .hour
+        .parse()
+        .ok()
         .filter(|h| *h < 24)
         .ok_or_else(|| user_error(locale, msg::summary_bad_hour()))?;
     let now = Utc::now();

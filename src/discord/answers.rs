@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::respond::Wire;
-use crate::commands::{Caller, Invocation};
+use crate::commands::spec::Kept;
+use crate::commands::{Caller, Command};
+use crate::i18n::Locale;
 
 /// Answers kept before the cache starts over.
 const KEPT: usize = 512;
@@ -16,18 +18,17 @@ pub struct Answers {
     entries: Mutex<HashMap<String, (i64, Arc<Wire>)>>,
 }
 
-/// What a read command's answer depends on; None for commands that change things or whose
-/// answer belongs to one person.
-pub fn key(inv: &Invocation, caller: &Caller) -> Option<String> {
-    let base = format!("{}|{:?}|{:?}", inv.command, inv.options, inv.locale);
-    match inv.command.as_str() {
-        // "This year" and "last year" change meaning at midnight UTC.
-        "exports" => Some(format!("{base}|{}", chrono::Utc::now().date_naive())),
-        "chart" | "about" => Some(base),
-        // The command mentions depend on the server; the page buttons on who asked.
-        "help" => Some(format!("{base}|{:?}", caller.guild_id)),
-        "artist" => Some(format!("{base}|{:?}", caller.user_id)),
-        _ => None,
+/// What a read command's answer depends on, as its definition says (`spec::Kept`): the
+/// command with its options read, the language, and the day, server or user where the answer
+/// differs by them. None for commands whose answers are not kept.
+pub fn key(command: &Command, locale: Locale, caller: &Caller) -> Option<String> {
+    let base = format!("{command:?}|{locale:?}");
+    match command.spec().kept {
+        Kept::Never => None,
+        Kept::Shared => Some(base),
+        Kept::Daily => Some(format!("{base}|{}", chrono::Utc::now().date_naive())),
+        Kept::PerServer => Some(format!("{base}|{:?}", caller.guild_id)),
+        Kept::PerUser => Some(format!("{base}|{:?}", caller.user_id)),
     }
 }
 

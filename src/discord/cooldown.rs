@@ -5,6 +5,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::commands::spec::Cost;
+
 /// How many uses a burst allows, within what window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
@@ -15,34 +17,34 @@ pub struct Limit {
 /// What autocomplete interactions count against: one history for all of a user's typing.
 pub const AUTOCOMPLETE: &str = "autocomplete";
 
-/// The limit for a command (or [`AUTOCOMPLETE`]), or None for commands cheap enough to need
-/// none.
+/// Each user's allowance for a command of this cost.
+pub fn limit(cost: Cost) -> Limit {
+    let (uses, seconds) = match cost {
+        Cost::Picture => (5, 20),
+        Cost::Table => (8, 20),
+        Cost::Import => (2, 60),
+        // Set up once, looked at now and then.
+        Cost::Settings => (4, 60),
+    };
+    Limit {
+        uses,
+        per: Duration::from_secs(seconds),
+    }
+}
+
+/// The limit for a command's path (or [`AUTOCOMPLETE`]), as its definition in
+/// `commands::command` sets it; None for commands cheap enough to need none.
 pub fn limit_for(command: &str) -> Option<Limit> {
-    match command {
-        "chart" | "artist" => Some(Limit {
-            uses: 5,
-            per: Duration::from_secs(20),
-        }),
-        "exports" => Some(Limit {
-            uses: 8,
-            per: Duration::from_secs(20),
-        }),
-        "facts import" => Some(Limit {
-            uses: 2,
-            per: Duration::from_secs(60),
-        }),
-        // Writes a schedule or draws the week's picture; set up once, looked at now and then.
-        "summary setup" | "summary off" | "summary preview" => Some(Limit {
-            uses: 4,
-            per: Duration::from_secs(60),
-        }),
+    if command == AUTOCOMPLETE {
         // Discord asks on every keystroke; fast typing stays well inside this.
-        AUTOCOMPLETE => Some(Limit {
+        return Some(Limit {
             uses: 30,
             per: Duration::from_secs(10),
-        }),
-        _ => None,
+        });
     }
+    crate::commands::spec::find(command)
+        .and_then(|c| c.cooldown)
+        .map(limit)
 }
 
 #[derive(Default)]

@@ -7,7 +7,8 @@ use std::time::Duration;
 use serenity::all::CommandInteraction;
 use url::Url;
 
-use crate::commands::Invocation;
+use crate::commands::Command;
+use crate::commands::command::Upload;
 use crate::commands::invocation::InputFile;
 
 /// Files larger than this are refused: an import of export figures or chart weeks is far
@@ -81,31 +82,36 @@ impl Downloader {
         Ok(bytes)
     }
 
-    /// Downloads the files given to attachment options, replacing their ids in the options.
+    /// Downloads the file given to the command's attachment option, if it has one.
     pub async fn fetch_files(
         &self,
         i: &CommandInteraction,
-        inv: &mut Invocation,
+        command: &mut Command,
     ) -> Result<(), DownloadError> {
-        for (id, a) in &i.data.resolved.attachments {
-            let Some(pos) = inv
-                .options
-                .iter()
-                .position(|(_, v)| *v == id.get().to_string())
-            else {
-                continue;
-            };
-            if a.size as usize > MAX_FILE_BYTES {
-                return Err(DownloadError::TooLarge);
-            }
-            let bytes = self.fetch(&a.url).await?;
-            let (option, _) = inv.options.remove(pos);
-            inv.files.push(InputFile {
-                option,
-                filename: a.filename.clone(),
-                bytes,
-            });
+        let Some(upload) = command.upload_mut() else {
+            return Ok(());
+        };
+        let &mut Upload::Attachment(id) = upload else {
+            return Ok(());
+        };
+        let Some(a) = i
+            .data
+            .resolved
+            .attachments
+            .iter()
+            .find_map(|(k, a)| (k.get() == id).then_some(a))
+        else {
+            return Ok(());
+        };
+        if a.size as usize > MAX_FILE_BYTES {
+            return Err(DownloadError::TooLarge);
         }
+        let bytes = self.fetch(&a.url).await?;
+        *upload = Upload::File(InputFile {
+            option: "file".to_string(),
+            filename: a.filename.clone(),
+            bytes,
+        });
         Ok(())
     }
 }

@@ -19,7 +19,7 @@ use super::download::{DownloadError, Downloader, MAX_FILE_BYTES};
 use super::respond::Wire;
 use super::{convert, register, relay, respond};
 use crate::app::App;
-use crate::commands::{self, Caller, Invocation};
+use crate::commands::{self, Caller, Command, Invocation};
 use crate::i18n::{Locale, msg, t};
 use crate::reply::Reply;
 use crate::store;
@@ -65,36 +65,38 @@ impl Handler {
 
     /// The answer to a command: a refusal when the caller must slow down, a kept answer to
     /// the same question, or a new one.
-    async fn command(
-        &self,
-        i: &CommandInteraction,
-        mut inv: Invocation,
-        caller: Caller,
-    ) -> Arc<Wire> {
-        if let Some(wait) = self.slow_down(caller.user_id, &inv.command) {
+    async fn command(&self, i: &CommandInteraction, inv: Invocation, caller: Caller) -> Arc<Wire> {
+        let mut command = match Command::try_from(&inv) {
+            Ok(command) => command,
+            Err(e) => {
+                let refused = commands::refusal(e, &inv.command, &caller);
+                return Arc::new(Wire::new(&refused));
+            }
+        };
+        if let Some(wait) = self.slow_down(caller.user_id, command.path()) {
             let seconds = wait.as_secs().max(1).to_string();
-            let text = t(caller.locale, msg::error_cooldown(&inv.command, &seconds));
+            let text = t(caller.locale, msg::error_cooldown(command.path(), &seconds));
             return Arc::new(Wire::new(&Reply::refusal(text)));
         }
         // Who may run the command is settled before its files are fetched.
-        if let Some(refused) = commands::admit(&self.app, &inv, &caller).await {
+        if let Some(refused) = commands::admit(&self.app, &command, &caller).await {
             return Arc::new(Wire::new(&refused));
         }
-        let key = answers::key(&inv, &caller);
+        let key = answers::key(&command, inv.locale, &caller);
         let generation = self.app.indexes().await.map(|ix| ix.generation).ok();
         if let (Some(k), Some(g)) = (&key, generation)
             && let Some(kept) = self.answers.get(k, g)
         {
             return kept;
         }
-        if let Err(e) = self.downloads.fetch_files(i, &mut inv).await {
+        if let Err(e) = self.downloads.fetch_files(i, &mut command).await {
             tracing::warn!(error = ?e, user = ?caller.user_id, "downloading an attachment failed");
             return Arc::new(Wire::new(&Reply::refusal(download_refusal(
                 &e,
                 caller.locale,
             ))));
         }
-        let reply = commands::respond(&self.app, &inv, &caller).await;
+        let reply = commands::answer(&self.app, &command, inv.locale, &caller).await;
         let wire = Arc::new(Wire::new(&reply));
         // Refusals are cheap to make again, and an apology must not outlive its fault.
         if let (Some(k), Some(g), false) = (key, generation, reply.refusal) {

@@ -3,51 +3,49 @@
 use super::{done, refusal};
 use crate::app::App;
 use crate::app::search::Match;
+use crate::commands::command::{AddAlias, RemoveAlias};
 use crate::commands::exports::parse_country;
-use crate::commands::{CommandError, CommandResult, Invocation, user_error};
+use crate::commands::{CommandError, CommandResult, user_error};
 use crate::domain::chart::title_key;
 use crate::domain::source::hides_link;
 use crate::domain::text::{self, truncate};
 use crate::edits::{self, Who};
-use crate::i18n::msg;
+use crate::i18n::{Locale, msg};
 use crate::store::AliasKind;
 
 const MAX_ALIAS: usize = 100;
 
-fn kind(inv: &Invocation) -> Result<AliasKind, CommandError> {
-    match inv.get("kind").unwrap_or_default() {
+fn kind(text: &str, locale: Locale) -> Result<AliasKind, CommandError> {
+    match text {
         "act" => Ok(AliasKind::Act),
         "title" => Ok(AliasKind::Title),
         "country" => Ok(AliasKind::Country),
         other => Err(user_error(
-            inv.locale,
+            locale,
             msg::facts_bad_alias_kind(&truncate(other, 20)),
         )),
     }
 }
 
-fn alias(inv: &Invocation) -> Result<String, CommandError> {
-    let a = text::clean(inv.get("alias").unwrap_or_default())
-        .trim()
-        .to_string();
+fn alias(text: &str, locale: Locale) -> Result<String, CommandError> {
+    let a = text::clean(text).trim().to_string();
     if text::key(&a).is_empty() || a.chars().count() > MAX_ALIAS {
         return Err(user_error(
-            inv.locale,
+            locale,
             msg::facts_bad_alias(&MAX_ALIAS.to_string()),
         ));
     }
     // History and the mod-log quote aliases in markdown.
     if hides_link(&a) {
-        return Err(user_error(inv.locale, msg::facts_bad_alias_link()));
+        return Err(user_error(locale, msg::facts_bad_alias_link()));
     }
     Ok(a)
 }
 
-pub async fn add(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
-    let locale = inv.locale;
-    let kind = kind(inv)?;
-    let alias = alias(inv)?;
-    let input = inv.get("target").unwrap_or_default();
+pub async fn add(app: &App, asked: &AddAlias, locale: Locale, who: &Who) -> CommandResult {
+    let kind = kind(&asked.kind, locale)?;
+    let alias = alias(&asked.alias, locale)?;
+    let input = asked.target.as_str();
     let ix = app.indexes().await?;
     let (target, shown) = match kind {
         AliasKind::Act => match ix.search.find_acts(input).first() {
@@ -84,10 +82,9 @@ pub async fn add(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
     Ok(done(locale, msg::facts_alias_added(&alias, &shown), change))
 }
 
-pub async fn remove(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
-    let locale = inv.locale;
-    let kind = kind(inv)?;
-    let alias = alias(inv)?;
+pub async fn remove(app: &App, asked: &RemoveAlias, locale: Locale, who: &Who) -> CommandResult {
+    let kind = kind(&asked.kind, locale)?;
+    let alias = alias(&asked.alias, locale)?;
     let change = edits::remove_alias(app.store(), who, kind, &alias)
         .await
         .map_err(|e| refusal(e, locale))?;

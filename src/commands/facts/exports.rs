@@ -2,8 +2,9 @@
 
 use super::{done, refusal};
 use crate::app::App;
+use crate::commands::command::{RemoveExport, SetExport};
 use crate::commands::exports::parse_country;
-use crate::commands::{CommandError, CommandResult, Invocation, user_error};
+use crate::commands::{CommandError, CommandResult, user_error};
 use crate::domain::money::Usd;
 use crate::domain::period::Period;
 use crate::domain::source::SourceInput;
@@ -11,30 +12,26 @@ use crate::domain::text::truncate;
 use crate::edits::{self, Who};
 use crate::i18n::{Locale, msg};
 
-fn period(inv: &Invocation) -> Result<Period, CommandError> {
-    let text = inv.get("period").unwrap_or_default();
-    Period::parse(text)
-        .map_err(|_| user_error(inv.locale, msg::facts_bad_period(&truncate(text, 60))))
+fn period(text: &str, locale: Locale) -> Result<Period, CommandError> {
+    Period::parse(text).map_err(|_| user_error(locale, msg::facts_bad_period(&truncate(text, 60))))
 }
 
-pub(super) fn source(inv: &Invocation) -> Result<SourceInput, CommandError> {
-    SourceInput::parse(inv.get("source").unwrap_or_default())
-        .map_err(|e| user_error(inv.locale, msg::facts_bad_source(&e.to_string())))
+pub(super) fn source(text: &str, locale: Locale) -> Result<SourceInput, CommandError> {
+    SourceInput::parse(text).map_err(|e| user_error(locale, msg::facts_bad_source(&e.to_string())))
 }
 
-pub async fn set(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
-    let locale = inv.locale;
+pub async fn set(app: &App, asked: &SetExport, locale: Locale, who: &Who) -> CommandResult {
     let ix = app.indexes().await?;
-    let country = parse_country(&ix, inv.get("country").unwrap_or_default(), locale)?;
-    let period = period(inv)?;
-    let text = inv.get("value").unwrap_or_default();
+    let country = parse_country(&ix, &asked.country, locale)?;
+    let period = period(&asked.period, locale)?;
+    let text = asked.value.as_str();
     let value = Usd::parse(text).map_err(|e| {
         user_error(
             locale,
             msg::facts_bad_value(&truncate(text, 40), &e.to_string()),
         )
     })?;
-    let source = source(inv)?;
+    let source = source(&asked.source, locale)?;
     let change = edits::set_export(app.store(), who, period, country, value, &source)
         .await
         .map_err(|e| refusal(e, locale))?;
@@ -51,11 +48,10 @@ pub async fn set(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
     ))
 }
 
-pub async fn remove(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
-    let locale: Locale = inv.locale;
+pub async fn remove(app: &App, asked: &RemoveExport, locale: Locale, who: &Who) -> CommandResult {
     let ix = app.indexes().await?;
-    let country = parse_country(&ix, inv.get("country").unwrap_or_default(), locale)?;
-    let period = period(inv)?;
+    let country = parse_country(&ix, &asked.country, locale)?;
+    let period = period(&asked.period, locale)?;
     let change = edits::remove_export(app.store(), who, period, country)
         .await
         .map_err(|e| refusal(e, locale))?;

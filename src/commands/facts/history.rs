@@ -2,8 +2,9 @@
 
 use crate::app::App;
 use crate::commands::changes::line;
+use crate::commands::command::History;
 use crate::commands::exports::parse_country;
-use crate::commands::{CommandResult, Invocation, user_error};
+use crate::commands::{CommandResult, user_error};
 use crate::domain::country::Country;
 use crate::domain::period::Period;
 use crate::domain::text::truncate;
@@ -13,9 +14,8 @@ use crate::reply::{Embed, Reply, colour};
 /// How many changes one answer lists.
 const SHOWN: i64 = 15;
 
-pub async fn run(app: &App, inv: &Invocation) -> CommandResult {
-    let locale = inv.locale;
-    let pattern = match inv.get("subject") {
+pub async fn run(app: &App, asked: &History, locale: Locale) -> CommandResult {
+    let pattern = match asked.subject.as_deref() {
         None => None,
         Some(subject) => Some(pattern(app, subject, locale).await?),
     };

@@ -4,21 +4,25 @@
 
 use super::{authorize, refusal};
 use crate::app::App;
-use crate::commands::{Caller, CommandError, CommandResult, Invocation, user_error};
+use crate::commands::command::{Import, Upload};
+use crate::commands::{Caller, CommandError, CommandResult, user_error};
 use crate::domain::chart::Chart;
 use crate::edits::{self, ImportKind, ImportPreview, Who};
 use crate::i18n::{Locale, msg, t};
 use crate::reply::{ActionRow, Button, ButtonStyle, Embed, Reply, colour};
 use crate::store::PendingImport;
 
-pub async fn preview(app: &App, inv: &Invocation, who: &Who, caller: &Caller) -> CommandResult {
-    let locale = inv.locale;
-    let file = inv
-        .files
-        .iter()
-        .find(|f| f.option == "file")
-        .ok_or_else(|| user_error(locale, msg::facts_import_no_file()))?;
-    let chart = inv.get("chart").and_then(Chart::parse);
+pub async fn preview(
+    app: &App,
+    asked: &Import,
+    locale: Locale,
+    who: &Who,
+    caller: &Caller,
+) -> CommandResult {
+    let Upload::File(file) = &asked.file else {
+        return Err(user_error(locale, msg::facts_import_no_file()));
+    };
+    let chart = asked.chart.as_deref().and_then(Chart::parse);
     let kind = ImportKind::detect(&file.bytes, chart)
         .ok_or_else(|| user_error(locale, msg::facts_import_unknown_format()))?;
     if caller.owner {

@@ -8,7 +8,8 @@ mod import;
 mod notes;
 mod undo;
 
-use super::{Caller, CommandError, CommandResult, Invocation, user_error};
+use super::command::Facts;
+use super::{Caller, CommandError, CommandResult, user_error};
 use crate::app::App;
 use crate::edits::{EditError, Who};
 use crate::i18n::{Locale, Msg, msg};
@@ -18,20 +19,19 @@ use crate::store::Actor;
 pub use import::{ImportButton, cancel_import, check_import_press, confirm_import};
 pub use notes::save_note_edit;
 
-pub async fn run(app: &App, inv: &Invocation, caller: &Caller) -> CommandResult {
+pub async fn run(app: &App, asked: &Facts, locale: Locale, caller: &Caller) -> CommandResult {
     let who = authorize(app, caller).await?;
-    match inv.command.as_str() {
-        "facts set-export" => exports::set(app, inv, &who).await,
-        "facts remove-export" => exports::remove(app, inv, &who).await,
-        "facts add-note" => notes::add(app, inv, &who).await,
-        "facts edit-note" => notes::edit(app, inv, &who).await,
-        "facts remove-note" => notes::remove(app, inv, &who).await,
-        "facts add-alias" => aliases::add(app, inv, &who).await,
-        "facts remove-alias" => aliases::remove(app, inv, &who).await,
-        "facts history" => history::run(app, inv).await,
-        "facts undo" => undo::run(app, inv, &who).await,
-        "facts import" => import::preview(app, inv, &who, caller).await,
-        other => Err(user_error(inv.locale, msg::error_unknown_command(other))),
+    match asked {
+        Facts::SetExport(c) => exports::set(app, c, locale, &who).await,
+        Facts::RemoveExport(c) => exports::remove(app, c, locale, &who).await,
+        Facts::AddNote(c) => notes::add(app, c, locale, &who).await,
+        Facts::EditNote(c) => notes::edit(app, c, locale, &who).await,
+        Facts::RemoveNote(c) => notes::remove(app, c, locale, &who).await,
+        Facts::AddAlias(c) => aliases::add(app, c, locale, &who).await,
+        Facts::RemoveAlias(c) => aliases::remove(app, c, locale, &who).await,
+        Facts::History(c) => history::run(app, c, locale).await,
+        Facts::Undo(c) => undo::run(app, c, locale, &who).await,
+        Facts::Import(c) => import::preview(app, c, locale, &who, caller).await,
     }
 }
 

@@ -5,7 +5,8 @@ use chrono::Utc;
 use super::{authorize, done, refusal};
 use crate::app::App;
 use crate::app::search::Match;
-use crate::commands::{Caller, CommandError, CommandResult, Invocation, user_error};
+use crate::commands::command::{AddNote, EditNote, RemoveNote};
+use crate::commands::{Caller, CommandError, CommandResult, user_error};
 use crate::domain::chart::{parse_chart_date, title_key};
 use crate::domain::source::{MAX_NOTE, NoteText};
 use crate::domain::text::{self, truncate};
@@ -17,15 +18,14 @@ use crate::reply::{Modal, Reply, TextInput};
 /// Words that file a note under the export market rather than an act or a title.
 const MARKET_WORDS: &[&str] = &["exports", "export", "market", "수출", "輸出"];
 
-fn note_text(inv: &Invocation, text: &str) -> Result<NoteText, CommandError> {
-    NoteText::parse(text).map_err(|e| user_error(inv.locale, msg::facts_bad_text(&e.to_string())))
+fn note_text(text: &str, locale: Locale) -> Result<NoteText, CommandError> {
+    NoteText::parse(text).map_err(|e| user_error(locale, msg::facts_bad_text(&e.to_string())))
 }
 
-fn id(inv: &Invocation) -> Result<i64, CommandError> {
-    let text = inv.get("id").unwrap_or_default();
+fn id(text: &str, locale: Locale) -> Result<i64, CommandError> {
     text.trim_start_matches('#')
         .parse()
-        .map_err(|_| user_error(inv.locale, msg::facts_bad_id(&truncate(text, 20))))
+        .map_err(|_| user_error(locale, msg::facts_bad_id(&truncate(text, 20))))
 }
 
 /// What a note is about: the export market, an act, or a title that charted.
@@ -66,18 +66,17 @@ async fn subject(app: &App, input: &str, locale: Locale) -> Result<Subject, Comm
     ))
 }
 
-pub async fn add(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
-    let locale = inv.locale;
-    let subject = subject(app, inv.get("subject").unwrap_or_default(), locale).await?;
-    let text = note_text(inv, inv.get("text").unwrap_or_default())?;
+pub async fn add(app: &App, asked: &AddNote, locale: Locale, who: &Who) -> CommandResult {
+    let subject = subject(app, &asked.subject, locale).await?;
+    let text = note_text(&asked.text, locale)?;
     let today = Utc::now().date_naive();
-    let as_of = match inv.get("date") {
+    let as_of = match asked.date.as_deref() {
         None => today,
         Some(d) => parse_chart_date(d)
             .filter(|d| *d <= today)
             .ok_or_else(|| user_error(locale, msg::facts_bad_date(&truncate(d, 20))))?,
     };
-    let source = super::exports::source(inv)?;
+    let source = super::exports::source(&asked.source, locale)?;
     let (note, change) = edits::add_note(app.store(), who, &subject, &text, as_of, &source)
         .await
         .map_err(|e| refusal(e, locale))?;
@@ -89,11 +88,10 @@ pub async fn add(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
 }
 
 /// With `text`, saves it; without, opens a form holding the current text.
-pub async fn edit(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
-    let locale = inv.locale;
-    let id = id(inv)?;
-    if let Some(text) = inv.get("text") {
-        let text = note_text(inv, text)?;
+pub async fn edit(app: &App, asked: &EditNote, locale: Locale, who: &Who) -> CommandResult {
+    let id = id(&asked.id, locale)?;
+    if let Some(text) = asked.text.as_deref() {
+        let text = note_text(text, locale)?;
         let change = edits::edit_note(app.store(), who, id, &text)
             .await
             .map_err(|e| refusal(e, locale))?;
@@ -140,9 +138,8 @@ pub async fn save_note_edit(app: &App, id: i64, text: &str, caller: &Caller) -> 
     ))
 }
 
-pub async fn remove(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
-    let locale = inv.locale;
-    let id = id(inv)?;
+pub async fn remove(app: &App, asked: &RemoveNote, locale: Locale, who: &Who) -> CommandResult {
+    let id = id(&asked.id, locale)?;
     let change = edits::remove_note(app.store(), who, id)
         .await
         .map_err(|e| refusal(e, locale))?;

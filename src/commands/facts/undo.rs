@@ -2,15 +2,15 @@
 
 use super::refusal;
 use crate::app::App;
-use crate::commands::{CommandResult, Invocation, user_error};
+use crate::commands::command::Undo;
+use crate::commands::{CommandResult, user_error};
 use crate::domain::text::truncate;
 use crate::edits::{self, Who};
-use crate::i18n::{msg, t};
+use crate::i18n::{Locale, msg, t};
 use crate::reply::Reply;
 
-pub async fn run(app: &App, inv: &Invocation, who: &Who) -> CommandResult {
-    let locale = inv.locale;
-    let change = match inv.get("change") {
+pub async fn run(app: &App, asked: &Undo, locale: Locale, who: &Who) -> CommandResult {
+    let change = match asked.change.as_deref() {
         None => None,
         Some(text) => Some(
             text.trim_start_matches('#')
