@@ -97,6 +97,8 @@ pub async fn answer(app: &App, command: &Command, locale: Locale, caller: &Calle
     answer_at(app, command, locale, caller, Utc::now()).await
 }
 
+// The span names the command in every log line of its answer, the store's failures included.
+#[tracing::instrument(name = "command", skip_all, fields(command = command.path(), user = ?caller.user_id))]
 async fn answer_at(
     app: &App,
     command: &Command,
@@ -194,6 +196,7 @@ pub async fn refuse_press(app: &App, custom_id: &str, caller: &Caller) -> Option
 }
 
 /// Answers a button press, by the button's `custom_id`.
+#[tracing::instrument(name = "button", skip_all, fields(kind = custom_id.split(':').next(), user = ?caller.user_id))]
 pub async fn respond_component(app: &App, custom_id: &str, caller: &Caller) -> Reply {
     let result = match press(custom_id) {
         Press::Import(facts::ImportButton::Confirm, token) => {
@@ -209,6 +212,7 @@ pub async fn respond_component(app: &App, custom_id: &str, caller: &Caller) -> R
 }
 
 /// Answers a submitted form, by its `custom_id`, with its fields as `(custom_id, value)`.
+#[tracing::instrument(name = "form", skip_all, fields(kind = custom_id.split(':').next(), user = ?caller.user_id))]
 pub async fn respond_modal(
     app: &App,
     custom_id: &str,

@@ -34,6 +34,7 @@ impl AliasKind {
 }
 
 impl Store {
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn acts(&self) -> anyhow::Result<Vec<ActRow>> {
         Ok(
             sqlx::query_as("SELECT id, name, hangul, kind, is_kpop FROM acts ORDER BY id")
@@ -43,6 +44,7 @@ impl Store {
     }
 
     /// `(act id, exact credit)` pairs.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_credits(&self) -> anyhow::Result<Vec<(String, String)>> {
         Ok(
             sqlx::query_as("SELECT act_id, credit FROM act_credits ORDER BY act_id, credit")
@@ -52,6 +54,7 @@ impl Store {
     }
 
     /// `(group id, member id)` pairs: the groups soloists belong to.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_members(&self) -> anyhow::Result<Vec<(String, String)>> {
         Ok(sqlx::query_as(
             "SELECT group_id, member_id FROM act_members ORDER BY group_id, member_id",
@@ -61,12 +64,14 @@ impl Store {
     }
 
     /// How each act is recognised in chart credits.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_tokens(&self) -> anyhow::Result<Vec<ActToken>> {
         let mut conn = self.pool().acquire().await?;
         read_act_tokens(&mut conn).await
     }
 
     /// `(target, alias)` pairs of one kind.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn aliases(&self, kind: AliasKind) -> anyhow::Result<Vec<(String, String)>> {
         Ok(
             sqlx::query_as("SELECT target, alias FROM aliases WHERE kind = ? ORDER BY id")
@@ -79,10 +84,12 @@ impl Store {
 
 impl WriteTx {
     /// How each act is recognised in chart credits.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_tokens(&mut self) -> anyhow::Result<Vec<ActToken>> {
         read_act_tokens(self.conn()).await
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_ids(&mut self) -> anyhow::Result<Vec<String>> {
         Ok(sqlx::query_scalar("SELECT id FROM acts ORDER BY id")
             .fetch_all(self.conn())
@@ -90,6 +97,7 @@ impl WriteTx {
     }
 
     /// Makes `member` belong to exactly `groups`.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn set_act_groups(&mut self, member: &str, groups: &[String]) -> anyhow::Result<()> {
         self.touch_charts();
         sqlx::query("DELETE FROM act_members WHERE member_id = ?")
@@ -106,6 +114,7 @@ impl WriteTx {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn upsert_act(&mut self, act: &ActRow) -> anyhow::Result<()> {
         self.touch_charts();
         sqlx::query(
@@ -124,6 +133,7 @@ impl WriteTx {
     }
 
     /// The name of act `id`, if there is one.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_name(&mut self, id: &str) -> anyhow::Result<Option<String>> {
         Ok(sqlx::query_scalar("SELECT name FROM acts WHERE id = ?")
             .bind(id)
@@ -132,6 +142,7 @@ impl WriteTx {
     }
 
     /// Sets one of the tokens act `act_id`'s credits are recognised by.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn set_act_token(
         &mut self,
         act_id: &str,
@@ -152,6 +163,7 @@ impl WriteTx {
     }
 
     /// `(alias key, target)` pairs of one kind, as this transaction sees them.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn alias_keys(&mut self, kind: AliasKind) -> anyhow::Result<Vec<(String, String)>> {
         Ok(
             sqlx::query_as("SELECT alias_key, target FROM aliases WHERE kind = ?")
@@ -162,6 +174,7 @@ impl WriteTx {
     }
 
     /// Removes the alias of `kind` whose key is `alias_key`.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn remove_alias(&mut self, kind: AliasKind, alias_key: &str) -> anyhow::Result<()> {
         if kind != AliasKind::Country {
             self.touch_charts();
@@ -175,6 +188,7 @@ impl WriteTx {
     }
 
     /// Adds an alias; returns its id, or None when the same alias already names the target.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn add_alias(
         &mut self,
         kind: AliasKind,

@@ -216,6 +216,7 @@ const ENTRY_COLUMNS: &str = "id, at, actor, guild_id, action, target, before, af
 
 impl WriteTx {
     /// The keys of every alias of `kind` a change on record touched.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn edited_alias_keys(&mut self, kind: AliasKind) -> anyhow::Result<Vec<String>> {
         let prefix = format!("alias:{}:", kind.as_str());
         Ok(sqlx::query_scalar(
@@ -227,6 +228,7 @@ impl WriteTx {
         .await?)
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn audit(&mut self, c: Change<'_>) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO audit_log (at, actor, guild_id, action, target, before, after, undoes, batch)
@@ -245,6 +247,7 @@ impl WriteTx {
     }
 
     /// A fresh batch number for changes that belong together.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn next_batch(&mut self) -> anyhow::Result<i64> {
         Ok(
             sqlx::query_scalar("SELECT coalesce(max(batch), 0) + 1 FROM audit_log")
@@ -253,6 +256,7 @@ impl WriteTx {
         )
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn audit_entry(&mut self, id: i64) -> anyhow::Result<Option<AuditEntry>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id = ?"
@@ -263,6 +267,7 @@ impl WriteTx {
     }
 
     /// The changes of one batch.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn batch_entries(&mut self, batch: i64) -> anyhow::Result<Vec<AuditEntry>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE batch = ? ORDER BY id"
@@ -274,6 +279,7 @@ impl WriteTx {
 
     /// The first change after `id` to the same target that still stands: a later change that
     /// was itself undone, and its undo, cancel out.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn later_change(
         &mut self,
         target: &str,
@@ -297,6 +303,7 @@ impl WriteTx {
     }
 
     /// The latest undoable change by `actor`: not an undo, not undone, with a snapshot.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn latest_change_by(&mut self, actor: &Actor) -> anyhow::Result<Option<AuditEntry>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log a WHERE actor = ? AND undoes IS NULL AND before IS NOT NULL
@@ -309,6 +316,7 @@ impl WriteTx {
     }
 
     /// The undo of change `id`, if it was undone.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn undo_of(&mut self, id: i64) -> anyhow::Result<Option<i64>> {
         Ok(
             sqlx::query_scalar("SELECT id FROM audit_log WHERE undoes = ? ORDER BY id LIMIT 1")
@@ -321,6 +329,7 @@ impl WriteTx {
 
 impl Store {
     /// Up to `limit` changes after `id`, oldest first.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn audit_after(&self, id: i64, limit: i64) -> anyhow::Result<Vec<AuditEntry>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id > ? ORDER BY id LIMIT ?"
@@ -333,6 +342,7 @@ impl Store {
 
     /// The latest changes, newest first; only those whose target matches the SQL `LIKE`
     /// pattern when given (`export:2023-H1:%`, `note:3`).
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn audit_log(
         &self,
         pattern: Option<&str>,

@@ -18,6 +18,7 @@ const STAMP_LEN: usize = "2026-01-31T0300".len();
 impl Store {
     /// Writes a consistent copy of the store to `path` (which must not exist) while it stays
     /// in use.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn backup(&self, path: &Path) -> anyhow::Result<()> {
         let target = path
             .to_str()

@@ -34,6 +34,7 @@ fn error(db: *mut ffi::sqlite3, rc: c_int) -> anyhow::Error {
 }
 
 /// Inserts `rows`, which must all be new, in the connection's current transaction.
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub(super) async fn insert_chart_rows(
     conn: &mut SqliteConnection,
     chart: Chart,

@@ -82,6 +82,7 @@ impl Store {
     /// Up to `limit` songs and albums with at least one week and an id above `after`, in id
     /// order, for the search index. Read as one JSON row: fetching 70,000 rows one by one
     /// through sqlx costs several times more, and slices keep the index's peak memory low.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn songs_after(&self, after: i64, limit: i64) -> anyhow::Result<Vec<SongRow>> {
         type Flat = (
             i64,
@@ -124,6 +125,7 @@ impl Store {
     }
 
     /// `(song id, act id)` links.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_acts(&self) -> anyhow::Result<Vec<(i64, String)>> {
         Ok(sqlx::query_as("SELECT song_id, act_id FROM song_acts")
             .fetch_all(self.pool())
@@ -133,6 +135,7 @@ impl Store {
     /// Every week of every run linked to an act, with the credit printed that week, by run
     /// then date: an act's statistics count only the weeks whose credit names it. A few
     /// thousand rows over the full history.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn linked_weeks(&self) -> anyhow::Result<Vec<LinkedWeekRow>> {
         let json: String = sqlx::query_scalar(
             "SELECT json_group_array(json_array(song_id, chart, chart_date, position, last_week, credit))
@@ -163,6 +166,7 @@ impl Store {
     /// The weeks of one song, oldest first.
     /// Read as one JSON array: a long run has hundreds of weeks, and one row costs less than
     /// hundreds.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_weeks(&self, song_id: i64) -> anyhow::Result<Vec<ChartWeekRow>> {
         let json: String = sqlx::query_scalar(
             "SELECT json_group_array(json_array(chart_date, position, last_week, peak, weeks_on_chart))
@@ -191,6 +195,7 @@ impl Store {
 
 impl WriteTx {
     /// How many rows chart week `date` holds.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn week_row_count(&mut self, chart: Chart, date: &str) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(
             "SELECT count(*) FROM chart_entries WHERE chart = ? AND chart_date = ?",
@@ -202,6 +207,7 @@ impl WriteTx {
     }
 
     /// The newest stored week of `chart` before `date`.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn week_before(
         &mut self,
         chart: Chart,
@@ -217,6 +223,7 @@ impl WriteTx {
     }
 
     /// `(id, title key, credit key)` of every song of a chart, for matching new rows.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_keys(&mut self, chart: Chart) -> anyhow::Result<Vec<(i64, String, String)>> {
         Ok(sqlx::query_as(
             "SELECT id, title_key, credit_key FROM chart_songs WHERE chart = ? ORDER BY id",
@@ -227,6 +234,7 @@ impl WriteTx {
     }
 
     /// Every title each run has charted under, the most recently charted last.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_titles(&mut self, chart: Chart) -> anyhow::Result<Vec<(i64, String)>> {
         Ok(sqlx::query_as(
             "SELECT song_id, title FROM chart_entries WHERE chart = ?
@@ -237,6 +245,7 @@ impl WriteTx {
         .await?)
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn max_song_id(&mut self) -> anyhow::Result<i64> {
         Ok(
             sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM chart_songs")
@@ -246,6 +255,7 @@ impl WriteTx {
     }
 
     /// The chart dates already stored for a chart.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn chart_dates(&mut self, chart: Chart) -> anyhow::Result<Vec<String>> {
         Ok(
             sqlx::query_scalar("SELECT DISTINCT chart_date FROM chart_entries WHERE chart = ?")
@@ -256,6 +266,7 @@ impl WriteTx {
     }
 
     /// The stored rows of one chart week: `(position, title, credit, song id)`.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn week_rows(
         &mut self,
         chart: Chart,
@@ -271,6 +282,7 @@ impl WriteTx {
         .await?)
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn insert_songs(&mut self, chart: Chart, songs: &[NewSong]) -> anyhow::Result<()> {
         self.touch_charts();
         for batch in songs.chunks(ROWS_PER_INSERT) {
@@ -291,6 +303,7 @@ impl WriteTx {
     }
 
     /// Inserts chart rows, which must be new: a row already stored fails the insert.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn insert_chart_rows(
         &mut self,
         chart: Chart,
@@ -303,6 +316,7 @@ impl WriteTx {
     /// Drops the indexes of `chart_entries` for a bulk load and returns their definitions for
     /// [`Self::rebuild_indexes`]: building an index once, sorted, beats a million random inserts
     /// into it. The caller guarantees the rows it inserts meanwhile are new.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn suspend_chart_indexes(&mut self) -> anyhow::Result<Vec<(String, String)>> {
         let indexes: Vec<(String, String)> = sqlx::query_as(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'chart_entries' AND sql IS NOT NULL",
@@ -318,6 +332,7 @@ impl WriteTx {
     }
 
     /// Recreates the indexes [`Self::suspend_chart_indexes`] dropped.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn rebuild_indexes(&mut self, indexes: Vec<(String, String)>) -> anyhow::Result<()> {
         for (_, definition) in indexes {
             sqlx::query(sqlx::AssertSqlSafe(definition))
@@ -328,6 +343,7 @@ impl WriteTx {
     }
 
     /// Recomputes the stored weeks, peak, debut and last date of the given songs.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn refresh_song_stats(&mut self, song_ids: &[i64]) -> anyhow::Result<()> {
         self.touch_charts();
         for batch in song_ids.chunks(10_000) {
@@ -345,6 +361,7 @@ impl WriteTx {
     }
 
     /// Links songs to the acts their credits name.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn link_song_acts(&mut self, links: &[(i64, String)]) -> anyhow::Result<()> {
         self.touch_charts();
         for batch in links.chunks(ROWS_PER_INSERT) {

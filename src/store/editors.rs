@@ -29,6 +29,7 @@ pub(super) fn columns(e: Editor) -> (Option<String>, Option<String>, Option<Stri
 }
 
 impl Store {
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn editors(&self) -> anyhow::Result<Vec<Editor>> {
         let rows: Vec<(Option<String>, Option<String>, Option<String>)> =
             sqlx::query_as("SELECT user_id, guild_id, role_id FROM editors ORDER BY id")
@@ -48,6 +49,7 @@ impl Store {
     }
 
     /// Whether this user, in this server with these roles, may change facts.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn is_editor(
         &self,
         user: u64,
@@ -71,6 +73,7 @@ impl Store {
 
 impl WriteTx {
     /// Whether `e` is an editor now.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub(super) async fn editor_present(&mut self, e: Editor) -> anyhow::Result<bool> {
         let (u, g, r) = columns(e);
         let found: Option<i64> = sqlx::query_scalar(
@@ -86,6 +89,7 @@ impl WriteTx {
     }
 
     /// Adds an editor; false when it was one already.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn add_editor(&mut self, e: Editor) -> anyhow::Result<bool> {
         let (u, g, r) = columns(e);
         let done = sqlx::query(
@@ -101,6 +105,7 @@ impl WriteTx {
     }
 
     /// Removes an editor; false when it was not one.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn remove_editor(&mut self, e: Editor) -> anyhow::Result<bool> {
         let (u, g, r) = columns(e);
         let done = sqlx::query(

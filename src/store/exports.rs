@@ -88,6 +88,7 @@ const FIGURE_COLUMNS: &str =
     "id, period, country, value_usd, rank, yoy_change_pct, top10, superseded_by";
 
 impl Store {
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn figure(&self, id: i64) -> anyhow::Result<Option<FigureRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {FIGURE_COLUMNS} FROM export_figures WHERE id = ?"
@@ -98,6 +99,7 @@ impl Store {
     }
 
     /// Every figure, by period and destination.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn all_figures(&self) -> anyhow::Result<Vec<FigureRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {FIGURE_COLUMNS} FROM export_figures ORDER BY period_end DESC, period_start, country, id"
@@ -107,6 +109,7 @@ impl Store {
     }
 
     /// Every figure's sources, earliest publication first (undated ones last).
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn all_figure_sources(&self) -> anyhow::Result<Vec<FigureSourceRow>> {
         let rows: Vec<FigureSourceFlat> = sqlx::query_as(
             "SELECT fs.figure_id, s.id, s.publisher, s.title, s.url, s.published_on, s.kind,
@@ -159,6 +162,7 @@ pub struct FigureFields {
 }
 
 impl WriteTx {
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn figure_count(&mut self) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar("SELECT count(*) FROM export_figures")
             .fetch_one(self.conn())
@@ -167,6 +171,7 @@ impl WriteTx {
 
     /// The figure with this identity (period, country, value), created when missing. Rank,
     /// change and top-10 membership the stored figure lacks are filled in from `fields`.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn upsert_figure(
         &mut self,
         period: Period,
@@ -216,6 +221,7 @@ impl WriteTx {
 
     /// Records that `source_id` printed the figure; returns false when it was already recorded
     /// (a change the stored print lacks is then filled in).
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn link_figure_source(
         &mut self,
         figure_id: i64,
@@ -253,6 +259,7 @@ impl WriteTx {
 
     /// Fills in the change a source (found by its address, as the seed created it) printed for
     /// the figure of this identity, where the stored print lacks one. Returns whether it did.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn fill_printed_change(
         &mut self,
         period: Period,
@@ -279,6 +286,7 @@ impl WriteTx {
         Ok(done.rows_affected() > 0)
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn set_superseded_by(
         &mut self,
         figure_id: i64,
@@ -294,6 +302,7 @@ impl WriteTx {
 
     /// Makes `figure` the current value of its destination and period: every other value
     /// becomes a print it supersedes.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn make_current(
         &mut self,
         period: Period,
@@ -313,6 +322,7 @@ impl WriteTx {
     }
 
     /// Removes every figure of a destination and period, with their source links.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn remove_figures(
         &mut self,
         period: Period,
@@ -330,6 +340,7 @@ impl WriteTx {
 
     /// Value figures of one period and country, with the earliest date any source printed them
     /// and whether a source calls the figure a revision.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn figure_versions(
         &mut self,
         period: &str,

@@ -105,6 +105,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating when missing) the database at `path` and migrates it. A new store is
     /// empty: `import::seed::open` is what gives it the facts it starts with.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn open(path: &Path) -> anyhow::Result<Store> {
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
@@ -147,6 +148,7 @@ impl Store {
 
     /// Opens the store at `path` as it is: never creates, migrates or seeds it (for checks and
     /// backups, which must not turn a wrong path into a new store).
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn open_existing(path: &Path) -> anyhow::Result<Store> {
         anyhow::ensure!(
             path.is_file(),
@@ -218,6 +220,7 @@ impl Store {
     }
 
     /// Starts a write. Nothing is visible to readers until [`WriteTx::commit`].
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn begin(&self) -> anyhow::Result<WriteTx> {
         Ok(WriteTx {
             tx: self.begin_immediate().await?,
@@ -228,6 +231,7 @@ impl Store {
 
     /// Numbers that change with every committed write (from any process), and with every
     /// write to chart data, acts or their aliases, for caches to compare.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn generations(&self) -> anyhow::Result<Generations> {
         let (all, charts): (Option<String>, Option<String>) = sqlx::query_as(
             "SELECT (SELECT value FROM meta WHERE key = 'generation'),
@@ -247,6 +251,7 @@ impl Store {
         self.local_writes.load(Ordering::Acquire)
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn meta(&self, key: &str) -> anyhow::Result<Option<String>> {
         Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
             .bind(key)
@@ -254,6 +259,7 @@ impl Store {
             .await?)
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn set_meta(&self, key: &str, value: &str) -> anyhow::Result<()> {
         sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(key)
@@ -264,6 +270,7 @@ impl Store {
     }
 
     /// Runs SQLite's own consistency checks; the list is empty when the store is sound.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn check(&self) -> anyhow::Result<Vec<String>> {
         let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
             .fetch_all(&self.reads)
@@ -301,6 +308,7 @@ pub struct WriteTx {
 }
 
 impl WriteTx {
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn meta(&mut self, key: &str) -> anyhow::Result<Option<String>> {
         Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
             .bind(key)
@@ -308,6 +316,7 @@ impl WriteTx {
             .await?)
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn set_meta(&mut self, key: &str, value: &str) -> anyhow::Result<()> {
         sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(key)
@@ -328,6 +337,7 @@ impl WriteTx {
     }
 
     /// Commits the write and everything it audited, and bumps the generations.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn commit(mut self) -> anyhow::Result<()> {
         let keys: &[&str] = if self.touches_charts {
             &["generation", "charts_generation"]

@@ -58,6 +58,7 @@ const NOTE_COLUMNS: &str =
 
 impl Store {
     /// Every note, oldest fact first.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn all_notes(&self) -> anyhow::Result<Vec<NoteRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {NOTE_COLUMNS} FROM notes ORDER BY as_of, id"
@@ -66,6 +67,7 @@ impl Store {
         .await?)
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn note(&self, id: i64) -> anyhow::Result<Option<NoteRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {NOTE_COLUMNS} FROM notes WHERE id = ?"
@@ -77,6 +79,7 @@ impl Store {
 }
 
 impl WriteTx {
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn set_note_text(&mut self, id: i64, text: &str) -> anyhow::Result<()> {
         sqlx::query("UPDATE notes SET text = ? WHERE id = ?")
             .bind(text)
@@ -86,6 +89,7 @@ impl WriteTx {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn remove_note(&mut self, id: i64) -> anyhow::Result<()> {
         sqlx::query("DELETE FROM notes WHERE id = ?")
             .bind(id)
@@ -94,6 +98,7 @@ impl WriteTx {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn insert_note(&mut self, n: &NoteRow) -> anyhow::Result<i64> {
         let id = if n.id > 0 { Some(n.id) } else { None };
         Ok(sqlx::query_scalar(

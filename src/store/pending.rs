@@ -94,6 +94,7 @@ async fn purge(conn: &mut sqlx::SqliteConnection) -> anyhow::Result<u64> {
 
 impl Store {
     /// Keeps an import for confirmation.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn put_pending_import(&self, p: &PendingImport) -> anyhow::Result<()> {
         let mut tx = self.begin_immediate().await?;
         purge(&mut tx).await?;
@@ -115,6 +116,7 @@ impl Store {
 
     /// The import waiting under `token`, if still good. A plain read: a button press is
     /// checked with it before any write could wait for the store's lock.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn pending_import(&self, token: &str) -> anyhow::Result<Option<PendingImport>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM pending_imports WHERE token = ? AND {}",
@@ -126,6 +128,7 @@ impl Store {
     }
 
     /// Deletes the import waiting under `token`, and every expired one.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn drop_pending_import(&self, token: &str) -> anyhow::Result<()> {
         let mut tx = self.begin_immediate().await?;
         purge(&mut tx).await?;
@@ -138,6 +141,7 @@ impl Store {
     }
 
     /// Deletes the imports left unconfirmed too long; returns how many.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn purge_pending_imports(&self) -> anyhow::Result<u64> {
         let mut conn = self.writer().await?;
         purge(&mut conn).await
@@ -147,6 +151,7 @@ impl Store {
 impl WriteTx {
     /// Takes the import waiting under `token` (and deletes the expired ones) within this
     /// write: rolled back with it, so a failed import keeps its upload.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn take_pending_import(
         &mut self,
         token: &str,

@@ -116,6 +116,7 @@ struct LinkRow {
 
 impl WriteTx {
     /// The unit as it is now.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn snapshot(&mut self, target: &Target) -> anyhow::Result<Value> {
         Ok(match target {
             Target::Export { period, country } => {
@@ -290,6 +291,7 @@ impl WriteTx {
     }
 
     /// Makes the unit exactly what `snapshot` describes.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn restore(&mut self, target: &Target, snapshot: &Value) -> anyhow::Result<()> {
         if matches!(
             target,

@@ -70,6 +70,7 @@ pub struct NewSource {
 impl WriteTx {
     /// The id of the source with this publisher and URL, created when new; a title, date, kind
     /// or detail the stored row lacks is filled in.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn upsert_source(&mut self, s: &NewSource) -> anyhow::Result<i64> {
         let existing: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM sources WHERE publisher = ? AND coalesce(url, '') = coalesce(?, '')",
@@ -113,6 +114,7 @@ impl WriteTx {
     /// Gives the source the seed created for `s.url` (the earliest one with that address) the
     /// name, remark and kind of `s`, unless another source already has that name and address.
     /// Returns the id when something changed.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn refresh_seed_source(&mut self, s: &NewSource) -> anyhow::Result<Option<i64>> {
         let Some(url) = &s.url else {
             return Ok(None);
@@ -136,6 +138,7 @@ impl WriteTx {
 }
 
 impl Store {
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn source(&self, id: i64) -> anyhow::Result<Option<SourceRow>> {
         Ok(sqlx::query_as(
             "SELECT id, publisher, title, url, published_on FROM sources WHERE id = ?",

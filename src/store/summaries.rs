@@ -144,6 +144,7 @@ const SCHEDULE_COLUMNS: &str =
 
 impl Store {
     /// Creates or replaces a server's schedule, enabled.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn set_schedule(&self, s: &Schedule) -> anyhow::Result<()> {
         sqlx::query(
             "INSERT INTO summary_schedules (guild_id, channel_id, weekday, hour, locale, enabled, disabled_reason, created_at)
@@ -163,6 +164,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn schedule(&self, guild: u64) -> anyhow::Result<Option<Schedule>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE guild_id = ?"
@@ -172,6 +174,7 @@ impl Store {
         .await?)
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn enabled_schedules(&self) -> anyhow::Result<Vec<Schedule>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE enabled = 1 ORDER BY guild_id"
@@ -180,6 +183,7 @@ impl Store {
         .await?)
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn disable_schedule(&self, guild: u64, reason: &str) -> anyhow::Result<()> {
         sqlx::query(
             "UPDATE summary_schedules SET enabled = 0, disabled_reason = ? WHERE guild_id = ?",
@@ -192,6 +196,7 @@ impl Store {
     }
 
     /// Forgets a server's schedule and its posts; returns whether it had one.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn remove_schedule(&self, guild: u64) -> anyhow::Result<bool> {
         let mut tx = self.begin_immediate().await?;
         sqlx::query("DELETE FROM summary_posts WHERE guild_id = ?")
@@ -207,6 +212,7 @@ impl Store {
     }
 
     /// Every server with a schedule, enabled or not.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn schedule_guilds(&self) -> anyhow::Result<Vec<u64>> {
         let ids: Vec<String> =
             sqlx::query_scalar("SELECT guild_id FROM summary_schedules ORDER BY guild_id")
@@ -222,6 +228,7 @@ impl Store {
 
     /// Claims a slot for `worker`: Some when this call holds it now, either new, given back,
     /// or taken over from a claim older than `stale_before` (a worker that died mid-post).
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn claim_slot(
         &self,
         guild: u64,
@@ -275,6 +282,7 @@ impl Store {
 
     /// Records, before the post is sent, that `worker` is about to post its slot (at `at`,
     /// covering `covered`); false when the claim is no longer this worker's.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn start_attempt(
         &self,
         guild: u64,
@@ -301,6 +309,7 @@ impl Store {
 
     /// Records how `worker`'s claim of a slot ended; false (and nothing changed) when the
     /// claim is not this worker's.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn finish_slot(
         &self,
         guild: u64,
@@ -339,6 +348,7 @@ impl Store {
     /// Gives `worker`'s claim of a slot back, so a later pass tries again. When a post may
     /// have reached Discord the row stays (`released`, with its attempt), so that pass looks in
     /// the channel first. False when the claim is not this worker's.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn release_slot(
         &self,
         guild: u64,
@@ -362,6 +372,7 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn slot_post(&self, guild: u64, slot: &str) -> anyhow::Result<Option<PostRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {POST_COLUMNS} FROM summary_posts WHERE guild_id = ? AND slot = ?"
@@ -373,6 +384,7 @@ impl Store {
     }
 
     /// The server's latest sent post.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn last_sent_post(&self, guild: u64) -> anyhow::Result<Option<PostRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {POST_COLUMNS} FROM summary_posts
@@ -384,6 +396,7 @@ impl Store {
     }
 
     /// The newest week of a chart on or before `date` (YYYY-MM-DD).
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn chart_week_on_or_before(
         &self,
         chart: crate::domain::chart::Chart,
@@ -400,6 +413,7 @@ impl Store {
 
     /// Changes to facts (exports, notes, aliases) after change `after`, made at or after
     /// `since` (RFC 3339), oldest first.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn fact_changes(
         &self,
         after: i64,
@@ -420,6 +434,7 @@ impl Store {
     }
 
     /// The K-pop rows of one chart week, best first, each with its best position before.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn kpop_week(
         &self,
         chart: crate::domain::chart::Chart,
