@@ -9,8 +9,8 @@
 //!   redaction of secrets from every log line. [`weekly`]: weekly summary posts (schedules,
 //!   slots claimed before posting, catch-up), sent through its own `Channel` trait, which the
 //!   Discord client implements.
-//! - [`commands`]: one module per slash command, taking an `Invocation` and returning a `Reply`;
-//!   `commands::spec` lists every command and option once; `weekly_post` builds the weekly
+//! - [`commands`]: `commands::Command`, every command and its options as one typed set (read
+//!   once from an `Invocation`), and one module per command returning a `Reply`; `weekly_post` builds the weekly
 //!   post and `changes` says how a change to the facts reads. [`reply`]: replies as data,
 //!   Discord's limits, the JSON the bot sends, terminal text and pictures.
 //! - [`app`]: the store plus its in-memory views (`cache`, `search`, `acts`): the one core
