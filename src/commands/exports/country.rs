@@ -183,3 +183,56 @@ fn description(found: &Found<'_>, locale: Locale) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::store::{Actor, Store};
+
+    /// A store holding only `csv`'s export figures, as the answers read them.
+    pub(in crate::commands::exports) async fn facts(csv: &str) -> (tempfile::TempDir, FactsCache) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("facts.db")).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        crate::import::exports::import(&mut tx, csv.as_bytes(), &Actor::Cli, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let facts = FactsCache::load(&store).await.unwrap();
+        (dir, facts)
+    }
+
+    pub(in crate::commands::exports) const HEAD: &str = "period,country,value_usd,rank,yoy_change_pct,publisher,title,url,\
+                        published_on,note,publisher_detail,source_kind\n";
+
+    #[tokio::test]
+    async fn the_newspaper_is_cited_over_an_earlier_blog_and_the_blog_counts_as_confirming() {
+        let csv = format!(
+            "{HEAD}2001,WORLD,1000000,,,Daily,,https://daily.example/total,2002-01-20,,,newspaper\n\
+             2001,US,250000,1,,Fan Blog,,https://blog.example/us,2002-01-10,,,blog\n\
+             2001,US,250000,1,,Daily,,https://daily.example/total,2002-01-20,,,newspaper\n"
+        );
+        let (_dir, facts) = facts(&csv).await;
+        let chosen = Chosen {
+            period: Period::parse("2001").unwrap(),
+            instead_of: None,
+        };
+        let found = find(&facts, Country::from_code("US").unwrap(), chosen);
+        let (cited, others) = found.cited.unwrap();
+        assert_eq!(cited.source.publisher, "Daily");
+        assert_eq!(others, 1);
+        // A newspaper reports it too, so it is not marked as known from blogs only.
+        assert_eq!(found.weak_only, None);
+        assert_eq!(found.rank, Some(1));
+        let share = found.share.unwrap();
+        assert_eq!((share.tenths, share.first_reported), (250, false));
+        assert!(matches!(
+            found.figure,
+            Figure::Value {
+                approx: false,
+                earlier: None,
+                ..
+            }
+        ));
+    }
+}

@@ -326,3 +326,42 @@ fn bars(rows: &[Row], locale: Locale) -> Vec<Bar> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::exports::country::tests::{HEAD, facts};
+    use crate::domain::period::Period;
+
+    #[tokio::test]
+    async fn a_rank_without_a_value_is_listed_and_a_top10_member_without_one_is_named_apart() {
+        let csv = format!(
+            "{HEAD}2001,WORLD,1000000,,,Daily,,https://daily.example/total,2002-01-20,,,newspaper\n\
+             2001,US,250000,1,,Daily,,https://daily.example/total,2002-01-20,,,newspaper\n\
+             2001,JP,,2,,Wire,,https://wire.example/jp,2002-01-21,,,wire\n\
+             2001,CN,,,,Fan Blog,,https://blog.example/cn,2002-01-22,[top10-member],,blog\n"
+        );
+        let (_dir, facts) = facts(&csv).await;
+        let chosen = Chosen {
+            period: Period::parse("2001").unwrap(),
+            instead_of: None,
+        };
+        let found = find(&facts, chosen);
+        let listed: Vec<(&str, Option<i64>, bool)> = found
+            .rows
+            .iter()
+            .map(|r| (r.country.code(), r.rank, r.figure.is_some()))
+            .collect();
+        assert_eq!(listed, [("US", Some(1), true), ("JP", Some(2), false)]);
+        assert_eq!(found.also_top10, [Country::from_code("CN").unwrap()]);
+        // The total's source is cited first, once, though it printed the US figure too.
+        let cited: Vec<&str> = found
+            .cited
+            .iter()
+            .map(|s| s.source.publisher.as_str())
+            .collect();
+        assert_eq!(cited, ["Daily", "Wire", "Fan Blog"]);
+        assert_eq!(found.reports, 3);
+        assert!(matches!(found.total, Total::Value { change: None, .. }));
+    }
+}
