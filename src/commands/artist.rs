@@ -18,6 +18,7 @@ use crate::i18n::{Locale, msg, t};
 use crate::reply::json::Choice;
 use crate::reply::limits::lines_within;
 use crate::reply::{ActionRow, Button, ButtonStyle, Embed, Reply, colour};
+use crate::store::NoteRow;
 
 /// Entries listed per page.
 const PER_PAGE: usize = 10;
@@ -105,7 +106,7 @@ pub async fn run(
         order: asked.order.unwrap_or_default(),
         page: 0,
     };
-    Ok(render(&ix, view, locale, caller.user_id))
+    Ok(answer(&ix, view, locale, caller.user_id))
 }
 
 fn find_act<'a>(ix: &'a Indexes, name: &str, locale: Locale) -> Result<&'a ActEntry, CommandError> {
@@ -179,7 +180,7 @@ pub async fn turn_page(app: &App, parts: &[&str], caller: &Caller) -> CommandRes
     };
     Ok(Reply {
         update: true,
-        ..render(&ix, view, locale, Some(owner))
+        ..answer(&ix, view, locale, Some(owner))
     })
 }
 
@@ -214,27 +215,185 @@ fn entries<'a>(ix: &'a Indexes, act_id: &str, view: &View<'_>) -> Vec<Entry<'a>>
     out
 }
 
-fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> Reply {
+/// What an `/artist` answer says: the act's groups, its entries by chart, its No. 1s and top
+/// 10s, its latest and first weeks, a page of the rest, its members' own entries, and notes.
+struct Found<'a> {
+    view: View<'a>,
+    /// The groups the act is a member of.
+    groups: Vec<&'a str>,
+    /// The act's entries on each chart shown, charts without any left out.
+    charts: Vec<(Chart, Vec<Entry<'a>>)>,
+    /// Entries that reached No. 1, in the view's order.
+    ones: Vec<Entry<'a>>,
+    /// Entries that peaked at No. 2 to 10, in the view's order.
+    top10: Vec<Entry<'a>>,
+    /// The entry on the newest chart week (the higher placed one when several are), and how
+    /// many of the act's entries charted that week.
+    latest: Option<(Entry<'a>, usize)>,
+    /// The entry whose credited run began first.
+    first: Option<Entry<'a>>,
+    rest: Page<'a>,
+    members: Vec<Member<'a>>,
+    notes: Vec<&'a NoteRow>,
+    /// Every run credited to the act, which the notes are checked against.
+    runs: &'a [CreditedRun],
+}
+
+/// The page shown of the entries outside the top 10.
+struct Page<'a> {
+    entries: Vec<Entry<'a>>,
+    /// Counted from 0, within `pages`.
+    page: usize,
+    /// At least 1.
+    pages: usize,
+}
+
+/// A member act with entries of its own: runs that do not credit the group.
+struct Member<'a> {
+    name: &'a str,
+    entries: usize,
+    /// Its No. 1s, earliest first.
+    ones: Vec<Entry<'a>>,
+    /// Its best peak, reached first.
+    best: Entry<'a>,
+}
+
+/// The answer for `view`, as its reply; page buttons only for an `owner`.
+fn answer(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> Reply {
+    render(ix, &find(ix, view), locale, owner)
+}
+
+/// What the answer for `view` says.
+fn find<'a>(ix: &'a Indexes, view: View<'a>) -> Found<'a> {
     let act = view.act;
     let entries = entries(ix, &act.row.id, &view);
+    let peaked = |range: std::ops::RangeInclusive<i64>| -> Vec<Entry<'a>> {
+        entries
+            .iter()
+            .copied()
+            .filter(|e| range.contains(&e.run.peak()))
+            .collect()
+    };
+    let latest = entries
+        .iter()
+        .max_by_key(|e| (e.run.last().date, Reverse(e.run.last().position)))
+        .map(|latest| {
+            let date = latest.run.last().date;
+            let same_week = entries.iter().filter(|e| e.run.last().date == date).count();
+            (*latest, same_week)
+        });
+    let rest: Vec<Entry<'a>> = peaked(11..=i64::MAX);
+    let pages = rest.len().div_ceil(PER_PAGE).max(1);
+    let page = view.page.min(pages - 1);
+    let shown = rest[page * PER_PAGE..rest.len().min((page + 1) * PER_PAGE)].to_vec();
+    Found {
+        groups: ix
+            .acts
+            .groups_of(&act.row.id)
+            .iter()
+            .filter_map(|g| ix.search.act_by_id(g))
+            .map(|g| g.row.name.as_str())
+            .collect(),
+        charts: Chart::ALL
+            .into_iter()
+            .map(|chart| {
+                let on = entries.iter().copied().filter(|e| e.song.chart == chart);
+                (chart, on.collect::<Vec<_>>())
+            })
+            .filter(|(_, on)| !on.is_empty())
+            .collect(),
+        ones: peaked(1..=1),
+        top10: peaked(2..=10),
+        latest,
+        first: entries
+            .iter()
+            .copied()
+            .min_by_key(|e| (e.run.first().date, e.song.id)),
+        rest: Page {
+            entries: shown,
+            page,
+            pages,
+        },
+        members: members(ix, &view),
+        notes: ix
+            .facts
+            .act_notes(&act.row.id)
+            .filter(|n| view.chart.is_none_or(|c| milestones::about_chart(n, c)))
+            .collect(),
+        runs: ix.acts.runs(&act.row.id),
+        view,
+    }
+}
+
+/// An answer as its reply: the embed, and the page buttons when there are pages to turn.
+fn render(ix: &Indexes, found: &Found<'_>, locale: Locale, owner: Option<u64>) -> Reply {
+    let act = found.view.act;
+    let mut embed = head(found, locale);
+    for (chart, on) in &found.charts {
+        embed = embed.field(chart.name(), chart_summary(on, locale), false);
+    }
+    embed = highlights(embed, found, locale);
+    if !found.rest.entries.is_empty() {
+        let lines: Vec<String> = found
+            .rest
+            .entries
+            .iter()
+            .map(|e| list_line(*e, locale))
+            .collect();
+        let heading = match found.view.order {
+            Order::Newest => msg::artist_rest_newest,
+            Order::Best => msg::artist_rest_best,
+            Order::Oldest => msg::artist_rest_oldest,
+        };
+        let (page, pages) = (found.rest.page + 1, found.rest.pages);
+        let name = t(locale, heading(&page.to_string(), &pages.to_string()));
+        embed = embed.field(name, lines_within(&lines, 1000, more(locale)), false);
+    }
+    if let Some(members) = members_field(&found.members, locale) {
+        embed = embed.field(t(locale, msg::artist_members()), members, false);
+    }
+    embed = milestones::add(
+        embed,
+        ix,
+        found.notes.iter().copied(),
+        |_, claim| {
+            found
+                .runs
+                .iter()
+                .filter(|r| r.chart == claim.chart())
+                .map(|r| (r.song_id, r.weeks()))
+                .collect()
+        },
+        locale,
+    );
+    embed = embed.footer(t(locale, msg::artist_footer(&act.row.name)));
+    let mut reply = Reply::embed(embed);
+    if let Some(owner) = owner {
+        reply.components.extend(page_buttons(found, owner));
+    }
+    reply
+}
+
+/// "and 3 more", for a list cut to fit.
+fn more(locale: Locale) -> impl Fn(usize) -> String {
+    move |n| t(locale, msg::more(&n.to_string()))
+}
+
+/// The embed's title, and a description naming the act's groups, or that it has no entries.
+fn head(found: &Found<'_>, locale: Locale) -> Embed {
+    let act = found.view.act;
     let title = match &act.row.hangul {
         Some(h) => format!("{} ({h})", act.row.name),
         None => act.row.name.clone(),
     };
     let mut embed = Embed::new(colour::ARTIST).title(title);
     let mut description = Vec::new();
-    let groups: Vec<&str> = ix
-        .acts
-        .groups_of(&act.row.id)
-        .iter()
-        .filter_map(|g| ix.search.act_by_id(g))
-        .map(|g| g.row.name.as_str())
-        .collect();
-    if let Some(first) = groups.first() {
-        description.push(t(locale, msg::artist_member_of(&groups.join(", "), first)));
+    if let Some(first) = found.groups.first() {
+        let groups = found.groups.join(", ");
+        description.push(t(locale, msg::artist_member_of(&groups, first)));
     }
-    if entries.is_empty() {
-        description.push(match view.chart {
+    if found.charts.is_empty() {
+        description.push(match found.view.chart {
             None => t(locale, msg::artist_no_entries(&act.row.name)),
             Some(c) => t(locale, msg::artist_no_entries_on(&act.row.name, c.name())),
         });
@@ -242,56 +401,20 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
     if !description.is_empty() {
         embed = embed.description(description.join("\n"));
     }
+    embed
+}
 
-    for chart in Chart::ALL {
-        let on: Vec<Entry<'_>> = entries
-            .iter()
-            .copied()
-            .filter(|e| e.song.chart == chart)
-            .collect();
-        if !on.is_empty() {
-            embed = embed.field(chart.name(), chart_summary(&on, locale), false);
-        }
-    }
-    let more = |n: usize| t(locale, msg::more(&n.to_string()));
-    let ones: Vec<String> = entries
-        .iter()
-        .filter(|e| e.run.peak() == 1)
-        .map(|e| {
-            t(
-                locale,
-                msg::artist_one_line(
-                    &text::truncate(e.song.title, TITLE_CHARS),
-                    e.song.chart.short_name(),
-                    &e.year().to_string(),
-                    &e.run.weeks_at(1).to_string(),
-                ),
-            ) + &joined(*e, locale)
-        })
-        .collect();
+/// The No. 1s, the other top 10s, the latest week and the first entry.
+fn highlights(mut embed: Embed, found: &Found<'_>, locale: Locale) -> Embed {
+    let ones: Vec<String> = found.ones.iter().map(|e| one_line(*e, locale)).collect();
     if !ones.is_empty() {
         embed = embed.field(
             t(locale, msg::artist_number_ones()),
-            lines_within(&ones, LIST_CHARS, more),
+            lines_within(&ones, LIST_CHARS, more(locale)),
             false,
         );
     }
-    let top10: Vec<String> = entries
-        .iter()
-        .filter(|e| (2..=10).contains(&e.run.peak()))
-        .map(|e| {
-            t(
-                locale,
-                msg::artist_top10_line(
-                    &text::truncate(e.song.title, TITLE_CHARS),
-                    e.song.chart.short_name(),
-                    &e.year().to_string(),
-                    &e.run.peak().to_string(),
-                    &e.run.total_weeks().to_string(),
-                ),
-            ) + &joined(*e, locale)
-        })
-        .collect();
+    let top10: Vec<String> = found.top10.iter().map(|e| top10_line(*e, locale)).collect();
     if !top10.is_empty() {
         let key = if ones.is_empty() {
             msg::artist_top10s()
@@ -300,19 +423,12 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
         };
         embed = embed.field(
             t(locale, key),
-            lines_within(&top10, LIST_CHARS, more),
+            lines_within(&top10, LIST_CHARS, more(locale)),
             false,
         );
     }
-    if let Some(latest) = entries
-        .iter()
-        .max_by_key(|e| (e.run.last().date, Reverse(e.run.last().position)))
-    {
+    if let Some((latest, same_week)) = found.latest {
         let week = latest.run.last();
-        let same_week = entries
-            .iter()
-            .filter(|e| e.run.last().date == week.date)
-            .count();
         let mut value = t(
             locale,
             msg::artist_latest_value(
@@ -331,77 +447,61 @@ fn render(ix: &Indexes, view: View<'_>, locale: Locale, owner: Option<u64>) -> R
         }
         embed = embed.field(t(locale, msg::artist_latest_week()), value, false);
     }
-    if let Some(first) = entries
-        .iter()
-        .min_by_key(|e| (e.run.first().date, e.song.id))
-    {
+    if let Some(first) = found.first {
         embed = embed.field(
             t(locale, msg::artist_first()),
-            entry_line(*first, locale),
+            entry_line(first, locale),
             false,
         );
     }
+    embed
+}
 
-    let rest: Vec<Entry<'_>> = entries
-        .iter()
-        .copied()
-        .filter(|e| e.run.peak() > 10)
-        .collect();
-    let pages = rest.len().div_ceil(PER_PAGE).max(1);
-    let page = view.page.min(pages - 1);
-    if !rest.is_empty() {
-        let lines: Vec<String> = rest[page * PER_PAGE..rest.len().min((page + 1) * PER_PAGE)]
-            .iter()
-            .map(|e| list_line(*e, locale))
-            .collect();
-        let heading = match view.order {
-            Order::Newest => msg::artist_rest_newest,
-            Order::Best => msg::artist_rest_best,
-            Order::Oldest => msg::artist_rest_oldest,
-        };
-        let name = t(locale, heading(&(page + 1).to_string(), &pages.to_string()));
-        embed = embed.field(name, lines_within(&lines, 1000, more), false);
-    }
-    if let Some(members) = members_field(ix, &view, locale) {
-        embed = embed.field(t(locale, msg::artist_members()), members, false);
-    }
-
-    let notes: Vec<_> = ix
-        .facts
-        .act_notes(&act.row.id)
-        .filter(|n| view.chart.is_none_or(|c| milestones::about_chart(n, c)))
-        .collect();
-    let runs = ix.acts.runs(&act.row.id);
-    embed = milestones::add(
-        embed,
-        ix,
-        notes,
-        |_, claim| {
-            runs.iter()
-                .filter(|r| r.chart == claim.chart())
-                .map(|r| (r.song_id, r.weeks()))
-                .collect()
-        },
+/// A No. 1 in its list: title, chart, year, weeks at No. 1.
+fn one_line(e: Entry<'_>, locale: Locale) -> String {
+    t(
         locale,
-    );
-    embed = embed.footer(t(locale, msg::artist_footer(&act.row.name)));
+        msg::artist_one_line(
+            &text::truncate(e.song.title, TITLE_CHARS),
+            e.song.chart.short_name(),
+            &e.year().to_string(),
+            &e.run.weeks_at(1).to_string(),
+        ),
+    ) + &joined(e, locale)
+}
 
-    let mut reply = Reply::embed(embed);
-    if let (Some(owner), true) = (owner, pages > 1) {
-        let button = |label: &str, to: usize, disabled: bool| Button {
-            custom_id: page_id(&view, to, owner),
-            label: label.to_string(),
-            style: ButtonStyle::Secondary,
-            disabled,
-        };
-        reply.components.push(ActionRow {
-            buttons: vec![
-                button("◀", page.saturating_sub(1), page == 0),
-                button("▶", page + 1, page + 1 >= pages),
-            ],
-        });
+/// A top 10 in its list: title, chart, year, peak, weeks.
+fn top10_line(e: Entry<'_>, locale: Locale) -> String {
+    t(
+        locale,
+        msg::artist_top10_line(
+            &text::truncate(e.song.title, TITLE_CHARS),
+            e.song.chart.short_name(),
+            &e.year().to_string(),
+            &e.run.peak().to_string(),
+            &e.run.total_weeks().to_string(),
+        ),
+    ) + &joined(e, locale)
+}
+
+/// ◀ ▶ for the person who asked, when the rest takes more than one page.
+fn page_buttons(found: &Found<'_>, owner: u64) -> Option<ActionRow> {
+    let (page, pages) = (found.rest.page, found.rest.pages);
+    if pages <= 1 {
+        return None;
     }
-    reply
+    let button = |label: &str, to: usize, disabled: bool| Button {
+        custom_id: page_id(&found.view, to, owner),
+        label: label.to_string(),
+        style: ButtonStyle::Secondary,
+        disabled,
+    };
+    Some(ActionRow {
+        buttons: vec![
+            button("◀", page.saturating_sub(1), page == 0),
+            button("▶", page + 1, page + 1 >= pages),
+        ],
+    })
 }
 
 /// Counts on one chart, then its best peak and the entries that reached it.
@@ -488,65 +588,81 @@ fn joined(e: Entry<'_>, locale: Locale) -> String {
     })
 }
 
-/// For a group: each member act with entries of its own (runs that do not credit the group),
-/// with its No. 1s by name, or its best peak when it has none.
-fn members_field(ix: &Indexes, view: &View<'_>, locale: Locale) -> Option<String> {
+/// For a group: each member act with entries of its own (runs that do not credit the group).
+fn members<'a>(ix: &'a Indexes, view: &View<'a>) -> Vec<Member<'a>> {
     let group = &view.act.row.id;
-    let mut members: Vec<(usize, i64, String)> = Vec::new();
+    let mut out = Vec::new();
     for member in ix.acts.members_of(group) {
         let Some(act) = ix.search.act_by_id(member) else {
             continue;
         };
-        let own: Vec<Entry<'_>> = entries(ix, member, &View { act, ..*view })
+        let own: Vec<Entry<'a>> = entries(ix, member, &View { act, ..*view })
             .into_iter()
             .filter(|e| ix.acts.credited(group, e.song.id).is_none())
             .collect();
-        let Some(best) = own.iter().min_by_key(|e| (e.run.peak(), e.run.peak_date())) else {
+        let Some(&best) = own.iter().min_by_key(|e| (e.run.peak(), e.run.peak_date())) else {
             continue;
         };
-        let mut ones: Vec<&Entry<'_>> = own.iter().filter(|e| e.run.peak() == 1).collect();
+        let mut ones: Vec<Entry<'a>> = own.iter().copied().filter(|e| e.run.peak() == 1).collect();
         ones.sort_by_key(|e| (e.run.peak_date(), e.song.id));
-        let count = own.len().to_string();
-        let line = if ones.is_empty() {
-            t(
-                locale,
-                msg::artist_member_best(
-                    &act.row.name,
-                    &count,
-                    &best.run.peak().to_string(),
-                    &text::truncate(best.song.title, TITLE_CHARS),
-                ),
-            )
-        } else {
-            let titles: Vec<String> = ones
-                .iter()
-                .map(|e| {
-                    format!(
-                        "{} ({})",
-                        text::truncate(e.song.title, TITLE_CHARS),
-                        e.song.chart.short_name()
-                    )
-                })
-                .collect();
-            t(
-                locale,
-                msg::artist_member_ones(
-                    &act.row.name,
-                    &count,
-                    &ones.len().to_string(),
-                    &titles.join(", "),
-                ),
-            )
-        };
-        members.push((ones.len(), best.run.peak(), line));
+        out.push(Member {
+            name: &act.row.name,
+            entries: own.len(),
+            ones,
+            best,
+        });
     }
-    if members.is_empty() {
+    out
+}
+
+/// The members, most No. 1s first, then by best peak: each with its No. 1s by name, or its
+/// best peak when it has none.
+fn members_field(members: &[Member<'_>], locale: Locale) -> Option<String> {
+    let mut lines: Vec<(usize, i64, String)> = members
+        .iter()
+        .map(|m| (m.ones.len(), m.best.run.peak(), member_line(m, locale)))
+        .collect();
+    if lines.is_empty() {
         return None;
     }
-    members.sort_by(|a, b| (Reverse(a.0), a.1, &a.2).cmp(&(Reverse(b.0), b.1, &b.2)));
-    let lines: Vec<String> = members.into_iter().map(|(_, _, l)| l).collect();
-    let more = |n: usize| t(locale, msg::more(&n.to_string()));
-    Some(lines_within(&lines, LIST_CHARS, more))
+    lines.sort_by(|a, b| (Reverse(a.0), a.1, &a.2).cmp(&(Reverse(b.0), b.1, &b.2)));
+    let lines: Vec<String> = lines.into_iter().map(|(_, _, l)| l).collect();
+    Some(lines_within(&lines, LIST_CHARS, more(locale)))
+}
+
+fn member_line(m: &Member<'_>, locale: Locale) -> String {
+    let count = m.entries.to_string();
+    if m.ones.is_empty() {
+        return t(
+            locale,
+            msg::artist_member_best(
+                m.name,
+                &count,
+                &m.best.run.peak().to_string(),
+                &text::truncate(m.best.song.title, TITLE_CHARS),
+            ),
+        );
+    }
+    let titles: Vec<String> = m
+        .ones
+        .iter()
+        .map(|e| {
+            format!(
+                "{} ({})",
+                text::truncate(e.song.title, TITLE_CHARS),
+                e.song.chart.short_name()
+            )
+        })
+        .collect();
+    t(
+        locale,
+        msg::artist_member_ones(
+            m.name,
+            &count,
+            &m.ones.len().to_string(),
+            &titles.join(", "),
+        ),
+    )
 }
 
 pub async fn complete_artist(app: &App, partial: &str) -> anyhow::Result<Vec<Choice>> {

@@ -1,10 +1,12 @@
 //! `/exports [country] [period]`: album export figures by destination and period.
 
 mod compare;
+mod country;
 mod evidence;
 mod periods;
+mod ranking;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
@@ -18,8 +20,6 @@ use crate::domain::print::SourceKind;
 use crate::domain::source::SourceUrl;
 use crate::i18n::{Locale, msg, t};
 use crate::reply::json::Choice;
-use crate::reply::plot::{self, Bar};
-use crate::reply::{Embed, Reply, colour};
 use crate::store::{FigureRow, FigureSourceRow};
 use evidence::Change;
 use periods::{Chosen, Scope};
@@ -86,8 +86,8 @@ async fn answer(
     locale: Locale,
 ) -> CommandResult {
     match country {
-        Some(c) => country_answer(&ix.facts, c, chosen, locale),
-        None => ranking_answer(app, ix, chosen, locale).await,
+        Some(c) => country::answer(&ix.facts, c, chosen, locale),
+        None => ranking::answer(app, ix, chosen, locale).await,
     }
 }
 
@@ -163,6 +163,16 @@ impl<'a> Destination<'a> {
     fn approximate(&self, facts: &FactsCache) -> bool {
         self.current
             .is_some_and(|f| evidence::approximate(facts.prints(f.id)))
+    }
+
+    /// The value as first reported, when it was revised since.
+    fn first_reported(&self, facts: &'a FactsCache) -> Option<Earlier<'a>> {
+        let first = self.earlier.first()?;
+        Some(Earlier {
+            value: usd(first.value_usd)?,
+            approx: evidence::approximate(facts.prints(first.id)),
+            change: evidence::change(facts, first, &[]),
+        })
     }
 
     fn change(&self, facts: &'a FactsCache) -> Option<Change<'a>> {
@@ -318,21 +328,21 @@ fn kind_names(kinds: &[SourceKind], locale: Locale) -> String {
 }
 
 /// "⚠️ Reported only by blogs, not by any news outlet." for a fact only weak sources report.
-fn weak_line<'a>(
-    prints: impl IntoIterator<Item = &'a FigureSourceRow>,
-    locale: Locale,
-) -> Option<String> {
-    evidence::weak_only(prints)
-        .map(|kinds| t(locale, msg::exports_weak_only(&kind_names(&kinds, locale))))
+fn weak_words(kinds: &[SourceKind], locale: Locale) -> String {
+    t(locale, msg::exports_weak_only(&kind_names(kinds, locale)))
 }
 
 /// "blogs only", for a list line.
+fn weak_short(kinds: &[SourceKind], locale: Locale) -> String {
+    t(locale, msg::exports_weak_short(&kind_names(kinds, locale)))
+}
+
+/// [`weak_short`] for a fact reported by `prints`, when only weak sources report it.
 fn weak_mark<'a>(
     prints: impl IntoIterator<Item = &'a FigureSourceRow>,
     locale: Locale,
 ) -> Option<String> {
-    evidence::weak_only(prints)
-        .map(|kinds| t(locale, msg::exports_weak_short(&kind_names(&kinds, locale))))
+    evidence::weak_only(prints).map(|kinds| weak_short(&kinds, locale))
 }
 
 fn footer(publisher: Option<&str>, period: &str, locale: Locale) -> String {
@@ -342,20 +352,25 @@ fn footer(publisher: Option<&str>, period: &str, locale: Locale) -> String {
     }
 }
 
+/// A value as first reported, before the revision shown: its value and change on a year earlier.
+#[derive(Clone, Copy, Debug)]
+struct Earlier<'a> {
+    value: Usd,
+    approx: bool,
+    change: Option<Change<'a>>,
+}
+
 /// "first reported as $132.93M, +17.1% year on year (Yonhap News Agency)"
-fn earlier_text(facts: &FactsCache, d: &Destination, locale: Locale) -> Option<String> {
-    let first = d.earlier.first()?;
-    let value = usd(first.value_usd)?;
-    let approx = evidence::approximate(facts.prints(first.id));
+fn earlier_text(e: &Earlier<'_>, locale: Locale) -> String {
     let mut s = t(
         locale,
-        msg::exports_first_reported(&headline(value, approx, locale)),
+        msg::exports_first_reported(&headline(e.value, e.approx, locale)),
     );
-    if let Some(change) = evidence::change(facts, first, &[]) {
+    if let Some(change) = e.change {
         s.push_str(", ");
         s.push_str(&change_text(change, true, locale));
     }
-    Some(s)
+    s
 }
 
 fn instead_line(chosen: Chosen, locale: Locale) -> Option<String> {
@@ -367,294 +382,33 @@ fn instead_line(chosen: Chosen, locale: Locale) -> Option<String> {
     })
 }
 
-/// The share of `v` and the words for its total: the total of the same release as the
+/// A destination's share of the period's total: the total of the same release as the
 /// destination's figure, said to be the first-reported one when it was revised since.
-fn share_of(facts: &FactsCache, current: &FigureRow) -> Option<(String, Usd, bool)> {
-    let part = usd(current.value_usd)?;
-    let base = evidence::share_base(facts, current)?;
-    let total = usd(base.total.value_usd)?;
-    Some((share(part, total), total, base.first_reported))
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Share {
+    /// In tenths of a percent, rounded half up.
+    tenths: u128,
+    total: Usd,
+    first_reported: bool,
 }
 
-fn country_answer(
-    facts: &FactsCache,
-    country: Country,
-    chosen: Chosen,
-    locale: Locale,
-) -> CommandResult {
-    let period = chosen.period;
-    let collated = collate(facts.figures_of(period, country));
-    let d = collated.get(&country).cloned().unwrap_or_default();
-
-    let mut lines: Vec<String> = instead_line(chosen, locale).into_iter().collect();
-    match d.value() {
-        Some(v) => {
-            let mut line = money(v, d.approximate(facts), locale);
-            if let Some(e) = earlier_text(facts, &d, locale) {
-                line.push_str(&format!(" · {e}"));
-            }
-            lines.push(line);
-        }
-        None => {
-            lines.push(t(locale, msg::exports_value_not_published()));
-            let figures = facts.figures_for_country(country);
-            if let Some(f) = figures
-                .iter()
-                .find(|f| f.value_usd.is_some() && f.superseded_by.is_none())
-                && let Some(v) = usd(f.value_usd)
-            {
-                lines.push(t(
-                    locale,
-                    msg::exports_latest_value(
-                        &headline(v, evidence::approximate(facts.prints(f.id)), locale),
-                        &f.period.display(locale),
-                    ),
-                ));
-            }
-        }
-    }
-    let shown = d.shown_prints(facts);
-    lines.extend(weak_line(shown.iter().copied(), locale));
-    let mut facts_line: Vec<String> = Vec::new();
-    match (d.rank, d.top10) {
-        (Some(r), _) => facts_line.push(t(locale, msg::exports_rank(&r.to_string()))),
-        (None, true) => facts_line.push(t(locale, msg::exports_top10_member())),
-        _ => {}
-    }
-    if let Some((share, total, first_reported)) = d.current.and_then(|f| share_of(facts, f)) {
-        let line = if first_reported {
-            msg::exports_share_first
-        } else {
-            msg::exports_share
-        };
-        facts_line.push(t(locale, line(&share, &total.headline(locale))));
-    }
-    if let Some(change) = d.change(facts) {
-        facts_line.push(change_text(change, true, locale));
-    }
-    if !facts_line.is_empty() {
-        lines.push(facts_line.join(" · "));
-    }
-
-    let title = format!(
-        "{} {} · {}",
-        country.flag(),
-        country.name(locale),
-        period.display(locale)
-    );
-    let mut embed = Embed::new(colour::EXPORTS)
-        .title(title)
-        .description(lines.join("\n"));
-    let mut cited_publisher = None;
-    if let Some((s, others)) = evidence::cite(shown.iter().copied()) {
-        embed = embed.field(
-            t(locale, msg::exports_source()),
-            source_line(s, others, locale),
-            false,
-        );
-        cited_publisher = Some(s.source.publisher.clone());
-    }
-    if let Some(first) = d.earlier.first()
-        && let Some((s, _)) = evidence::cite(facts.prints(first.id))
-    {
-        embed = embed.field(
-            t(locale, msg::exports_first_report()),
-            source_line(s, 0, locale),
-            false,
-        );
-    }
-    embed = embed.footer(footer(
-        cited_publisher.as_deref(),
-        &period.display(locale),
-        locale,
-    ));
-    Ok(Reply::embed(embed))
-}
-
-fn share(part: Usd, whole: Usd) -> String {
-    let tenths =
-        (part.dollars() as u128 * 1000 + whole.dollars() as u128 / 2) / whole.dollars() as u128;
-    format!("{}.{}%", tenths / 10, tenths % 10)
-}
-
-async fn ranking_answer(app: &App, ix: &Indexes, chosen: Chosen, locale: Locale) -> CommandResult {
-    let facts = &ix.facts;
-    let period = chosen.period;
-    let collated = collate(facts.figures_in(period));
-    let world = collated.get(&Country::WORLD).cloned();
-    let mut entries: Vec<(Country, Destination)> = collated
-        .into_iter()
-        .filter(|(c, _)| !c.is_world())
-        .collect();
-    entries.sort_by_key(|(c, d)| (d.rank.unwrap_or(i64::MAX), std::cmp::Reverse(d.value()), *c));
-
-    let mut description: Vec<String> = instead_line(chosen, locale).into_iter().collect();
-    match world.as_ref().and_then(|w| Some((w, w.value()?))) {
-        Some((w, v)) => {
-            let mut line = t(
-                locale,
-                msg::exports_total(&money(v, w.approximate(facts), locale)),
-            );
-            if let Some(change) = w.change(facts) {
-                line.push_str(&format!(" · {}", change_text(change, true, locale)));
-            }
-            if let Some(e) = earlier_text(facts, w, locale) {
-                line.push_str(&format!(" · {e}"));
-            }
-            description.push(line);
-        }
-        None => {
-            description.push(t(locale, msg::exports_total_not_published()));
-            if let Some(change) = world.as_ref().and_then(|w| w.change(facts)) {
-                description.push(change_text(change, true, locale));
-            }
-        }
-    }
-    if let Some(w) = &world {
-        description.extend(weak_line(w.shown_prints(facts), locale));
-    }
-
-    let mut ranking = Vec::new();
-    let mut unranked_members = Vec::new();
-    let mut first_reported_total = None;
-    for (c, d) in &entries {
-        let name = format!("{} {}", c.flag(), c.name(locale));
-        let figure = match d.value() {
-            Some(v) => {
-                let mut parts = vec![headline(v, d.approximate(facts), locale)];
-                if let Some((share, total, first)) = d.current.and_then(|f| share_of(facts, f)) {
-                    if first {
-                        first_reported_total = Some(total);
-                        parts.push(format!("{share}†"));
-                    } else {
-                        parts.push(share);
-                    }
-                }
-                parts.extend(weak_mark(d.shown_prints(facts), locale));
-                parts.join(" · ")
-            }
-            None => t(locale, msg::exports_figure_not_published()),
-        };
-        match d.rank {
-            Some(r) => ranking.push(format!("{r}. {name} — {figure}")),
-            None if d.value().is_some() => ranking.push(format!("· {name} — {figure}")),
-            None if d.top10 => unranked_members.push(name),
-            None => {}
-        }
-    }
-    if !unranked_members.is_empty() {
-        ranking.push(t(
-            locale,
-            msg::exports_also_top10(&unranked_members.join(", ")),
-        ));
-    }
-    if let Some(total) = first_reported_total {
-        ranking.push(t(
-            locale,
-            msg::exports_share_first_note(&total.headline(locale)),
-        ));
-    }
-
-    let mut cited_sources: Vec<&FigureSourceRow> = Vec::new();
-    for d in world.iter().chain(entries.iter().map(|(_, d)| d)) {
-        if let Some((s, _)) = evidence::cite(d.shown_prints(facts))
-            && !cited_sources.iter().any(|c| c.source.id == s.source.id)
-        {
-            cited_sources.push(s);
-        }
-    }
-    let distinct_reports = entries
-        .iter()
-        .map(|(_, d)| d)
-        .chain(world.iter())
-        .flat_map(|d| d.current.iter().chain(&d.earlier).chain(&d.valueless))
-        .flat_map(|f| facts.prints(f.id))
-        .filter(|p| evidence::citable(p))
-        .map(|p| p.source.id)
-        .collect::<HashSet<i64>>()
-        .len();
-    let shown = 4;
-    let mut source_text: Vec<String> = cited_sources
-        .iter()
-        .take(shown)
-        .map(|s| source_line(s, 0, locale))
-        .collect();
-    if distinct_reports > source_text.len() {
-        source_text.push(t(
-            locale,
-            msg::exports_more_reports(&(distinct_reports - source_text.len()).to_string()),
-        ));
-    }
-
-    let title = t(locale, msg::exports_ranking_title(&period.display(locale)));
-    let mut embed = Embed::new(colour::EXPORTS)
-        .title(title.clone())
-        .description(description.join("\n"));
-    if !ranking.is_empty() {
-        embed = embed.field(t(locale, msg::exports_ranking()), ranking.join("\n"), false);
-    }
-    // Market notes carry no claim the export figures are checked against.
-    embed = super::milestones::add(
-        embed,
-        ix,
-        ix.facts.market_notes(period),
-        |_, _| Vec::new(),
-        locale,
-    );
-    if !source_text.is_empty() {
-        embed = embed.field(
-            t(locale, msg::exports_sources()),
-            source_text.join("\n"),
-            false,
-        );
-    }
-    embed = embed.footer(footer(
-        cited_sources.first().map(|s| s.source.publisher.as_str()),
-        &period.display(locale),
-        locale,
-    ));
-
-    let bars = ranking_bars(&entries, locale);
-    let mut reply = Reply::embed(embed);
-    if bars.len() >= 2 {
-        let generation = ix.generation;
-        let title_for_picture = title.clone();
-        let drawn = app
-            .picture(
-                &format!("exports-{period}"),
-                locale,
-                generation,
-                move || plot::ranking_bars(&title_for_picture, &bars, locale),
-            )
-            .await;
-        match drawn {
-            Ok(png) => {
-                reply = reply.with_picture(
-                    format!("exports-{}.png", period.label().replace('/', "_")),
-                    t(locale, msg::exports_chart_alt(&period.display(locale))),
-                    png,
-                );
-            }
-            Err(e) => tracing::warn!(error = ?e, "rendering the ranking picture failed"),
-        }
-    }
-    Ok(reply)
-}
-
-/// The destinations with a value as bars, in the ranking's order, each with the rank the
-/// data gives it (a destination ranked 11th stays 11th, one without a rank has none).
-fn ranking_bars(entries: &[(Country, Destination)], locale: Locale) -> Vec<Bar> {
-    entries
-        .iter()
-        .filter_map(|(c, d)| {
-            d.value().map(|v| Bar {
-                rank: d.rank,
-                label: c.name(locale).to_string(),
-                value: v.dollars(),
-                value_label: v.headline(locale),
-            })
+impl Share {
+    fn of(facts: &FactsCache, current: &FigureRow) -> Option<Share> {
+        let part = usd(current.value_usd)?;
+        let base = evidence::share_base(facts, current)?;
+        let total = usd(base.total.value_usd)?;
+        let whole = u128::from(total.dollars());
+        Some(Share {
+            tenths: (u128::from(part.dollars()) * 1000 + whole / 2) / whole,
+            total,
+            first_reported: base.first_reported,
         })
-        .collect()
+    }
+
+    /// "12.3%".
+    fn percent(&self) -> String {
+        format!("{}.{}%", self.tenths / 10, self.tenths % 10)
+    }
 }
 
 pub async fn complete_country(
