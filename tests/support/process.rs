@@ -1,6 +1,5 @@
 //! The `kpop-facts` binary as a process: `run` against the fake Discord, its stderr read on a
 //! thread, signals, and a generous wait for its end.
-#![allow(dead_code)] // Each test binary uses a different part of this module.
 
 use std::io::Read;
 use std::path::Path;

@@ -15,7 +15,7 @@
 //! let sent = fake.dispatch(fake.slash("chart").option("artist", "BTS")).await;
 //! let reply = fake.wait_response(sent.id, Duration::from_secs(3)).await.expect("answered");
 //! ```
-#![allow(dead_code)] // each test binary uses a different part of this module
+#![allow(dead_code)] // a full record of what was sent; tests and benchmarks each read a part
 
 mod command_schema;
 mod errors;
@@ -38,7 +38,7 @@ use axum::routing::get;
 use serde_json::Value;
 use tokio::task::JoinHandle;
 
-// Re-exports are the API; a test binary that names only some of them must not warn.
+// Re-exports are the API; a benchmark that names only some of them must not warn.
 #[allow(unused_imports)]
 pub use faults::Failure;
 #[allow(unused_imports)]

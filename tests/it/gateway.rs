@@ -1,8 +1,6 @@
 //! End to end: the real serenity client, run by the bot's own `discord::run`, against the
 //! fake Discord in tests/support. Each test asserts on what the bot sent.
 
-mod support;
-
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,9 +8,11 @@ use std::time::Duration;
 use kpop_facts::app::App;
 use kpop_facts::discord::{self, RunError, Secret, Settings};
 use serde_json::{Value, json};
-use support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+use crate::support;
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse};
 
 const WAIT: Duration = Duration::from_secs(5);
 

@@ -1,8 +1,6 @@
 //! The edge's trust rules against the fake Discord: who may make the bot download a file, from
 //! where and how much, and what a button press may change.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,8 +11,9 @@ use kpop_facts::reply::Reply;
 use kpop_facts::store::{Actor, Editor};
 use serde_json::Value;
 use serenity::all::{ApplicationId, HttpBuilder, InteractionId};
-use support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse, WebhookWriteKind};
 use tokio::sync::watch;
+
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse, WebhookWriteKind};
 
 const WAIT: Duration = Duration::from_secs(10);
 const EDITOR: u64 = 4242;

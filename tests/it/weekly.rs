@@ -1,8 +1,6 @@
 //! Weekly summary posts against the fake Discord, on a controlled clock: each scenario ends with
 //! exactly the posts it should.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +10,8 @@ use kpop_facts::discord::post::Poster;
 use kpop_facts::discord::{self, Secret, Settings};
 use kpop_facts::store::{Covered, Schedule, SlotEnd};
 use kpop_facts::weekly::{self, Outcome};
-use support::fake_discord::{Failure, FakeConfig, FakeDiscord};
+
+use crate::support::fake_discord::{Failure, FakeConfig, FakeDiscord};
 
 const CHANNEL: u64 = 5_000;
 const GUILD: u64 = 1_000;

@@ -1,8 +1,6 @@
 //! What survives: a process killed in the middle of an import (caught holding the write lock,
 //! then killed), a store locked by another process, and a bot killed while it serves.
 
-mod support;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -11,7 +9,8 @@ use std::time::Duration;
 use kpop_facts::store::Store;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
-use support::fake_discord::{FakeConfig, FakeDiscord};
+
+use crate::support::fake_discord::{FakeConfig, FakeDiscord};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kpop-facts"));

@@ -1,14 +1,12 @@
 //! Proves the fake Discord works with the real serenity 0.12.5 client: a plain serenity bot
 //! (not the project's) connects through `HttpBuilder::proxy`, gets interactions, answers them,
 //! and the fake accepts or refuses what it sent the way Discord would.
-
-// Only the fake, not the rest of tests/support: this test must not depend on the bot's code.
-#[path = "support/fake_discord/mod.rs"]
-mod fake_discord;
+//!
+//! It uses the fake alone, nothing else of `tests/support` and nothing of `kpop_facts`: what it
+//! proves about the fake must not depend on the bot's code.
 
 use std::time::Duration;
 
-use fake_discord::{Failure, FakeConfig, FakeDiscord, WebhookWriteKind};
 use serde_json::{Value, json};
 use serenity::all::{
     ActivityData, ApplicationId, ChannelId, ClientBuilder, Command, CommandOptionType, Context,
@@ -21,6 +19,8 @@ use serenity::model::guild::Guild;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+
+use crate::support::fake_discord::{Failure, FakeConfig, FakeDiscord, WebhookWriteKind};
 
 const WAIT: Duration = Duration::from_secs(5);
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nfake";

@@ -1,13 +1,12 @@
 //! `kpop-facts run` as a process against the fake Discord: what its logs show, how it ends.
 
-mod support;
-
 use std::process::Command;
 use std::time::Duration;
 
 use serde_json::json;
-use support::fake_discord::{FakeConfig, FakeDiscord};
-use support::process::{BotProcess, GENEROUS};
+
+use crate::support::fake_discord::{FakeConfig, FakeDiscord};
+use crate::support::process::{BotProcess, GENEROUS};
 
 /// Every answer fails (the fake holds the bot to a deadline nothing can meet) and an attachment
 /// cannot be downloaded: the errors are logged, with debug logs from every crate on, and no

@@ -1,8 +1,6 @@
 //! Moderators through the gateway: only editors change facts, every change shows at once, is
 //! audited and undoes exactly; refusals change nothing.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,8 +13,10 @@ use kpop_facts::i18n::Locale;
 use kpop_facts::import::{ImportError, exports};
 use kpop_facts::store::{Actor, Editor, Store};
 use serde_json::Value;
-use support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse, WebhookWriteKind};
 use tokio::sync::watch;
+
+use crate::support;
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse, WebhookWriteKind};
 
 const WAIT: Duration = Duration::from_secs(5);
 const EDITOR: u64 = 4242;
