@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::support;
 use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse};
+use crate::support::logs::Logs;
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -120,7 +121,9 @@ async fn registers_its_commands_once_and_stops_cleanly() {
     assert_eq!(fake.command_writes(), 1);
     bot.stop().await.expect("a clean shutdown");
 
-    // A restart with the same command set registers nothing.
+    // A restart with the same command set registers nothing. Nothing reaches Discord then, so
+    // the end of the registration step is known from the bot's own log.
+    let (logs, _recording) = Logs::capture();
     let bot = Bot::start(&fake, &db, Some(guild)).await;
     let r = ask(&fake, fake.slash("help").build()).await;
     assert_eq!(r.kind, 4);
@@ -137,7 +140,10 @@ async fn registers_its_commands_once_and_stops_cleanly() {
         fields.contains(&format!("</exports:{id}>")),
         "help mentions the registered command: {fields}"
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let registration_done = logs
+        .wait_for(WAIT, |e| e.target == "kpop_facts::discord::register")
+        .await;
+    assert!(registration_done, "{:#?}", logs.lines());
     assert_eq!(fake.command_writes(), 1);
     bot.stop().await.expect("a clean shutdown");
 }
@@ -439,8 +445,8 @@ fn an_invalid_token_exits_non_zero_with_a_clear_message() {
 }
 
 /// Work slower than the defer threshold: "thinking…" first, then the answer, and a refusal
-/// stays private.
-#[tokio::test]
+/// stays private. On paused time: the threshold and the work's length pass without waiting.
+#[tokio::test(start_paused = true)]
 async fn slow_answers_are_deferred_then_delivered() {
     use kpop_facts::discord::respond;
     use kpop_facts::reply::Reply;

@@ -143,8 +143,9 @@ async fn a_body_larger_than_its_claimed_size_is_cut_off() {
 }
 
 /// `respond::answer` for a button whose work outlasts the defer threshold: an update replaces
-/// the message, a refusal goes to the presser alone and leaves the message as it was.
-#[tokio::test]
+/// the message, a refusal goes to the presser alone and leaves the message as it was. On paused
+/// time: the threshold and the work's length pass without waiting.
+#[tokio::test(start_paused = true)]
 async fn a_slow_refusal_on_a_button_is_a_private_follow_up() {
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let http = HttpBuilder::new(&fake.config().token)

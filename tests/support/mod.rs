@@ -4,4 +4,6 @@ pub mod app;
 pub mod exports_csv;
 pub mod fake_discord;
 pub mod full;
+pub mod logs;
 pub mod process;
+pub mod wait;

@@ -15,6 +15,9 @@
 //! let sent = fake.dispatch(fake.slash("chart").option("artist", "BTS")).await;
 //! let reply = fake.wait_response(sent.id, Duration::from_secs(3)).await.expect("answered");
 //! ```
+//!
+//! Its clock is tokio's: under `#[tokio::test(start_paused = true)]` the 3 s deadline, rate-limit
+//! windows and recorded latencies follow `tokio::time::advance` and the bot's own timers.
 #![allow(dead_code)] // a full record of what was sent; tests and benchmarks each read a part
 
 mod command_schema;
@@ -433,7 +436,7 @@ impl FakeDiscord {
                 message,
                 files: Vec::new(),
                 nonce: None,
-                at: std::time::Instant::now(),
+                at: tokio::time::Instant::now(),
             });
             id
         })
@@ -448,6 +451,11 @@ impl FakeDiscord {
     pub fn release_held_replies(&self) {
         self.shared
             .update(|inner| inner.released_replies = inner.held_replies);
+    }
+
+    /// Held answers the fake has let go and handed back to their requests.
+    pub fn held_replies_sent(&self) -> u64 {
+        self.shared.read(|inner| inner.sent_held_replies)
     }
 
     // --- gateway faults ---
