@@ -86,12 +86,9 @@ async fn registers_its_commands_once_and_stops_cleanly() {
     let db = dir.path().join("facts.db");
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let guild = fake.config().guild_ids[0];
-    let bot = Bot::start(&fake, &db, Some(guild)).await;
-    assert!(
-        fake.wait_until(WAIT, |f| f.registered_commands(Some(guild)).len() == 7)
-            .await
-    );
+    let bot = start_and_register(&fake, &db, guild).await;
     let commands = fake.registered_commands(Some(guild));
+    assert_eq!(commands.len(), 7);
     let by_name = |n: &str| commands.iter().find(|c| c["name"] == n).cloned().unwrap();
     let exports = by_name("exports");
     assert_eq!(exports["options"][0]["name"], "country");
@@ -121,10 +118,8 @@ async fn registers_its_commands_once_and_stops_cleanly() {
     assert_eq!(fake.command_writes(), 1);
     bot.stop().await.expect("a clean shutdown");
 
-    // A restart with the same command set registers nothing. Nothing reaches Discord then, so
-    // the end of the registration step is known from the bot's own log.
-    let (logs, _recording) = Logs::capture();
-    let bot = Bot::start(&fake, &db, Some(guild)).await;
+    // A restart with the same command set registers nothing.
+    let bot = start_and_register(&fake, &db, guild).await;
     let r = ask(&fake, fake.slash("help").build()).await;
     assert_eq!(r.kind, 4);
     let id = fake
@@ -140,12 +135,20 @@ async fn registers_its_commands_once_and_stops_cleanly() {
         fields.contains(&format!("</exports:{id}>")),
         "help mentions the registered command: {fields}"
     );
-    let registration_done = logs
-        .wait_for(WAIT, |e| e.target == "kpop_facts::discord::register")
-        .await;
-    assert!(registration_done, "{:#?}", logs.lines());
     assert_eq!(fake.command_writes(), 1);
     bot.stop().await.expect("a clean shutdown");
+}
+
+/// Starts the bot in `guild` and waits until READY's registration step is over: the commands
+/// registered and their hash stored, or found unchanged. Only the bot's log tells the latter.
+async fn start_and_register(fake: &FakeDiscord, db: &Path, guild: u64) -> Bot {
+    let (logs, _recording) = Logs::capture();
+    let bot = Bot::start(fake, db, Some(guild)).await;
+    let done = logs
+        .wait_for(WAIT, |e| e.target == "kpop_facts::discord::register")
+        .await;
+    assert!(done, "the registration step ended: {:#?}", logs.lines());
+    bot
 }
 
 #[tokio::test]

@@ -1,16 +1,24 @@
 //! The bot's own log events, recorded in the test's process: a sync point for a step that
 //! leaves no other trace, such as a decision not to call Discord at all.
+//!
+//! One global subscriber serves the whole test binary and records for the threads that asked
+//! for it. (A subscriber set per thread would miss events: tracing caches whether a log line is
+//! wanted on the thread that reaches it first, which may be another test's.)
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex, MutexGuard, Once, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::time::Instant;
 use tracing::field::{Field, Visit};
-use tracing::subscriber::DefaultGuard;
 use tracing_subscriber::Layer;
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::{Context, SubscriberExt};
+
+thread_local! {
+    static RECORDING: RefCell<Option<Logs>> = const { RefCell::new(None) };
+}
 
 /// One event: the module that logged it and its message.
 #[derive(Clone, Debug)]
@@ -26,18 +34,34 @@ pub struct Logs {
     changed: Arc<watch::Sender<()>>,
 }
 
+/// Records for this thread until dropped.
+pub struct Recording(());
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        RECORDING.with(|r| r.borrow_mut().take());
+    }
+}
+
 impl Logs {
     /// Records what this thread logs until the guard is dropped. Under a current-thread runtime
     /// (plain `#[tokio::test]`) that is everything the bot's tasks log as well.
-    pub fn capture() -> (Logs, DefaultGuard) {
+    pub fn capture() -> (Logs, Recording) {
+        static INSTALLED: Once = Once::new();
+        INSTALLED.call_once(|| {
+            let recorder =
+                Recorder.with_filter(Targets::new().with_target("kpop_facts", LevelFilter::INFO));
+            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(recorder))
+                .expect("the tests set no other global subscriber");
+        });
+        // A log line first reached while no subscriber was set is cached as unwanted.
+        tracing::callsite::rebuild_interest_cache();
         let logs = Logs {
             events: Arc::default(),
             changed: Arc::new(watch::channel(()).0),
         };
-        let layer = Recorder(logs.clone())
-            .with_filter(Targets::new().with_target("kpop_facts", LevelFilter::INFO));
-        let guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer));
-        (logs, guard)
+        RECORDING.with(|r| *r.borrow_mut() = Some(logs.clone()));
+        (logs, Recording(()))
     }
 
     /// Waits until an event for which `found` holds has been logged; false after `timeout`.
@@ -66,22 +90,27 @@ impl Logs {
             .collect()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<LogEvent>> {
+    fn lock(&self) -> MutexGuard<'_, Vec<LogEvent>> {
         self.events.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-struct Recorder(Logs);
+struct Recorder;
 
 impl<S: tracing::Subscriber> Layer<S> for Recorder {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        let mut message = Message(String::new());
-        event.record(&mut message);
-        self.0.lock().push(LogEvent {
-            target: event.metadata().target().to_owned(),
-            message: message.0,
+        RECORDING.with(|r| {
+            let Some(logs) = &*r.borrow() else {
+                return;
+            };
+            let mut message = Message(String::new());
+            event.record(&mut message);
+            logs.lock().push(LogEvent {
+                target: event.metadata().target().to_owned(),
+                message: message.0,
+            });
+            logs.changed.send_replace(());
         });
-        self.0.changed.send_replace(());
     }
 }
 
