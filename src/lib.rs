@@ -2,7 +2,7 @@
 //! chart runs), each with its source and date.
 //!
 //! Layout, in layers: a module uses its own layer and the ones below it, never one above
-//! (`tests/tidy.rs` checks it). Top to bottom:
+//! (`tests/it/tidy.rs` checks it). Top to bottom:
 //! - The edges. [`cli`]: the `kpop-facts` command line (`ask`, `import`, `db`, `run`,
 //!   `summary`). [`discord`]: the serenity gateway client (interactions in, reply JSON out,
 //!   command registration when the command set changes), with its per-user cooldowns and the

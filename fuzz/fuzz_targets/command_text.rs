@@ -1,6 +1,6 @@
 //! Command text as a user types it after `kpop-facts ask`, or as a Discord option holds it.
-//! The logic is `kpop_facts::commands::fuzzing::fuzz_command_text`, which `tests/fuzz_corpus.rs`
-//! also runs on the committed corpus.
+//! The logic is `kpop_facts::commands::fuzzing::fuzz_command_text`, which
+//! `tests/it/fuzz_corpus.rs` also runs on the committed corpus.
 //!
 //! `cargo fuzz run command_text -s none` (from the repository root) runs it on stable Rust.
 

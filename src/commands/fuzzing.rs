@@ -1,5 +1,5 @@
 //! What the fuzz target (`fuzz/fuzz_targets/command_text.rs`) and the corpus test
-//! (`tests/fuzz_corpus.rs`) drive: command text as `kpop-facts ask` reads it, in every
+//! (`tests/it/fuzz_corpus.rs`) drive: command text as `kpop-facts ask` reads it, in every
 //! language, each option value then fed to the typed parser its command reads it with.
 //!
 //! Nothing here may panic, whatever the text. The few assertions are invariants every parser

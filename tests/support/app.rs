@@ -1,5 +1,4 @@
 //! A fresh, seeded fact store per test, and shortcuts to ask it questions.
-#![allow(dead_code)] // Each test binary uses a different part of this module.
 
 use std::path::PathBuf;
 

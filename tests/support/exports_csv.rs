@@ -1,7 +1,6 @@
 //! The seed's `data/exports.csv` read as it is, and what its curation rules
 //! (`[approx]`, `[revised]`, withheld tags, kinds of source) say about each figure, for tests to
 //! compute what the bot should answer.
-#![allow(dead_code)] // Each test binary uses a different part of this module.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,10 +24,8 @@ pub struct Row {
     pub period: String,
     pub country: String,
     pub value_usd: Option<i64>,
-    pub rank: Option<i64>,
     pub yoy_change_pct: Option<String>,
     pub publisher: String,
-    pub title: String,
     pub url: String,
     pub published_on: String,
     pub note: String,

@@ -5,7 +5,6 @@
 //! Tests that use it start with
 //! `let Some(full) = full::Full::get().await else { return };`, which prints one line and skips
 //! when the variable is unset.
-#![allow(dead_code)] // Each test binary uses a different part of this module.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -33,9 +32,8 @@ pub struct ChartRow {
 
 pub struct Full {
     pub dir: PathBuf,
-    /// The shared store: read from it only (copy it with [`Full::private_app`] to write).
+    /// The shared store: read from it only.
     pub app: App,
-    pub db: PathBuf,
 }
 
 static FULL: OnceCell<Option<Full>> = OnceCell::const_new();
@@ -51,18 +49,10 @@ impl Full {
             };
             let db = fixture(&dir);
             let app = App::open(&db).await.expect("open the full-history store");
-            Some(Full { dir, app, db })
+            Some(Full { dir, app })
         })
         .await
         .as_ref()
-    }
-
-    /// A copy of the shared store that a test may change.
-    pub async fn private_app(&self) -> (App, tempfile::TempDir) {
-        let tmp = tempfile::tempdir().expect("temp dir");
-        let db = tmp.path().join("full.db");
-        std::fs::copy(&self.db, &db).expect("copy the full-history store");
-        (App::open(&db).await.expect("open the copy"), tmp)
     }
 
     /// Every row of one chart's CSV, in file order (by date, then position).
@@ -88,7 +78,7 @@ fn read_rows(path: &Path) -> Vec<ChartRow> {
 
 /// The path of a store holding both full files, imported by this build's binary. It is built
 /// once per data and binary (the key is their sizes and times) under a file lock, so test
-/// binaries running at once wait for one import instead of each doing their own.
+/// processes running at once wait for one import instead of each doing their own.
 fn fixture(dir: &Path) -> PathBuf {
     let bin = Path::new(env!("CARGO_BIN_EXE_kpop-facts"));
     let mut h = DefaultHasher::new();

@@ -1,4 +1,9 @@
-//! Shared support code for the integration tests and benchmarks (`mod support;`).
+//! Shared support code for the integration tests (`tests/it`); the benchmarks include the fake
+//! Discord alone.
 pub mod app;
+pub mod exports_csv;
 pub mod fake_discord;
+pub mod full;
+pub mod logs;
 pub mod process;
+pub mod wait;

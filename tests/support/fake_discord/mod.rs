@@ -15,7 +15,10 @@
 //! let sent = fake.dispatch(fake.slash("chart").option("artist", "BTS")).await;
 //! let reply = fake.wait_response(sent.id, Duration::from_secs(3)).await.expect("answered");
 //! ```
-#![allow(dead_code)] // each test binary uses a different part of this module
+//!
+//! Its clock is tokio's: under `#[tokio::test(start_paused = true)]` the 3 s deadline, rate-limit
+//! windows and recorded latencies follow `tokio::time::advance` and the bot's own timers.
+#![allow(dead_code)] // a full record of what was sent; tests and benchmarks each read a part
 
 mod command_schema;
 mod errors;
@@ -38,7 +41,7 @@ use axum::routing::get;
 use serde_json::Value;
 use tokio::task::JoinHandle;
 
-// Re-exports are the API; a test binary that names only some of them must not warn.
+// Re-exports are the API; a benchmark that names only some of them must not warn.
 #[allow(unused_imports)]
 pub use faults::Failure;
 #[allow(unused_imports)]
@@ -433,7 +436,7 @@ impl FakeDiscord {
                 message,
                 files: Vec::new(),
                 nonce: None,
-                at: std::time::Instant::now(),
+                at: tokio::time::Instant::now(),
             });
             id
         })
@@ -448,6 +451,11 @@ impl FakeDiscord {
     pub fn release_held_replies(&self) {
         self.shared
             .update(|inner| inner.released_replies = inner.held_replies);
+    }
+
+    /// Held answers the fake has let go and handed back to their requests.
+    pub fn held_replies_sent(&self) -> u64 {
+        self.shared.read(|inner| inner.sent_held_replies)
     }
 
     // --- gateway faults ---

@@ -1,9 +1,10 @@
 //! What the fake saw: REST calls, interaction acknowledgements, webhook writes, channel messages
 //! and gateway counters. Everything here is a snapshot handed to tests.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
+use tokio::time::Instant;
 
 /// One HTTP request the fake answered (REST, webhook, CDN), in arrival order.
 #[derive(Clone, Debug)]

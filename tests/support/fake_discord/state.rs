@@ -3,10 +3,11 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use tokio::sync::watch;
+use tokio::time::Instant;
 
 use super::FakeConfig;
 use super::faults::Failure;
@@ -60,7 +61,7 @@ impl Shared {
     pub async fn wait_until(&self, timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
         // Subscribing before the first check means no change can slip in unseen.
         let mut changes = self.changed.subscribe();
-        let deadline = tokio::time::Instant::now() + timeout;
+        let deadline = Instant::now() + timeout;
         loop {
             if done() {
                 return true;
@@ -93,9 +94,11 @@ pub(super) struct Inner {
     /// Files served under `/attachments/{id}/{name}`.
     pub files: HashMap<u64, StoredFile>,
     pub requests: Vec<RecordedRequest>,
-    /// Answers held back by [`Failure::HoldAfterStore`] so far, and how many were let go.
+    /// Answers held back by [`Failure::HoldAfterStore`] so far, how many were let go, and how
+    /// many of those have gone out.
     pub held_replies: u64,
     pub released_replies: u64,
+    pub sent_held_replies: u64,
 }
 
 impl Inner {

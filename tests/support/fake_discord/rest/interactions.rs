@@ -1,7 +1,7 @@
 //! Interaction callbacks and the interaction webhook (edits and follow-ups), with Discord's
 //! rules: one acknowledgement, a 3 s deadline, a 15 min token, and message limits.
 
-use std::time::Instant;
+use tokio::time::Instant;
 
 use serde_json::Value;
 

@@ -6,7 +6,7 @@ mod interactions;
 mod misc;
 
 use std::sync::Arc;
-use std::time::Instant;
+use tokio::time::Instant;
 
 use axum::body::Body;
 use axum::extract::State;
@@ -52,6 +52,7 @@ pub(super) async fn handle(
     if let Some(ticket) = ticket {
         let released = || shared.read(|inner| inner.released_replies >= ticket);
         let _ = shared.wait_until(HOLD_LIMIT, released).await;
+        shared.update(|inner| inner.sent_held_replies += 1);
     }
     reply.into_response()
 }

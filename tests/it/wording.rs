@@ -1,11 +1,9 @@
 //! How answers read: the week-by-week line a reader can follow by date, a `/help` that claims
 //! only what Discord does, and the Korean and Japanese wording.
 
-#[path = "support/app.rs"]
-mod test_app;
-
 use kpop_facts::i18n::Locale;
-use test_app::{TestApp, field};
+
+use crate::support::app::{TestApp, field};
 
 #[tokio::test]
 async fn the_week_by_week_line_names_the_date_of_each_stretch() {

@@ -1,8 +1,6 @@
 //! Weekly summary posts against the fake Discord, on a controlled clock: each scenario ends with
 //! exactly the posts it should.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +10,9 @@ use kpop_facts::discord::post::Poster;
 use kpop_facts::discord::{self, Secret, Settings};
 use kpop_facts::store::{Covered, PostState, Schedule, SlotEnd};
 use kpop_facts::weekly::{self, Outcome};
-use support::fake_discord::{Failure, FakeConfig, FakeDiscord};
+
+use crate::support::fake_discord::{Failure, FakeConfig, FakeDiscord};
+use crate::support::wait;
 
 const CHANNEL: u64 = 5_000;
 const GUILD: u64 = 1_000;
@@ -283,13 +283,12 @@ async fn leaving_a_server_removes_its_schedule() {
         "GUILD_DELETE",
         serde_json::json!({"id": GUILD.to_string(), "unavailable": false}),
     );
-    for _ in 0..50 {
-        if app.store().schedule(GUILD).await.unwrap().is_none() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the schedule is still there");
+    let app = &app;
+    let removed = wait::until(WAIT, || async move {
+        app.store().schedule(GUILD).await.unwrap().is_none()
+    })
+    .await;
+    assert!(removed, "the schedule is still there");
 }
 
 // --- exactly once, across processes ---
@@ -362,7 +361,10 @@ async fn killed_between_post_and_record() -> (FakeDiscord, tempfile::TempDir) {
     // answer go, and kill the process wherever it got to.
     let busy = store.begin().await.unwrap();
     fake.release_held_replies();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        fake.wait_until(WAIT, |f| f.held_replies_sent() == 1).await,
+        "the answer left the fake"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     drop(busy);

@@ -1,13 +1,12 @@
 //! `kpop-facts run` as a process against the fake Discord: what its logs show, how it ends.
 
-mod support;
-
 use std::process::Command;
 use std::time::Duration;
 
 use serde_json::json;
-use support::fake_discord::{FakeConfig, FakeDiscord};
-use support::process::{BotProcess, GENEROUS};
+
+use crate::support::fake_discord::{FakeConfig, FakeDiscord};
+use crate::support::process::{BotProcess, GENEROUS};
 
 /// Every answer fails (the fake holds the bot to a deadline nothing can meet) and an attachment
 /// cannot be downloaded: the errors are logged, with debug logs from every crate on, and no
@@ -161,20 +160,26 @@ async fn a_session_refused_for_good_exits_78_with_one_line() {
 }
 
 /// A gateway that keeps closing every session (with a code that may be cured by trying again)
-/// holds the bot in reconnects; SIGTERM still ends the process.
+/// holds the bot in reconnects; SIGTERM still ends the process. One bot per code, all at once.
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_ends_the_bot_while_the_gateway_keeps_failing() {
+    let mut runs = Vec::new();
     for code in [4000, 4003, 4009] {
         let fake = FakeDiscord::start(FakeConfig::default()).await;
         fake.close_on_identify(Some(code));
         let dir = tempfile::tempdir().unwrap();
         let bot = BotProcess::start(&fake, &dir.path().join("facts.db"), &[]);
+        runs.push((code, fake, dir, bot));
+    }
+    for (code, fake, _, bot) in &runs {
         assert!(
             fake.wait_until(GENEROUS, |f| !f.gateway_stats().closes_sent.is_empty())
                 .await,
             "{code}: the bot tried to connect"
         );
         bot.signal(libc::SIGTERM);
+    }
+    for (code, _fake, _dir, bot) in runs {
         let (status, stderr) = bot.exit().await;
         assert!(status.success(), "{code}: {stderr}");
     }

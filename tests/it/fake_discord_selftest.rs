@@ -1,14 +1,12 @@
 //! Proves the fake Discord works with the real serenity 0.12.5 client: a plain serenity bot
 //! (not the project's) connects through `HttpBuilder::proxy`, gets interactions, answers them,
 //! and the fake accepts or refuses what it sent the way Discord would.
-
-// Only the fake, not the rest of tests/support: this test must not depend on the bot's code.
-#[path = "support/fake_discord/mod.rs"]
-mod fake_discord;
+//!
+//! It uses the fake alone, nothing else of `tests/support` and nothing of `kpop_facts`: what it
+//! proves about the fake must not depend on the bot's code.
 
 use std::time::Duration;
 
-use fake_discord::{Failure, FakeConfig, FakeDiscord, WebhookWriteKind};
 use serde_json::{Value, json};
 use serenity::all::{
     ActivityData, ApplicationId, ChannelId, ClientBuilder, Command, CommandOptionType, Context,
@@ -21,6 +19,8 @@ use serenity::model::guild::Guild;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+
+use crate::support::fake_discord::{Failure, FakeConfig, FakeDiscord, WebhookWriteKind};
 
 const WAIT: Duration = Duration::from_secs(5);
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nfake";
@@ -95,8 +95,7 @@ impl EventHandler for TestBot {
                         respond(json!({"type": 4, "data": {"embeds": [embed_of_total_chars()]}}))
                             .await,
                     ],
-                    "slow" => {
-                        tokio::time::sleep(Duration::from_millis(400)).await;
+                    "late" => {
                         vec![respond(json!({"type": 4, "data": {"content": "late"}})).await]
                     }
                     "deferred" => {
@@ -642,7 +641,7 @@ async fn channel_messages_read_back_as_discord_gives_them() {
     assert_eq!(discord_code(&refused), Some(50001));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn scripted_failures_are_observable() {
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let http = rest_client(&fake);
@@ -664,7 +663,7 @@ async fn scripted_failures_are_observable() {
         .await
         .expect_err("still limited");
     assert_eq!(status(&early), Some(429));
-    tokio::time::sleep(Duration::from_millis(60)).await;
+    tokio::time::advance(Duration::from_millis(60)).await;
     let failed = http
         .send_message(channel, vec![], &body)
         .await
@@ -844,13 +843,14 @@ async fn autocomplete_accepts_only_choices() {
 
 #[tokio::test]
 async fn late_acknowledgement_gets_10062_and_is_marked_late() {
+    // A deadline over as soon as the event is sent: any acknowledgement comes too late.
     let config = FakeConfig {
-        interaction_deadline: Duration::from_millis(200),
+        interaction_deadline: Duration::ZERO,
         ..FakeConfig::default()
     };
     let mut h = Harness::start(config).await;
-    let sent = h.fake.dispatch(h.fake.slash("slow")).await;
-    let outcome = h.outcome("slow").await;
+    let sent = h.fake.dispatch(h.fake.slash("late")).await;
+    let outcome = h.outcome("late").await;
 
     assert_eq!(
         outcome.results[0].as_ref().err().and_then(discord_code),

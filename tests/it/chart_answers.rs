@@ -6,11 +6,6 @@
 //! compute what the answer must be from the CSV rows and `data/kpop_acts.csv`; without it they
 //! skip. The others use the seed.
 
-#[path = "support/full.rs"]
-mod full;
-#[path = "support/app.rs"]
-mod test_app;
-
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use kpop_facts::app::App;
@@ -18,7 +13,9 @@ use kpop_facts::commands::{self, Invocation};
 use kpop_facts::domain::chart::Chart;
 use kpop_facts::i18n::Locale;
 use kpop_facts::reply::Reply;
-use test_app::{TestApp, ask, field};
+
+use crate::support::app::{self as test_app, TestApp, ask, field};
+use crate::support::full;
 
 /// Lower-case letters and digits, words split by anything else: enough to compare the ASCII
 /// titles these tests pick.

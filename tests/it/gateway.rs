@@ -1,8 +1,6 @@
 //! End to end: the real serenity client, run by the bot's own `discord::run`, against the
 //! fake Discord in tests/support. Each test asserts on what the bot sent.
 
-mod support;
-
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,9 +8,12 @@ use std::time::Duration;
 use kpop_facts::app::App;
 use kpop_facts::discord::{self, RunError, Secret, Settings};
 use serde_json::{Value, json};
-use support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+use crate::support;
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse};
+use crate::support::logs::Logs;
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -85,12 +86,9 @@ async fn registers_its_commands_once_and_stops_cleanly() {
     let db = dir.path().join("facts.db");
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let guild = fake.config().guild_ids[0];
-    let bot = Bot::start(&fake, &db, Some(guild)).await;
-    assert!(
-        fake.wait_until(WAIT, |f| f.registered_commands(Some(guild)).len() == 7)
-            .await
-    );
+    let bot = start_and_register(&fake, &db, guild).await;
     let commands = fake.registered_commands(Some(guild));
+    assert_eq!(commands.len(), 7);
     let by_name = |n: &str| commands.iter().find(|c| c["name"] == n).cloned().unwrap();
     let exports = by_name("exports");
     assert_eq!(exports["options"][0]["name"], "country");
@@ -121,7 +119,7 @@ async fn registers_its_commands_once_and_stops_cleanly() {
     bot.stop().await.expect("a clean shutdown");
 
     // A restart with the same command set registers nothing.
-    let bot = Bot::start(&fake, &db, Some(guild)).await;
+    let bot = start_and_register(&fake, &db, guild).await;
     let r = ask(&fake, fake.slash("help").build()).await;
     assert_eq!(r.kind, 4);
     let id = fake
@@ -137,9 +135,20 @@ async fn registers_its_commands_once_and_stops_cleanly() {
         fields.contains(&format!("</exports:{id}>")),
         "help mentions the registered command: {fields}"
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(fake.command_writes(), 1);
     bot.stop().await.expect("a clean shutdown");
+}
+
+/// Starts the bot in `guild` and waits until READY's registration step is over: the commands
+/// registered and their hash stored, or found unchanged. Only the bot's log tells the latter.
+async fn start_and_register(fake: &FakeDiscord, db: &Path, guild: u64) -> Bot {
+    let (logs, _recording) = Logs::capture();
+    let bot = Bot::start(fake, db, Some(guild)).await;
+    let done = logs
+        .wait_for(WAIT, |e| e.target == "kpop_facts::discord::register")
+        .await;
+    assert!(done, "the registration step ended: {:#?}", logs.lines());
+    bot
 }
 
 #[tokio::test]
@@ -439,8 +448,8 @@ fn an_invalid_token_exits_non_zero_with_a_clear_message() {
 }
 
 /// Work slower than the defer threshold: "thinking…" first, then the answer, and a refusal
-/// stays private.
-#[tokio::test]
+/// stays private. On paused time: the threshold and the work's length pass without waiting.
+#[tokio::test(start_paused = true)]
 async fn slow_answers_are_deferred_then_delivered() {
     use kpop_facts::discord::respond;
     use kpop_facts::reply::Reply;

@@ -1,12 +1,9 @@
 //! What the logs say when an answer fails: where, in the store and in which command.
 
-#[path = "support/app.rs"]
-mod test_app;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use test_app::TestApp;
+use crate::support::app::{self as test_app, TestApp};
 
 /// Log lines written into a buffer the test reads.
 #[derive(Clone, Default)]
@@ -39,6 +36,8 @@ async fn a_failed_query_is_logged_with_the_store_method_and_the_command() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Other tests of this binary may have logged first, under another subscriber.
+    tracing::callsite::rebuild_interest_cache();
     let reply = t.ask("/chart cupid").await;
     assert!(reply.refusal, "{reply:?}");
     let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();

@@ -2,9 +2,6 @@
 //! nothing pings, read commands never change the store, and an editor's odd but valid text is
 //! stored and shown safely.
 
-#[path = "support/app.rs"]
-mod test_app;
-
 use kpop_facts::commands::{self, Caller, Invocation};
 use kpop_facts::domain::source::{NoteText, SourceInput};
 use kpop_facts::edits::{self, Subject, Who};
@@ -12,7 +9,8 @@ use kpop_facts::i18n::Locale;
 use kpop_facts::reply::{Reply, json, limits};
 use kpop_facts::store::Actor;
 use serde_json::json;
-use test_app::TestApp;
+
+use crate::support::app::{self as test_app, TestApp};
 
 fn hostile() -> Vec<String> {
     vec![

@@ -5,17 +5,16 @@
 //!
 //! Needs `KPOP_FACTS_FULL_DATA=DIR` (a folder holding the full `hot100.csv`); skipped without.
 //! The latencies it prints are the ones in BENCHMARKS.md:
-//! `KPOP_FACTS_FULL_DATA=../shared/data cargo test --release --test answers_during_import -- --nocapture`
-
-mod support;
+//! `KPOP_FACTS_FULL_DATA=../shared/data cargo test --release --test it answers_during_import -- --nocapture`
 
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
-use support::fake_discord::{FakeConfig, FakeDiscord, InteractionHandle};
-use support::process::{BotProcess, GENEROUS};
+
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, InteractionHandle};
+use crate::support::process::{BotProcess, GENEROUS};
 
 /// Each round asks these at once, each from another user (no cooldown applies).
 fn round(fake: &FakeDiscord, n: usize, first_user: u64) -> Vec<(&'static str, Value)> {

@@ -1,8 +1,6 @@
 //! Moderators through the gateway: only editors change facts, every change shows at once, is
 //! audited and undoes exactly; refusals change nothing.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,8 +13,11 @@ use kpop_facts::i18n::Locale;
 use kpop_facts::import::{ImportError, exports};
 use kpop_facts::store::{Actor, Editor, Store};
 use serde_json::Value;
-use support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse, WebhookWriteKind};
 use tokio::sync::watch;
+
+use crate::support;
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse, WebhookWriteKind};
+use crate::support::wait;
 
 const WAIT: Duration = Duration::from_secs(5);
 const EDITOR: u64 = 4242;
@@ -1147,13 +1148,7 @@ async fn expired_uploads_are_deleted_by_any_change_and_by_the_running_bot() {
         .await
         .unwrap();
     let s = start(dir, app, None).await;
-    let mut gone = false;
-    for _ in 0..100 {
-        if pending_uploads(s.app.store()).await == 0 {
-            gone = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let store = s.app.store();
+    let gone = wait::until(WAIT, || async move { pending_uploads(store).await == 0 }).await;
     assert!(gone, "the running bot deletes expired uploads");
 }

@@ -1,10 +1,8 @@
 //! The replies of every command, answered from a fresh seeded store, checked figure by figure.
 
-#[path = "support/app.rs"]
-mod test_app;
-
 use kpop_facts::i18n::Locale;
-use test_app::{TestApp, field, shown};
+
+use crate::support::app::{TestApp, field, shown};
 
 #[tokio::test]
 async fn exports_for_a_country_and_period_cites_its_source() {

@@ -1,8 +1,6 @@
 //! What survives: a process killed in the middle of an import (caught holding the write lock,
 //! then killed), a store locked by another process, and a bot killed while it serves.
 
-mod support;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -11,7 +9,9 @@ use std::time::Duration;
 use kpop_facts::store::Store;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
-use support::fake_discord::{FakeConfig, FakeDiscord};
+
+use crate::support::fake_discord::{FakeConfig, FakeDiscord};
+use crate::support::wait;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kpop-facts"));
@@ -205,10 +205,17 @@ async fn a_store_locked_by_another_process_is_waited_for() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Waiting for the lock is sleeping between tries for it: seen in /proc, not guessed by time.
+    let pid = child.id();
+    let mut exited = None;
+    let settled = wait::until(Duration::from_secs(20), || {
+        exited = child.try_wait().unwrap();
+        std::future::ready(exited.is_some() || in_nanosleep(pid))
+    })
+    .await;
     assert!(
-        child.try_wait().unwrap().is_none(),
-        "the writer waits while the lock is held"
+        settled && exited.is_none(),
+        "the writer waits while the lock is held: {exited:?}"
     );
     drop(tx); // releases the write lock without writing
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
@@ -221,6 +228,20 @@ async fn a_store_locked_by_another_process_is_waited_for() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("$50.00M"));
     assert!(store.check().await.unwrap().is_empty());
+}
+
+/// Whether a thread of process `pid` sleeps in nanosleep(2), as SQLite's busy handler does
+/// between its tries for a lock (the process's other threads wait in futex or epoll calls).
+fn in_nanosleep(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().any(|task| {
+        std::fs::read_to_string(task.path().join("syscall"))
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse::<libc::c_long>().ok())
+            .is_some_and(|n| n == libc::SYS_nanosleep || n == libc::SYS_clock_nanosleep)
+    })
 }
 
 #[tokio::test]
@@ -313,11 +334,13 @@ async fn one_run_per_store_and_a_killed_one_does_not_block_the_next() {
     let mut first = KillOnDrop(run().spawn().unwrap());
     assert!(fake.wait_ready(wait).await, "the first bot connects");
 
-    let second = run().stderr(Stdio::piped()).spawn().unwrap();
-    let out = tokio::task::spawn_blocking(move || exits_within(second, wait))
+    let mut second = tokio::process::Command::from(run());
+    // Killed when the wait below gives up on it; `output` reads its stderr.
+    second.kill_on_drop(true);
+    let out = tokio::time::timeout(wait, second.output())
         .await
-        .unwrap()
-        .expect("a second run on the same store does not start");
+        .expect("a second run on the same store does not start")
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(
@@ -340,21 +363,6 @@ async fn one_run_per_store_and_a_killed_one_does_not_block_the_next() {
         "the next bot connects"
     );
     assert!(third.0.try_wait().unwrap().is_none());
-}
-
-/// The child's output once it exits, or None (and the child killed) if it is still running
-/// after `limit`.
-fn exits_within(mut child: std::process::Child, limit: Duration) -> Option<std::process::Output> {
-    let deadline = std::time::Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Some(child.wait_with_output().unwrap())
 }
 
 /// A bot process that does not outlive its test, even a failing one.

@@ -2,15 +2,6 @@
 //! the cited source, its confirmations, weakly sourced and approximate figures, changes, shares
 //! and periods are what the curation rules give, computed here from the rows.
 
-#[path = "support/exports_csv.rs"]
-mod exports_csv;
-#[path = "support/app.rs"]
-mod test_app;
-
-use exports_csv::{
-    KINDS, PRESS, Row, Seed, WEAK, best, computed_change, exact, headline, share, sources,
-    year_before,
-};
 use kpop_facts::commands::{self, Caller, Invocation};
 use kpop_facts::domain::country::Country;
 use kpop_facts::domain::period::Period;
@@ -18,7 +9,12 @@ use kpop_facts::i18n::Locale;
 use kpop_facts::import::exports;
 use kpop_facts::reply::{Reply, text};
 use kpop_facts::store::Actor;
-use test_app::{TestApp, field, shown};
+
+use crate::support::app::{TestApp, field, shown};
+use crate::support::exports_csv::{
+    KINDS, PRESS, Row, Seed, WEAK, best, computed_change, exact, headline, share, sources,
+    year_before,
+};
 
 fn description(r: &Reply) -> &str {
     r.embeds[0].description.as_deref().unwrap_or("")

@@ -6,21 +6,17 @@
 //! lists of `kpop_acts.csv` (the exact artist strings each act charted under), never from the
 //! bot.
 
-#[path = "support/full.rs"]
-mod full;
-#[path = "support/app.rs"]
-mod test_app;
-
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-use full::ChartRow;
 use kpop_facts::app::App;
 use kpop_facts::commands::{self, Caller, Invocation};
 use kpop_facts::domain::chart::Chart;
 use kpop_facts::i18n::Locale;
 use kpop_facts::reply::{Reply, limits};
-use test_app::TestApp;
+
+use crate::support::app::{self as test_app, TestApp};
+use crate::support::full::{self, ChartRow};
 
 const REPO_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
 

@@ -1,8 +1,6 @@
 //! The edge's trust rules against the fake Discord: who may make the bot download a file, from
 //! where and how much, and what a button press may change.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,8 +11,9 @@ use kpop_facts::reply::Reply;
 use kpop_facts::store::{Actor, Editor};
 use serde_json::Value;
 use serenity::all::{ApplicationId, HttpBuilder, InteractionId};
-use support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse, WebhookWriteKind};
 use tokio::sync::watch;
+
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse, WebhookWriteKind};
 
 const WAIT: Duration = Duration::from_secs(10);
 const EDITOR: u64 = 4242;
@@ -144,8 +143,9 @@ async fn a_body_larger_than_its_claimed_size_is_cut_off() {
 }
 
 /// `respond::answer` for a button whose work outlasts the defer threshold: an update replaces
-/// the message, a refusal goes to the presser alone and leaves the message as it was.
-#[tokio::test]
+/// the message, a refusal goes to the presser alone and leaves the message as it was. On paused
+/// time: the threshold and the work's length pass without waiting.
+#[tokio::test(start_paused = true)]
 async fn a_slow_refusal_on_a_button_is_a_private_follow_up() {
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let http = HttpBuilder::new(&fake.config().token)

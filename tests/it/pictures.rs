@@ -1,12 +1,10 @@
 //! The pictures replies carry: in the asker's language, with the data's own ranks.
 
-#[path = "support/app.rs"]
-mod test_app;
-
 use kpop_facts::i18n::Locale;
 use kpop_facts::reply::Reply;
 use kpop_facts::reply::plot::{self, Bar};
-use test_app::TestApp;
+
+use crate::support::app::TestApp;
 
 fn picture(reply: &Reply) -> &[u8] {
     assert_eq!(reply.attachments.len(), 1, "{reply:#?}");

@@ -1,14 +1,12 @@
 //! The fact store: seeding, imports all or nothing, idempotence and run identity.
 
-#[path = "support/app.rs"]
-mod test_app;
-
 use indicatif::ProgressBar;
 use kpop_facts::domain::chart::Chart;
 use kpop_facts::i18n::Locale;
 use kpop_facts::import::{ImportError, billboard, exports};
 use kpop_facts::store::{Actor, Store};
-use test_app::TestApp;
+
+use crate::support::app::{self as test_app, TestApp};
 
 async fn count(store: &Store, table: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))

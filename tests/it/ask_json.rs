@@ -2,8 +2,6 @@
 //! the real gateway client answers the fake Discord, the CLI answers from the same store, and
 //! the two are compared byte for byte, buttons, flags, attachments and pictures included.
 
-mod support;
-
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -12,8 +10,9 @@ use std::time::Duration;
 use kpop_facts::app::App;
 use kpop_facts::discord::{self, Secret, Settings};
 use serde_json::Value;
-use support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse};
 use tokio::sync::watch;
+
+use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse};
 
 const WAIT: Duration = Duration::from_secs(5);
 

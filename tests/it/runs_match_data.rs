@@ -8,14 +8,11 @@
 //! (the years without known position errors in the source) in the shared full-history store of
 //! `support/full.rs`.
 
-#[path = "support/full.rs"]
-mod full;
-#[path = "support/app.rs"]
-mod test_app;
-
 use kpop_facts::app::App;
 use kpop_facts::i18n::Locale;
-use test_app::{TestApp, ask, field};
+
+use crate::support::app::{TestApp, ask, field};
+use crate::support::full;
 
 #[derive(sqlx::FromRow)]
 struct LastWeek {

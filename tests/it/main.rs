@@ -1,0 +1,31 @@
+//! The integration tests, built as one binary: each module holds the tests of one area, and
+//! `tests/support` (the fake Discord among it) is compiled and linked once for all of them.
+//! Run one area with `cargo test --test it gateway::`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod act_answers;
+mod answers_during_import;
+mod ask_json;
+mod chart_answers;
+mod cli;
+mod export_answers;
+mod fake_discord_selftest;
+mod faults;
+mod fuzz_corpus;
+mod gateway;
+mod hostile;
+mod logs;
+mod moderation;
+mod pictures;
+mod properties;
+mod replies;
+mod run_process;
+mod runs_match_data;
+mod store;
+mod tidy;
+mod tidy_functions;
+mod uploads_and_buttons;
+mod weekly;
+mod wording;
