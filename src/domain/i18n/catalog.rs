@@ -26,21 +26,12 @@ impl<'a> Msg<'a> {
         Msg { key, args }
     }
 
-    pub fn key(&self) -> Key {
-        self.key
-    }
-
     /// The message written `name` in the catalogue files, when it exists and has no
     /// placeholders: for texts named by data, such as the commands' registration names.
     pub fn named(name: &str) -> Option<Msg<'static>> {
         Key::from_name(name)
             .filter(|k| k.placeholders().is_empty())
             .map(|key| Msg::new(key, Vec::new()))
-    }
-
-    /// The message in `locale`.
-    pub fn text(&self, locale: Locale) -> String {
-        t(locale, self.clone())
     }
 }
 
