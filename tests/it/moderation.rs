@@ -943,6 +943,60 @@ async fn confirming_twice_at_once_applies_once() {
     );
 }
 
+/// Both confirms are in flight, waiting on the store's write lock, when it is let go: one
+/// finds the upload, the other finds it gone, and the import is applied once.
+#[tokio::test]
+async fn two_confirms_in_flight_together_apply_the_upload_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("facts.db");
+    let app = App::open(&path).await.unwrap();
+    let store = app.store();
+    store
+        .put_pending_import(&kpop_facts::store::PendingImport {
+            token: "t0k3n".into(),
+            user_id: EDITOR,
+            guild_id: None,
+            kind: ImportKind::Exports,
+            filename: "h1.csv".into(),
+            data: GOOD_EXPORTS.as_bytes().to_vec(),
+        })
+        .await
+        .unwrap();
+    let before = count(
+        store,
+        "SELECT count(*) FROM audit_log WHERE action = 'import.exports' AND target = 'exports'",
+    )
+    .await;
+    let who = Who {
+        actor: Actor::Discord(EDITOR),
+        guild_id: None,
+    };
+    let mut lock = hold_write_lock(&path).await;
+    // join! polls in order: both confirms have started and wait on the lock before it goes.
+    let (a, b, ()) = tokio::join!(
+        edits::apply_pending_import(store, &who, "t0k3n", EDITOR),
+        edits::apply_pending_import(store, &who, "t0k3n", EDITOR),
+        async {
+            sqlx::query("ROLLBACK").execute(&mut *lock).await.unwrap();
+        }
+    );
+    let gone = [&a, &b]
+        .iter()
+        .filter(|r| matches!(r, Err(EditError::ImportGone)))
+        .count();
+    assert_eq!(
+        (a.is_ok() as u8 + b.is_ok() as u8, gone),
+        (1, 1),
+        "{a:?} {b:?}"
+    );
+    let after = count(
+        store,
+        "SELECT count(*) FROM audit_log WHERE action = 'import.exports' AND target = 'exports'",
+    )
+    .await;
+    assert_eq!(after - before, 1, "applied once");
+}
+
 #[tokio::test]
 async fn a_press_while_the_store_is_busy_is_refused_privately_and_can_be_made_again() {
     let s = setup().await;
