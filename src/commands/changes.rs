@@ -113,3 +113,34 @@ pub fn describe(e: &AuditEntry, locale: Locale) -> String {
         None => truncate(&e.target, 60),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Action;
+
+    #[test]
+    fn a_seed_update_is_named_in_every_language_not_by_its_key() {
+        let entry = AuditEntry {
+            id: 7,
+            at: chrono::Utc::now(),
+            actor: Actor::Seed,
+            guild_id: None,
+            action: Action::SeedUpgrade,
+            target: "seed".into(),
+            before: None,
+            after: None,
+            undoes: None,
+            batch: None,
+        };
+        for locale in Locale::ALL {
+            let shown = line(&entry, locale);
+            assert!(
+                shown.contains(&t(locale, msg::facts_action_seed()))
+                    && shown.contains(&t(locale, msg::facts_actor_seed())),
+                "{shown}"
+            );
+            assert!(!shown.contains("facts."), "{shown}");
+        }
+    }
+}
