@@ -8,7 +8,6 @@ pub mod cache;
 pub mod search;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -17,7 +16,7 @@ use tokio::sync::Notify;
 
 use crate::domain::country::CountryCatalog;
 use crate::i18n::Locale;
-use crate::store::{AliasKind, Generations, Store};
+use crate::store::{AliasKind, Generations, Location, Store};
 use acts::ActFacts;
 use cache::FactsCache;
 use search::{SearchIndex, SearchIndexBuilder};
@@ -40,11 +39,14 @@ struct Cached {
     indexes: Arc<Indexes>,
     /// `Store::local_writes` when last confirmed current.
     local_writes: u64,
+    /// `Store::remote_writes` when last confirmed current.
+    remote_writes: u64,
     checked: Instant,
 }
 
 /// How long the views may go without asking the store whether another process wrote to it.
-/// Writes from this process are seen at once.
+/// Writes from this process are seen at once, and so are other processes' writes to a
+/// PostgreSQL store, which announces them; this is the fallback when an announcement is lost.
 const RECHECK: Duration = Duration::from_millis(500);
 
 /// A picture's name, the language its labels are in, and the store generation it was drawn for.
@@ -92,8 +94,8 @@ impl Drop for Refreshing {
 
 impl App {
     /// Opens the store at `path`, seeded (the seed is the app's to load, not the store's).
-    pub async fn open(path: &Path) -> anyhow::Result<App> {
-        Ok(App::new(crate::import::seed::open(path).await?))
+    pub async fn open(at: impl Into<Location>) -> anyhow::Result<App> {
+        Ok(App::new(crate::import::seed::open(at).await?))
     }
 
     pub fn new(store: Store) -> App {
@@ -120,9 +122,11 @@ impl App {
         let views = &self.views;
         loop {
             let local = views.store.local_writes();
+            let remote = views.store.remote_writes();
             let last = views.last();
             if let Some(c) = &last
                 && c.local_writes == local
+                && c.remote_writes == remote
                 && c.checked.elapsed() < RECHECK
             {
                 return Ok(c.indexes.clone());
@@ -138,13 +142,13 @@ impl App {
             match (Refreshing::claim(views), current) {
                 (Some(claim), Some(current)) => {
                     tokio::spawn(async move {
-                        if let Err(e) = claim.0.refresh(last, local).await {
+                        if let Err(e) = claim.0.refresh(last, local, remote).await {
                             tracing::warn!(error = ?e, "refreshing the views failed; keeping the last ones");
                         }
                     });
                     return Ok(current);
                 }
-                (Some(_claim), None) => return views.refresh(last, local).await,
+                (Some(_claim), None) => return views.refresh(last, local, remote).await,
                 (None, Some(current)) => return Ok(current),
                 (None, None) => refreshed.await,
             }
@@ -187,7 +191,12 @@ impl Views {
     }
 
     /// Asks the store for its generations and rebuilds what they say changed.
-    async fn refresh(&self, last: Option<Cached>, local: u64) -> anyhow::Result<Arc<Indexes>> {
+    async fn refresh(
+        &self,
+        last: Option<Cached>,
+        local: u64,
+        remote: u64,
+    ) -> anyhow::Result<Arc<Indexes>> {
         let generations = self.store.generations().await?;
         let indexes = match &last {
             Some(c) if c.indexes.generation == generations.all => c.indexes.clone(),
@@ -199,6 +208,7 @@ impl Views {
         *self.cached.lock().unwrap_or_else(PoisonError::into_inner) = Some(Cached {
             indexes: indexes.clone(),
             local_writes: local,
+            remote_writes: remote,
             checked: Instant::now(),
         });
         Ok(indexes)

@@ -1,6 +1,7 @@
 //! `kpop-facts ask "/exports japan"`: one answer, offline, through the same core as the bot.
 
-use std::path::{Path, PathBuf};
+use crate::store::Location;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
@@ -42,7 +43,7 @@ pub struct AskArgs {
     pub now: Option<DateTime<Utc>>,
 }
 
-pub async fn run(db: &Path, args: AskArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(db: &Location, args: AskArgs) -> anyhow::Result<ExitCode> {
     let Some(locale) = Locale::from_tag(&args.locale) else {
         eprintln!("error: --locale must be en, ko or ja");
         return Ok(ExitCode::from(EXIT_USAGE));

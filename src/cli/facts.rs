@@ -1,6 +1,7 @@
 //! `kpop-facts facts …` (the owner's changes, with the same subcommands and options as
 //! `/facts`) and `kpop-facts editors …` (who may make them on Discord).
 
+use crate::store::Location;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -25,7 +26,7 @@ pub struct FactsArgs {
     pub words: Vec<String>,
 }
 
-pub async fn facts(db: &Path, args: FactsArgs) -> anyhow::Result<ExitCode> {
+pub async fn facts(db: &Location, args: FactsArgs) -> anyhow::Result<ExitCode> {
     // Each argument is one word of the command: quote it again where it holds a space.
     let question: Vec<String> = args
         .words
@@ -120,7 +121,7 @@ impl EditorArg {
     }
 }
 
-pub async fn editors(db: &Path, cmd: EditorsCommand) -> anyhow::Result<ExitCode> {
+pub async fn editors(db: &Location, cmd: EditorsCommand) -> anyhow::Result<ExitCode> {
     let app = App::open(db).await?;
     let who = Who {
         actor: Actor::Cli,

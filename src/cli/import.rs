@@ -1,6 +1,7 @@
 //! `kpop-facts import billboard|exports FILE`.
 
-use std::path::{Path, PathBuf};
+use crate::store::Location;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -30,7 +31,7 @@ fn parse_chart(s: &str) -> Result<Chart, String> {
     Chart::parse(s).ok_or_else(|| format!("`{s}` is not a chart: use hot-100 or billboard-200"))
 }
 
-pub async fn run(db: &Path, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
+pub async fn run(db: &Location, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
     let store = seed::open(db).await?;
     let started = Instant::now();
     let (file, outcome) = match &cmd {

@@ -11,7 +11,7 @@ mod run;
 mod summary;
 mod token;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use std::io::Write;
@@ -40,14 +40,16 @@ const RUNTIME_GRACE: std::time::Duration = std::time::Duration::from_millis(500)
     about = "K-pop market facts for Discord: album exports and Billboard chart runs, with sources."
 )]
 pub struct Cli {
-    /// The fact store (SQLite), created and seeded when missing.
+    /// The fact store: a SQLite file (created when missing) or a PostgreSQL database URL
+    /// (postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE). Either is migrated and seeded when
+    /// empty.
     #[arg(
         long,
         global = true,
         env = "KPOP_FACTS_DB",
         default_value = "kpop-facts.db"
     )]
-    pub db: PathBuf,
+    pub db: crate::store::Location,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -1,6 +1,6 @@
 //! `kpop-facts run`: the bot, connected to Discord's gateway until SIGINT or SIGTERM.
 
-use std::path::Path;
+use crate::store::Location;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,7 +35,7 @@ pub struct RunArgs {
     modlog_channel: Option<u64>,
 }
 
-pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(db: &Location, args: RunArgs) -> anyhow::Result<ExitCode> {
     let token = match args.token.read() {
         Ok(Some(token)) => token,
         Ok(None) => {
@@ -52,8 +52,9 @@ pub async fn run(db: &Path, args: RunArgs) -> anyhow::Result<ExitCode> {
     let api_base_url = args
         .api_base_url
         .filter(|u| u.trim() != "https://discord.com" && !u.trim().is_empty());
-    // Held until the process ends: a second `run` on this store exits 3 naming this one.
-    let _lock = RunLock::acquire(db)?;
+    // Held until the process ends: a second `run` on this SQLite store exits 3 naming this one.
+    // Processes sharing a PostgreSQL store coordinate through it instead.
+    let _lock = db.sqlite_path().map(RunLock::acquire).transpose()?;
     let app = Arc::new(App::open(db).await?);
     // Build the indexes now, not on the first interaction's clock.
     app.indexes().await?;

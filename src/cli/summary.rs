@@ -1,7 +1,8 @@
 //! `kpop-facts summary setup|off|run-due|preview`: weekly posts from the command line, for the
 //! owner and for cron.
 
-use std::path::{Path, PathBuf};
+use crate::store::Location;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -66,7 +67,7 @@ pub struct RunDueArgs {
 }
 
 // long: one arm per subcommand of `summary`.
-pub async fn run(db: &Path, cmd: SummaryCommand) -> anyhow::Result<ExitCode> {
+pub async fn run(db: &Location, cmd: SummaryCommand) -> anyhow::Result<ExitCode> {
     let app = App::open(db).await?;
     let code = match cmd {
         SummaryCommand::Setup {

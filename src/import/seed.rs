@@ -1,11 +1,10 @@
 //! The facts a new store starts with, shipped inside the binary from `data/`.
 
-use std::path::Path;
 
 use anyhow::Context;
 
 use crate::domain::chart::Chart;
-use crate::store::{Action, Actor, Change, Store};
+use crate::store::{Action, Actor, Change, Location, Store};
 
 /// Bump when the seed files change, so that a store seeded earlier can tell (and `ensure`
 /// brings it up to date). 2: acts name the groups their members belong to (`member_of`), acts
@@ -22,8 +21,8 @@ const TITLE_ALIASES: &[u8] = include_bytes!("../../data/title_aliases.csv");
 
 /// Opens (creating when missing) the store at `path` with the seed loaded: how every command
 /// that answers from or writes to a store opens it.
-pub async fn open(path: &Path) -> anyhow::Result<Store> {
-    let store = Store::open(path).await?;
+pub async fn open(at: impl Into<Location>) -> anyhow::Result<Store> {
+    let store = Store::open(at).await?;
     ensure(&store).await.context("loading the seed facts")?;
     Ok(store)
 }

@@ -36,49 +36,39 @@ impl AliasKind {
 impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn acts(&self) -> anyhow::Result<Vec<ActRow>> {
-        Ok(
-            sqlx::query_as("SELECT id, name, hangul, kind, is_kpop FROM acts ORDER BY id")
-                .fetch_all(self.pool())
-                .await?,
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            "SELECT id, name, hangul, kind, is_kpop FROM acts ORDER BY id"
         )
-    }
-
-    /// `(act id, exact credit)` pairs.
-    #[tracing::instrument(skip_all, err(level = "warn"))]
-    pub async fn act_credits(&self) -> anyhow::Result<Vec<(String, String)>> {
-        Ok(
-            sqlx::query_as("SELECT act_id, credit FROM act_credits ORDER BY act_id, credit")
-                .fetch_all(self.pool())
-                .await?,
-        )
+        .fetch_all(c)
+        .await)?)
     }
 
     /// `(group id, member id)` pairs: the groups soloists belong to.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_members(&self) -> anyhow::Result<Vec<(String, String)>> {
-        Ok(sqlx::query_as(
+        Ok(on!(self.readers(), |c| sqlx::query_as(
             "SELECT group_id, member_id FROM act_members ORDER BY group_id, member_id",
         )
-        .fetch_all(self.pool())
-        .await?)
+        .fetch_all(c)
+        .await)?)
     }
 
     /// How each act is recognised in chart credits.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_tokens(&self) -> anyhow::Result<Vec<ActToken>> {
-        let mut conn = self.pool().acquire().await?;
-        read_act_tokens(&mut conn).await
+        let rows = on!(self.readers(), |c| sqlx::query_as(ACT_TOKENS).fetch_all(c).await)?;
+        act_tokens(rows)
     }
 
     /// `(target, alias)` pairs of one kind.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn aliases(&self, kind: AliasKind) -> anyhow::Result<Vec<(String, String)>> {
-        Ok(
-            sqlx::query_as("SELECT target, alias FROM aliases WHERE kind = ? ORDER BY id")
-                .bind(kind.as_str())
-                .fetch_all(self.pool())
-                .await?,
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            "SELECT target, alias FROM aliases WHERE kind = $1 ORDER BY id"
         )
+        .bind(kind.as_str())
+        .fetch_all(c)
+        .await)?)
     }
 }
 
@@ -86,30 +76,37 @@ impl WriteTx {
     /// How each act is recognised in chart credits.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_tokens(&mut self) -> anyhow::Result<Vec<ActToken>> {
-        read_act_tokens(self.conn()).await
+        let rows = on!(self.conn(), |c| sqlx::query_as(ACT_TOKENS).fetch_all(c).await)?;
+        act_tokens(rows)
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_ids(&mut self) -> anyhow::Result<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT id FROM acts ORDER BY id")
-            .fetch_all(self.conn())
-            .await?)
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT id FROM acts ORDER BY id"
+        )
+        .fetch_all(c)
+        .await)?)
     }
 
     /// Makes `member` belong to exactly `groups`.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn set_act_groups(&mut self, member: &str, groups: &[String]) -> anyhow::Result<()> {
         self.touch_charts();
-        sqlx::query("DELETE FROM act_members WHERE member_id = ?")
-            .bind(member)
-            .execute(self.conn())
-            .await?;
+        on!(self.conn(), |c| sqlx::query(
+            "DELETE FROM act_members WHERE member_id = $1"
+        )
+        .bind(member)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
         for group in groups {
-            sqlx::query("INSERT OR IGNORE INTO act_members (group_id, member_id) VALUES (?, ?)")
-                .bind(group)
-                .bind(member)
-                .execute(self.conn())
-                .await?;
+            on!(self.conn(), |c| sqlx::query(
+                "INSERT INTO act_members (group_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+            )
+            .bind(group)
+            .bind(member)
+            .execute(c)
+            .await.map(|r| r.rows_affected()))?;
         }
         Ok(())
     }
@@ -117,8 +114,8 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn upsert_act(&mut self, act: &ActRow) -> anyhow::Result<()> {
         self.touch_charts();
-        sqlx::query(
-            "INSERT INTO acts (id, name, hangul, kind, is_kpop) VALUES (?, ?, ?, ?, ?)
+        on!(self.conn(), |c| sqlx::query(
+            "INSERT INTO acts (id, name, hangul, kind, is_kpop) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, hangul = excluded.hangul,
                 kind = excluded.kind, is_kpop = excluded.is_kpop",
         )
@@ -127,18 +124,20 @@ impl WriteTx {
         .bind(&act.hangul)
         .bind(&act.kind)
         .bind(act.is_kpop)
-        .execute(self.conn())
-        .await?;
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// The name of act `id`, if there is one.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_name(&mut self, id: &str) -> anyhow::Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT name FROM acts WHERE id = ?")
-            .bind(id)
-            .fetch_optional(self.conn())
-            .await?)
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT name FROM acts WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await)?)
     }
 
     /// Sets one of the tokens act `act_id`'s credits are recognised by.
@@ -150,27 +149,29 @@ impl WriteTx {
         case_sensitive: bool,
         since: &str,
     ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT OR REPLACE INTO act_tokens (act_id, token, case_sensitive, since) VALUES (?, ?, ?, ?)",
+        on!(self.conn(), |c| {
+            sqlx::query(
+            "INSERT INTO act_tokens (act_id, token, case_sensitive, since) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (act_id, token) DO UPDATE
+             SET case_sensitive = excluded.case_sensitive, since = excluded.since",
         )
         .bind(act_id)
         .bind(token)
         .bind(case_sensitive)
-        .bind(since)
-        .execute(self.conn())
-        .await?;
+        .bind(since).execute(c).await.map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// `(alias key, target)` pairs of one kind, as this transaction sees them.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn alias_keys(&mut self, kind: AliasKind) -> anyhow::Result<Vec<(String, String)>> {
-        Ok(
-            sqlx::query_as("SELECT alias_key, target FROM aliases WHERE kind = ?")
-                .bind(kind.as_str())
-                .fetch_all(self.conn())
-                .await?,
+        Ok(on!(self.conn(), |c| sqlx::query_as(
+            "SELECT alias_key, target FROM aliases WHERE kind = $1"
         )
+        .bind(kind.as_str())
+        .fetch_all(c)
+        .await)?)
     }
 
     /// Removes the alias of `kind` whose key is `alias_key`.
@@ -179,11 +180,13 @@ impl WriteTx {
         if kind != AliasKind::Country {
             self.touch_charts();
         }
-        sqlx::query("DELETE FROM aliases WHERE kind = ? AND alias_key = ?")
-            .bind(kind.as_str())
-            .bind(alias_key)
-            .execute(self.conn())
-            .await?;
+        on!(self.conn(), |c| sqlx::query(
+            "DELETE FROM aliases WHERE kind = $1 AND alias_key = $2"
+        )
+        .bind(kind.as_str())
+        .bind(alias_key)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -198,25 +201,23 @@ impl WriteTx {
         if kind != AliasKind::Country {
             self.touch_charts();
         }
-        Ok(sqlx::query_scalar(
-            "INSERT INTO aliases (kind, target, alias, alias_key) VALUES (?, ?, ?, ?)
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
+            "INSERT INTO aliases (kind, target, alias, alias_key) VALUES ($1, $2, $3, $4)
              ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(kind.as_str())
         .bind(target)
         .bind(alias)
         .bind(crate::domain::text::key(alias))
-        .fetch_optional(self.conn())
-        .await?)
+        .fetch_optional(c)
+        .await)?)
     }
 }
 
-async fn read_act_tokens(conn: &mut sqlx::SqliteConnection) -> anyhow::Result<Vec<ActToken>> {
-    let rows: Vec<(String, String, bool, String)> = sqlx::query_as(
-        "SELECT act_id, token, case_sensitive, since FROM act_tokens ORDER BY act_id, token",
-    )
-    .fetch_all(conn)
-    .await?;
+const ACT_TOKENS: &str =
+    "SELECT act_id, token, case_sensitive, since FROM act_tokens ORDER BY act_id, token";
+
+fn act_tokens(rows: Vec<(String, String, bool, String)>) -> anyhow::Result<Vec<ActToken>> {
     Ok(rows
         .into_iter()
         .filter_map(|(act_id, token, case_sensitive, since)| {

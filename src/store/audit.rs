@@ -219,20 +219,21 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn edited_alias_keys(&mut self, kind: AliasKind) -> anyhow::Result<Vec<String>> {
         let prefix = format!("alias:{}:", kind.as_str());
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT substr(target, length(?) + 1) FROM audit_log WHERE target LIKE ? || '%'",
+        Ok(on!(self.conn(), |c| {
+            sqlx::query_scalar(
+            "SELECT DISTINCT substr(target, length($1) + 1) FROM audit_log WHERE target LIKE $2 || '%'",
         )
         .bind(&prefix)
-        .bind(&prefix)
-        .fetch_all(self.conn())
-        .await?)
+        .bind(&prefix).fetch_all(c).await
+        })?)
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn audit(&mut self, c: Change<'_>) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(
+        Ok(on!(self.conn(), |db| {
+            sqlx::query_scalar(
             "INSERT INTO audit_log (at, actor, guild_id, action, target, before, after, undoes, batch)
-             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(c.actor.to_string())
         .bind(c.guild_id.map(|g| g.to_string()))
@@ -242,39 +243,40 @@ impl WriteTx {
         .bind(c.after.map(|v| v.to_string()))
         .bind(c.undoes)
         .bind(c.batch)
-        .fetch_one(self.conn())
-        .await?)
+        .bind(super::time_text_millis(chrono::Utc::now()))
+        .fetch_one(db).await
+        })?)
     }
 
     /// A fresh batch number for changes that belong together.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn next_batch(&mut self) -> anyhow::Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT coalesce(max(batch), 0) + 1 FROM audit_log")
-                .fetch_one(self.conn())
-                .await?,
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT coalesce(max(batch), 0) + 1 FROM audit_log"
         )
+        .fetch_one(c)
+        .await)?)
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn audit_entry(&mut self, id: i64) -> anyhow::Result<Option<AuditEntry>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id = ?"
-        )))
+        Ok(on!(self.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(
+            format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id = $1")
+        ))
         .bind(id)
-        .fetch_optional(self.conn())
-        .await?)
+        .fetch_optional(c)
+        .await)?)
     }
 
     /// The changes of one batch.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn batch_entries(&mut self, batch: i64) -> anyhow::Result<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE batch = ? ORDER BY id"
-        )))
+        Ok(on!(self.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(
+            format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE batch = $1 ORDER BY id")
+        ))
         .bind(batch)
-        .fetch_all(self.conn())
-        .await?)
+        .fetch_all(c)
+        .await)?)
     }
 
     /// The first change after `id` to the same target that still stands: a later change that
@@ -285,13 +287,14 @@ impl WriteTx {
         target: &str,
         id: i64,
     ) -> anyhow::Result<Option<AuditEntry>> {
-        let later: Vec<AuditEntry> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE target = ? AND id > ? ORDER BY id"
+        let later: Vec<AuditEntry> =
+            on!(self.conn(), |c| {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE target = $1 AND id > $2 ORDER BY id"
         )))
         .bind(target)
-        .bind(id)
-        .fetch_all(self.conn())
-        .await?;
+        .bind(id).fetch_all(c).await
+            })?;
         let undone: Vec<i64> = later
             .iter()
             .filter_map(|e| e.undoes)
@@ -305,25 +308,25 @@ impl WriteTx {
     /// The latest undoable change by `actor`: not an undo, not undone, with a snapshot.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn latest_change_by(&mut self, actor: &Actor) -> anyhow::Result<Option<AuditEntry>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log a WHERE actor = ? AND undoes IS NULL AND before IS NOT NULL
+        Ok(on!(self.conn(), |c| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log a WHERE actor = $1 AND undoes IS NULL AND before IS NOT NULL
                 AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.undoes = a.id)
              ORDER BY id DESC LIMIT 1"
         )))
-        .bind(actor.to_string())
-        .fetch_optional(self.conn())
-        .await?)
+        .bind(actor.to_string()).fetch_optional(c).await
+        })?)
     }
 
     /// The undo of change `id`, if it was undone.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn undo_of(&mut self, id: i64) -> anyhow::Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM audit_log WHERE undoes = ? ORDER BY id LIMIT 1")
-                .bind(id)
-                .fetch_optional(self.conn())
-                .await?,
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT id FROM audit_log WHERE undoes = $1 ORDER BY id LIMIT 1"
         )
+        .bind(id)
+        .fetch_optional(c)
+        .await)?)
     }
 }
 
@@ -331,13 +334,15 @@ impl Store {
     /// Up to `limit` changes after `id`, oldest first.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn audit_after(&self, id: i64, limit: i64) -> anyhow::Result<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id > ? ORDER BY id LIMIT ?"
-        )))
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2"
+            ))
+        )
         .bind(id)
         .bind(limit)
-        .fetch_all(self.pool())
-        .await?)
+        .fetch_all(c)
+        .await)?)
     }
 
     /// The latest changes, newest first; only those whose target matches the SQL `LIKE`
@@ -348,12 +353,12 @@ impl Store {
         pattern: Option<&str>,
         limit: i64,
     ) -> anyhow::Result<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE ?1 IS NULL OR target LIKE ?1 ORDER BY id DESC LIMIT ?2"
+        Ok(on!(self.readers(), |c| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE $1 IS NULL OR target LIKE $1 ORDER BY id DESC LIMIT $2"
         )))
         .bind(pattern)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?)
+        .bind(limit).fetch_all(c).await
+        })?)
     }
 }

@@ -31,10 +31,15 @@ impl Store {
             .mode(0o600)
             .open(path)
             .with_context(|| format!("creating {}", path.display()))?;
-        let copied = sqlx::query("VACUUM INTO ?")
-            .bind(target)
-            .execute(&mut *self.writer().await?)
-            .await;
+        anyhow::ensure!(
+            !self.is_postgres(),
+            "a PostgreSQL store is backed up with pg_dump"
+        );
+        let mut writer = self.writer().await?;
+        let super::Engine::Sqlite(c) = writer.conn() else {
+            unreachable!("checked above")
+        };
+        let copied = sqlx::query("VACUUM INTO $1").bind(target).execute(c).await.map(|r| r.rows_affected());
         if let Err(e) = copied {
             let _ = std::fs::remove_file(path);
             return Err(e.into());

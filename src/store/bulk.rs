@@ -1,12 +1,12 @@
-//! Bulk inserts of chart weeks through SQLite's own C API, on the connection (and inside the
-//! transaction) sqlx holds. A full Billboard history is a million rows; binding them through
-//! sqlx's async statement machinery costs several times the insert itself.
+//! Bulk inserts of chart weeks, on the connection (and inside the transaction) sqlx holds: through
+//! SQLite's own C API, or PostgreSQL's `COPY`. A full Billboard history is a million rows;
+//! binding them through sqlx's async statement machinery costs several times the insert itself.
 
 use std::ffi::{CStr, c_int};
 use std::ptr::{self, NonNull};
 
 use libsqlite3_sys as ffi;
-use sqlx::SqliteConnection;
+use sqlx::{PgConnection, SqliteConnection};
 
 use super::NewChartRow;
 use crate::domain::chart::Chart;
@@ -102,4 +102,105 @@ unsafe fn insert(db: *mut ffi::sqlite3, chart: Chart, rows: &[NewChartRow]) -> a
         }
     }
     Ok(())
+}
+
+/// How much COPY data is sent at a time.
+const COPY_CHUNK: usize = 1 << 20;
+
+/// Inserts `rows`, which must all be new, with `COPY … FROM STDIN` in the connection's current
+/// transaction.
+#[tracing::instrument(skip_all, err(level = "warn"))]
+pub(super) async fn copy_chart_rows(
+    conn: &mut PgConnection,
+    chart: Chart,
+    rows: &[NewChartRow],
+) -> anyhow::Result<()> {
+    let mut copy = conn
+        .copy_in_raw(
+            "COPY chart_entries
+                (chart, chart_date, position, title, credit, last_week, peak, weeks_on_chart, song_id)
+             FROM STDIN",
+        )
+        .await?;
+    let mut buf = String::with_capacity(COPY_CHUNK + 4096);
+    for r in rows {
+        copy_row(&mut buf, chart, r);
+        if buf.len() >= COPY_CHUNK {
+            copy.send(std::mem::take(&mut buf).into_bytes()).await?;
+            buf.reserve(COPY_CHUNK + 4096);
+        }
+    }
+    if !buf.is_empty() {
+        copy.send(buf.into_bytes()).await?;
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
+/// `v` in COPY's text format: backslash escapes for what would end the field or the row.
+pub(super) fn copy_text(buf: &mut String, v: &str) {
+    for ch in v.chars() {
+        match ch {
+            '\\' => buf.push_str("\\\\"),
+            '\t' => buf.push_str("\\t"),
+            '\n' => buf.push_str("\\n"),
+            '\r' => buf.push_str("\\r"),
+            c => buf.push(c),
+        }
+    }
+}
+
+/// One row in COPY's text format: tab-separated, `\N` for NULL, backslash escapes.
+fn copy_row(buf: &mut String, chart: Chart, r: &NewChartRow) {
+    use std::fmt::Write;
+    let text = copy_text;
+    let int = |buf: &mut String, v: Option<i64>| match v {
+        Some(n) => {
+            let _ = write!(buf, "{n}");
+        }
+        None => buf.push_str("\\N"),
+    };
+    buf.push_str(chart.slug());
+    buf.push('\t');
+    text(buf, &r.chart_date);
+    buf.push('\t');
+    int(buf, Some(r.position));
+    buf.push('\t');
+    text(buf, &r.title);
+    buf.push('\t');
+    text(buf, &r.credit);
+    buf.push('\t');
+    int(buf, r.last_week);
+    buf.push('\t');
+    int(buf, r.peak);
+    buf.push('\t');
+    int(buf, r.weeks_on_chart);
+    buf.push('\t');
+    int(buf, Some(r.song_id));
+    buf.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_rows_escape_what_copy_reads_as_syntax() {
+        let row = NewChartRow {
+            chart_date: "2023-07-15".into(),
+            position: 17,
+            title: "Tab\there\\new\nline".into(),
+            credit: "FIFTY FIFTY".into(),
+            last_week: None,
+            peak: Some(17),
+            weeks_on_chart: Some(1),
+            song_id: 42,
+        };
+        let mut buf = String::new();
+        copy_row(&mut buf, Chart::Hot100, &row);
+        assert_eq!(
+            buf,
+            "hot-100\t2023-07-15\t17\tTab\\there\\\\new\\nline\tFIFTY FIFTY\t\\N\t17\t1\t42\n"
+        );
+    }
 }

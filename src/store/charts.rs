@@ -1,8 +1,8 @@
 //! Billboard chart weeks and the songs and albums they follow.
 
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
-use super::{Store, WriteTx};
+use super::{Engine, Store, WriteTx};
 use chrono::NaiveDate;
 
 use crate::domain::chart::{Chart, parse_chart_date};
@@ -78,6 +78,18 @@ pub struct NewSong {
 /// but a few hundred already amortise the statement.
 const ROWS_PER_INSERT: usize = 400;
 
+/// One query that reads `columns` of every row `from` gives as one JSON array of arrays.
+/// SQLite keeps the order of `from`; PostgreSQL is told it (`order`).
+fn json_rows(postgres: bool, columns: &str, order: &str, from: &str) -> String {
+    if postgres {
+        format!(
+            "SELECT coalesce(json_agg(json_build_array({columns}) ORDER BY {order})::text, '[]') {from}"
+        )
+    } else {
+        format!("SELECT json_group_array(json_array({columns})) {from}")
+    }
+}
+
 impl Store {
     /// Up to `limit` songs and albums with at least one week and an id above `after`, in id
     /// order, for the search index. Read as one JSON row: fetching 70,000 rows one by one
@@ -94,14 +106,12 @@ impl Store {
             Option<String>,
             Option<String>,
         );
-        let json: String = sqlx::query_scalar(
-            "SELECT json_group_array(json_array(id, chart, title, credit, weeks, peak, debut, last_date))
-             FROM (SELECT * FROM chart_songs WHERE id > ? AND weeks > 0 ORDER BY id LIMIT ?)",
-        )
+        let json: String = on!(self.readers(), |c| {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(json_rows(self.is_postgres(), "id, chart, title, credit, weeks, peak, debut, last_date", "id", "
+             FROM (SELECT * FROM chart_songs WHERE id > $1 AND weeks > 0 ORDER BY id LIMIT $2) AS r")))
         .bind(after)
-        .bind(limit)
-        .fetch_one(self.pool())
-        .await?;
+        .bind(limit).fetch_one(c).await
+        })?;
         let rows: Vec<Flat> = serde_json::from_str(&json)?;
         rows.into_iter()
             .map(
@@ -127,9 +137,11 @@ impl Store {
     /// `(song id, act id)` links.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_acts(&self) -> anyhow::Result<Vec<(i64, String)>> {
-        Ok(sqlx::query_as("SELECT song_id, act_id FROM song_acts")
-            .fetch_all(self.pool())
-            .await?)
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            "SELECT song_id, act_id FROM song_acts"
+        )
+        .fetch_all(c)
+        .await)?)
     }
 
     /// Every week of every run linked to an act, with the credit printed that week, by run
@@ -137,14 +149,12 @@ impl Store {
     /// thousand rows over the full history.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn linked_weeks(&self) -> anyhow::Result<Vec<LinkedWeekRow>> {
-        let json: String = sqlx::query_scalar(
-            "SELECT json_group_array(json_array(song_id, chart, chart_date, position, last_week, credit))
+        let json: String = on!(self.readers(), |c| {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(json_rows(self.is_postgres(), "song_id, chart, chart_date, position, last_week, credit", "song_id, chart_date, position", "
              FROM (SELECT song_id, chart, chart_date, position, last_week, credit FROM chart_entries
                    WHERE song_id IN (SELECT song_id FROM song_acts)
-                   ORDER BY song_id, chart_date, position)",
-        )
-        .fetch_one(self.pool())
-        .await?;
+                   ORDER BY song_id, chart_date, position) AS r"))).fetch_one(c).await
+        })?;
         type Flat = (i64, String, String, i64, Option<i64>, String);
         let rows: Vec<Flat> = serde_json::from_str(&json)?;
         rows.into_iter()
@@ -168,14 +178,12 @@ impl Store {
     /// hundreds.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_weeks(&self, song_id: i64) -> anyhow::Result<Vec<ChartWeekRow>> {
-        let json: String = sqlx::query_scalar(
-            "SELECT json_group_array(json_array(chart_date, position, last_week, peak, weeks_on_chart))
+        let json: String = on!(self.readers(), |c| {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(json_rows(self.is_postgres(), "chart_date, position, last_week, peak, weeks_on_chart", "chart_date, position", "
              FROM (SELECT chart_date, position, last_week, peak, weeks_on_chart FROM chart_entries
-                   WHERE song_id = ? ORDER BY chart_date, position)",
-        )
-        .bind(song_id)
-        .fetch_one(self.pool())
-        .await?;
+                   WHERE song_id = $1 ORDER BY chart_date, position) AS r")))
+        .bind(song_id).fetch_one(c).await
+        })?;
         type Flat = (String, i64, Option<i64>, Option<i64>, Option<i64>);
         let rows: Vec<Flat> = serde_json::from_str(&json)?;
         Ok(rows
@@ -197,13 +205,13 @@ impl WriteTx {
     /// How many rows chart week `date` holds.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn week_row_count(&mut self, chart: Chart, date: &str) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT count(*) FROM chart_entries WHERE chart = ? AND chart_date = ?",
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT count(*) FROM chart_entries WHERE chart = $1 AND chart_date = $2",
         )
         .bind(chart)
         .bind(date)
-        .fetch_one(self.conn())
-        .await?)
+        .fetch_one(c)
+        .await)?)
     }
 
     /// The newest stored week of `chart` before `date`.
@@ -213,56 +221,56 @@ impl WriteTx {
         chart: Chart,
         date: &str,
     ) -> anyhow::Result<Option<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT max(chart_date) FROM chart_entries WHERE chart = ? AND chart_date < ?",
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT max(chart_date) FROM chart_entries WHERE chart = $1 AND chart_date < $2",
         )
         .bind(chart)
         .bind(date)
-        .fetch_one(self.conn())
-        .await?)
+        .fetch_one(c)
+        .await)?)
     }
 
     /// `(id, title key, credit key)` of every song of a chart, for matching new rows.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_keys(&mut self, chart: Chart) -> anyhow::Result<Vec<(i64, String, String)>> {
-        Ok(sqlx::query_as(
-            "SELECT id, title_key, credit_key FROM chart_songs WHERE chart = ? ORDER BY id",
+        Ok(on!(self.conn(), |c| sqlx::query_as(
+            "SELECT id, title_key, credit_key FROM chart_songs WHERE chart = $1 ORDER BY id",
         )
         .bind(chart)
-        .fetch_all(self.conn())
-        .await?)
+        .fetch_all(c)
+        .await)?)
     }
 
     /// Every title each run has charted under, the most recently charted last.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_titles(&mut self, chart: Chart) -> anyhow::Result<Vec<(i64, String)>> {
-        Ok(sqlx::query_as(
-            "SELECT song_id, title FROM chart_entries WHERE chart = ?
+        Ok(on!(self.conn(), |c| sqlx::query_as(
+            "SELECT song_id, title FROM chart_entries WHERE chart = $1
              GROUP BY song_id, title ORDER BY max(chart_date), song_id",
         )
         .bind(chart)
-        .fetch_all(self.conn())
-        .await?)
+        .fetch_all(c)
+        .await)?)
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn max_song_id(&mut self) -> anyhow::Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM chart_songs")
-                .fetch_one(self.conn())
-                .await?,
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT coalesce(max(id), 0) FROM chart_songs"
         )
+        .fetch_one(c)
+        .await)?)
     }
 
     /// The chart dates already stored for a chart.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn chart_dates(&mut self, chart: Chart) -> anyhow::Result<Vec<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT DISTINCT chart_date FROM chart_entries WHERE chart = ?")
-                .bind(chart)
-                .fetch_all(self.conn())
-                .await?,
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT DISTINCT chart_date FROM chart_entries WHERE chart = $1"
         )
+        .bind(chart)
+        .fetch_all(c)
+        .await)?)
     }
 
     /// The stored rows of one chart week: `(position, title, credit, song id)`.
@@ -272,32 +280,34 @@ impl WriteTx {
         chart: Chart,
         chart_date: &str,
     ) -> anyhow::Result<Vec<(i64, String, String, i64)>> {
-        Ok(sqlx::query_as(
+        Ok(on!(self.conn(), |c| sqlx::query_as(
             "SELECT position, title, credit, song_id FROM chart_entries
-             WHERE chart = ? AND chart_date = ?",
+             WHERE chart = $1 AND chart_date = $2",
         )
         .bind(chart)
         .bind(chart_date)
-        .fetch_all(self.conn())
-        .await?)
+        .fetch_all(c)
+        .await)?)
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn insert_songs(&mut self, chart: Chart, songs: &[NewSong]) -> anyhow::Result<()> {
         self.touch_charts();
         for batch in songs.chunks(ROWS_PER_INSERT) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO chart_songs (id, chart, title, credit, title_key, credit_key) ",
-            );
-            q.push_values(batch, |mut b, s| {
-                b.push_bind(s.id)
-                    .push_bind(chart)
-                    .push_bind(&s.title)
-                    .push_bind(&s.credit)
-                    .push_bind(&s.title_key)
-                    .push_bind(&s.credit_key);
-            });
-            q.build().execute(self.conn()).await?;
+            on!(self.conn(), |c| {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO chart_songs (id, chart, title, credit, title_key, credit_key) ",
+                );
+                q.push_values(batch, |mut b, s| {
+                    b.push_bind(s.id)
+                        .push_bind(chart)
+                        .push_bind(&s.title)
+                        .push_bind(&s.credit)
+                        .push_bind(&s.title_key)
+                        .push_bind(&s.credit_key);
+                });
+                q.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
         }
         Ok(())
     }
@@ -310,7 +320,10 @@ impl WriteTx {
         rows: &[NewChartRow],
     ) -> anyhow::Result<()> {
         self.touch_charts();
-        super::bulk::insert_chart_rows(self.conn(), chart, rows).await
+        match self.conn() {
+            Engine::Sqlite(c) => super::bulk::insert_chart_rows(c, chart, rows).await,
+            Engine::Postgres(c) => super::bulk::copy_chart_rows(c, chart, rows).await,
+        }
     }
 
     /// Drops the indexes of `chart_entries` for a bulk load and returns their definitions for
@@ -318,15 +331,25 @@ impl WriteTx {
     /// into it. The caller guarantees the rows it inserts meanwhile are new.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn suspend_chart_indexes(&mut self) -> anyhow::Result<Vec<(String, String)>> {
-        let indexes: Vec<(String, String)> = sqlx::query_as(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'chart_entries' AND sql IS NOT NULL",
-        )
-        .fetch_all(self.conn())
-        .await?;
+        let indexes: Vec<(String, String)> = match self.conn() {
+            Engine::Sqlite(c) => sqlx::query_as(
+                "SELECT name, sql FROM sqlite_master
+                 WHERE type = 'index' AND tbl_name = 'chart_entries' AND sql IS NOT NULL",
+            )
+            .fetch_all(c)
+            .await?,
+            Engine::Postgres(c) => sqlx::query_as(
+                "SELECT indexname::text, indexdef FROM pg_indexes
+                 WHERE tablename = 'chart_entries' AND schemaname = current_schema()",
+            )
+            .fetch_all(c)
+            .await?,
+        };
         for (name, _) in &indexes {
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX \"{name}\"")))
-                .execute(self.conn())
-                .await?;
+            on!(self.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX \"{name}\"")))
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
         }
         Ok(indexes)
     }
@@ -335,9 +358,10 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn rebuild_indexes(&mut self, indexes: Vec<(String, String)>) -> anyhow::Result<()> {
         for (_, definition) in indexes {
-            sqlx::query(sqlx::AssertSqlSafe(definition))
-                .execute(self.conn())
-                .await?;
+            on!(self.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(definition))
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
         }
         Ok(())
     }
@@ -346,16 +370,22 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn refresh_song_stats(&mut self, song_ids: &[i64]) -> anyhow::Result<()> {
         self.touch_charts();
+        const SET: &str = "UPDATE chart_songs SET (weeks, peak, debut, last_date) =
+            (SELECT count(*), min(position), min(chart_date), max(chart_date)
+             FROM chart_entries WHERE song_id = chart_songs.id)";
         for batch in song_ids.chunks(10_000) {
-            sqlx::query(
-                "UPDATE chart_songs SET (weeks, peak, debut, last_date) =
-                    (SELECT count(*), min(position), min(chart_date), max(chart_date)
-                     FROM chart_entries WHERE song_id = chart_songs.id)
-                 WHERE id IN (SELECT value FROM json_each(?))",
-            )
-            .bind(serde_json::to_string(batch)?)
-            .execute(self.conn())
-            .await?;
+            match self.conn() {
+                Engine::Sqlite(c) => sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "{SET} WHERE id IN (SELECT value FROM json_each($1))"
+                )))
+                .bind(serde_json::to_string(batch)?)
+                .execute(c)
+                .await.map(|r| r.rows_affected())?,
+                Engine::Postgres(c) => sqlx::query(sqlx::AssertSqlSafe(format!("{SET} WHERE id = ANY($1)")))
+                    .bind(batch)
+                    .execute(c)
+                    .await.map(|r| r.rows_affected())?,
+            };
         }
         Ok(())
     }
@@ -365,12 +395,14 @@ impl WriteTx {
     pub async fn link_song_acts(&mut self, links: &[(i64, String)]) -> anyhow::Result<()> {
         self.touch_charts();
         for batch in links.chunks(ROWS_PER_INSERT) {
-            let mut q: QueryBuilder<Sqlite> =
-                QueryBuilder::new("INSERT OR IGNORE INTO song_acts (song_id, act_id) ");
-            q.push_values(batch, |mut b, (song, act)| {
-                b.push_bind(*song).push_bind(act);
-            });
-            q.build().execute(self.conn()).await?;
+            on!(self.conn(), |c| {
+                let mut q = QueryBuilder::new("INSERT INTO song_acts (song_id, act_id) ");
+                q.push_values(batch, |mut b, (song, act)| {
+                    b.push_bind(*song).push_bind(act);
+                });
+                q.push(" ON CONFLICT DO NOTHING");
+                q.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
         }
         Ok(())
     }

@@ -31,10 +31,12 @@ pub(super) fn columns(e: Editor) -> (Option<String>, Option<String>, Option<Stri
 impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn editors(&self) -> anyhow::Result<Vec<Editor>> {
-        let rows: Vec<(Option<String>, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT user_id, guild_id, role_id FROM editors ORDER BY id")
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<(Option<String>, Option<String>, Option<String>)> = on!(
+            self.readers(),
+            |c| sqlx::query_as("SELECT user_id, guild_id, role_id FROM editors ORDER BY id")
+                .fetch_all(c)
+                .await
+        )?;
         Ok(rows
             .into_iter()
             .filter_map(|r| match r {
@@ -56,17 +58,21 @@ impl Store {
         guild: Option<u64>,
         roles: &[u64],
     ) -> anyhow::Result<bool> {
-        let roles =
-            serde_json::to_string(&roles.iter().map(|r| r.to_string()).collect::<Vec<_>>())?;
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM editors WHERE user_id = ?1
-                OR (guild_id = ?2 AND role_id IN (SELECT value FROM json_each(?3))) LIMIT 1",
+        // Role ids are digits, so a comma-separated list with commas around it holds
+        // `,role,` exactly for the roles in it.
+        let roles = format!(
+            ",{},",
+            roles.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(",")
+        );
+        let found: Option<bool> = on!(self.readers(), |c| sqlx::query_scalar(
+            "SELECT TRUE FROM editors WHERE user_id = $1
+                OR (guild_id = $2 AND $3 LIKE '%,' || role_id || ',%') LIMIT 1",
         )
         .bind(user.to_string())
         .bind(guild.map(|g| g.to_string()))
         .bind(roles)
-        .fetch_optional(self.pool())
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         Ok(found.is_some())
     }
 }
@@ -76,15 +82,15 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub(super) async fn editor_present(&mut self, e: Editor) -> anyhow::Result<bool> {
         let (u, g, r) = columns(e);
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM editors WHERE coalesce(user_id, '') = coalesce(?, '')
-                AND coalesce(guild_id, '') = coalesce(?, '') AND coalesce(role_id, '') = coalesce(?, '')",
+        let found: Option<bool> = on!(self.conn(), |c| {
+            sqlx::query_scalar(
+            "SELECT TRUE FROM editors WHERE coalesce(user_id, '') = coalesce($1, '')
+                AND coalesce(guild_id, '') = coalesce($2, '') AND coalesce(role_id, '') = coalesce($3, '')",
         )
         .bind(u)
         .bind(g)
-        .bind(r)
-        .fetch_optional(self.conn())
-        .await?;
+        .bind(r).fetch_optional(c).await
+        })?;
         Ok(found.is_some())
     }
 
@@ -92,31 +98,32 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn add_editor(&mut self, e: Editor) -> anyhow::Result<bool> {
         let (u, g, r) = columns(e);
-        let done = sqlx::query(
-            "INSERT OR IGNORE INTO editors (user_id, guild_id, role_id, added_at)
-             VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        let done = on!(self.conn(), |c| sqlx::query(
+            "INSERT INTO editors (user_id, guild_id, role_id, added_at)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )
         .bind(u)
         .bind(g)
         .bind(r)
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .bind(super::time_text(chrono::Utc::now()))
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// Removes an editor; false when it was not one.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn remove_editor(&mut self, e: Editor) -> anyhow::Result<bool> {
         let (u, g, r) = columns(e);
-        let done = sqlx::query(
-            "DELETE FROM editors WHERE coalesce(user_id, '') = coalesce(?, '')
-                AND coalesce(guild_id, '') = coalesce(?, '') AND coalesce(role_id, '') = coalesce(?, '')",
+        let done = on!(self.conn(), |c| {
+            sqlx::query(
+            "DELETE FROM editors WHERE coalesce(user_id, '') = coalesce($1, '')
+                AND coalesce(guild_id, '') = coalesce($2, '') AND coalesce(role_id, '') = coalesce($3, '')",
         )
         .bind(u)
         .bind(g)
-        .bind(r)
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .bind(r).execute(c).await.map(|r| r.rows_affected())
+        })?;
+        Ok(done == 1)
     }
 }

@@ -90,35 +90,37 @@ const FIGURE_COLUMNS: &str =
 impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn figure(&self, id: i64) -> anyhow::Result<Option<FigureRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {FIGURE_COLUMNS} FROM export_figures WHERE id = ?"
-        )))
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {FIGURE_COLUMNS} FROM export_figures WHERE id = $1"
+            ))
+        )
         .bind(id)
-        .fetch_optional(self.pool())
-        .await?)
+        .fetch_optional(c)
+        .await)?)
     }
 
     /// Every figure, by period and destination.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn all_figures(&self) -> anyhow::Result<Vec<FigureRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        Ok(on!(self.readers(), |c| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {FIGURE_COLUMNS} FROM export_figures ORDER BY period_end DESC, period_start, country, id"
-        )))
-        .fetch_all(self.pool())
-        .await?)
+        ))).fetch_all(c).await
+        })?)
     }
 
     /// Every figure's sources, earliest publication first (undated ones last).
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn all_figure_sources(&self) -> anyhow::Result<Vec<FigureSourceRow>> {
-        let rows: Vec<FigureSourceFlat> = sqlx::query_as(
+        let rows: Vec<FigureSourceFlat> = on!(self.readers(), |c| sqlx::query_as(
             "SELECT fs.figure_id, s.id, s.publisher, s.title, s.url, s.published_on, s.kind,
                     fs.printed, fs.precise, fs.rank, fs.yoy_change_pct, fs.note
              FROM figure_sources fs JOIN sources s ON s.id = fs.source_id
              ORDER BY s.published_on IS NULL, s.published_on, s.id",
         )
-        .fetch_all(self.pool())
-        .await?;
+        .fetch_all(c)
+        .await)?;
         rows.into_iter()
             .map(|r| {
                 Ok(FigureSourceRow {
@@ -164,9 +166,11 @@ pub struct FigureFields {
 impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn figure_count(&mut self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM export_figures")
-            .fetch_one(self.conn())
-            .await?)
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT count(*) FROM export_figures"
+        )
+        .fetch_one(c)
+        .await)?)
     }
 
     /// The figure with this identity (period, country, value), created when missing. Rank,
@@ -179,33 +183,33 @@ impl WriteTx {
         value_usd: Option<i64>,
         fields: &FigureFields,
     ) -> anyhow::Result<i64> {
-        let existing: Option<i64> = sqlx::query_scalar(
+        let existing: Option<i64> = on!(self.conn(), |c| sqlx::query_scalar(
             "SELECT id FROM export_figures
-             WHERE period = ? AND country = ? AND coalesce(value_usd, 0) = coalesce(?, 0)",
+             WHERE period = $1 AND country = $2 AND coalesce(value_usd, 0) = coalesce($3, 0)",
         )
         .bind(period.label())
         .bind(country.code())
         .bind(value_usd)
-        .fetch_optional(self.conn())
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         if let Some(id) = existing {
-            sqlx::query(
-                "UPDATE export_figures SET rank = coalesce(rank, ?),
-                    yoy_change_pct = coalesce(yoy_change_pct, ?), top10 = max(top10, ?)
-                 WHERE id = ?",
+            on!(self.conn(), |c| sqlx::query(
+                "UPDATE export_figures SET rank = coalesce(rank, $1),
+                    yoy_change_pct = coalesce(yoy_change_pct, $2), top10 = (top10 OR $3)
+                 WHERE id = $4",
             )
             .bind(fields.rank)
             .bind(&fields.yoy_change_pct)
             .bind(fields.top10)
             .bind(id)
-            .execute(self.conn())
-            .await?;
+            .execute(c)
+            .await.map(|r| r.rows_affected()))?;
             return Ok(id);
         }
-        Ok(sqlx::query_scalar(
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
             "INSERT INTO export_figures
                 (period, period_start, period_end, country, value_usd, rank, yoy_change_pct, top10)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(period.label())
         .bind(ym(period.start()))
@@ -215,8 +219,8 @@ impl WriteTx {
         .bind(fields.rank)
         .bind(&fields.yoy_change_pct)
         .bind(fields.top10)
-        .fetch_one(self.conn())
-        .await?)
+        .fetch_one(c)
+        .await)?)
     }
 
     /// Records that `source_id` printed the figure; returns false when it was already recorded
@@ -228,10 +232,10 @@ impl WriteTx {
         source_id: i64,
         print: &Print<'_>,
     ) -> anyhow::Result<bool> {
-        let done = sqlx::query(
-            "INSERT OR IGNORE INTO figure_sources
+        let done = on!(self.conn(), |c| sqlx::query(
+            "INSERT INTO figure_sources
                 (figure_id, source_id, printed, precise, rank, yoy_change_pct, note)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
         )
         .bind(figure_id)
         .bind(source_id)
@@ -240,20 +244,20 @@ impl WriteTx {
         .bind(print.rank)
         .bind(print.yoy_change_pct)
         .bind(print.note)
-        .execute(self.conn())
-        .await?;
-        if done.rows_affected() == 1 {
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+        if done == 1 {
             return Ok(true);
         }
-        sqlx::query(
-            "UPDATE figure_sources SET yoy_change_pct = coalesce(yoy_change_pct, ?)
-             WHERE figure_id = ? AND source_id = ?",
+        on!(self.conn(), |c| sqlx::query(
+            "UPDATE figure_sources SET yoy_change_pct = coalesce(yoy_change_pct, $1)
+             WHERE figure_id = $2 AND source_id = $3",
         )
         .bind(print.yoy_change_pct)
         .bind(figure_id)
         .bind(source_id)
-        .execute(self.conn())
-        .await?;
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
         Ok(false)
     }
 
@@ -268,22 +272,22 @@ impl WriteTx {
         url: &str,
         yoy_change_pct: &str,
     ) -> anyhow::Result<bool> {
-        let done = sqlx::query(
-            "UPDATE figure_sources SET yoy_change_pct = ?
+        let done = on!(self.conn(), |c| sqlx::query(
+            "UPDATE figure_sources SET yoy_change_pct = $1
              WHERE yoy_change_pct IS NULL
-               AND source_id = (SELECT min(id) FROM sources WHERE url = ?)
+               AND source_id = (SELECT min(id) FROM sources WHERE url = $2)
                AND figure_id IN (SELECT id FROM export_figures
-                                 WHERE period = ? AND country = ?
-                                   AND coalesce(value_usd, 0) = coalesce(?, 0))",
+                                 WHERE period = $3 AND country = $4
+                                   AND coalesce(value_usd, 0) = coalesce($5, 0))",
         )
         .bind(yoy_change_pct)
         .bind(url)
         .bind(period.label())
         .bind(country.code())
         .bind(value_usd)
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() > 0)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+        Ok(done > 0)
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
@@ -292,11 +296,13 @@ impl WriteTx {
         figure_id: i64,
         by: Option<i64>,
     ) -> anyhow::Result<()> {
-        sqlx::query("UPDATE export_figures SET superseded_by = ? WHERE id = ?")
-            .bind(by)
-            .bind(figure_id)
-            .execute(self.conn())
-            .await?;
+        on!(self.conn(), |c| sqlx::query(
+            "UPDATE export_figures SET superseded_by = $1 WHERE id = $2"
+        )
+        .bind(by)
+        .bind(figure_id)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -309,15 +315,15 @@ impl WriteTx {
         country: Country,
         figure: i64,
     ) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE export_figures SET superseded_by = CASE WHEN id = ?1 THEN NULL ELSE ?1 END
-             WHERE period = ?2 AND country = ?3 AND value_usd IS NOT NULL",
+        on!(self.conn(), |c| sqlx::query(
+            "UPDATE export_figures SET superseded_by = CASE WHEN id = $1 THEN NULL ELSE $1 END
+             WHERE period = $2 AND country = $3 AND value_usd IS NOT NULL",
         )
         .bind(figure)
         .bind(period.label())
         .bind(country.code())
-        .execute(self.conn())
-        .await?;
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -328,13 +334,13 @@ impl WriteTx {
         period: Period,
         country: Country,
     ) -> anyhow::Result<u64> {
-        Ok(
-            sqlx::query("DELETE FROM export_figures WHERE period = ? AND country = ?")
-                .bind(period.label())
-                .bind(country.code())
-                .execute(self.conn())
-                .await?
-                .rows_affected(),
+        Ok(on!(self.conn(), |c| sqlx::query(
+            "DELETE FROM export_figures WHERE period = $1 AND country = $2"
+        )
+        .bind(period.label())
+        .bind(country.code())
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?
         )
     }
 
@@ -346,19 +352,19 @@ impl WriteTx {
         period: &str,
         country: &str,
     ) -> anyhow::Result<Vec<(i64, Option<String>, bool)>> {
-        Ok(sqlx::query_as(
+        Ok(on!(self.conn(), |c| sqlx::query_as(
             "SELECT f.id, min(s.published_on),
-                    max(coalesce(fs.note, '') LIKE '%[revised]%')
+                    count(CASE WHEN fs.note LIKE '%[revised]%' THEN 1 END) > 0
              FROM export_figures f
              JOIN figure_sources fs ON fs.figure_id = f.id
              JOIN sources s ON s.id = fs.source_id
-             WHERE f.period = ? AND f.country = ? AND f.value_usd IS NOT NULL
+             WHERE f.period = $1 AND f.country = $2 AND f.value_usd IS NOT NULL
              GROUP BY f.id ORDER BY f.id",
         )
         .bind(period)
         .bind(country)
-        .fetch_all(self.conn())
-        .await?)
+        .fetch_all(c)
+        .await)?)
     }
 }
 

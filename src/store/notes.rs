@@ -60,50 +60,57 @@ impl Store {
     /// Every note, oldest fact first.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn all_notes(&self) -> anyhow::Result<Vec<NoteRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {NOTE_COLUMNS} FROM notes ORDER BY as_of, id"
-        )))
-        .fetch_all(self.pool())
-        .await?)
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {NOTE_COLUMNS} FROM notes ORDER BY as_of, id"
+            ))
+        )
+        .fetch_all(c)
+        .await)?)
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn note(&self, id: i64) -> anyhow::Result<Option<NoteRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {NOTE_COLUMNS} FROM notes WHERE id = ?"
-        )))
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            sqlx::AssertSqlSafe(format!("SELECT {NOTE_COLUMNS} FROM notes WHERE id = $1"))
+        )
         .bind(id)
-        .fetch_optional(self.pool())
-        .await?)
+        .fetch_optional(c)
+        .await)?)
     }
 }
 
 impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn set_note_text(&mut self, id: i64, text: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE notes SET text = ? WHERE id = ?")
-            .bind(text)
-            .bind(id)
-            .execute(self.conn())
-            .await?;
+        on!(self.conn(), |c| sqlx::query(
+            "UPDATE notes SET text = $1 WHERE id = $2"
+        )
+        .bind(text)
+        .bind(id)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn remove_note(&mut self, id: i64) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM notes WHERE id = ?")
-            .bind(id)
-            .execute(self.conn())
-            .await?;
+        on!(self.conn(), |c| sqlx::query(
+            "DELETE FROM notes WHERE id = $1"
+        )
+        .bind(id)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn insert_note(&mut self, n: &NoteRow) -> anyhow::Result<i64> {
         let id = if n.id > 0 { Some(n.id) } else { None };
-        Ok(sqlx::query_scalar(
+        Ok(on!(self.conn(), |c| {
+            sqlx::query_scalar(
             "INSERT INTO notes (id, subject_kind, subject_key, subject_label, act_id, text, as_of, source_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(id)
         .bind(&n.subject_kind)
@@ -112,8 +119,7 @@ impl WriteTx {
         .bind(&n.act_id)
         .bind(&n.text)
         .bind(n.as_of.to_string())
-        .bind(n.source_id)
-        .fetch_one(self.conn())
-        .await?)
+        .bind(n.source_id).fetch_one(c).await
+        })?)
     }
 }

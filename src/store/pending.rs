@@ -75,32 +75,32 @@ impl TryFrom<RawPending> for PendingImport {
     }
 }
 
-/// Whether a row's `created_at` is still within [`KEPT_MINUTES`].
-fn fresh() -> String {
-    format!("created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-{KEPT_MINUTES} minutes')")
+/// The oldest `created_at` still within [`KEPT_MINUTES`].
+fn fresh_since() -> String {
+    super::time_text(chrono::Utc::now() - chrono::TimeDelta::minutes(KEPT_MINUTES))
 }
 
 const COLUMNS: &str = "token, user_id, guild_id, kind, filename, data";
 
-async fn purge(conn: &mut sqlx::SqliteConnection) -> anyhow::Result<u64> {
-    Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DELETE FROM pending_imports WHERE NOT ({})",
-        fresh()
-    )))
-    .execute(conn)
-    .await?
-    .rows_affected())
+async fn purge(conn: super::Conn<'_>) -> anyhow::Result<u64> {
+    Ok(on!(conn, |c| sqlx::query(
+        "DELETE FROM pending_imports WHERE created_at < $1"
+    )
+    .bind(fresh_since())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?)
 }
 
 impl Store {
     /// Keeps an import for confirmation.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn put_pending_import(&self, p: &PendingImport) -> anyhow::Result<()> {
-        let mut tx = self.begin_immediate().await?;
-        purge(&mut tx).await?;
-        sqlx::query(
+        let mut tx = self.begin_quiet().await?;
+        purge(tx.conn()).await?;
+        on!(tx.conn(), |c| sqlx::query(
             "INSERT INTO pending_imports (token, user_id, guild_id, kind, filename, data, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&p.token)
         .bind(p.user_id.to_string())
@@ -108,8 +108,10 @@ impl Store {
         .bind(p.kind.slug())
         .bind(&p.filename)
         .bind(&p.data)
-        .execute(&mut *tx)
-        .await?;
+        .bind(super::time_text(chrono::Utc::now()))
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
         tx.commit().await?;
         Ok(())
     }
@@ -118,24 +120,27 @@ impl Store {
     /// checked with it before any write could wait for the store's lock.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn pending_import(&self, token: &str) -> anyhow::Result<Option<PendingImport>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM pending_imports WHERE token = ? AND {}",
-            fresh()
-        )))
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM pending_imports WHERE token = $1 AND created_at >= $2"
+            ))
+        )
         .bind(token)
-        .fetch_optional(self.pool())
-        .await?)
+        .bind(fresh_since())
+        .fetch_optional(c)
+        .await)?)
     }
 
     /// Deletes the import waiting under `token`, and every expired one.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn drop_pending_import(&self, token: &str) -> anyhow::Result<()> {
-        let mut tx = self.begin_immediate().await?;
-        purge(&mut tx).await?;
-        sqlx::query("DELETE FROM pending_imports WHERE token = ?")
+        let mut tx = self.begin_quiet().await?;
+        purge(tx.conn()).await?;
+        on!(tx.conn(), |c| sqlx::query("DELETE FROM pending_imports WHERE token = $1")
             .bind(token)
-            .execute(&mut *tx)
-            .await?;
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         tx.commit().await?;
         Ok(())
     }
@@ -144,7 +149,7 @@ impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn purge_pending_imports(&self) -> anyhow::Result<u64> {
         let mut conn = self.writer().await?;
-        purge(&mut conn).await
+        purge(conn.conn()).await
     }
 }
 
@@ -157,11 +162,11 @@ impl WriteTx {
         token: &str,
     ) -> anyhow::Result<Option<PendingImport>> {
         purge(self.conn()).await?;
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "DELETE FROM pending_imports WHERE token = ? RETURNING {COLUMNS}"
-        )))
+        Ok(on!(self.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(
+            format!("DELETE FROM pending_imports WHERE token = $1 RETURNING {COLUMNS}")
+        ))
         .bind(token)
-        .fetch_optional(self.conn())
-        .await?)
+        .fetch_optional(c)
+        .await)?)
     }
 }

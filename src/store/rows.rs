@@ -20,13 +20,18 @@ pub(super) fn bad_value(table: &'static str, column: &'static str, value: &str) 
     }))
 }
 
-/// Reads `$row` by reading the raw row `$raw` (its columns as SQLite holds them) and
+/// Reads `$row` by reading the raw row `$raw` (its columns as the engine holds them) and
 /// converting it with `TryFrom<$raw, Error = sqlx::Error>`.
 macro_rules! row_from_raw {
     ($row:ty, $raw:ty) => {
         impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for $row {
             fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
                 <$raw as sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>>::from_row(row)?.try_into()
+            }
+        }
+        impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for $row {
+            fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
+                <$raw as sqlx::FromRow<'r, sqlx::postgres::PgRow>>::from_row(row)?.try_into()
             }
         }
     };

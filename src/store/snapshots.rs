@@ -120,23 +120,23 @@ impl WriteTx {
     pub async fn snapshot(&mut self, target: &Target) -> anyhow::Result<Value> {
         Ok(match target {
             Target::Export { period, country } => {
-                let figures: Vec<FigureRow> = sqlx::query_as(
+                let figures: Vec<FigureRow> = on!(self.conn(), |c| {
+                    sqlx::query_as(
                     "SELECT id, period, country, value_usd, rank, yoy_change_pct, top10, superseded_by
-                     FROM export_figures WHERE period = ? AND country = ? ORDER BY id",
+                     FROM export_figures WHERE period = $1 AND country = $2 ORDER BY id",
                 )
                 .bind(period.label())
-                .bind(country.code())
-                .fetch_all(self.conn())
-                .await?;
-                let links: Vec<LinkRow> = sqlx::query_as(
+                .bind(country.code()).fetch_all(c).await
+                })?;
+                let links: Vec<LinkRow> = on!(self.conn(), |c| {
+                    sqlx::query_as(
                     "SELECT figure_id, source_id, printed, precise, rank, yoy_change_pct, note FROM figure_sources
-                     WHERE figure_id IN (SELECT id FROM export_figures WHERE period = ? AND country = ?)
+                     WHERE figure_id IN (SELECT id FROM export_figures WHERE period = $1 AND country = $2)
                      ORDER BY figure_id, source_id",
                 )
                 .bind(period.label())
-                .bind(country.code())
-                .fetch_all(self.conn())
-                .await?;
+                .bind(country.code()).fetch_all(c).await
+                })?;
                 Value::Array(
                     figures
                         .iter()
@@ -154,21 +154,20 @@ impl WriteTx {
                 )
             }
             Target::Note(id) => {
-                let note: Option<NoteRow> = sqlx::query_as(
-                    "SELECT id, subject_kind, subject_key, subject_label, act_id, text, as_of, source_id FROM notes WHERE id = ?",
+                let note: Option<NoteRow> = on!(self.conn(), |c| {
+                    sqlx::query_as(
+                    "SELECT id, subject_kind, subject_key, subject_label, act_id, text, as_of, source_id FROM notes WHERE id = $1",
                 )
-                .bind(id)
-                .fetch_optional(self.conn())
-                .await?;
+                .bind(id).fetch_optional(c).await
+                })?;
                 serde_json::to_value(note)?
             }
             Target::Alias { kind, key } => {
-                let rows: Vec<(i64, String, String)> =
-                    sqlx::query_as("SELECT id, target, alias FROM aliases WHERE kind = ? AND alias_key = ? ORDER BY id")
+                let rows: Vec<(i64, String, String)> = on!(self.conn(), |c| {
+                    sqlx::query_as("SELECT id, target, alias FROM aliases WHERE kind = $1 AND alias_key = $2 ORDER BY id")
                         .bind(kind.as_str())
-                        .bind(key)
-                        .fetch_all(self.conn())
-                        .await?;
+                        .bind(key).fetch_all(c).await
+                })?;
                 Value::Array(
                     rows.into_iter()
                         .map(|(id, t, a)| json!({"id": id, "target": t, "alias": a}))
@@ -176,14 +175,14 @@ impl WriteTx {
                 )
             }
             Target::ChartWeek { chart, date } => {
-                let rows: Vec<WeekRow> = sqlx::query_as(
+                let rows: Vec<WeekRow> = on!(self.conn(), |c| {
+                    sqlx::query_as(
                     "SELECT position, title, credit, last_week, peak, weeks_on_chart, song_id FROM chart_entries
-                     WHERE chart = ? AND chart_date = ? ORDER BY position, title, credit",
+                     WHERE chart = $1 AND chart_date = $2 ORDER BY position, title, credit",
                 )
                 .bind(chart)
-                .bind(date)
-                .fetch_all(self.conn())
-                .await?;
+                .bind(date).fetch_all(c).await
+                })?;
                 serde_json::to_value(rows)?
             }
             Target::Editor(e) => {
@@ -200,18 +199,21 @@ impl WriteTx {
         country: Country,
         snapshot: &Value,
     ) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM export_figures WHERE period = ? AND country = ?")
-            .bind(period.label())
-            .bind(country.code())
-            .execute(self.conn())
-            .await?;
+        on!(self.conn(), |c| sqlx::query(
+            "DELETE FROM export_figures WHERE period = $1 AND country = $2"
+        )
+        .bind(period.label())
+        .bind(country.code())
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
         let figures = snapshot.as_array().cloned().unwrap_or_default();
         for f in &figures {
             let row: FigureRow = serde_json::from_value(f.clone())?;
-            sqlx::query(
+            on!(self.conn(), |c| {
+                sqlx::query(
                 "INSERT INTO export_figures
                     (id, period, period_start, period_end, country, value_usd, rank, yoy_change_pct, top10)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(row.id)
             .bind(period.label())
@@ -221,14 +223,13 @@ impl WriteTx {
             .bind(row.value_usd)
             .bind(row.rank)
             .bind(&row.yoy_change_pct)
-            .bind(row.top10)
-            .execute(self.conn())
-            .await?;
+            .bind(row.top10).execute(c).await.map(|r| r.rows_affected())
+            })?;
             for l in f["sources"].as_array().into_iter().flatten() {
-                sqlx::query(
+                on!(self.conn(), |c| sqlx::query(
                     "INSERT INTO figure_sources
                         (figure_id, source_id, printed, precise, rank, yoy_change_pct, note)
-                     VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(row.id)
                 .bind(l["source_id"].as_i64())
@@ -237,8 +238,8 @@ impl WriteTx {
                 .bind(l["rank"].as_i64())
                 .bind(l["yoy_change_pct"].as_str())
                 .bind(l["note"].as_str())
-                .execute(self.conn())
-                .await?;
+                .execute(c)
+                .await.map(|r| r.rows_affected()))?;
             }
         }
         for f in &figures {
@@ -256,18 +257,20 @@ impl WriteTx {
         date: &str,
         snapshot: &Value,
     ) -> anyhow::Result<()> {
-        let mut songs: Vec<i64> = sqlx::query_scalar(
-            "SELECT song_id FROM chart_entries WHERE chart = ? AND chart_date = ?",
+        let mut songs: Vec<i64> = on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT song_id FROM chart_entries WHERE chart = $1 AND chart_date = $2",
         )
         .bind(chart)
         .bind(date)
-        .fetch_all(self.conn())
-        .await?;
-        sqlx::query("DELETE FROM chart_entries WHERE chart = ? AND chart_date = ?")
-            .bind(chart)
-            .bind(date)
-            .execute(self.conn())
-            .await?;
+        .fetch_all(c)
+        .await)?;
+        on!(self.conn(), |c| sqlx::query(
+            "DELETE FROM chart_entries WHERE chart = $1 AND chart_date = $2"
+        )
+        .bind(chart)
+        .bind(date)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
         let weeks: Vec<WeekRow> = serde_json::from_value(snapshot.clone())?;
         let rows: Vec<super::NewChartRow> = weeks
             .into_iter()
@@ -308,30 +311,34 @@ impl WriteTx {
                 self.restore_export(*period, *country, snapshot).await?;
             }
             Target::Note(id) => {
-                sqlx::query("DELETE FROM notes WHERE id = ?")
-                    .bind(id)
-                    .execute(self.conn())
-                    .await?;
+                on!(self.conn(), |c| sqlx::query(
+                    "DELETE FROM notes WHERE id = $1"
+                )
+                .bind(id)
+                .execute(c)
+                .await.map(|r| r.rows_affected()))?;
                 if !snapshot.is_null() {
                     let note: NoteRow = serde_json::from_value(snapshot.clone())?;
                     self.insert_note(&note).await?;
                 }
             }
             Target::Alias { kind, key } => {
-                sqlx::query("DELETE FROM aliases WHERE kind = ? AND alias_key = ?")
-                    .bind(kind.as_str())
-                    .bind(key)
-                    .execute(self.conn())
-                    .await?;
+                on!(self.conn(), |c| sqlx::query(
+                    "DELETE FROM aliases WHERE kind = $1 AND alias_key = $2"
+                )
+                .bind(kind.as_str())
+                .bind(key)
+                .execute(c)
+                .await.map(|r| r.rows_affected()))?;
                 for a in snapshot.as_array().into_iter().flatten() {
-                    sqlx::query("INSERT INTO aliases (id, kind, target, alias, alias_key) VALUES (?, ?, ?, ?, ?)")
+                    on!(self.conn(), |c| {
+                        sqlx::query("INSERT INTO aliases (id, kind, target, alias, alias_key) VALUES ($1, $2, $3, $4, $5)")
                         .bind(a["id"].as_i64())
                         .bind(kind.as_str())
                         .bind(a["target"].as_str())
                         .bind(a["alias"].as_str())
-                        .bind(key)
-                        .execute(self.conn())
-                        .await?;
+                        .bind(key).execute(c).await.map(|r| r.rows_affected())
+                    })?;
                 }
             }
             Target::ChartWeek { chart, date } => {

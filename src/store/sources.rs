@@ -72,31 +72,32 @@ impl WriteTx {
     /// or detail the stored row lacks is filled in.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn upsert_source(&mut self, s: &NewSource) -> anyhow::Result<i64> {
-        let existing: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM sources WHERE publisher = ? AND coalesce(url, '') = coalesce(?, '')",
+        let existing: Option<i64> =
+            on!(self.conn(), |c| {
+                sqlx::query_scalar(
+            "SELECT id FROM sources WHERE publisher = $1 AND coalesce(url, '') = coalesce($2, '')",
         )
         .bind(&s.publisher)
-        .bind(&s.url)
-        .fetch_optional(self.conn())
-        .await?;
+        .bind(&s.url).fetch_optional(c).await
+            })?;
         if let Some(id) = existing {
-            sqlx::query(
-                "UPDATE sources SET title = coalesce(title, ?), published_on = coalesce(published_on, ?),
-                    kind = coalesce(kind, ?), detail = coalesce(detail, ?)
-                 WHERE id = ?",
+            on!(self.conn(), |c| {
+                sqlx::query(
+                "UPDATE sources SET title = coalesce(title, $1), published_on = coalesce(published_on, $2),
+                    kind = coalesce(kind, $3), detail = coalesce(detail, $4)
+                 WHERE id = $5",
             )
             .bind(&s.title)
             .bind(&s.published_on)
             .bind(s.kind.map(SourceKind::as_str))
             .bind(&s.detail)
-            .bind(id)
-            .execute(self.conn())
-            .await?;
+            .bind(id).execute(c).await.map(|r| r.rows_affected())
+            })?;
             return Ok(id);
         }
-        let id = sqlx::query_scalar(
+        let id = on!(self.conn(), |c| sqlx::query_scalar(
             "INSERT INTO sources (publisher, title, url, published_on, kind, detail)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(&s.publisher)
         .bind(&s.title)
@@ -104,8 +105,8 @@ impl WriteTx {
         .bind(&s.published_on)
         .bind(s.kind.map(SourceKind::as_str))
         .bind(&s.detail)
-        .fetch_one(self.conn())
-        .await?;
+        .fetch_one(c)
+        .await)?;
         Ok(id)
     }
 }
@@ -119,32 +120,32 @@ impl WriteTx {
         let Some(url) = &s.url else {
             return Ok(None);
         };
-        Ok(sqlx::query_scalar(
-            "UPDATE sources SET publisher = ?1, detail = coalesce(detail, ?2), kind = coalesce(kind, ?3)
-             WHERE id = (SELECT min(id) FROM sources WHERE url = ?4)
-               AND (publisher <> ?1 OR (detail IS NULL AND ?2 IS NOT NULL)
-                    OR (kind IS NULL AND ?3 IS NOT NULL))
-               AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.publisher = ?1 AND o.url = ?4
-                               AND o.id <> (SELECT min(id) FROM sources WHERE url = ?4))
+        Ok(on!(self.conn(), |c| {
+            sqlx::query_scalar(
+            "UPDATE sources SET publisher = $1, detail = coalesce(detail, $2), kind = coalesce(kind, $3)
+             WHERE id = (SELECT min(id) FROM sources WHERE url = $4)
+               AND (publisher <> $1 OR (detail IS NULL AND $2 IS NOT NULL)
+                    OR (kind IS NULL AND $3 IS NOT NULL))
+               AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.publisher = $1 AND o.url = $4
+                               AND o.id <> (SELECT min(id) FROM sources WHERE url = $4))
              RETURNING id",
         )
         .bind(&s.publisher)
         .bind(&s.detail)
         .bind(s.kind.map(SourceKind::as_str))
-        .bind(url)
-        .fetch_optional(self.conn())
-        .await?)
+        .bind(url).fetch_optional(c).await
+        })?)
     }
 }
 
 impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn source(&self, id: i64) -> anyhow::Result<Option<SourceRow>> {
-        Ok(sqlx::query_as(
-            "SELECT id, publisher, title, url, published_on FROM sources WHERE id = ?",
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            "SELECT id, publisher, title, url, published_on FROM sources WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(self.pool())
-        .await?)
+        .fetch_optional(c)
+        .await)?)
     }
 }

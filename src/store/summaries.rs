@@ -146,11 +146,12 @@ impl Store {
     /// Creates or replaces a server's schedule, enabled.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn set_schedule(&self, s: &Schedule) -> anyhow::Result<()> {
-        sqlx::query(
+        on!(self.writer().await?.conn(), |c| {
+            sqlx::query(
             "INSERT INTO summary_schedules (guild_id, channel_id, weekday, hour, locale, enabled, disabled_reason, created_at)
-             VALUES (?, ?, ?, ?, ?, 1, NULL, ?)
+             VALUES ($1, $2, $3, $4, $5, TRUE, NULL, $6)
              ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, weekday = excluded.weekday,
-                hour = excluded.hour, locale = excluded.locale, enabled = 1, disabled_reason = NULL,
+                hour = excluded.hour, locale = excluded.locale, enabled = TRUE, disabled_reason = NULL,
                 created_at = excluded.created_at",
         )
         .bind(s.guild_id.to_string())
@@ -158,66 +159,70 @@ impl Store {
         .bind(i64::from(s.weekday))
         .bind(i64::from(s.hour))
         .bind(&s.locale)
-        .bind(s.created_at.to_rfc3339())
-        .execute(&mut *self.writer().await?)
-        .await?;
+        .bind(s.created_at.to_rfc3339()).execute(c).await.map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn schedule(&self, guild: u64) -> anyhow::Result<Option<Schedule>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE guild_id = ?"
-        )))
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE guild_id = $1"
+            ))
+        )
         .bind(guild.to_string())
-        .fetch_optional(self.pool())
-        .await?)
+        .fetch_optional(c)
+        .await)?)
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn enabled_schedules(&self) -> anyhow::Result<Vec<Schedule>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE enabled = 1 ORDER BY guild_id"
-        )))
-        .fetch_all(self.pool())
-        .await?)
+        Ok(on!(self.readers(), |c| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE enabled = TRUE ORDER BY guild_id"
+        ))).fetch_all(c).await
+        })?)
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn disable_schedule(&self, guild: u64, reason: &str) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE summary_schedules SET enabled = 0, disabled_reason = ? WHERE guild_id = ?",
+        on!(self.writer().await?.conn(), |c| {
+            sqlx::query(
+            "UPDATE summary_schedules SET enabled = FALSE, disabled_reason = $1 WHERE guild_id = $2",
         )
         .bind(reason)
-        .bind(guild.to_string())
-        .execute(&mut *self.writer().await?)
-        .await?;
+        .bind(guild.to_string()).execute(c).await.map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Forgets a server's schedule and its posts; returns whether it had one.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn remove_schedule(&self, guild: u64) -> anyhow::Result<bool> {
-        let mut tx = self.begin_immediate().await?;
-        sqlx::query("DELETE FROM summary_posts WHERE guild_id = ?")
+        let mut tx = self.begin_quiet().await?;
+        on!(tx.conn(), |c| sqlx::query("DELETE FROM summary_posts WHERE guild_id = $1")
             .bind(guild.to_string())
-            .execute(&mut *tx)
-            .await?;
-        let done = sqlx::query("DELETE FROM summary_schedules WHERE guild_id = ?")
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        let done = on!(tx.conn(), |c| sqlx::query("DELETE FROM summary_schedules WHERE guild_id = $1")
             .bind(guild.to_string())
-            .execute(&mut *tx)
-            .await?;
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
     /// Every server with a schedule, enabled or not.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn schedule_guilds(&self) -> anyhow::Result<Vec<u64>> {
-        let ids: Vec<String> =
-            sqlx::query_scalar("SELECT guild_id FROM summary_schedules ORDER BY guild_id")
-                .fetch_all(self.pool())
-                .await?;
+        let ids: Vec<String> = on!(self.readers(), |c| sqlx::query_scalar(
+            "SELECT guild_id FROM summary_schedules ORDER BY guild_id"
+        )
+        .fetch_all(c)
+        .await)?;
         ids.iter()
             .map(|id| {
                 id.parse()
@@ -238,25 +243,25 @@ impl Store {
         now: DateTime<Utc>,
         stale_before: DateTime<Utc>,
     ) -> anyhow::Result<Option<Claim>> {
-        let inserted = sqlx::query(
+        let inserted = on!(self.writer().await?.conn(), |c| sqlx::query(
             "INSERT INTO summary_posts (guild_id, slot, state, claimed_by, claimed_at, nonce)
-             VALUES (?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, 'claimed', $3, $4, $5) ON CONFLICT DO NOTHING",
         )
         .bind(guild.to_string())
         .bind(slot)
         .bind(worker)
         .bind(now.to_rfc3339())
         .bind(nonce)
-        .execute(&mut *self.writer().await?)
-        .await?;
-        if inserted.rows_affected() == 1 {
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+        if inserted == 1 {
             return Ok(Some(Claim::default()));
         }
         // One statement, so two workers cannot both take the same claim over.
-        let taken: Option<ClaimRow> = sqlx::query_as(
-            "UPDATE summary_posts SET state = 'claimed', claimed_by = ?, claimed_at = ?
-             WHERE guild_id = ? AND slot = ?
-               AND (state = 'released' OR (state = 'claimed' AND claimed_at < ?))
+        let taken: Option<ClaimRow> = on!(self.writer().await?.conn(), |c| sqlx::query_as(
+            "UPDATE summary_posts SET state = 'claimed', claimed_by = $1, claimed_at = $2
+             WHERE guild_id = $3 AND slot = $4
+               AND (state = 'released' OR (state = 'claimed' AND claimed_at < $5))
              RETURNING attempted_at, hot100_week, b200_week, facts_through",
         )
         .bind(worker)
@@ -264,8 +269,8 @@ impl Store {
         .bind(guild.to_string())
         .bind(slot)
         .bind(stale_before.to_rfc3339())
-        .fetch_optional(&mut *self.writer().await?)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         Ok(taken.map(|row| Claim {
             // A time that does not parse still says an attempt was made.
             attempted_at: row.attempted_at.map(|t| {
@@ -291,9 +296,10 @@ impl Store {
         at: DateTime<Utc>,
         covered: &Covered,
     ) -> anyhow::Result<bool> {
-        let done = sqlx::query(
-            "UPDATE summary_posts SET attempted_at = ?, hot100_week = ?, b200_week = ?, facts_through = ?
-             WHERE guild_id = ? AND slot = ? AND state = 'claimed' AND claimed_by = ?",
+        let done = on!(self.writer().await?.conn(), |c| {
+            sqlx::query(
+            "UPDATE summary_posts SET attempted_at = $1, hot100_week = $2, b200_week = $3, facts_through = $4
+             WHERE guild_id = $5 AND slot = $6 AND state = 'claimed' AND claimed_by = $7",
         )
         .bind(at.to_rfc3339())
         .bind(&covered.hot100_week)
@@ -301,10 +307,9 @@ impl Store {
         .bind(covered.facts_through)
         .bind(guild.to_string())
         .bind(slot)
-        .bind(worker)
-        .execute(&mut *self.writer().await?)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .bind(worker).execute(c).await.map(|r| r.rows_affected())
+        })?;
+        Ok(done == 1)
     }
 
     /// Records how `worker`'s claim of a slot ended; false (and nothing changed) when the
@@ -326,10 +331,11 @@ impl Store {
             SlotEnd::Skipped => ("skipped", None, &none, None),
             SlotEnd::Uncertain { reason } => ("uncertain", None, &none, Some(reason)),
         };
-        let done = sqlx::query(
-            "UPDATE summary_posts SET state = ?, message_id = ?, hot100_week = ?, b200_week = ?,
-                facts_through = ?, note = ?
-             WHERE guild_id = ? AND slot = ? AND state = 'claimed' AND claimed_by = ?",
+        let done = on!(self.writer().await?.conn(), |c| {
+            sqlx::query(
+            "UPDATE summary_posts SET state = $1, message_id = $2, hot100_week = $3, b200_week = $4,
+                facts_through = $5, note = $6
+             WHERE guild_id = $7 AND slot = $8 AND state = 'claimed' AND claimed_by = $9",
         )
         .bind(state)
         .bind(message_id)
@@ -339,10 +345,9 @@ impl Store {
         .bind(note)
         .bind(guild.to_string())
         .bind(slot)
-        .bind(worker)
-        .execute(&mut *self.writer().await?)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .bind(worker).execute(c).await.map(|r| r.rows_affected())
+        })?;
+        Ok(done == 1)
     }
 
     /// Gives `worker`'s claim of a slot back, so a later pass tries again. When a post may
@@ -358,41 +363,45 @@ impl Store {
     ) -> anyhow::Result<bool> {
         let sql = if may_have_posted {
             "UPDATE summary_posts SET state = 'released'
-             WHERE guild_id = ? AND slot = ? AND state = 'claimed' AND claimed_by = ?"
+             WHERE guild_id = $1 AND slot = $2 AND state = 'claimed' AND claimed_by = $3"
         } else {
             "DELETE FROM summary_posts
-             WHERE guild_id = ? AND slot = ? AND state = 'claimed' AND claimed_by = ?"
+             WHERE guild_id = $1 AND slot = $2 AND state = 'claimed' AND claimed_by = $3"
         };
-        let done = sqlx::query(sql)
+        let done = on!(self.writer().await?.conn(), |c| sqlx::query(sql)
             .bind(guild.to_string())
             .bind(slot)
             .bind(worker)
-            .execute(&mut *self.writer().await?)
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .execute(c)
+            .await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn slot_post(&self, guild: u64, slot: &str) -> anyhow::Result<Option<PostRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {POST_COLUMNS} FROM summary_posts WHERE guild_id = ? AND slot = ?"
-        )))
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {POST_COLUMNS} FROM summary_posts WHERE guild_id = $1 AND slot = $2"
+            ))
+        )
         .bind(guild.to_string())
         .bind(slot)
-        .fetch_optional(self.pool())
-        .await?)
+        .fetch_optional(c)
+        .await)?)
     }
 
     /// The server's latest sent post.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn last_sent_post(&self, guild: u64) -> anyhow::Result<Option<PostRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {POST_COLUMNS} FROM summary_posts
-             WHERE guild_id = ? AND state = 'sent' ORDER BY slot DESC LIMIT 1"
-        )))
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {POST_COLUMNS} FROM summary_posts
+             WHERE guild_id = $1 AND state = 'sent' ORDER BY slot DESC LIMIT 1"
+            ))
+        )
         .bind(guild.to_string())
-        .fetch_optional(self.pool())
-        .await?)
+        .fetch_optional(c)
+        .await)?)
     }
 
     /// The newest week of a chart on or before `date` (YYYY-MM-DD).
@@ -402,13 +411,13 @@ impl Store {
         chart: crate::domain::chart::Chart,
         date: &str,
     ) -> anyhow::Result<Option<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT max(chart_date) FROM chart_entries WHERE chart = ? AND chart_date <= ?",
+        Ok(on!(self.readers(), |c| sqlx::query_scalar(
+            "SELECT max(chart_date) FROM chart_entries WHERE chart = $1 AND chart_date <= $2",
         )
         .bind(chart)
         .bind(date)
-        .fetch_one(self.pool())
-        .await?)
+        .fetch_one(c)
+        .await)?)
     }
 
     /// Changes to facts (exports, notes, aliases) after change `after`, made at or after
@@ -420,17 +429,17 @@ impl Store {
         since: &str,
         limit: i64,
     ) -> anyhow::Result<Vec<super::AuditEntry>> {
-        Ok(sqlx::query_as(
+        Ok(on!(self.readers(), |c| {
+            sqlx::query_as(
             "SELECT id, at, actor, guild_id, action, target, before, after, undoes, batch FROM audit_log
-             WHERE id > ? AND at >= ? AND actor <> 'seed'
+             WHERE id > $1 AND at >= $2 AND actor <> 'seed'
                AND (target LIKE 'export:%' OR target LIKE 'note:%' OR target LIKE 'alias:%')
-             ORDER BY id LIMIT ?",
+             ORDER BY id LIMIT $3",
         )
         .bind(after)
         .bind(since)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?)
+        .bind(limit).fetch_all(c).await
+        })?)
     }
 
     /// The K-pop rows of one chart week, best first, each with its best position before.
@@ -440,19 +449,19 @@ impl Store {
         chart: crate::domain::chart::Chart,
         date: &str,
     ) -> anyhow::Result<Vec<WeekEntry>> {
-        Ok(sqlx::query_as(
+        Ok(on!(self.readers(), |c| {
+            sqlx::query_as(
             "SELECT e.position, e.title, e.credit, e.last_week, e.peak, e.weeks_on_chart,
                     (SELECT min(p.position) FROM chart_entries p
                      WHERE p.song_id = e.song_id AND p.chart_date < e.chart_date) AS best_before
              FROM chart_entries e
-             WHERE e.chart = ? AND e.chart_date = ?
-               AND e.song_id IN (SELECT sa.song_id FROM song_acts sa JOIN acts a ON a.id = sa.act_id WHERE a.is_kpop = 1)
+             WHERE e.chart = $1 AND e.chart_date = $2
+               AND e.song_id IN (SELECT sa.song_id FROM song_acts sa JOIN acts a ON a.id = sa.act_id WHERE a.is_kpop = TRUE)
              ORDER BY e.position",
         )
         .bind(chart)
-        .bind(date)
-        .fetch_all(self.pool())
-        .await?)
+        .bind(date).fetch_all(c).await
+        })?)
     }
 }
 
