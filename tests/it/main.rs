@@ -19,6 +19,7 @@ mod hostile;
 mod logs;
 mod moderation;
 mod pictures;
+mod postgres_cluster;
 mod properties;
 mod replies;
 mod run_process;

@@ -5,5 +5,6 @@ pub mod exports_csv;
 pub mod fake_discord;
 pub mod full;
 pub mod logs;
+pub mod postgres;
 pub mod process;
 pub mod wait;
