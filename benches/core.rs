@@ -235,7 +235,10 @@ async fn run(data: &Path) {
         "| command | p50 | p99 | bare query p50 | bare query p99 | p99 ratio |\n|---|---|---|---|---|---|"
     );
     let caller = Caller::default();
-    let pool = app.store().pool().clone();
+    let kpop_facts::store::Engine::Sqlite(pool) = app.store().readers() else {
+        panic!("the bare queries are SQLite's")
+    };
+    let pool = pool.clone();
     let song = |title: &'static str, credit: &'static str| {
         let pool = pool.clone();
         async move {

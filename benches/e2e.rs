@@ -335,7 +335,7 @@ fn start(bot_rt: &Runtime, fake: &FakeDiscord, target: &Target<'_>) -> Running {
     match target {
         Target::Bot(db) => {
             let app = bot_rt
-                .block_on(App::open(db))
+                .block_on(App::open(*db))
                 .expect("the store opens and seeds itself");
             let settings = Settings {
                 token: Secret::new(token),

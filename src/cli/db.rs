@@ -8,8 +8,8 @@ use chrono::{TimeDelta, Utc};
 use clap::{Args, Subcommand};
 
 use super::{EXIT_FAILED, EXIT_USAGE};
-use crate::store::{Location, Store};
 use crate::store::backups::{self, Dated};
+use crate::store::{Location, Store};
 
 #[derive(Subcommand, Debug)]
 pub enum DbCommand {

@@ -1,6 +1,5 @@
 //! The facts a new store starts with, shipped inside the binary from `data/`.
 
-
 use anyhow::Context;
 
 use crate::domain::chart::Chart;

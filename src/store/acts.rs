@@ -56,7 +56,9 @@ impl Store {
     /// How each act is recognised in chart credits.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_tokens(&self) -> anyhow::Result<Vec<ActToken>> {
-        let rows = on!(self.readers(), |c| sqlx::query_as(ACT_TOKENS).fetch_all(c).await)?;
+        let rows = on!(self.readers(), |c| sqlx::query_as(ACT_TOKENS)
+            .fetch_all(c)
+            .await)?;
         act_tokens(rows)
     }
 
@@ -76,7 +78,9 @@ impl WriteTx {
     /// How each act is recognised in chart credits.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn act_tokens(&mut self) -> anyhow::Result<Vec<ActToken>> {
-        let rows = on!(self.conn(), |c| sqlx::query_as(ACT_TOKENS).fetch_all(c).await)?;
+        let rows = on!(self.conn(), |c| sqlx::query_as(ACT_TOKENS)
+            .fetch_all(c)
+            .await)?;
         act_tokens(rows)
     }
 
@@ -98,15 +102,18 @@ impl WriteTx {
         )
         .bind(member)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         for group in groups {
-            on!(self.conn(), |c| sqlx::query(
+            on!(self.conn(), |c| {
+                sqlx::query(
                 "INSERT INTO act_members (group_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
             )
             .bind(group)
             .bind(member)
             .execute(c)
-            .await.map(|r| r.rows_affected()))?;
+            .await.map(|r| r.rows_affected())
+            })?;
         }
         Ok(())
     }
@@ -125,7 +132,8 @@ impl WriteTx {
         .bind(&act.kind)
         .bind(act.is_kpop)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -186,7 +194,8 @@ impl WriteTx {
         .bind(kind.as_str())
         .bind(alias_key)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 

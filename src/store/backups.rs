@@ -39,7 +39,11 @@ impl Store {
         let super::Engine::Sqlite(c) = writer.conn() else {
             unreachable!("checked above")
         };
-        let copied = sqlx::query("VACUUM INTO $1").bind(target).execute(c).await.map(|r| r.rows_affected());
+        let copied = sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected());
         if let Err(e) = copied {
             let _ = std::fs::remove_file(path);
             return Err(e.into());

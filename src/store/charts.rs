@@ -150,10 +150,17 @@ impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn linked_weeks(&self) -> anyhow::Result<Vec<LinkedWeekRow>> {
         let json: String = on!(self.readers(), |c| {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(json_rows(self.is_postgres(), "song_id, chart, chart_date, position, last_week, credit", "song_id, chart_date, position", "
+            sqlx::query_scalar(sqlx::AssertSqlSafe(json_rows(
+                self.is_postgres(),
+                "song_id, chart, chart_date, position, last_week, credit",
+                "song_id, chart_date, position",
+                "
              FROM (SELECT song_id, chart, chart_date, position, last_week, credit FROM chart_entries
                    WHERE song_id IN (SELECT song_id FROM song_acts)
-                   ORDER BY song_id, chart_date, position) AS r"))).fetch_one(c).await
+                   ORDER BY song_id, chart_date, position) AS r",
+            )))
+            .fetch_one(c)
+            .await
         })?;
         type Flat = (i64, String, String, i64, Option<i64>, String);
         let rows: Vec<Flat> = serde_json::from_str(&json)?;
@@ -179,10 +186,17 @@ impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_weeks(&self, song_id: i64) -> anyhow::Result<Vec<ChartWeekRow>> {
         let json: String = on!(self.readers(), |c| {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(json_rows(self.is_postgres(), "chart_date, position, last_week, peak, weeks_on_chart", "chart_date, position", "
+            sqlx::query_scalar(sqlx::AssertSqlSafe(json_rows(
+                self.is_postgres(),
+                "chart_date, position, last_week, peak, weeks_on_chart",
+                "chart_date, position",
+                "
              FROM (SELECT chart_date, position, last_week, peak, weeks_on_chart FROM chart_entries
-                   WHERE song_id = $1 ORDER BY chart_date, position) AS r")))
-        .bind(song_id).fetch_one(c).await
+                   WHERE song_id = $1 ORDER BY chart_date, position) AS r",
+            )))
+            .bind(song_id)
+            .fetch_one(c)
+            .await
         })?;
         type Flat = (String, i64, Option<i64>, Option<i64>, Option<i64>);
         let rows: Vec<Flat> = serde_json::from_str(&json)?;
@@ -332,24 +346,30 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn suspend_chart_indexes(&mut self) -> anyhow::Result<Vec<(String, String)>> {
         let indexes: Vec<(String, String)> = match self.conn() {
-            Engine::Sqlite(c) => sqlx::query_as(
-                "SELECT name, sql FROM sqlite_master
+            Engine::Sqlite(c) => {
+                sqlx::query_as(
+                    "SELECT name, sql FROM sqlite_master
                  WHERE type = 'index' AND tbl_name = 'chart_entries' AND sql IS NOT NULL",
-            )
-            .fetch_all(c)
-            .await?,
-            Engine::Postgres(c) => sqlx::query_as(
-                "SELECT indexname::text, indexdef FROM pg_indexes
+                )
+                .fetch_all(c)
+                .await?
+            }
+            Engine::Postgres(c) => {
+                sqlx::query_as(
+                    "SELECT indexname::text, indexdef FROM pg_indexes
                  WHERE tablename = 'chart_entries' AND schemaname = current_schema()",
-            )
-            .fetch_all(c)
-            .await?,
+                )
+                .fetch_all(c)
+                .await?
+            }
         };
         for (name, _) in &indexes {
-            on!(self.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX \"{name}\"")))
-                .execute(c)
-                .await
-                .map(|r| r.rows_affected()))?;
+            on!(self.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP INDEX \"{name}\""
+            )))
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         }
         Ok(indexes)
     }
@@ -358,10 +378,12 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn rebuild_indexes(&mut self, indexes: Vec<(String, String)>) -> anyhow::Result<()> {
         for (_, definition) in indexes {
-            on!(self.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(definition))
-                .execute(c)
-                .await
-                .map(|r| r.rows_affected()))?;
+            on!(self.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(
+                definition
+            ))
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         }
         Ok(())
     }
@@ -380,11 +402,15 @@ impl WriteTx {
                 )))
                 .bind(serde_json::to_string(batch)?)
                 .execute(c)
-                .await.map(|r| r.rows_affected())?,
-                Engine::Postgres(c) => sqlx::query(sqlx::AssertSqlSafe(format!("{SET} WHERE id = ANY($1)")))
-                    .bind(batch)
-                    .execute(c)
-                    .await.map(|r| r.rows_affected())?,
+                .await
+                .map(|r| r.rows_affected())?,
+                Engine::Postgres(c) => {
+                    sqlx::query(sqlx::AssertSqlSafe(format!("{SET} WHERE id = ANY($1)")))
+                        .bind(batch)
+                        .execute(c)
+                        .await
+                        .map(|r| r.rows_affected())?
+                }
             };
         }
         Ok(())

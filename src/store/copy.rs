@@ -49,17 +49,7 @@ pub async fn copy_store(from: &Store, to: &Store) -> anyhow::Result<Vec<(&'stati
     let Engine::Postgres(pg) = tx.conn() else {
         unreachable!("checked above")
     };
-    for table in TABLES {
-        let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT count(*) FROM {table} WHERE NOT ({})",
-            if *table == "meta" { "key = 'generation'" } else { "FALSE" }
-        )))
-        .fetch_one(&mut *pg)
-        .await?;
-        if rows > 0 {
-            bail!("the PostgreSQL database is not empty: {table} has {rows} row(s); db copy only fills an empty one");
-        }
-    }
+    ensure_empty(pg).await?;
     sqlx::query("DELETE FROM meta").execute(&mut *pg).await?;
     let mut counts = Vec::new();
     for table in TABLES {
@@ -78,37 +68,20 @@ pub async fn copy_store(from: &Store, to: &Store) -> anyhow::Result<Vec<(&'stati
         let copied = copy_table(&mut read, pg, table, &names, &columns)
             .await
             .with_context(|| format!("copying {table}"))?;
-        let stored: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT count(*) FROM {table}"
-        )))
-        .fetch_one(&mut *pg)
-        .await?;
-        let source_rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT count(*) FROM {table}"
-        )))
-        .fetch_one(&mut *read)
-        .await?;
+        let stored: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+                .fetch_one(&mut *pg)
+                .await?;
+        let source_rows: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+                .fetch_one(&mut *read)
+                .await?;
         if stored != source_rows || copied != source_rows {
             bail!(
                 "{table}: {source_rows} row(s) in SQLite, {copied} read, {stored} in PostgreSQL; nothing was copied"
             );
         }
-        let identity: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM information_schema.columns
-             WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'id'
-               AND is_identity = 'YES')",
-        )
-        .bind(table)
-        .fetch_one(&mut *pg)
-        .await?;
-        if identity {
-            // New rows continue after the copied ids.
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
-            )))
-            .execute(&mut *pg)
-            .await?;
-        }
+        continue_ids(pg, table).await?;
         counts.push((*table, stored));
     }
     tx.touch_charts();
@@ -175,4 +148,46 @@ async fn copy_table(
     }
     copy.finish().await?;
     Ok(sent)
+}
+
+/// Refuses a database that holds anything but what its migrations wrote.
+async fn ensure_empty(pg: &mut sqlx::PgConnection) -> anyhow::Result<()> {
+    for table in TABLES {
+        let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT count(*) FROM {table} WHERE NOT ({})",
+            if *table == "meta" {
+                "key = 'generation'"
+            } else {
+                "FALSE"
+            }
+        )))
+        .fetch_one(&mut *pg)
+        .await?;
+        if rows > 0 {
+            bail!(
+                "the PostgreSQL database is not empty: {table} has {rows} row(s); db copy only fills an empty one"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Moves a table's id sequence past the copied ids, so new rows continue after them.
+async fn continue_ids(pg: &mut sqlx::PgConnection, table: &str) -> anyhow::Result<()> {
+    let identity: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'id'
+           AND is_identity = 'YES')",
+    )
+    .bind(table)
+    .fetch_one(&mut *pg)
+    .await?;
+    if identity {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
+        )))
+        .execute(&mut *pg)
+        .await?;
+    }
+    Ok(())
 }

@@ -62,7 +62,11 @@ impl Store {
         // `,role,` exactly for the roles in it.
         let roles = format!(
             ",{},",
-            roles.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(",")
+            roles
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
         );
         let found: Option<bool> = on!(self.readers(), |c| sqlx::query_scalar(
             "SELECT TRUE FROM editors WHERE user_id = $1
@@ -107,7 +111,8 @@ impl WriteTx {
         .bind(r)
         .bind(super::time_text(chrono::Utc::now()))
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 

@@ -203,7 +203,8 @@ impl WriteTx {
             .bind(fields.top10)
             .bind(id)
             .execute(c)
-            .await.map(|r| r.rows_affected()))?;
+            .await
+            .map(|r| r.rows_affected()))?;
             return Ok(id);
         }
         Ok(on!(self.conn(), |c| sqlx::query_scalar(
@@ -245,7 +246,8 @@ impl WriteTx {
         .bind(print.yoy_change_pct)
         .bind(print.note)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         if done == 1 {
             return Ok(true);
         }
@@ -257,7 +259,8 @@ impl WriteTx {
         .bind(figure_id)
         .bind(source_id)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(false)
     }
 
@@ -286,7 +289,8 @@ impl WriteTx {
         .bind(country.code())
         .bind(value_usd)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(done > 0)
     }
 
@@ -302,7 +306,8 @@ impl WriteTx {
         .bind(by)
         .bind(figure_id)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -323,7 +328,8 @@ impl WriteTx {
         .bind(period.label())
         .bind(country.code())
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -340,8 +346,8 @@ impl WriteTx {
         .bind(period.label())
         .bind(country.code())
         .execute(c)
-        .await.map(|r| r.rows_affected()))?
-        )
+        .await
+        .map(|r| r.rows_affected()))?)
     }
 
     /// Value figures of one period and country, with the earliest date any source printed them

@@ -64,6 +64,16 @@ impl From<&PathBuf> for Location {
     }
 }
 
+/// As a command line argument (`--db`).
+impl AsRef<std::ffi::OsStr> for Location {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        match self {
+            Location::Sqlite(path) => path.as_os_str(),
+            Location::Postgres(url) => url.as_ref(),
+        }
+    }
+}
+
 /// The path, or the URL with its password replaced by `***`.
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

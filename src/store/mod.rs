@@ -12,6 +12,7 @@
 
 /// Runs `$body` with `$c` bound to the engine's value: the body is compiled once per engine, so
 /// one query text serves both and the compiler checks both.
+#[macro_export]
 macro_rules! on {
     ($engine:expr, |$c:ident| $body:expr) => {
         match $engine {
@@ -57,6 +58,7 @@ pub use location::Location;
 pub use lock::{LockError, RunLock};
 pub use notes::NoteRow;
 pub use pending::{ImportKind, PendingImport};
+pub use postgres::WRITE_LOCK;
 pub use rows::BadValue;
 use rows::{bad_value, row_from_raw};
 pub use snapshots::Target;
@@ -105,7 +107,6 @@ pub enum Engine<S, P> {
     Sqlite(S),
     Postgres(P),
 }
-
 
 /// The connections of one engine.
 #[derive(Clone, Debug)]
@@ -273,7 +274,8 @@ impl Store {
                 .bind(key)
                 .bind(value)
                 .execute(c)
-                .await.map(|r| r.rows_affected())?
+                .await
+                .map(|r| r.rows_affected())?
         });
         Ok(())
     }
@@ -359,7 +361,8 @@ impl WriteTx {
                 .bind(key)
                 .bind(value)
                 .execute(c)
-                .await.map(|r| r.rows_affected())?
+                .await
+                .map(|r| r.rows_affected())?
         });
         Ok(())
     }

@@ -89,7 +89,8 @@ impl WriteTx {
         .bind(text)
         .bind(id)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -100,19 +101,24 @@ impl WriteTx {
         )
         .bind(id)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn insert_note(&mut self, n: &NoteRow) -> anyhow::Result<i64> {
-        let id = if n.id > 0 { Some(n.id) } else { None };
-        Ok(on!(self.conn(), |c| {
-            sqlx::query_scalar(
+        // A note restored by an undo keeps its id; a new one takes the next.
+        let sql = if n.id > 0 {
             "INSERT INTO notes (id, subject_kind, subject_key, subject_label, act_id, text, as_of, source_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+        } else {
+            "INSERT INTO notes (subject_kind, subject_key, subject_label, act_id, text, as_of, source_id)
+             VALUES ($2, $3, $4, $5, $6, $7, $8) RETURNING id"
+        };
+        Ok(on!(self.conn(), |c| {
+            sqlx::query_scalar(sql)
+        .bind(n.id)
         .bind(&n.subject_kind)
         .bind(&n.subject_key)
         .bind(&n.subject_label)

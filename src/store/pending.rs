@@ -98,7 +98,8 @@ impl Store {
     pub async fn put_pending_import(&self, p: &PendingImport) -> anyhow::Result<()> {
         let mut tx = self.begin_quiet().await?;
         purge(tx.conn()).await?;
-        on!(tx.conn(), |c| sqlx::query(
+        on!(tx.conn(), |c| {
+            sqlx::query(
             "INSERT INTO pending_imports (token, user_id, guild_id, kind, filename, data, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
@@ -111,7 +112,8 @@ impl Store {
         .bind(super::time_text(chrono::Utc::now()))
         .execute(c)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         tx.commit().await?;
         Ok(())
     }
@@ -136,11 +138,13 @@ impl Store {
     pub async fn drop_pending_import(&self, token: &str) -> anyhow::Result<()> {
         let mut tx = self.begin_quiet().await?;
         purge(tx.conn()).await?;
-        on!(tx.conn(), |c| sqlx::query("DELETE FROM pending_imports WHERE token = $1")
-            .bind(token)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
+        on!(tx.conn(), |c| sqlx::query(
+            "DELETE FROM pending_imports WHERE token = $1"
+        )
+        .bind(token)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
         tx.commit().await?;
         Ok(())
     }

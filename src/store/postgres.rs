@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use sqlx::{ConnectOptions, PgPool, Postgres, Transaction};
+use sqlx::{ConnectOptions, Connection, PgPool, Postgres, Transaction};
 
 use super::Busy;
 use super::location::Location;
@@ -20,7 +20,7 @@ use super::location::Location;
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The advisory lock every write transaction holds ("kpopfact" in ASCII).
-const WRITE_LOCK: i64 = 0x6b70_6f70_6661_6374;
+pub const WRITE_LOCK: i64 = 0x6b70_6f70_6661_6374;
 /// Where commits are announced; the payload is the announcing store's origin.
 const CHANNEL: &str = "kpop_facts_changes";
 /// Connections for reads.
@@ -74,6 +74,14 @@ impl Pools {
         let options = options
             .application_name("kpop-facts")
             .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
+        // One connection first: a database that refuses or does not exist fails here, with
+        // PostgreSQL's reason, rather than in a pool that keeps trying.
+        options
+            .connect()
+            .await
+            .with_context(|| format!("opening the fact store {shown}"))?
+            .close()
+            .await?;
         let writes = PgPoolOptions::new()
             .max_connections(1)
             // Waiting for the connection is bounded by the task's patience instead.

@@ -48,7 +48,10 @@ mod tests {
         let store = Store::open(&dir.path().join("facts.db")).await.unwrap();
         let mut tx = store.begin().await.unwrap();
         sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
-            .execute(tx.conn())
+            .execute(match tx.conn() {
+                crate::store::Engine::Sqlite(c) => c,
+                crate::store::Engine::Postgres(_) => unreachable!(),
+            })
             .await
             .unwrap();
         tx.commit().await.unwrap();

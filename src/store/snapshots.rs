@@ -205,7 +205,8 @@ impl WriteTx {
         .bind(period.label())
         .bind(country.code())
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         let figures = snapshot.as_array().cloned().unwrap_or_default();
         for f in &figures {
             let row: FigureRow = serde_json::from_value(f.clone())?;
@@ -239,7 +240,8 @@ impl WriteTx {
                 .bind(l["yoy_change_pct"].as_str())
                 .bind(l["note"].as_str())
                 .execute(c)
-                .await.map(|r| r.rows_affected()))?;
+                .await
+                .map(|r| r.rows_affected()))?;
             }
         }
         for f in &figures {
@@ -270,7 +272,8 @@ impl WriteTx {
         .bind(chart)
         .bind(date)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         let weeks: Vec<WeekRow> = serde_json::from_value(snapshot.clone())?;
         let rows: Vec<super::NewChartRow> = weeks
             .into_iter()
@@ -316,7 +319,8 @@ impl WriteTx {
                 )
                 .bind(id)
                 .execute(c)
-                .await.map(|r| r.rows_affected()))?;
+                .await
+                .map(|r| r.rows_affected()))?;
                 if !snapshot.is_null() {
                     let note: NoteRow = serde_json::from_value(snapshot.clone())?;
                     self.insert_note(&note).await?;
@@ -329,7 +333,8 @@ impl WriteTx {
                 .bind(kind.as_str())
                 .bind(key)
                 .execute(c)
-                .await.map(|r| r.rows_affected()))?;
+                .await
+                .map(|r| r.rows_affected()))?;
                 for a in snapshot.as_array().into_iter().flatten() {
                     on!(self.conn(), |c| {
                         sqlx::query("INSERT INTO aliases (id, kind, target, alias, alias_key) VALUES ($1, $2, $3, $4, $5)")

@@ -72,14 +72,13 @@ impl WriteTx {
     /// or detail the stored row lacks is filled in.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn upsert_source(&mut self, s: &NewSource) -> anyhow::Result<i64> {
-        let existing: Option<i64> =
-            on!(self.conn(), |c| {
-                sqlx::query_scalar(
+        let existing: Option<i64> = on!(self.conn(), |c| {
+            sqlx::query_scalar(
             "SELECT id FROM sources WHERE publisher = $1 AND coalesce(url, '') = coalesce($2, '')",
         )
         .bind(&s.publisher)
         .bind(&s.url).fetch_optional(c).await
-            })?;
+        })?;
         if let Some(id) = existing {
             on!(self.conn(), |c| {
                 sqlx::query(

@@ -201,16 +201,20 @@ impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn remove_schedule(&self, guild: u64) -> anyhow::Result<bool> {
         let mut tx = self.begin_quiet().await?;
-        on!(tx.conn(), |c| sqlx::query("DELETE FROM summary_posts WHERE guild_id = $1")
-            .bind(guild.to_string())
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-        let done = on!(tx.conn(), |c| sqlx::query("DELETE FROM summary_schedules WHERE guild_id = $1")
-            .bind(guild.to_string())
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
+        on!(tx.conn(), |c| sqlx::query(
+            "DELETE FROM summary_posts WHERE guild_id = $1"
+        )
+        .bind(guild.to_string())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        let done = on!(tx.conn(), |c| sqlx::query(
+            "DELETE FROM summary_schedules WHERE guild_id = $1"
+        )
+        .bind(guild.to_string())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
         tx.commit().await?;
         Ok(done == 1)
     }
@@ -253,7 +257,8 @@ impl Store {
         .bind(now.to_rfc3339())
         .bind(nonce)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
         if inserted == 1 {
             return Ok(Some(Claim::default()));
         }
@@ -373,7 +378,8 @@ impl Store {
             .bind(slot)
             .bind(worker)
             .execute(c)
-            .await.map(|r| r.rows_affected()))?;
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 

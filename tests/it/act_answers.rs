@@ -784,7 +784,11 @@ async fn a_store_seeded_before_member_of_learns_the_groups_and_keeps_its_edits()
         "DELETE FROM act_members",
         "UPDATE meta SET value = '1' WHERE key = 'seed_version'",
     ] {
-        sqlx::query(q).execute(&pool).await.unwrap();
+        kpop_facts::on!(&pool, |p| sqlx::query(q)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .unwrap();
     }
     let again = App::open(&t.db_path()).await.unwrap();
     let r = artist(&again, &[("name", "Jimin")], Locale::En).await;
@@ -795,11 +799,12 @@ async fn a_store_seeded_before_member_of_learns_the_groups_and_keeps_its_edits()
             .is_some_and(|d| d.contains("Member of BTS")),
         "{r:?}"
     );
-    let removed: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM aliases WHERE alias = 'Bangtan Boys'")
-            .fetch_one(again.store().pool())
-            .await
-            .unwrap();
+    let removed: i64 = kpop_facts::on!(again.store().readers(), |p| sqlx::query_scalar(
+        "SELECT count(*) FROM aliases WHERE alias = 'Bangtan Boys'"
+    )
+    .fetch_one(p)
+    .await)
+    .unwrap();
     assert_eq!(removed, 0);
     assert_eq!(
         again.store().meta("seed_version").await.unwrap().as_deref(),

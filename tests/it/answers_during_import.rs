@@ -92,7 +92,7 @@ async fn answers_stay_in_time_while_an_import_runs() {
     let file = std::path::Path::new(&data).join("hot100.csv");
     assert!(file.exists(), "{} is missing", file.display());
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let bot = BotProcess::start(&fake, &db, &[]);
     assert!(fake.wait_ready(GENEROUS).await, "the bot connected");

@@ -2,7 +2,6 @@
 //! the real gateway client answers the fake Discord, the CLI answers from the same store, and
 //! the two are compared byte for byte, buttons, flags, attachments and pictures included.
 
-use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +16,12 @@ use crate::support::fake_discord::{FakeConfig, FakeDiscord, RecordedResponse};
 const WAIT: Duration = Duration::from_secs(5);
 
 /// What `ask --json` prints for `question` asked by `user` in `guild`, and the pictures it saves.
-fn ask_json(db: &Path, question: &str, user: u64, guild: u64) -> (String, Vec<Vec<u8>>) {
+fn ask_json(
+    db: &kpop_facts::store::Location,
+    question: &str,
+    user: u64,
+    guild: u64,
+) -> (String, Vec<Vec<u8>>) {
     let images = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
         .arg("--db")
@@ -42,7 +46,7 @@ fn ask_json(db: &Path, question: &str, user: u64, guild: u64) -> (String, Vec<Ve
 #[tokio::test(flavor = "multi_thread")]
 async fn ask_json_is_the_body_the_bot_sends() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let settings = Settings {
         token: Secret::new(fake.config().token.clone()),

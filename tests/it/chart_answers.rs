@@ -554,14 +554,20 @@ async fn a_store_seeded_before_gets_the_new_names_on_open() {
     let t = TestApp::new().await;
     // As a store seeded by the first seed was: no title aliases, no names in kana or kanji.
     let pool = &test_app::outside(&t.db_path()).await;
-    sqlx::query("DELETE FROM aliases WHERE kind = 'title' OR alias IN ('ジミン', '스키즈')")
-        .execute(pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE meta SET value = '1' WHERE key = 'seed_version'")
-        .execute(pool)
-        .await
-        .unwrap();
+    kpop_facts::on!(&pool, |p| sqlx::query(
+        "DELETE FROM aliases WHERE kind = 'title' OR alias IN ('ジミン', '스키즈')"
+    )
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
+    kpop_facts::on!(&pool, |p| sqlx::query(
+        "UPDATE meta SET value = '1' WHERE key = 'seed_version'"
+    )
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
     let old = App::open(&t.db_path()).await.unwrap();
     let r = ask_en(&old, "/chart 버터").await;
     assert_eq!(heading(&r), "Butter — BTS", "{}", description(&r));

@@ -16,7 +16,7 @@ impl Cli {
     fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
             .arg("--db")
-            .arg(self.dir.path().join("facts.db"))
+            .arg(crate::support::db::at(self.dir.path()))
             .args(args)
             .env_remove("RUST_LOG")
             .output()

@@ -2,7 +2,6 @@
 //! then killed), a store locked by another process, and a bot killed while it serves.
 
 use std::io::Write;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -21,41 +20,41 @@ fn bin() -> Command {
 
 /// Every table's row count and the store's meta values (its generations among them): equal
 /// fingerprints mean no write landed.
-async fn fingerprint(db: &Path) -> Vec<(String, String)> {
+async fn fingerprint(db: &kpop_facts::store::Location) -> Vec<(String, String)> {
     let store = kpop_facts::import::seed::open(db).await.unwrap();
     assert!(
         store.check().await.unwrap().is_empty(),
         "the store is intact"
     );
-    let tables: Vec<String> = sqlx::query_scalar(
+    let tables: Vec<String> = kpop_facts::on!(store.readers(), |p| sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-    )
-    .fetch_all(store.pool())
-    .await
+    ).fetch_all(p).await)
     .unwrap();
     let mut print = Vec::new();
     for table in tables {
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT count(*) FROM \"{table}\""
-        )))
-        .fetch_one(store.pool())
-        .await
+        let n: i64 = kpop_facts::on!(store.readers(), |p| sqlx::query_scalar(
+            sqlx::AssertSqlSafe(format!("SELECT count(*) FROM \"{table}\""))
+        )
+        .fetch_one(p)
+        .await)
         .unwrap();
         print.push((table, n.to_string()));
     }
-    let meta: Vec<(String, String)> = sqlx::query_as("SELECT key, value FROM meta ORDER BY key")
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
+    let meta: Vec<(String, String)> = kpop_facts::on!(store.readers(), |p| sqlx::query_as(
+        "SELECT key, value FROM meta ORDER BY key"
+    )
+    .fetch_all(p)
+    .await)
+    .unwrap();
     print.extend(meta);
     store.close().await;
     print
 }
 
 /// Whether another connection holds the store's write lock: a write that will not wait fails.
-async fn write_lock_held(db: &Path) -> bool {
+async fn write_lock_held(db: &kpop_facts::store::Location) -> bool {
     let mut conn = SqliteConnectOptions::new()
-        .filename(db)
+        .filename(db.sqlite_path().expect("a SQLite store"))
         .busy_timeout(Duration::ZERO)
         .connect()
         .await
@@ -85,14 +84,15 @@ fn signal(child: &Child, sig: libc::c_int) {
 /// the start of the write, into its middle.
 const WRITTEN_BEFORE_KILL: u64 = 512 * 1024;
 
-fn wal_len(db: &Path) -> u64 {
+fn wal_len(db: &kpop_facts::store::Location) -> u64 {
+    let db = db.sqlite_path().expect("a SQLite store");
     std::fs::metadata(db.with_extension("db-wal")).map_or(0, |m| m.len())
 }
 
 /// Kills `child` in the middle of a write: stopped, seen to hold the write lock with part of its
 /// transaction already in the WAL, and killed before it can run again. Panics when it finishes
 /// before that happens.
-async fn kill_mid_write(mut child: Child, db: &Path) {
+async fn kill_mid_write(mut child: Child, db: &kpop_facts::store::Location) {
     let mut wal_at_start = None;
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -116,10 +116,12 @@ async fn kill_mid_write(mut child: Child, db: &Path) {
 }
 
 async fn chart_rows(store: &Store) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM chart_entries")
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
+    kpop_facts::on!(store.readers(), |p| sqlx::query_scalar(
+        "SELECT count(*) FROM chart_entries"
+    )
+    .fetch_one(p)
+    .await)
+    .unwrap()
 }
 
 /// A chart file of `weeks` full weeks in 2031 onwards, none of it in the seed.
@@ -143,7 +145,7 @@ fn big_chart(path: &std::path::Path, weeks: u32) {
 #[tokio::test]
 async fn a_killed_import_leaves_the_store_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     let before = fingerprint(&db).await;
     let file = dir.path().join("big.csv");
     big_chart(&file, 3000);
@@ -187,7 +189,7 @@ async fn a_killed_import_leaves_the_store_as_it_was() {
 #[tokio::test]
 async fn a_store_locked_by_another_process_is_waited_for() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     let store = Store::open(&db).await.unwrap();
     let tx = store.begin().await.unwrap();
     let mut child = bin()
@@ -247,7 +249,7 @@ fn in_nanosleep(pid: u32) -> bool {
 #[tokio::test]
 async fn db_check_finds_damage() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     let store = Store::open(&db).await.unwrap();
     store.close().await;
     let check = || {
@@ -260,13 +262,14 @@ async fn db_check_finds_damage() {
     };
     assert!(check().status.success());
     // Scribble over pages in the middle of the file, as a failing disk would.
-    let mut bytes = std::fs::read(&db).unwrap();
+    let file = db.sqlite_path().expect("a SQLite store");
+    let mut bytes = std::fs::read(file).unwrap();
     let page = 4096;
     let middle = bytes.len() / page / 2 * page;
     for b in &mut bytes[middle..middle + 8 * page] {
         *b = 0x5a;
     }
-    std::fs::write(&db, bytes).unwrap();
+    std::fs::write(file, bytes).unwrap();
     let out = check();
     assert!(
         !out.status.success(),
@@ -278,7 +281,7 @@ async fn db_check_finds_damage() {
 #[tokio::test]
 async fn a_killed_edit_leaves_the_store_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     let before = fingerprint(&db).await;
     // An owner's undoable import: many units, each snapshotted and audited in one transaction.
     let file = dir.path().join("figures.csv");
@@ -318,7 +321,7 @@ async fn a_killed_edit_leaves_the_store_as_it_was() {
 async fn one_run_per_store_and_a_killed_one_does_not_block_the_next() {
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     let run = || {
         let mut c = bin();
         c.arg("--db")

@@ -1,7 +1,6 @@
 //! End to end: the real serenity client, run by the bot's own `discord::run`, against the
 //! fake Discord in tests/support. Each test asserts on what the bot sent.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,11 +22,20 @@ struct Bot {
 }
 
 impl Bot {
-    async fn start(fake: &FakeDiscord, db: &Path, guild: Option<u64>) -> Bot {
+    async fn start(
+        fake: &FakeDiscord,
+        db: &kpop_facts::store::Location,
+        guild: Option<u64>,
+    ) -> Bot {
         Bot::start_with(fake, db, guild, false).await
     }
 
-    async fn start_with(fake: &FakeDiscord, db: &Path, guild: Option<u64>, cooldowns: bool) -> Bot {
+    async fn start_with(
+        fake: &FakeDiscord,
+        db: &kpop_facts::store::Location,
+        guild: Option<u64>,
+        cooldowns: bool,
+    ) -> Bot {
         let app = Arc::new(App::open(db).await.unwrap());
         let settings = Settings {
             token: Secret::new(fake.config().token.clone()),
@@ -61,7 +69,7 @@ struct Setup {
 async fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let fake = FakeDiscord::start(FakeConfig::default()).await;
-    let bot = Bot::start(&fake, &dir.path().join("facts.db"), None).await;
+    let bot = Bot::start(&fake, &crate::support::db::at(dir.path()), None).await;
     Setup {
         fake,
         bot,
@@ -83,7 +91,7 @@ fn description(r: &RecordedResponse) -> &str {
 #[tokio::test]
 async fn registers_its_commands_once_and_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let guild = fake.config().guild_ids[0];
     let bot = start_and_register(&fake, &db, guild).await;
@@ -141,7 +149,11 @@ async fn registers_its_commands_once_and_stops_cleanly() {
 
 /// Starts the bot in `guild` and waits until READY's registration step is over: the commands
 /// registered and their hash stored, or found unchanged. Only the bot's log tells the latter.
-async fn start_and_register(fake: &FakeDiscord, db: &Path, guild: u64) -> Bot {
+async fn start_and_register(
+    fake: &FakeDiscord,
+    db: &kpop_facts::store::Location,
+    guild: u64,
+) -> Bot {
     let (logs, _recording) = Logs::capture();
     let bot = Bot::start(fake, db, Some(guild)).await;
     let done = logs
@@ -399,7 +411,11 @@ async fn a_dropped_connection_resumes_and_no_interaction_is_lost() {
 #[tokio::test]
 async fn refuses_to_start_when_the_api_base_url_has_no_gateway() {
     let dir = tempfile::tempdir().unwrap();
-    let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    let app = Arc::new(
+        App::open(&crate::support::db::at(dir.path()))
+            .await
+            .unwrap(),
+    );
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -428,7 +444,7 @@ fn an_invalid_token_exits_non_zero_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
         .arg("--db")
-        .arg(dir.path().join("facts.db"))
+        .arg(crate::support::db::at(dir.path()))
         .arg("run")
         .env("DISCORD_TOKEN", "secret-token-value")
         .env("DISCORD_API_BASE_URL", fake.base_url())
@@ -558,7 +574,7 @@ async fn long_lists_page_for_the_caller_only() {
 async fn a_flood_of_picture_commands_is_asked_to_wait() {
     let dir = tempfile::tempdir().unwrap();
     let fake = FakeDiscord::start(FakeConfig::default()).await;
-    let bot = Bot::start_with(&fake, &dir.path().join("facts.db"), None, true).await;
+    let bot = Bot::start_with(&fake, &crate::support::db::at(dir.path()), None, true).await;
     let me = fake.config().user_id;
     for _ in 0..5 {
         let r = ask(&fake, fake.slash("chart").option("title", "cupid").build()).await;
@@ -593,7 +609,7 @@ async fn a_flood_of_picture_commands_is_asked_to_wait() {
 async fn a_flood_of_autocompletes_gets_no_suggestions_for_a_while() {
     let dir = tempfile::tempdir().unwrap();
     let fake = FakeDiscord::start(FakeConfig::default()).await;
-    let bot = Bot::start_with(&fake, &dir.path().join("facts.db"), None, true).await;
+    let bot = Bot::start_with(&fake, &crate::support::db::at(dir.path()), None, true).await;
     let me = fake.config().user_id;
     let typing =
         kpop_facts::discord::cooldown::limit_for(kpop_facts::discord::cooldown::AUTOCOMPLETE)
@@ -626,7 +642,11 @@ async fn the_token_is_read_the_same_way_for_every_call() {
     let dir = tempfile::tempdir().unwrap();
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let pasted = format!(" Bot {}\n", fake.config().token);
-    let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    let app = Arc::new(
+        App::open(&crate::support::db::at(dir.path()))
+            .await
+            .unwrap(),
+    );
     let settings = Settings {
         token: Secret::new(pasted.clone()),
         api_base_url: Some(fake.base_url()),
@@ -669,7 +689,7 @@ async fn a_change_during_an_import_is_refused_in_time() {
     use kpop_facts::store::{Actor, Editor, Store};
 
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let editor = fake.config().user_id;
     let importer = Store::open(&db).await.unwrap();

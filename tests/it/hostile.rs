@@ -75,10 +75,12 @@ fn assert_sendable(reply: &Reply, what: &str) {
 }
 
 async fn state(t: &TestApp) -> (i64, i64) {
-    let audit: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
-        .fetch_one(t.app.store().pool())
-        .await
-        .unwrap();
+    let audit: i64 = kpop_facts::on!(t.app.store().readers(), |p| sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log"
+    )
+    .fetch_one(p)
+    .await)
+    .unwrap();
     (audit, t.app.store().generations().await.unwrap().all)
 }
 

@@ -24,10 +24,13 @@ async fn a_failed_query_is_logged_with_the_store_method_and_the_command() {
     let t = TestApp::new().await;
     assert!(!t.ask("/chart cupid").await.refusal);
     // The weeks go from under the running app, as a broken file would take them.
-    sqlx::query("DROP TABLE chart_entries")
-        .execute(&test_app::outside(&t.db_path()).await)
-        .await
-        .unwrap();
+    kpop_facts::on!(&test_app::outside(&t.db_path()).await, |p| sqlx::query(
+        "DROP TABLE chart_entries"
+    )
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
 
     let logs = Logs::default();
     let writer = logs.clone();

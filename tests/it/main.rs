@@ -20,6 +20,7 @@ mod logs;
 mod moderation;
 mod pictures;
 mod postgres_cluster;
+mod postgres_store;
 mod properties;
 mod replies;
 mod run_process;

@@ -33,8 +33,8 @@ struct Setup {
 }
 
 impl Setup {
-    fn db_path(&self) -> std::path::PathBuf {
-        self._dir.path().join("facts.db")
+    fn db_path(&self) -> kpop_facts::store::Location {
+        crate::support::db::at(self._dir.path())
     }
 }
 
@@ -44,7 +44,11 @@ async fn setup() -> Setup {
 
 async fn setup_with(modlog_channel: Option<u64>) -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    let app = Arc::new(
+        App::open(&crate::support::db::at(dir.path()))
+            .await
+            .unwrap(),
+    );
     start(dir, app, modlog_channel).await
 }
 
@@ -118,10 +122,12 @@ fn text(r: &RecordedResponse) -> String {
 }
 
 async fn audit_rows(store: &Store) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM audit_log")
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
+    kpop_facts::on!(store.readers(), |p| sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log"
+    )
+    .fetch_one(p)
+    .await)
+    .unwrap()
 }
 
 fn set_export(
@@ -554,10 +560,12 @@ fn owner() -> Who {
 }
 
 async fn count(store: &Store, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
+    kpop_facts::on!(store.readers(), |p| sqlx::query_scalar(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .fetch_one(p)
+    .await)
+    .unwrap()
 }
 
 fn undo_by(fake: &FakeDiscord, user: u64, change: i64) -> Value {
@@ -611,15 +619,7 @@ fn buttons(preview: &RecordedResponse) -> (String, String) {
     (id(0), id(1))
 }
 
-/// Takes the store's write lock from outside the bot, as another process would.
-async fn hold_write_lock(path: &std::path::Path) -> sqlx::pool::PoolConnection<sqlx::Sqlite> {
-    let mut conn = support::app::outside(path).await.acquire().await.unwrap();
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    conn
-}
+use crate::support::db::{hold_write_lock, release};
 
 async fn pending_uploads(store: &Store) -> i64 {
     count(store, "SELECT count(*) FROM pending_imports").await
@@ -664,12 +664,15 @@ async fn only_the_owner_changes_the_editor_list() {
     // Nor through a batch that holds an editor change.
     let set = ask(f, set_export(f, EDITOR, "$50M").build()).await;
     let export_change = change_in(&text(&set));
-    sqlx::query("UPDATE audit_log SET batch = 987654 WHERE id IN (?, ?)")
-        .bind(export_change)
-        .bind(role_added)
-        .execute(&support::app::outside(&s.db_path()).await)
-        .await
-        .unwrap();
+    kpop_facts::on!(&support::app::outside(&s.db_path()).await, |p| sqlx::query(
+        "UPDATE audit_log SET batch = 987654 WHERE id IN ($1, $2)"
+    )
+    .bind(export_change)
+    .bind(role_added)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
     let r = ask(f, undo_by(f, EDITOR, export_change)).await;
     assert!(text(&r).contains("Only the owner"), "{}", text(&r));
     assert!(
@@ -821,13 +824,21 @@ async fn typed_text_cannot_hide_a_second_link() {
 #[tokio::test]
 async fn a_stored_address_renders_as_one_link_at_most() {
     let dir = tempfile::tempdir().unwrap();
-    let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    let app = Arc::new(
+        App::open(&crate::support::db::at(dir.path()))
+            .await
+            .unwrap(),
+    );
     // A store written before addresses were checked: every source's address would end a link.
-    sqlx::query(
-        "UPDATE sources SET url = 'https://a.example)[Official](https://phish.example/' || id",
+    kpop_facts::on!(
+        &support::app::outside(&crate::support::db::at(dir.path())).await,
+        |p| sqlx::query(
+            "UPDATE sources SET url = 'https://a.example)[Official](https://phish.example/' || id",
+        )
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected())
     )
-    .execute(&support::app::outside(&dir.path().join("facts.db")).await)
-    .await
     .unwrap();
     let s = start(dir, app, None).await;
     let r = ask(
@@ -948,7 +959,7 @@ async fn confirming_twice_at_once_applies_once() {
 #[tokio::test]
 async fn two_confirms_in_flight_together_apply_the_upload_once() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("facts.db");
+    let path = crate::support::db::at(dir.path());
     let app = App::open(&path).await.unwrap();
     let store = app.store();
     store
@@ -977,7 +988,7 @@ async fn two_confirms_in_flight_together_apply_the_upload_once() {
         edits::apply_pending_import(store, &who, "t0k3n", EDITOR),
         edits::apply_pending_import(store, &who, "t0k3n", EDITOR),
         async {
-            sqlx::query("ROLLBACK").execute(&mut *lock).await.unwrap();
+            release(&mut lock).await;
         }
     );
     let gone = [&a, &b]
@@ -1031,7 +1042,7 @@ async fn a_press_while_the_store_is_busy_is_refused_privately_and_can_be_made_ag
     assert!(!replaced, "the preview is left as it was: {shown}");
     assert_eq!(shown["flags"], 64);
     assert!(shown.to_string().contains("busy"), "{shown}");
-    sqlx::query("ROLLBACK").execute(&mut *lock).await.unwrap();
+    release(&mut lock).await;
 
     // The upload was kept: the same button applies it once the store is free.
     let again = f.dispatch(press()).await;
@@ -1177,17 +1188,25 @@ async fn upload_tokens_are_long_and_random() {
 #[tokio::test]
 async fn expired_uploads_are_deleted_by_any_change_and_by_the_running_bot() {
     let dir = tempfile::tempdir().unwrap();
-    let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    let app = Arc::new(
+        App::open(&crate::support::db::at(dir.path()))
+            .await
+            .unwrap(),
+    );
     let expired = |token: &str| {
         format!(
             "INSERT INTO pending_imports (token, user_id, guild_id, kind, filename, data, created_at)
              VALUES ('{token}', '{EDITOR}', NULL, 'exports', 'old.csv', x'00', '2000-01-01T00:00:00Z')"
         )
     };
-    sqlx::query(sqlx::AssertSqlSafe(expired("old1")))
-        .execute(&support::app::outside(&dir.path().join("facts.db")).await)
-        .await
-        .unwrap();
+    kpop_facts::on!(
+        &support::app::outside(&crate::support::db::at(dir.path())).await,
+        |p| sqlx::query(sqlx::AssertSqlSafe(expired("old1")))
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )
+    .unwrap();
     assert!(app.store().pending_import("old1").await.unwrap().is_none());
     // Any change to the waiting uploads (here a Cancel of another one) deletes expired ones.
     app.store().drop_pending_import("other").await.unwrap();
@@ -1197,10 +1216,14 @@ async fn expired_uploads_are_deleted_by_any_change_and_by_the_running_bot() {
         "deleted with the change"
     );
 
-    sqlx::query(sqlx::AssertSqlSafe(expired("old2")))
-        .execute(&support::app::outside(&dir.path().join("facts.db")).await)
-        .await
-        .unwrap();
+    kpop_facts::on!(
+        &support::app::outside(&crate::support::db::at(dir.path())).await,
+        |p| sqlx::query(sqlx::AssertSqlSafe(expired("old2")))
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+    )
+    .unwrap();
     let s = start(dir, app, None).await;
     let store = s.app.store();
     let gone = wait::until(WAIT, || async move { pending_uploads(store).await == 0 }).await;

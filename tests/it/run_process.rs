@@ -21,7 +21,7 @@ async fn no_token_or_signed_url_reaches_the_logs() {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     // An editor's upload, so that the download is attempted at all.
     let added = Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
         .arg("--db")
@@ -100,7 +100,7 @@ async fn the_token_can_come_from_a_file_and_never_from_a_flag() {
     std::fs::write(&file, format!("Bot {}\n", fake.config().token)).unwrap();
     let bot = BotProcess::start(
         &fake,
-        &dir.path().join("facts.db"),
+        &crate::support::db::at(dir.path()),
         &[
             ("DISCORD_TOKEN", ""),
             ("DISCORD_TOKEN_FILE", file.to_str().unwrap()),
@@ -113,7 +113,7 @@ async fn the_token_can_come_from_a_file_and_never_from_a_flag() {
 
     let flag = Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
         .arg("--db")
-        .arg(dir.path().join("facts.db"))
+        .arg(crate::support::db::at(dir.path()))
         .args(["run", "--token", "a-token-in-the-process-list"])
         .env_remove("DISCORD_TOKEN")
         .env_remove("DISCORD_TOKEN_FILE")
@@ -122,7 +122,7 @@ async fn the_token_can_come_from_a_file_and_never_from_a_flag() {
     assert_eq!(flag.status.code(), Some(2), "--token is no flag");
     let missing = Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
         .arg("--db")
-        .arg(dir.path().join("facts.db"))
+        .arg(crate::support::db::at(dir.path()))
         .args(["run", "--token-file"])
         .arg(dir.path().join("no-such-file"))
         .env_remove("DISCORD_TOKEN")
@@ -142,7 +142,7 @@ async fn a_session_refused_for_good_exits_78_with_one_line() {
         let fake = FakeDiscord::start(FakeConfig::default()).await;
         fake.close_on_identify(Some(code));
         let dir = tempfile::tempdir().unwrap();
-        let bot = BotProcess::start(&fake, &dir.path().join("facts.db"), &[]);
+        let bot = BotProcess::start(&fake, &crate::support::db::at(dir.path()), &[]);
         runs.push((code, fake, dir, bot));
     }
     for (code, fake, _dir, bot) in runs {
@@ -168,7 +168,7 @@ async fn sigterm_ends_the_bot_while_the_gateway_keeps_failing() {
         let fake = FakeDiscord::start(FakeConfig::default()).await;
         fake.close_on_identify(Some(code));
         let dir = tempfile::tempdir().unwrap();
-        let bot = BotProcess::start(&fake, &dir.path().join("facts.db"), &[]);
+        let bot = BotProcess::start(&fake, &crate::support::db::at(dir.path()), &[]);
         runs.push((code, fake, dir, bot));
     }
     for (code, fake, _, bot) in &runs {

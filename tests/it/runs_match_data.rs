@@ -23,14 +23,14 @@ struct LastWeek {
 
 async fn check(app: &App, since: &str) -> (usize, Vec<String>) {
     // Each run's last row, with what Billboard printed in it.
-    let last: Vec<LastWeek> = sqlx::query_as(
+    let last: Vec<LastWeek> = kpop_facts::on!(app.store().readers(), |p| sqlx::query_as(
         "SELECT e.song_id, e.peak, e.weeks_on_chart FROM chart_entries e
          JOIN chart_songs s ON s.id = e.song_id AND s.last_date = e.chart_date
-         WHERE s.debut >= ? GROUP BY e.song_id",
+         WHERE s.debut >= $1 GROUP BY e.song_id",
     )
     .bind(since)
-    .fetch_all(app.store().pool())
-    .await
+    .fetch_all(p)
+    .await)
     .unwrap();
     let mut mismatches = Vec::new();
     for w in &last {

@@ -9,10 +9,12 @@ use kpop_facts::store::{Actor, Store};
 use crate::support::app::{self as test_app, TestApp};
 
 async fn count(store: &Store, table: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
+    kpop_facts::on!(store.readers(), |p| sqlx::query_scalar(
+        sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"))
+    )
+    .fetch_one(p)
+    .await)
+    .unwrap()
 }
 
 #[tokio::test]
@@ -51,17 +53,15 @@ async fn withheld_values_are_not_served_but_their_ranks_are() {
     let s = t.app.store();
     // KBS World FR printed 2020 as "135 millions" ([conflict]); only 136,201,000 is served.
     let values: Vec<Option<i64>> =
-        sqlx::query_scalar("SELECT value_usd FROM export_figures WHERE period = '2020' AND country = 'WORLD' ORDER BY id")
-            .fetch_all(s.pool())
-            .await
+        kpop_facts::on!(s.readers(), |p| sqlx::query_scalar("SELECT value_usd FROM export_figures WHERE period = '2020' AND country = 'WORLD' ORDER BY id").fetch_all(p).await)
             .unwrap();
     assert_eq!(values, [Some(136_201_000)]);
     // Indonesia's 2021 rank comes from a row whose value is withheld.
-    let rank: Option<i64> = sqlx::query_scalar(
+    let rank: Option<i64> = kpop_facts::on!(s.readers(), |p| sqlx::query_scalar(
         "SELECT max(rank) FROM export_figures WHERE period = '2021' AND country = 'ID'",
     )
-    .fetch_one(s.pool())
-    .await
+    .fetch_one(p)
+    .await)
     .unwrap();
     assert_eq!(rank, Some(4));
 }
@@ -138,12 +138,14 @@ async fn exports_files_are_read_in_both_formats_and_the_seed_keeps_kinds_and_rem
         let row = row.unwrap();
         let (publisher, url, detail, kind) = (&row[5], &row[7], &row[10], &row[11]);
         let stored: (Option<String>, Option<String>) =
-            sqlx::query_as("SELECT kind, detail FROM sources WHERE publisher = ? AND url = ?")
-                .bind(publisher)
-                .bind(url)
-                .fetch_one(s.pool())
-                .await
-                .unwrap_or_else(|e| panic!("{publisher} {url}: {e}"));
+            kpop_facts::on!(s.readers(), |p| sqlx::query_as(
+                "SELECT kind, detail FROM sources WHERE publisher = $1 AND url = $2"
+            )
+            .bind(publisher)
+            .bind(url)
+            .fetch_one(p)
+            .await)
+            .unwrap_or_else(|e| panic!("{publisher} {url}: {e}"));
         assert_eq!(stored.0.as_deref(), Some(kind), "{publisher} {url}");
         assert_eq!(stored.1.as_deref(), (!detail.is_empty()).then_some(detail));
     }
@@ -162,11 +164,12 @@ async fn exports_files_are_read_in_both_formats_and_the_seed_keeps_kinds_and_rem
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!((report.figures_added, report.sources_linked), (1, 1));
-    let kind: Option<String> =
-        sqlx::query_scalar("SELECT kind FROM sources WHERE url = 'https://example.com/b'")
-            .fetch_one(s.pool())
-            .await
-            .unwrap();
+    let kind: Option<String> = kpop_facts::on!(s.readers(), |p| sqlx::query_scalar(
+        "SELECT kind FROM sources WHERE url = 'https://example.com/b'"
+    )
+    .fetch_one(p)
+    .await)
+    .unwrap();
     assert_eq!(kind.as_deref(), Some("newspaper"));
 
     let csv = format!(
@@ -214,7 +217,11 @@ async fn a_store_seeded_earlier_answers_like_a_new_one_once_opened() {
         "UPDATE figure_sources SET yoy_change_pct = NULL",
         "UPDATE meta SET value = '1' WHERE key = 'seed_version'",
     ] {
-        sqlx::query(sql).execute(&outside).await.unwrap();
+        kpop_facts::on!(&outside, |p| sqlx::query(sql)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .unwrap();
     }
     let old = t.ask("/exports japan 2023-H1").await;
     assert!(test_app::shown(&old).contains("Daum News (originating outlet"));
@@ -243,11 +250,11 @@ async fn a_store_seeded_earlier_answers_like_a_new_one_once_opened() {
             "{q}"
         );
     }
-    let upgrades: i64 = sqlx::query_scalar(
+    let upgrades: i64 = kpop_facts::on!(app.store().readers(), |p| sqlx::query_scalar(
         "SELECT count(*) FROM audit_log WHERE actor = 'seed' AND action = 'seed.upgrade'",
     )
-    .fetch_one(app.store().pool())
-    .await
+    .fetch_one(p)
+    .await)
     .unwrap();
     assert_eq!(upgrades, 1);
 }
@@ -336,13 +343,13 @@ async fn a_version_re_enters_its_own_run() {
         "2031-01-18,3,Encantado,Cast,2,1,3\n2031-01-18,40,Encantado (Highlights),Cast,,30,2\n",
     ];
     let runs = |t: &TestApp| {
-        let pool = t.app.store().pool().clone();
+        let store = t.app.store().clone();
         async move {
-            sqlx::query_as::<_, (String, i64)>(
+            kpop_facts::on!(store.readers(), |p| sqlx::query_as::<_, (String, i64)>(
                 "SELECT title, weeks FROM chart_songs WHERE credit = 'Cast' ORDER BY title",
             )
-            .fetch_all(&pool)
-            .await
+            .fetch_all(p)
+            .await)
             .unwrap()
         }
     };

@@ -29,7 +29,11 @@ struct Setup {
 
 async fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let app = Arc::new(App::open(&dir.path().join("facts.db")).await.unwrap());
+    let app = Arc::new(
+        App::open(&crate::support::db::at(dir.path()))
+            .await
+            .unwrap(),
+    );
     let owner = Who {
         actor: Actor::Cli,
         guild_id: None,
@@ -78,10 +82,12 @@ fn text(r: &RecordedResponse) -> String {
 }
 
 async fn pending_uploads(app: &App) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM pending_imports")
-        .fetch_one(app.store().pool())
-        .await
-        .unwrap()
+    kpop_facts::on!(app.store().readers(), |p| sqlx::query_scalar(
+        "SELECT count(*) FROM pending_imports"
+    )
+    .fetch_one(p)
+    .await)
+    .unwrap()
 }
 
 #[tokio::test]

@@ -35,7 +35,9 @@ async fn setup() -> Setup {
 
 async fn setup_with(config: FakeConfig) -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&dir.path().join("facts.db")).await.unwrap();
+    let app = App::open(&crate::support::db::at(dir.path()))
+        .await
+        .unwrap();
     let fake = FakeDiscord::start(config).await;
     fake.add_channel(CHANNEL, Some(GUILD));
     app.store()
@@ -142,7 +144,9 @@ async fn a_restart_mid_week_does_not_post_again() {
     let s = setup().await;
     pass(&s, "2023-07-17T12:00:00Z").await;
     let posts = s.fake.messages(CHANNEL).len();
-    let restarted = App::open(&s.dir.path().join("facts.db")).await.unwrap();
+    let restarted = App::open(&crate::support::db::at(s.dir.path()))
+        .await
+        .unwrap();
     let again = weekly::run_due(
         &restarted,
         Some(&s.poster),
@@ -158,7 +162,9 @@ async fn a_restart_mid_week_does_not_post_again() {
 #[tokio::test]
 async fn two_passes_at_once_post_once() {
     let s = setup().await;
-    let other = App::open(&s.dir.path().join("facts.db")).await.unwrap();
+    let other = App::open(&crate::support::db::at(s.dir.path()))
+        .await
+        .unwrap();
     let now = at("2023-07-17T12:00:00Z");
     let (a, b) = tokio::join!(
         weekly::run_due(&s.app, Some(&s.poster), now, "one"),
@@ -267,7 +273,11 @@ async fn nothing_new_posts_nothing() {
 #[tokio::test]
 async fn leaving_a_server_removes_its_schedule() {
     let s = setup().await;
-    let app = Arc::new(App::open(&s.dir.path().join("facts.db")).await.unwrap());
+    let app = Arc::new(
+        App::open(&crate::support::db::at(s.dir.path()))
+            .await
+            .unwrap(),
+    );
     let settings = Settings {
         token: Secret::new(s.fake.config().token.clone()),
         api_base_url: Some(s.fake.base_url()),
@@ -296,7 +306,11 @@ async fn leaving_a_server_removes_its_schedule() {
 const WAIT: Duration = Duration::from_secs(10);
 
 /// `kpop-facts summary run-due` at `now` against the fake, as cron would run it.
-fn run_due_command(db: &std::path::Path, fake: &FakeDiscord, now: &str) -> std::process::Command {
+fn run_due_command(
+    db: &kpop_facts::store::Location,
+    fake: &FakeDiscord,
+    now: &str,
+) -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kpop-facts"));
     c.arg("--db")
         .arg(db)
@@ -307,14 +321,12 @@ fn run_due_command(db: &std::path::Path, fake: &FakeDiscord, now: &str) -> std::
     c
 }
 
-async fn slot_row(db: &std::path::Path) -> (String, Option<String>) {
+async fn slot_row(db: &kpop_facts::store::Location) -> (String, Option<String>) {
     let store = kpop_facts::store::Store::open(db).await.unwrap();
-    let row = sqlx::query_as(
-        "SELECT state, message_id FROM summary_posts WHERE guild_id = ? AND slot = '2023-07-17T12:00:00Z'",
+    let row = kpop_facts::on!(store.readers(), |p| sqlx::query_as(
+        "SELECT state, message_id FROM summary_posts WHERE guild_id = $1 AND slot = '2023-07-17T12:00:00Z'",
     )
-    .bind(GUILD.to_string())
-    .fetch_one(store.pool())
-    .await
+    .bind(GUILD.to_string()).fetch_one(p).await)
     .unwrap();
     store.close().await;
     row
@@ -331,7 +343,7 @@ async fn killed_between_post_and_record() -> (FakeDiscord, tempfile::TempDir) {
     .await;
     fake.add_channel(CHANNEL, Some(GUILD));
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     let store = kpop_facts::store::Store::open(&db).await.unwrap();
     store
         .set_schedule(&Schedule {
@@ -381,7 +393,7 @@ async fn killed_between_post_and_record() -> (FakeDiscord, tempfile::TempDir) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_process_killed_between_post_and_record_does_not_post_twice() {
     let (fake, dir) = killed_between_post_and_record().await;
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     // After the lease, the next run takes the claim over, finds the post in the channel and
     // records it instead of posting again.
     let out = run_due_command(&db, &fake, "2023-07-17T12:11:00Z")
@@ -406,7 +418,7 @@ async fn a_process_killed_between_post_and_record_does_not_post_twice() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_slot_that_cannot_be_checked_is_marked_uncertain_and_not_posted_again() {
     let (fake, dir) = killed_between_post_and_record().await;
-    let db = dir.path().join("facts.db");
+    let db = crate::support::db::at(dir.path());
     // Without Read Message History, Discord lists no messages at all: that proves nothing.
     fake.set_read_history(CHANNEL, false);
     let out = run_due_command(&db, &fake, "2023-07-17T12:11:00Z")
@@ -461,7 +473,11 @@ async fn servers_left_while_offline_lose_their_schedules_on_ready() {
         modlog_channel: None,
         cooldowns: false,
     };
-    let app = Arc::new(App::open(&s.dir.path().join("facts.db")).await.unwrap());
+    let app = Arc::new(
+        App::open(&crate::support::db::at(s.dir.path()))
+            .await
+            .unwrap(),
+    );
     let (_stop, rx) = tokio::sync::watch::channel(false);
     tokio::spawn(discord::run(settings, app.clone(), rx));
     // READY's handler registers the commands after it looked at the schedules.

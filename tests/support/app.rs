@@ -1,6 +1,6 @@
 //! A fresh, seeded fact store per test, and shortcuts to ask it questions.
 
-use std::path::PathBuf;
+use kpop_facts::store::Location;
 
 use kpop_facts::app::App;
 use kpop_facts::commands::{self, Caller, Invocation};
@@ -16,14 +16,15 @@ pub struct TestApp {
 impl TestApp {
     pub async fn new() -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let app = App::open(&dir.path().join("facts.db"))
+        let app = App::open(super::db::at(dir.path()))
             .await
             .expect("open store");
         TestApp { app, dir }
     }
 
-    pub fn db_path(&self) -> PathBuf {
-        self.dir.path().join("facts.db")
+    /// Where the test's store is (a file, or a PostgreSQL database).
+    pub fn db_path(&self) -> Location {
+        super::db::at(self.dir.path())
     }
 
     /// Asks as the CLI does: the text of a slash command, as an ordinary member.
@@ -78,15 +79,4 @@ pub fn field<'a>(reply: &'a Reply, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no field {name:?} in {:#?}", reply.embeds[0].fields))
 }
 
-/// The store's file opened as another process (or an earlier release) would: writable, with
-/// none of the bot's rules, for tests that set up a state or hold a lock from outside.
-pub async fn outside(path: &std::path::Path) -> sqlx::SqlitePool {
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(path)
-        .busy_timeout(std::time::Duration::from_secs(5));
-    sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .expect("open the store's file from outside")
-}
+pub use super::db::outside;

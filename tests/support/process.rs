@@ -2,7 +2,6 @@
 //! thread, signals, and a generous wait for its end.
 
 use std::io::Read;
-use std::path::Path;
 use std::process::{ExitStatus, Stdio};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -22,7 +21,11 @@ pub struct BotProcess {
 }
 
 impl BotProcess {
-    pub fn start(fake: &FakeDiscord, db: &Path, env: &[(&str, &str)]) -> BotProcess {
+    pub fn start(
+        fake: &FakeDiscord,
+        db: &kpop_facts::store::Location,
+        env: &[(&str, &str)],
+    ) -> BotProcess {
         let (mut pipe, write_end) = std::io::pipe().unwrap();
         let mut command = Command::new(env!("CARGO_BIN_EXE_kpop-facts"));
         command
