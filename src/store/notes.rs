@@ -118,14 +118,16 @@ impl WriteTx {
         };
         Ok(on!(self.conn(), |c| {
             sqlx::query_scalar(sql)
-        .bind(n.id)
-        .bind(&n.subject_kind)
-        .bind(&n.subject_key)
-        .bind(&n.subject_label)
-        .bind(&n.act_id)
-        .bind(&n.text)
-        .bind(n.as_of.to_string())
-        .bind(n.source_id).fetch_one(c).await
+                .bind(n.id)
+                .bind(&n.subject_kind)
+                .bind(&n.subject_key)
+                .bind(&n.subject_label)
+                .bind(&n.act_id)
+                .bind(&n.text)
+                .bind(n.as_of.to_string())
+                .bind(n.source_id)
+                .fetch_one(c)
+                .await
         })?)
     }
 }

@@ -63,7 +63,21 @@ impl Pools {
     /// PostgreSQL never creates a database on connect, so this differs from [`Pools::open`]
     /// only in not migrating.
     pub(super) async fn open_existing(url: &str) -> anyhow::Result<Pools> {
-        Pools::connect(url).await
+        let pools = Pools::connect(url).await?;
+        let migrated: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations')",
+        )
+        .fetch_one(&pools.reads)
+        .await?;
+        if !migrated {
+            pools.close().await;
+            anyhow::bail!(
+                "no store at {} (the database holds no fact store; nothing was created)",
+                Location::Postgres(url.to_string())
+            );
+        }
+        Ok(pools)
     }
 
     async fn connect(url: &str) -> anyhow::Result<Pools> {

@@ -1196,12 +1196,13 @@ async fn expired_uploads_are_deleted_by_any_change_and_by_the_running_bot() {
     let expired = |token: &str| {
         format!(
             "INSERT INTO pending_imports (token, user_id, guild_id, kind, filename, data, created_at)
-             VALUES ('{token}', '{EDITOR}', NULL, 'exports', 'old.csv', x'00', '2000-01-01T00:00:00Z')"
+             VALUES ('{token}', '{EDITOR}', NULL, 'exports', 'old.csv', $1, '2000-01-01T00:00:00Z')"
         )
     };
     kpop_facts::on!(
         &support::app::outside(&crate::support::db::at(dir.path())).await,
         |p| sqlx::query(sqlx::AssertSqlSafe(expired("old1")))
+            .bind(vec![0u8])
             .execute(p)
             .await
             .map(|r| r.rows_affected())
@@ -1219,6 +1220,7 @@ async fn expired_uploads_are_deleted_by_any_change_and_by_the_running_bot() {
     kpop_facts::on!(
         &support::app::outside(&crate::support::db::at(dir.path())).await,
         |p| sqlx::query(sqlx::AssertSqlSafe(expired("old2")))
+            .bind(vec![0u8])
             .execute(p)
             .await
             .map(|r| r.rows_affected())

@@ -24,7 +24,7 @@ struct LastWeek {
 async fn check(app: &App, since: &str) -> (usize, Vec<String>) {
     // Each run's last row, with what Billboard printed in it.
     let last: Vec<LastWeek> = kpop_facts::on!(app.store().readers(), |p| sqlx::query_as(
-        "SELECT e.song_id, e.peak, e.weeks_on_chart FROM chart_entries e
+        "SELECT e.song_id, min(e.peak) AS peak, max(e.weeks_on_chart) AS weeks_on_chart FROM chart_entries e
          JOIN chart_songs s ON s.id = e.song_id AND s.last_date = e.chart_date
          WHERE s.debut >= $1 GROUP BY e.song_id",
     )
