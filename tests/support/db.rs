@@ -66,19 +66,6 @@ pub async fn outside(at: &Location) -> Outside {
     }
 }
 
-/// Runs one statement from outside.
-pub async fn execute(at: &Location, sql: &str) {
-    let pool = outside(at).await;
-    kpop_facts::on!(&pool, |p| {
-        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
-            .execute(p)
-            .await
-            .map(|_| ())
-    })
-    .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    kpop_facts::on!(&pool, |p| p.close().await);
-}
-
 /// One number a query gives, read through the store's own readers.
 pub async fn number(store: &kpop_facts::store::Store, sql: &str) -> i64 {
     kpop_facts::on!(store.readers(), |p| {
