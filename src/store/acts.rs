@@ -107,12 +107,13 @@ impl WriteTx {
         for group in groups {
             on!(self.conn(), |c| {
                 sqlx::query(
-                "INSERT INTO act_members (group_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
-            )
-            .bind(group)
-            .bind(member)
-            .execute(c)
-            .await.map(|r| r.rows_affected())
+                    "INSERT INTO act_members (group_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+                )
+                .bind(group)
+                .bind(member)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
             })?;
         }
         Ok(())
@@ -159,14 +160,17 @@ impl WriteTx {
     ) -> anyhow::Result<()> {
         on!(self.conn(), |c| {
             sqlx::query(
-            "INSERT INTO act_tokens (act_id, token, case_sensitive, since) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (act_id, token) DO UPDATE
-             SET case_sensitive = excluded.case_sensitive, since = excluded.since",
-        )
-        .bind(act_id)
-        .bind(token)
-        .bind(case_sensitive)
-        .bind(since).execute(c).await.map(|r| r.rows_affected())
+                "INSERT INTO act_tokens (act_id, token, case_sensitive, since) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (act_id, token) DO UPDATE
+                 SET case_sensitive = excluded.case_sensitive, since = excluded.since",
+            )
+            .bind(act_id)
+            .bind(token)
+            .bind(case_sensitive)
+            .bind(since)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         Ok(())
     }

@@ -221,10 +221,12 @@ impl WriteTx {
         let prefix = format!("alias:{}:", kind.as_str());
         Ok(on!(self.conn(), |c| {
             sqlx::query_scalar(
-            "SELECT DISTINCT substr(target, length($1) + 1) FROM audit_log WHERE target LIKE $2 || '%'",
-        )
-        .bind(&prefix)
-        .bind(&prefix).fetch_all(c).await
+                "SELECT DISTINCT substr(target, length($1) + 1) FROM audit_log WHERE target LIKE $2 || '%'",
+            )
+            .bind(&prefix)
+            .bind(&prefix)
+            .fetch_all(c)
+            .await
         })?)
     }
 
@@ -232,19 +234,20 @@ impl WriteTx {
     pub async fn audit(&mut self, c: Change<'_>) -> anyhow::Result<i64> {
         Ok(on!(self.conn(), |db| {
             sqlx::query_scalar(
-            "INSERT INTO audit_log (at, actor, guild_id, action, target, before, after, undoes, batch)
-             VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(c.actor.to_string())
-        .bind(c.guild_id.map(|g| g.to_string()))
-        .bind(c.action.to_string())
-        .bind(&c.target)
-        .bind(c.before.map(|v| v.to_string()))
-        .bind(c.after.map(|v| v.to_string()))
-        .bind(c.undoes)
-        .bind(c.batch)
-        .bind(super::time_text_millis(chrono::Utc::now()))
-        .fetch_one(db).await
+                "INSERT INTO audit_log (at, actor, guild_id, action, target, before, after, undoes, batch)
+                 VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(c.actor.to_string())
+            .bind(c.guild_id.map(|g| g.to_string()))
+            .bind(c.action.to_string())
+            .bind(&c.target)
+            .bind(c.before.map(|v| v.to_string()))
+            .bind(c.after.map(|v| v.to_string()))
+            .bind(c.undoes)
+            .bind(c.batch)
+            .bind(super::time_text_millis(chrono::Utc::now()))
+            .fetch_one(db)
+            .await
         })?)
     }
 
@@ -287,14 +290,15 @@ impl WriteTx {
         target: &str,
         id: i64,
     ) -> anyhow::Result<Option<AuditEntry>> {
-        let later: Vec<AuditEntry> =
-            on!(self.conn(), |c| {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE target = $1 AND id > $2 ORDER BY id"
-        )))
-        .bind(target)
-        .bind(id).fetch_all(c).await
-            })?;
+        let later: Vec<AuditEntry> = on!(self.conn(), |c| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE target = $1 AND id > $2 ORDER BY id"
+            )))
+            .bind(target)
+            .bind(id)
+            .fetch_all(c)
+            .await
+        })?;
         let undone: Vec<i64> = later
             .iter()
             .filter_map(|e| e.undoes)
@@ -310,11 +314,13 @@ impl WriteTx {
     pub async fn latest_change_by(&mut self, actor: &Actor) -> anyhow::Result<Option<AuditEntry>> {
         Ok(on!(self.conn(), |c| {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log a WHERE actor = $1 AND undoes IS NULL AND before IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.undoes = a.id)
-             ORDER BY id DESC LIMIT 1"
-        )))
-        .bind(actor.to_string()).fetch_optional(c).await
+                "SELECT {ENTRY_COLUMNS} FROM audit_log a WHERE actor = $1 AND undoes IS NULL AND before IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.undoes = a.id)
+                 ORDER BY id DESC LIMIT 1"
+            )))
+            .bind(actor.to_string())
+            .fetch_optional(c)
+            .await
         })?)
     }
 
@@ -355,10 +361,12 @@ impl Store {
     ) -> anyhow::Result<Vec<AuditEntry>> {
         Ok(on!(self.readers(), |c| {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE $1 IS NULL OR target LIKE $1 ORDER BY id DESC LIMIT $2"
-        )))
-        .bind(pattern)
-        .bind(limit).fetch_all(c).await
+                "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE $1 IS NULL OR target LIKE $1 ORDER BY id DESC LIMIT $2"
+            )))
+            .bind(pattern)
+            .bind(limit)
+            .fetch_all(c)
+            .await
         })?)
     }
 }

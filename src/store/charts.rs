@@ -78,17 +78,49 @@ pub struct NewSong {
 /// but a few hundred already amortise the statement.
 const ROWS_PER_INSERT: usize = 400;
 
-/// One query that reads `columns` of every row `from` gives as one JSON array of arrays.
-/// SQLite keeps the order of `from`; PostgreSQL is told it (`order`).
-fn json_rows(postgres: bool, columns: &str, order: &str, from: &str) -> String {
-    if postgres {
-        format!(
-            "SELECT coalesce(json_agg(json_build_array({columns}) ORDER BY {order})::text, '[]') {from}"
+/// One query, as `(SQLite, PostgreSQL)` texts, that reads `columns` of every row `from` gives
+/// as one JSON array of arrays. SQLite keeps the order of `from`; PostgreSQL is told it.
+macro_rules! json_rows {
+    ($columns:literal, order: $order:literal, $from:literal) => {
+        (
+            concat!(
+                "SELECT json_group_array(json_array(",
+                $columns,
+                ")) ",
+                $from
+            ),
+            concat!(
+                "SELECT coalesce(json_agg(json_build_array(",
+                $columns,
+                ") ORDER BY ",
+                $order,
+                ")::text, '[]') ",
+                $from
+            ),
         )
-    } else {
-        format!("SELECT json_group_array(json_array({columns})) {from}")
-    }
+    };
 }
+
+const SONGS_AFTER: (&str, &str) = json_rows!(
+    "id, chart, title, credit, weeks, peak, debut, last_date",
+    order: "id",
+    "FROM (SELECT * FROM chart_songs WHERE id > $1 AND weeks > 0 ORDER BY id LIMIT $2) AS r"
+);
+
+const LINKED_WEEKS: (&str, &str) = json_rows!(
+    "song_id, chart, chart_date, position, last_week, credit",
+    order: "song_id, chart_date, position",
+    "FROM (SELECT song_id, chart, chart_date, position, last_week, credit FROM chart_entries
+           WHERE song_id IN (SELECT song_id FROM song_acts)
+           ORDER BY song_id, chart_date, position) AS r"
+);
+
+const SONG_WEEKS: (&str, &str) = json_rows!(
+    "chart_date, position, last_week, peak, weeks_on_chart",
+    order: "chart_date, position",
+    "FROM (SELECT chart_date, position, last_week, peak, weeks_on_chart FROM chart_entries
+           WHERE song_id = $1 ORDER BY chart_date, position) AS r"
+);
 
 impl Store {
     /// Up to `limit` songs and albums with at least one week and an id above `after`, in id
@@ -107,10 +139,11 @@ impl Store {
             Option<String>,
         );
         let json: String = on!(self.readers(), |c| {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(json_rows(self.is_postgres(), "id, chart, title, credit, weeks, peak, debut, last_date", "id", "
-             FROM (SELECT * FROM chart_songs WHERE id > $1 AND weeks > 0 ORDER BY id LIMIT $2) AS r")))
-        .bind(after)
-        .bind(limit).fetch_one(c).await
+            sqlx::query_scalar(self.pick(SONGS_AFTER))
+                .bind(after)
+                .bind(limit)
+                .fetch_one(c)
+                .await
         })?;
         let rows: Vec<Flat> = serde_json::from_str(&json)?;
         rows.into_iter()
@@ -150,17 +183,9 @@ impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn linked_weeks(&self) -> anyhow::Result<Vec<LinkedWeekRow>> {
         let json: String = on!(self.readers(), |c| {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(json_rows(
-                self.is_postgres(),
-                "song_id, chart, chart_date, position, last_week, credit",
-                "song_id, chart_date, position",
-                "
-             FROM (SELECT song_id, chart, chart_date, position, last_week, credit FROM chart_entries
-                   WHERE song_id IN (SELECT song_id FROM song_acts)
-                   ORDER BY song_id, chart_date, position) AS r",
-            )))
-            .fetch_one(c)
-            .await
+            sqlx::query_scalar(self.pick(LINKED_WEEKS))
+                .fetch_one(c)
+                .await
         })?;
         type Flat = (i64, String, String, i64, Option<i64>, String);
         let rows: Vec<Flat> = serde_json::from_str(&json)?;
@@ -186,17 +211,10 @@ impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_weeks(&self, song_id: i64) -> anyhow::Result<Vec<ChartWeekRow>> {
         let json: String = on!(self.readers(), |c| {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(json_rows(
-                self.is_postgres(),
-                "chart_date, position, last_week, peak, weeks_on_chart",
-                "chart_date, position",
-                "
-             FROM (SELECT chart_date, position, last_week, peak, weeks_on_chart FROM chart_entries
-                   WHERE song_id = $1 ORDER BY chart_date, position) AS r",
-            )))
-            .bind(song_id)
-            .fetch_one(c)
-            .await
+            sqlx::query_scalar(self.pick(SONG_WEEKS))
+                .bind(song_id)
+                .fetch_one(c)
+                .await
         })?;
         type Flat = (String, i64, Option<i64>, Option<i64>, Option<i64>);
         let rows: Vec<Flat> = serde_json::from_str(&json)?;

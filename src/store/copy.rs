@@ -150,8 +150,19 @@ async fn copy_table(
     Ok(sent)
 }
 
-/// Refuses a database that holds anything but what its migrations wrote.
+/// Refuses a database that holds anything but what its migrations wrote, or a table this copy
+/// does not know (a migration added since [`TABLES`] was written).
 async fn ensure_empty(pg: &mut sqlx::PgConnection) -> anyhow::Result<()> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables
+         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+           AND table_name <> '_sqlx_migrations' ORDER BY table_name",
+    )
+    .fetch_all(&mut *pg)
+    .await?;
+    if let Some(unknown) = tables.iter().find(|t| !TABLES.contains(&t.as_str())) {
+        bail!("db copy does not know the table {unknown}; nothing was copied");
+    }
     for table in TABLES {
         let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT count(*) FROM {table} WHERE NOT ({})",
@@ -165,7 +176,7 @@ async fn ensure_empty(pg: &mut sqlx::PgConnection) -> anyhow::Result<()> {
         .await?;
         if rows > 0 {
             bail!(
-                "the PostgreSQL database is not empty: {table} has {rows} row(s); db copy only fills an empty one"
+                "the PostgreSQL database is not empty: {table} has {rows} row(s); db copy only fills an empty one (createdb a new database and copy into it)"
             );
         }
     }

@@ -88,12 +88,14 @@ impl WriteTx {
         let (u, g, r) = columns(e);
         let found: Option<bool> = on!(self.conn(), |c| {
             sqlx::query_scalar(
-            "SELECT TRUE FROM editors WHERE coalesce(user_id, '') = coalesce($1, '')
-                AND coalesce(guild_id, '') = coalesce($2, '') AND coalesce(role_id, '') = coalesce($3, '')",
-        )
-        .bind(u)
-        .bind(g)
-        .bind(r).fetch_optional(c).await
+                "SELECT TRUE FROM editors WHERE coalesce(user_id, '') = coalesce($1, '')
+                    AND coalesce(guild_id, '') = coalesce($2, '') AND coalesce(role_id, '') = coalesce($3, '')",
+            )
+            .bind(u)
+            .bind(g)
+            .bind(r)
+            .fetch_optional(c)
+            .await
         })?;
         Ok(found.is_some())
     }
@@ -122,12 +124,15 @@ impl WriteTx {
         let (u, g, r) = columns(e);
         let done = on!(self.conn(), |c| {
             sqlx::query(
-            "DELETE FROM editors WHERE coalesce(user_id, '') = coalesce($1, '')
-                AND coalesce(guild_id, '') = coalesce($2, '') AND coalesce(role_id, '') = coalesce($3, '')",
-        )
-        .bind(u)
-        .bind(g)
-        .bind(r).execute(c).await.map(|r| r.rows_affected())
+                "DELETE FROM editors WHERE coalesce(user_id, '') = coalesce($1, '')
+                    AND coalesce(guild_id, '') = coalesce($2, '') AND coalesce(role_id, '') = coalesce($3, '')",
+            )
+            .bind(u)
+            .bind(g)
+            .bind(r)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         Ok(done == 1)
     }

@@ -105,8 +105,8 @@ impl Store {
     pub async fn all_figures(&self) -> anyhow::Result<Vec<FigureRow>> {
         Ok(on!(self.readers(), |c| {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {FIGURE_COLUMNS} FROM export_figures ORDER BY period_end DESC, period_start, country, id"
-        ))).fetch_all(c).await
+                "SELECT {FIGURE_COLUMNS} FROM export_figures ORDER BY period_end DESC, period_start, country, id"
+            ))).fetch_all(c).await
         })?)
     }
 

@@ -137,7 +137,11 @@ impl Store {
             Location::Sqlite(path) => Pools::Sqlite(sqlite::Pools::open(path).await?),
             Location::Postgres(url) => Pools::Postgres(postgres::Pools::open(url).await?),
         };
-        Ok(Store::new(pools))
+        let store = Store::new(pools);
+        if let Pools::Postgres(p) = &store.pools {
+            postgres::listen_for_changes(p, &store.remote_writes).await?;
+        }
+        Ok(store)
     }
 
     /// Opens the store at `at` as it is: never creates, migrates or seeds it (for checks and
@@ -152,15 +156,11 @@ impl Store {
     }
 
     fn new(pools: Pools) -> Store {
-        let store = Store {
+        Store {
             pools,
             local_writes: Arc::new(AtomicU64::new(0)),
             remote_writes: Arc::new(AtomicU64::new(0)),
-        };
-        if let Pools::Postgres(p) = &store.pools {
-            postgres::listen_for_changes(p, &store.remote_writes);
         }
-        store
     }
 
     /// Whether the store is on PostgreSQL, for the few queries written differently there.
@@ -168,12 +168,9 @@ impl Store {
         matches!(self.pools, Pools::Postgres(_))
     }
 
-    /// Which engine holds the store.
-    pub fn engine_name(&self) -> &'static str {
-        match self.pools {
-            Pools::Sqlite(_) => "SQLite",
-            Pools::Postgres(_) => "PostgreSQL",
-        }
+    /// The text of a query written once per engine, as `(SQLite, PostgreSQL)`.
+    fn pick(&self, (sqlite, postgres): (&'static str, &'static str)) -> &'static str {
+        if self.is_postgres() { postgres } else { sqlite }
     }
 
     /// The readers, of whichever engine.

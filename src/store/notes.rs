@@ -108,17 +108,22 @@ impl WriteTx {
 
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn insert_note(&mut self, n: &NoteRow) -> anyhow::Result<i64> {
-        // A note restored by an undo keeps its id; a new one takes the next.
-        let sql = if n.id > 0 {
-            "INSERT INTO notes (id, subject_kind, subject_key, subject_label, act_id, text, as_of, source_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
-        } else {
-            "INSERT INTO notes (subject_kind, subject_key, subject_label, act_id, text, as_of, source_id)
-             VALUES ($2, $3, $4, $5, $6, $7, $8) RETURNING id"
-        };
         Ok(on!(self.conn(), |c| {
-            sqlx::query_scalar(sql)
+            // A note restored by an undo keeps its id; a new one takes the next (PostgreSQL
+            // draws it only when the column is left out).
+            let insert = if n.id > 0 {
+                sqlx::query_scalar(
+                    "INSERT INTO notes (id, subject_kind, subject_key, subject_label, act_id, text, as_of, source_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
                 .bind(n.id)
+            } else {
+                sqlx::query_scalar(
+                    "INSERT INTO notes (subject_kind, subject_key, subject_label, act_id, text, as_of, source_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+            };
+            insert
                 .bind(&n.subject_kind)
                 .bind(&n.subject_key)
                 .bind(&n.subject_label)

@@ -100,19 +100,19 @@ impl Store {
         purge(tx.conn()).await?;
         on!(tx.conn(), |c| {
             sqlx::query(
-            "INSERT INTO pending_imports (token, user_id, guild_id, kind, filename, data, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&p.token)
-        .bind(p.user_id.to_string())
-        .bind(p.guild_id.map(|g| g.to_string()))
-        .bind(p.kind.slug())
-        .bind(&p.filename)
-        .bind(&p.data)
-        .bind(super::time_text(chrono::Utc::now()))
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected())
+                "INSERT INTO pending_imports (token, user_id, guild_id, kind, filename, data, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&p.token)
+            .bind(p.user_id.to_string())
+            .bind(p.guild_id.map(|g| g.to_string()))
+            .bind(p.kind.slug())
+            .bind(&p.filename)
+            .bind(&p.data)
+            .bind(super::time_text(chrono::Utc::now()))
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         tx.commit().await?;
         Ok(())

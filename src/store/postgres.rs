@@ -236,15 +236,26 @@ pub(super) async fn announce(
     Ok(())
 }
 
-/// Counts other processes' commits into `seen` for as long as the store is open. A lost
-/// connection counts as a change (announcements may have been missed meanwhile); the caches'
-/// poll of the generations covers the time until listening again.
-pub(super) fn listen_for_changes(pools: &Pools, seen: &Arc<AtomicU64>) {
+/// Counts other processes' commits into `seen` for as long as the store is open, listening
+/// before it returns, so no commit after the store was opened goes unheard. A lost connection
+/// counts as a change (announcements may have been missed meanwhile); the caches' poll of the
+/// generations covers the time until listening again.
+pub(super) async fn listen_for_changes(pools: &Pools, seen: &Arc<AtomicU64>) -> anyhow::Result<()> {
+    let first = subscribe(&pools.url)
+        .await
+        .context("listening for the store's changes")?;
     let (url, origin, seen) = (pools.url.clone(), pools.origin.clone(), seen.clone());
     let mut closing = pools.closing.subscribe();
     tokio::spawn(async move {
+        let mut listener = Some(first);
         loop {
-            let listening = listen(&url, &origin, &seen);
+            let listening = async {
+                let subscribed = match listener.take() {
+                    Some(l) => l,
+                    None => subscribe(&url).await?,
+                };
+                hear(subscribed, &origin, &seen).await
+            };
             tokio::select! {
                 ended = listening => {
                     let Err(e) = ended;
@@ -259,11 +270,20 @@ pub(super) fn listen_for_changes(pools: &Pools, seen: &Arc<AtomicU64>) {
             }
         }
     });
+    Ok(())
 }
 
-async fn listen(url: &str, origin: &str, seen: &AtomicU64) -> Result<Infallible, sqlx::Error> {
+async fn subscribe(url: &str) -> Result<PgListener, sqlx::Error> {
     let mut listener = PgListener::connect(url).await?;
     listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+async fn hear(
+    mut listener: PgListener,
+    origin: &str,
+    seen: &AtomicU64,
+) -> Result<Infallible, sqlx::Error> {
     loop {
         if listener.recv().await?.payload() != origin {
             seen.fetch_add(1, Ordering::AcqRel);

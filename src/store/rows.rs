@@ -47,13 +47,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("facts.db")).await.unwrap();
         let mut tx = store.begin().await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
-            .execute(match tx.conn() {
-                crate::store::Engine::Sqlite(c) => c,
-                crate::store::Engine::Postgres(_) => unreachable!(),
-            })
-            .await
-            .unwrap();
+        crate::on!(tx.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(
+            sql.to_string()
+        ))
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .unwrap();
         tx.commit().await.unwrap();
         (dir, store)
     }

@@ -122,20 +122,24 @@ impl WriteTx {
             Target::Export { period, country } => {
                 let figures: Vec<FigureRow> = on!(self.conn(), |c| {
                     sqlx::query_as(
-                    "SELECT id, period, country, value_usd, rank, yoy_change_pct, top10, superseded_by
-                     FROM export_figures WHERE period = $1 AND country = $2 ORDER BY id",
-                )
-                .bind(period.label())
-                .bind(country.code()).fetch_all(c).await
+                        "SELECT id, period, country, value_usd, rank, yoy_change_pct, top10, superseded_by
+                         FROM export_figures WHERE period = $1 AND country = $2 ORDER BY id",
+                    )
+                    .bind(period.label())
+                    .bind(country.code())
+                    .fetch_all(c)
+                    .await
                 })?;
                 let links: Vec<LinkRow> = on!(self.conn(), |c| {
                     sqlx::query_as(
-                    "SELECT figure_id, source_id, printed, precise, rank, yoy_change_pct, note FROM figure_sources
-                     WHERE figure_id IN (SELECT id FROM export_figures WHERE period = $1 AND country = $2)
-                     ORDER BY figure_id, source_id",
-                )
-                .bind(period.label())
-                .bind(country.code()).fetch_all(c).await
+                        "SELECT figure_id, source_id, printed, precise, rank, yoy_change_pct, note FROM figure_sources
+                         WHERE figure_id IN (SELECT id FROM export_figures WHERE period = $1 AND country = $2)
+                         ORDER BY figure_id, source_id",
+                    )
+                    .bind(period.label())
+                    .bind(country.code())
+                    .fetch_all(c)
+                    .await
                 })?;
                 Value::Array(
                     figures
@@ -156,9 +160,11 @@ impl WriteTx {
             Target::Note(id) => {
                 let note: Option<NoteRow> = on!(self.conn(), |c| {
                     sqlx::query_as(
-                    "SELECT id, subject_kind, subject_key, subject_label, act_id, text, as_of, source_id FROM notes WHERE id = $1",
-                )
-                .bind(id).fetch_optional(c).await
+                        "SELECT id, subject_kind, subject_key, subject_label, act_id, text, as_of, source_id FROM notes WHERE id = $1",
+                    )
+                    .bind(id)
+                    .fetch_optional(c)
+                    .await
                 })?;
                 serde_json::to_value(note)?
             }
@@ -166,7 +172,9 @@ impl WriteTx {
                 let rows: Vec<(i64, String, String)> = on!(self.conn(), |c| {
                     sqlx::query_as("SELECT id, target, alias FROM aliases WHERE kind = $1 AND alias_key = $2 ORDER BY id")
                         .bind(kind.as_str())
-                        .bind(key).fetch_all(c).await
+                        .bind(key)
+                        .fetch_all(c)
+                        .await
                 })?;
                 Value::Array(
                     rows.into_iter()
@@ -177,11 +185,13 @@ impl WriteTx {
             Target::ChartWeek { chart, date } => {
                 let rows: Vec<WeekRow> = on!(self.conn(), |c| {
                     sqlx::query_as(
-                    "SELECT position, title, credit, last_week, peak, weeks_on_chart, song_id FROM chart_entries
-                     WHERE chart = $1 AND chart_date = $2 ORDER BY position, title, credit",
-                )
-                .bind(chart)
-                .bind(date).fetch_all(c).await
+                        "SELECT position, title, credit, last_week, peak, weeks_on_chart, song_id FROM chart_entries
+                         WHERE chart = $1 AND chart_date = $2 ORDER BY position, title, credit",
+                    )
+                    .bind(chart)
+                    .bind(date)
+                    .fetch_all(c)
+                    .await
                 })?;
                 serde_json::to_value(rows)?
             }
@@ -212,19 +222,22 @@ impl WriteTx {
             let row: FigureRow = serde_json::from_value(f.clone())?;
             on!(self.conn(), |c| {
                 sqlx::query(
-                "INSERT INTO export_figures
-                    (id, period, period_start, period_end, country, value_usd, rank, yoy_change_pct, top10)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(row.id)
-            .bind(period.label())
-            .bind(format!("{}-{:02}", period.start().year, period.start().month))
-            .bind(format!("{}-{:02}", period.end().year, period.end().month))
-            .bind(country.code())
-            .bind(row.value_usd)
-            .bind(row.rank)
-            .bind(&row.yoy_change_pct)
-            .bind(row.top10).execute(c).await.map(|r| r.rows_affected())
+                    "INSERT INTO export_figures
+                        (id, period, period_start, period_end, country, value_usd, rank, yoy_change_pct, top10)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(row.id)
+                .bind(period.label())
+                .bind(format!("{}-{:02}", period.start().year, period.start().month))
+                .bind(format!("{}-{:02}", period.end().year, period.end().month))
+                .bind(country.code())
+                .bind(row.value_usd)
+                .bind(row.rank)
+                .bind(&row.yoy_change_pct)
+                .bind(row.top10)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
             })?;
             for l in f["sources"].as_array().into_iter().flatten() {
                 on!(self.conn(), |c| sqlx::query(
@@ -342,7 +355,9 @@ impl WriteTx {
                         .bind(kind.as_str())
                         .bind(a["target"].as_str())
                         .bind(a["alias"].as_str())
-                        .bind(key).execute(c).await.map(|r| r.rows_affected())
+                        .bind(key)
+                        .execute(c)
+                        .await.map(|r| r.rows_affected())
                     })?;
                 }
             }

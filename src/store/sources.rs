@@ -74,23 +74,28 @@ impl WriteTx {
     pub async fn upsert_source(&mut self, s: &NewSource) -> anyhow::Result<i64> {
         let existing: Option<i64> = on!(self.conn(), |c| {
             sqlx::query_scalar(
-            "SELECT id FROM sources WHERE publisher = $1 AND coalesce(url, '') = coalesce($2, '')",
-        )
-        .bind(&s.publisher)
-        .bind(&s.url).fetch_optional(c).await
+                "SELECT id FROM sources WHERE publisher = $1 AND coalesce(url, '') = coalesce($2, '')",
+            )
+            .bind(&s.publisher)
+            .bind(&s.url)
+            .fetch_optional(c)
+            .await
         })?;
         if let Some(id) = existing {
             on!(self.conn(), |c| {
                 sqlx::query(
-                "UPDATE sources SET title = coalesce(title, $1), published_on = coalesce(published_on, $2),
-                    kind = coalesce(kind, $3), detail = coalesce(detail, $4)
-                 WHERE id = $5",
-            )
-            .bind(&s.title)
-            .bind(&s.published_on)
-            .bind(s.kind.map(SourceKind::as_str))
-            .bind(&s.detail)
-            .bind(id).execute(c).await.map(|r| r.rows_affected())
+                    "UPDATE sources SET title = coalesce(title, $1), published_on = coalesce(published_on, $2),
+                        kind = coalesce(kind, $3), detail = coalesce(detail, $4)
+                     WHERE id = $5",
+                )
+                .bind(&s.title)
+                .bind(&s.published_on)
+                .bind(s.kind.map(SourceKind::as_str))
+                .bind(&s.detail)
+                .bind(id)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())
             })?;
             return Ok(id);
         }
@@ -121,18 +126,20 @@ impl WriteTx {
         };
         Ok(on!(self.conn(), |c| {
             sqlx::query_scalar(
-            "UPDATE sources SET publisher = $1, detail = coalesce(detail, $2), kind = coalesce(kind, $3)
-             WHERE id = (SELECT min(id) FROM sources WHERE url = $4)
-               AND (publisher <> $1 OR (detail IS NULL AND $2 IS NOT NULL)
-                    OR (kind IS NULL AND $3 IS NOT NULL))
-               AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.publisher = $1 AND o.url = $4
-                               AND o.id <> (SELECT min(id) FROM sources WHERE url = $4))
-             RETURNING id",
-        )
-        .bind(&s.publisher)
-        .bind(&s.detail)
-        .bind(s.kind.map(SourceKind::as_str))
-        .bind(url).fetch_optional(c).await
+                "UPDATE sources SET publisher = $1, detail = coalesce(detail, $2), kind = coalesce(kind, $3)
+                 WHERE id = (SELECT min(id) FROM sources WHERE url = $4)
+                   AND (publisher <> $1 OR (detail IS NULL AND $2 IS NOT NULL)
+                        OR (kind IS NULL AND $3 IS NOT NULL))
+                   AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.publisher = $1 AND o.url = $4
+                                   AND o.id <> (SELECT min(id) FROM sources WHERE url = $4))
+                 RETURNING id",
+            )
+            .bind(&s.publisher)
+            .bind(&s.detail)
+            .bind(s.kind.map(SourceKind::as_str))
+            .bind(url)
+            .fetch_optional(c)
+            .await
         })?)
     }
 }

@@ -148,18 +148,21 @@ impl Store {
     pub async fn set_schedule(&self, s: &Schedule) -> anyhow::Result<()> {
         on!(self.writer().await?.conn(), |c| {
             sqlx::query(
-            "INSERT INTO summary_schedules (guild_id, channel_id, weekday, hour, locale, enabled, disabled_reason, created_at)
-             VALUES ($1, $2, $3, $4, $5, TRUE, NULL, $6)
-             ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, weekday = excluded.weekday,
-                hour = excluded.hour, locale = excluded.locale, enabled = TRUE, disabled_reason = NULL,
-                created_at = excluded.created_at",
-        )
-        .bind(s.guild_id.to_string())
-        .bind(s.channel_id.to_string())
-        .bind(i64::from(s.weekday))
-        .bind(i64::from(s.hour))
-        .bind(&s.locale)
-        .bind(s.created_at.to_rfc3339()).execute(c).await.map(|r| r.rows_affected())
+                "INSERT INTO summary_schedules (guild_id, channel_id, weekday, hour, locale, enabled, disabled_reason, created_at)
+                 VALUES ($1, $2, $3, $4, $5, TRUE, NULL, $6)
+                 ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, weekday = excluded.weekday,
+                    hour = excluded.hour, locale = excluded.locale, enabled = TRUE, disabled_reason = NULL,
+                    created_at = excluded.created_at",
+            )
+            .bind(s.guild_id.to_string())
+            .bind(s.channel_id.to_string())
+            .bind(i64::from(s.weekday))
+            .bind(i64::from(s.hour))
+            .bind(&s.locale)
+            .bind(s.created_at.to_rfc3339())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         Ok(())
     }
@@ -180,8 +183,8 @@ impl Store {
     pub async fn enabled_schedules(&self) -> anyhow::Result<Vec<Schedule>> {
         Ok(on!(self.readers(), |c| {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE enabled = TRUE ORDER BY guild_id"
-        ))).fetch_all(c).await
+                "SELECT {SCHEDULE_COLUMNS} FROM summary_schedules WHERE enabled = TRUE ORDER BY guild_id"
+            ))).fetch_all(c).await
         })?)
     }
 
@@ -189,10 +192,13 @@ impl Store {
     pub async fn disable_schedule(&self, guild: u64, reason: &str) -> anyhow::Result<()> {
         on!(self.writer().await?.conn(), |c| {
             sqlx::query(
-            "UPDATE summary_schedules SET enabled = FALSE, disabled_reason = $1 WHERE guild_id = $2",
-        )
-        .bind(reason)
-        .bind(guild.to_string()).execute(c).await.map(|r| r.rows_affected())
+                "UPDATE summary_schedules SET enabled = FALSE, disabled_reason = $1 WHERE guild_id = $2",
+            )
+            .bind(reason)
+            .bind(guild.to_string())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         Ok(())
     }
@@ -303,16 +309,19 @@ impl Store {
     ) -> anyhow::Result<bool> {
         let done = on!(self.writer().await?.conn(), |c| {
             sqlx::query(
-            "UPDATE summary_posts SET attempted_at = $1, hot100_week = $2, b200_week = $3, facts_through = $4
-             WHERE guild_id = $5 AND slot = $6 AND state = 'claimed' AND claimed_by = $7",
-        )
-        .bind(at.to_rfc3339())
-        .bind(&covered.hot100_week)
-        .bind(&covered.b200_week)
-        .bind(covered.facts_through)
-        .bind(guild.to_string())
-        .bind(slot)
-        .bind(worker).execute(c).await.map(|r| r.rows_affected())
+                "UPDATE summary_posts SET attempted_at = $1, hot100_week = $2, b200_week = $3, facts_through = $4
+                 WHERE guild_id = $5 AND slot = $6 AND state = 'claimed' AND claimed_by = $7",
+            )
+            .bind(at.to_rfc3339())
+            .bind(&covered.hot100_week)
+            .bind(&covered.b200_week)
+            .bind(covered.facts_through)
+            .bind(guild.to_string())
+            .bind(slot)
+            .bind(worker)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         Ok(done == 1)
     }
@@ -338,19 +347,22 @@ impl Store {
         };
         let done = on!(self.writer().await?.conn(), |c| {
             sqlx::query(
-            "UPDATE summary_posts SET state = $1, message_id = $2, hot100_week = $3, b200_week = $4,
-                facts_through = $5, note = $6
-             WHERE guild_id = $7 AND slot = $8 AND state = 'claimed' AND claimed_by = $9",
-        )
-        .bind(state)
-        .bind(message_id)
-        .bind(&covered.hot100_week)
-        .bind(&covered.b200_week)
-        .bind(covered.facts_through)
-        .bind(note)
-        .bind(guild.to_string())
-        .bind(slot)
-        .bind(worker).execute(c).await.map(|r| r.rows_affected())
+                "UPDATE summary_posts SET state = $1, message_id = $2, hot100_week = $3, b200_week = $4,
+                    facts_through = $5, note = $6
+                 WHERE guild_id = $7 AND slot = $8 AND state = 'claimed' AND claimed_by = $9",
+            )
+            .bind(state)
+            .bind(message_id)
+            .bind(&covered.hot100_week)
+            .bind(&covered.b200_week)
+            .bind(covered.facts_through)
+            .bind(note)
+            .bind(guild.to_string())
+            .bind(slot)
+            .bind(worker)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
         })?;
         Ok(done == 1)
     }
@@ -437,14 +449,16 @@ impl Store {
     ) -> anyhow::Result<Vec<super::AuditEntry>> {
         Ok(on!(self.readers(), |c| {
             sqlx::query_as(
-            "SELECT id, at, actor, guild_id, action, target, before, after, undoes, batch FROM audit_log
-             WHERE id > $1 AND at >= $2 AND actor <> 'seed'
-               AND (target LIKE 'export:%' OR target LIKE 'note:%' OR target LIKE 'alias:%')
-             ORDER BY id LIMIT $3",
-        )
-        .bind(after)
-        .bind(since)
-        .bind(limit).fetch_all(c).await
+                "SELECT id, at, actor, guild_id, action, target, before, after, undoes, batch FROM audit_log
+                 WHERE id > $1 AND at >= $2 AND actor <> 'seed'
+                   AND (target LIKE 'export:%' OR target LIKE 'note:%' OR target LIKE 'alias:%')
+                 ORDER BY id LIMIT $3",
+            )
+            .bind(after)
+            .bind(since)
+            .bind(limit)
+            .fetch_all(c)
+            .await
         })?)
     }
 
@@ -457,16 +471,18 @@ impl Store {
     ) -> anyhow::Result<Vec<WeekEntry>> {
         Ok(on!(self.readers(), |c| {
             sqlx::query_as(
-            "SELECT e.position, e.title, e.credit, e.last_week, e.peak, e.weeks_on_chart,
-                    (SELECT min(p.position) FROM chart_entries p
-                     WHERE p.song_id = e.song_id AND p.chart_date < e.chart_date) AS best_before
-             FROM chart_entries e
-             WHERE e.chart = $1 AND e.chart_date = $2
-               AND e.song_id IN (SELECT sa.song_id FROM song_acts sa JOIN acts a ON a.id = sa.act_id WHERE a.is_kpop = TRUE)
-             ORDER BY e.position",
-        )
-        .bind(chart)
-        .bind(date).fetch_all(c).await
+                "SELECT e.position, e.title, e.credit, e.last_week, e.peak, e.weeks_on_chart,
+                        (SELECT min(p.position) FROM chart_entries p
+                         WHERE p.song_id = e.song_id AND p.chart_date < e.chart_date) AS best_before
+                 FROM chart_entries e
+                 WHERE e.chart = $1 AND e.chart_date = $2
+                   AND e.song_id IN (SELECT sa.song_id FROM song_acts sa JOIN acts a ON a.id = sa.act_id WHERE a.is_kpop = TRUE)
+                 ORDER BY e.position",
+            )
+            .bind(chart)
+            .bind(date)
+            .fetch_all(c)
+            .await
         })?)
     }
 }

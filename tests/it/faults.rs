@@ -144,7 +144,7 @@ fn big_chart(path: &std::path::Path, weeks: u32) {
 
 #[tokio::test]
 async fn a_killed_import_leaves_the_store_as_it_was() {
-    if !crate::support::db::sqlite_only("a fault test of the SQLite file") {
+    if crate::support::db::skipped_on_postgres("a fault test of the SQLite file") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -191,7 +191,7 @@ async fn a_killed_import_leaves_the_store_as_it_was() {
 
 #[tokio::test]
 async fn a_store_locked_by_another_process_is_waited_for() {
-    if !crate::support::db::sqlite_only("a fault test of the SQLite file") {
+    if crate::support::db::skipped_on_postgres("a fault test of the SQLite file") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -254,7 +254,7 @@ fn in_nanosleep(pid: u32) -> bool {
 
 #[tokio::test]
 async fn db_check_finds_damage() {
-    if !crate::support::db::sqlite_only("a fault test of the SQLite file") {
+    if crate::support::db::skipped_on_postgres("a fault test of the SQLite file") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -289,7 +289,7 @@ async fn db_check_finds_damage() {
 
 #[tokio::test]
 async fn a_killed_edit_leaves_the_store_as_it_was() {
-    if !crate::support::db::sqlite_only("a fault test of the SQLite file") {
+    if crate::support::db::skipped_on_postgres("a fault test of the SQLite file") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -331,7 +331,7 @@ async fn a_killed_edit_leaves_the_store_as_it_was() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn one_run_per_store_and_a_killed_one_does_not_block_the_next() {
-    if !crate::support::db::sqlite_only("a fault test of the SQLite file") {
+    if crate::support::db::skipped_on_postgres("a fault test of the SQLite file") {
         return;
     }
     let fake = FakeDiscord::start(FakeConfig::default()).await;

@@ -28,14 +28,13 @@ pub fn at(dir: &Path) -> Location {
     }
 }
 
-/// True when the test is about SQLite's file itself (its lock file, its backups, its pages):
-/// on the PostgreSQL run it says so and the test returns.
-pub fn sqlite_only(what: &str) -> bool {
+/// For a test about SQLite's file itself (its lock file, its backups, its pages): true on the
+/// PostgreSQL run, after saying so, and the test returns.
+pub fn skipped_on_postgres(what: &str) -> bool {
     if on_postgres() {
         eprintln!("skipped on PostgreSQL: {what}");
-        return false;
     }
-    true
+    on_postgres()
 }
 
 /// The store opened as another process (or an earlier release) would: writable, with none of
