@@ -119,44 +119,7 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn snapshot(&mut self, target: &Target) -> anyhow::Result<Value> {
         Ok(match target {
-            Target::Export { period, country } => {
-                let figures: Vec<FigureRow> = on!(self.conn(), |c| {
-                    sqlx::query_as(
-                        "SELECT id, period, country, value_usd, rank, yoy_change_pct, top10, superseded_by
-                         FROM export_figures WHERE period = $1 AND country = $2 ORDER BY id",
-                    )
-                    .bind(period.label())
-                    .bind(country.code())
-                    .fetch_all(c)
-                    .await
-                })?;
-                let links: Vec<LinkRow> = on!(self.conn(), |c| {
-                    sqlx::query_as(
-                        "SELECT figure_id, source_id, printed, precise, rank, yoy_change_pct, note FROM figure_sources
-                         WHERE figure_id IN (SELECT id FROM export_figures WHERE period = $1 AND country = $2)
-                         ORDER BY figure_id, source_id",
-                    )
-                    .bind(period.label())
-                    .bind(country.code())
-                    .fetch_all(c)
-                    .await
-                })?;
-                Value::Array(
-                    figures
-                        .iter()
-                        .map(|f| {
-                            let sources: Vec<Value> = links
-                                .iter()
-                                .filter(|l| l.figure_id == f.id)
-                                .map(|l| json!({"source_id": l.source_id, "printed": l.printed, "precise": l.precise, "rank": l.rank, "yoy_change_pct": l.yoy_change_pct, "note": l.note}))
-                                .collect();
-                            let mut v = serde_json::to_value(f).unwrap_or(Value::Null);
-                            v["sources"] = Value::Array(sources);
-                            v
-                        })
-                        .collect(),
-                )
-            }
+            Target::Export { period, country } => self.export_snapshot(period, country).await?,
             Target::Note(id) => {
                 let note: Option<NoteRow> = on!(self.conn(), |c| {
                     sqlx::query_as(
@@ -200,6 +163,50 @@ impl WriteTx {
                 json!({"editor": e.to_string(), "present": present})
             }
         })
+    }
+
+    /// One destination and period's figures, each with the sources that printed it.
+    async fn export_snapshot(
+        &mut self,
+        period: &Period,
+        country: &Country,
+    ) -> anyhow::Result<Value> {
+        let figures: Vec<FigureRow> = on!(self.conn(), |c| {
+            sqlx::query_as(
+                "SELECT id, period, country, value_usd, rank, yoy_change_pct, top10, superseded_by
+                 FROM export_figures WHERE period = $1 AND country = $2 ORDER BY id",
+            )
+            .bind(period.label())
+            .bind(country.code())
+            .fetch_all(c)
+            .await
+        })?;
+        let links: Vec<LinkRow> = on!(self.conn(), |c| {
+            sqlx::query_as(
+                "SELECT figure_id, source_id, printed, precise, rank, yoy_change_pct, note FROM figure_sources
+                 WHERE figure_id IN (SELECT id FROM export_figures WHERE period = $1 AND country = $2)
+                 ORDER BY figure_id, source_id",
+            )
+            .bind(period.label())
+            .bind(country.code())
+            .fetch_all(c)
+            .await
+        })?;
+        Ok(Value::Array(
+            figures
+                .iter()
+                .map(|f| {
+                    let sources: Vec<Value> = links
+                        .iter()
+                        .filter(|l| l.figure_id == f.id)
+                        .map(|l| json!({"source_id": l.source_id, "printed": l.printed, "precise": l.precise, "rank": l.rank, "yoy_change_pct": l.yoy_change_pct, "note": l.note}))
+                        .collect();
+                    let mut v = serde_json::to_value(f).unwrap_or(Value::Null);
+                    v["sources"] = Value::Array(sources);
+                    v
+                })
+                .collect(),
+        ))
     }
 
     /// Makes one destination and period's figures and their prints what `snapshot` holds.
