@@ -5,7 +5,7 @@
 //! `billboard200.csv` (the full files). Writes nothing but a temporary store.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use kpop_facts::app::App;
 use kpop_facts::commands::{self, Caller, Invocation};
@@ -14,6 +14,10 @@ use kpop_facts::i18n::Locale;
 use kpop_facts::import::billboard;
 use kpop_facts::reply::plot::{self, Bar, RunWeek};
 use kpop_facts::store::{Actor, Store};
+
+#[path = "common/measure.rs"]
+mod measure;
+use measure::{Stats, ratio, sqlite_import, time_async, us};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -43,28 +47,6 @@ fn main() {
     rt.block_on(run(&data));
 }
 
-struct Stats {
-    p50: Duration,
-    p99: Duration,
-}
-
-fn stats(mut samples: Vec<Duration>) -> Stats {
-    samples.sort_unstable();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    Stats {
-        p50: at(0.50),
-        p99: at(0.99),
-    }
-}
-
-fn us(d: Duration) -> String {
-    format!("{:.1} µs", d.as_secs_f64() * 1e6)
-}
-
-fn ratio(a: Duration, b: Duration) -> String {
-    format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64().max(1e-12))
-}
-
 fn row(what: &str, ours: &Stats, reference: Option<&Stats>) {
     match reference {
         Some(r) => println!(
@@ -81,23 +63,6 @@ fn row(what: &str, ours: &Stats, reference: Option<&Stats>) {
             us(ours.p99)
         ),
     }
-}
-
-async fn time_async<F, Fut>(n: usize, mut f: F) -> Stats
-where
-    F: FnMut(usize) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for i in 0..n.min(20) {
-        f(i).await; // warm-up
-    }
-    let mut samples = Vec::with_capacity(n);
-    for i in 0..n {
-        let t = Instant::now();
-        f(i).await;
-        samples.push(t.elapsed());
-    }
-    stats(samples)
 }
 
 async fn run(data: &Path) {
@@ -364,29 +329,6 @@ async fn serve_child(db: &Path) {
         "peak RSS serving the full data (a separate process: store open, indexes built, every command answered): {:.1} MB",
         peak_rss_mb()
     );
-}
-
-/// SQLite's own CSV import of the same files into a fresh database, timed.
-fn sqlite_import(data: &Path, dir: &Path) -> Option<Duration> {
-    let db = dir.join("reference.db");
-    let script = format!(
-        ".mode csv\n.import {} hot100\n.import {} billboard200\n",
-        data.join("hot100.csv").display(),
-        data.join("billboard200.csv").display()
-    );
-    let started = Instant::now();
-    let out = std::process::Command::new("sqlite3")
-        .arg(&db)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .ok()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take()?.write_all(script.as_bytes()).ok()?;
-            child.wait().ok()
-        })?;
-    out.success().then(|| started.elapsed())
 }
 
 fn peak_rss_mb() -> f64 {

@@ -572,7 +572,7 @@ async fn write(
     report.added = out.len() as u64;
     progress.advance((report.rows - out.len()) as u64);
     if !suspended.is_empty() {
-        tx.rebuild_indexes(suspended).await?;
+        tx.restore_chart_indexes(suspended).await?;
     }
     report.unchanged = report.rows as u64 - report.added;
     if report.added > 0 {

@@ -115,12 +115,10 @@ const LINKED_WEEKS: (&str, &str) = json_rows!(
            ORDER BY song_id, chart_date, position) AS r"
 );
 
-const SONG_WEEKS: (&str, &str) = json_rows!(
-    "chart_date, position, last_week, peak, weeks_on_chart",
-    order: "chart_date, position",
-    "FROM (SELECT chart_date, position, last_week, peak, weeks_on_chart FROM chart_entries
-           WHERE song_id = $1 ORDER BY chart_date, position) AS r"
-);
+const SONG_WEEKS_JSON: &str =
+    "SELECT json_group_array(json_array(chart_date, position, last_week, peak, weeks_on_chart))
+     FROM (SELECT chart_date, position, last_week, peak, weeks_on_chart FROM chart_entries
+           WHERE song_id = $1 ORDER BY chart_date, position)";
 
 impl Store {
     /// Up to `limit` songs and albums with at least one week and an id above `after`, in id
@@ -205,19 +203,28 @@ impl Store {
             .collect()
     }
 
-    /// The weeks of one song, oldest first.
-    /// Read as one JSON array: a long run has hundreds of weeks, and one row costs less than
-    /// hundreds.
+    /// The weeks of one song, oldest first. SQLite reads them as one JSON array: a long run has
+    /// hundreds of weeks, and through sqlx one row costs less than hundreds. PostgreSQL sends
+    /// rows in one round trip and builds JSON slower than it sends them, so it sends rows.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_weeks(&self, song_id: i64) -> anyhow::Result<Vec<ChartWeekRow>> {
-        let json: String = on!(self.readers(), |c| {
-            sqlx::query_scalar(self.pick(SONG_WEEKS))
-                .bind(song_id)
-                .fetch_one(c)
-                .await
-        })?;
         type Flat = (String, i64, Option<i64>, Option<i64>, Option<i64>);
-        let rows: Vec<Flat> = serde_json::from_str(&json)?;
+        let rows: Vec<Flat> = match self.readers() {
+            Engine::Sqlite(c) => {
+                let json: String = sqlx::query_scalar(SONG_WEEKS_JSON)
+                    .bind(song_id)
+                    .fetch_one(c)
+                    .await?;
+                serde_json::from_str(&json)?
+            }
+            Engine::Postgres(c) => sqlx::query_as(
+                "SELECT chart_date, position, last_week, peak, weeks_on_chart FROM chart_entries
+                     WHERE song_id = $1 ORDER BY chart_date, position",
+            )
+            .bind(song_id)
+            .fetch_all(c)
+            .await?,
+        };
         Ok(rows
             .into_iter()
             .map(
@@ -358,50 +365,74 @@ impl WriteTx {
         }
     }
 
-    /// Drops the indexes of `chart_entries` for a bulk load and returns their definitions for
-    /// [`Self::rebuild_indexes`]: building an index once, sorted, beats a million random inserts
-    /// into it. The caller guarantees the rows it inserts meanwhile are new.
+    /// Drops the indexes of `chart_entries` for a bulk load (and on PostgreSQL its reference to
+    /// the songs, checked row by row otherwise) and returns the statements that bring them back,
+    /// for [`Self::restore_chart_indexes`]: building an index once, sorted, and checking the
+    /// references in one pass beat a million random inserts and checks. The caller guarantees
+    /// the rows it inserts meanwhile are new.
     #[tracing::instrument(skip_all, err(level = "warn"))]
-    pub async fn suspend_chart_indexes(&mut self) -> anyhow::Result<Vec<(String, String)>> {
-        let indexes: Vec<(String, String)> = match self.conn() {
+    pub async fn suspend_chart_indexes(&mut self) -> anyhow::Result<Vec<String>> {
+        let (drops, restores): (Vec<String>, Vec<String>) = match self.conn() {
             Engine::Sqlite(c) => {
-                sqlx::query_as(
+                let indexes: Vec<(String, String)> = sqlx::query_as(
                     "SELECT name, sql FROM sqlite_master
-                 WHERE type = 'index' AND tbl_name = 'chart_entries' AND sql IS NOT NULL",
+                     WHERE type = 'index' AND tbl_name = 'chart_entries' AND sql IS NOT NULL",
                 )
                 .fetch_all(c)
-                .await?
+                .await?;
+                indexes
+                    .into_iter()
+                    .map(|(name, sql)| (format!("DROP INDEX \"{name}\""), sql))
+                    .unzip()
             }
             Engine::Postgres(c) => {
-                sqlx::query_as(
+                let indexes: Vec<(String, String)> = sqlx::query_as(
                     "SELECT indexname::text, indexdef FROM pg_indexes
-                 WHERE tablename = 'chart_entries' AND schemaname = current_schema()",
+                     WHERE tablename = 'chart_entries' AND schemaname = current_schema()",
                 )
-                .fetch_all(c)
-                .await?
+                .fetch_all(&mut *c)
+                .await?;
+                let references: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+                     WHERE conrelid = 'chart_entries'::regclass AND contype = 'f'",
+                )
+                .fetch_all(&mut *c)
+                .await?;
+                let indexes = indexes
+                    .into_iter()
+                    .map(|(name, sql)| (format!("DROP INDEX \"{name}\""), sql));
+                let references = references.into_iter().map(|(name, def)| {
+                    (
+                        format!("ALTER TABLE chart_entries DROP CONSTRAINT \"{name}\""),
+                        format!("ALTER TABLE chart_entries ADD CONSTRAINT \"{name}\" {def}"),
+                    )
+                });
+                let (drops, mut restores): (Vec<String>, Vec<String>) =
+                    indexes.chain(references).unzip();
+                // Index builds sort in memory rather than in temporary files.
+                restores.insert(0, "SET LOCAL maintenance_work_mem = '256MB'".to_string());
+                // Fresh statistics, or the planner reads a million rows as the few it saw last.
+                restores.push("ANALYZE chart_entries, chart_songs".to_string());
+                (drops, restores)
             }
         };
-        for (name, _) in &indexes {
-            on!(self.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP INDEX \"{name}\""
-            )))
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
+        for drop in drops {
+            on!(self.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(drop))
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
         }
-        Ok(indexes)
+        Ok(restores)
     }
 
-    /// Recreates the indexes [`Self::suspend_chart_indexes`] dropped.
+    /// Runs the statements [`Self::suspend_chart_indexes`] returned.
     #[tracing::instrument(skip_all, err(level = "warn"))]
-    pub async fn rebuild_indexes(&mut self, indexes: Vec<(String, String)>) -> anyhow::Result<()> {
-        for (_, definition) in indexes {
-            on!(self.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(
-                definition
-            ))
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
+    pub async fn restore_chart_indexes(&mut self, restores: Vec<String>) -> anyhow::Result<()> {
+        for statement in restores {
+            on!(self.conn(), |c| sqlx::query(sqlx::AssertSqlSafe(statement))
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
         }
         Ok(())
     }
@@ -410,25 +441,32 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn refresh_song_stats(&mut self, song_ids: &[i64]) -> anyhow::Result<()> {
         self.touch_charts();
-        const SET: &str = "UPDATE chart_songs SET (weeks, peak, debut, last_date) =
-            (SELECT count(*), min(position), min(chart_date), max(chart_date)
-             FROM chart_entries WHERE song_id = chart_songs.id)";
         for batch in song_ids.chunks(10_000) {
             match self.conn() {
-                Engine::Sqlite(c) => sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "{SET} WHERE id IN (SELECT value FROM json_each($1))"
-                )))
+                Engine::Sqlite(c) => sqlx::query(
+                    "UPDATE chart_songs SET (weeks, peak, debut, last_date) =
+                        (SELECT count(*), min(position), min(chart_date), max(chart_date)
+                         FROM chart_entries WHERE song_id = chart_songs.id)
+                     WHERE id IN (SELECT value FROM json_each($1))",
+                )
                 .bind(serde_json::to_string(batch)?)
                 .execute(c)
                 .await
                 .map(|r| r.rows_affected())?,
-                Engine::Postgres(c) => {
-                    sqlx::query(sqlx::AssertSqlSafe(format!("{SET} WHERE id = ANY($1)")))
-                        .bind(batch)
-                        .execute(c)
-                        .await
-                        .map(|r| r.rows_affected())?
-                }
+                // One aggregate over the batch's rows, which PostgreSQL plans far better than a
+                // subquery per song.
+                Engine::Postgres(c) => sqlx::query(
+                    "UPDATE chart_songs s SET weeks = e.weeks, peak = e.peak, debut = e.debut,
+                        last_date = e.last_date
+                     FROM (SELECT song_id, count(*) AS weeks, min(position) AS peak,
+                                  min(chart_date) AS debut, max(chart_date) AS last_date
+                           FROM chart_entries WHERE song_id = ANY($1) GROUP BY song_id) e
+                     WHERE s.id = e.song_id",
+                )
+                .bind(batch)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected())?,
             };
         }
         Ok(())

@@ -1,0 +1,200 @@
+//! The two store engines side by side on the full Billboard history, in one run: the full import
+//! into each against the engine's own bulk load of the same files into a bare table, and the
+//! latency of the core commands on each.
+//!
+//! `cargo bench --bench engines -- DATA_DIR` where DATA_DIR holds the full `hot100.csv` and
+//! `billboard200.csv`. It needs PostgreSQL's server binaries (as the tests find them) and starts a
+//! throwaway cluster of its own; it writes nothing but temporary stores.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use kpop_facts::app::App;
+use kpop_facts::commands::{self, Caller, Invocation};
+use kpop_facts::domain::chart::Chart;
+use kpop_facts::i18n::Locale;
+use kpop_facts::import::billboard;
+use kpop_facts::store::{Actor, Location, Store};
+use sqlx::Connection;
+
+#[path = "common/measure.rs"]
+mod measure;
+#[allow(dead_code)]
+#[path = "../tests/support/postgres.rs"]
+mod postgres;
+
+use measure::{Stats, ratio, sqlite_import, time_async, us};
+
+const FILES: [(Chart, &str); 2] = [
+    (Chart::Hot100, "hot100.csv"),
+    (Chart::Billboard200, "billboard200.csv"),
+];
+
+const COMMANDS: [&str; 5] = [
+    "/exports japan 2023-H1",
+    "/exports 2023-H1",
+    "/chart cupid",
+    "/chart title:thriller chart:billboard-200",
+    "/artist BTS",
+];
+
+fn main() {
+    let Some(data) = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
+    else {
+        eprintln!(
+            "usage: cargo bench --bench engines -- DATA_DIR   (a folder with hot100.csv and billboard200.csv)"
+        );
+        return;
+    };
+    let Some(bin) = postgres::bin_dir() else {
+        eprintln!("{}", postgres::skip_line());
+        return;
+    };
+    let cluster = postgres::Cluster::start(&bin).expect("a PostgreSQL cluster starts");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(run(&data, &cluster));
+}
+
+/// One engine's figures.
+struct Engine {
+    import: Duration,
+    reference: Option<Duration>,
+    commands: Vec<Stats>,
+}
+
+async fn run(data: &Path, cluster: &postgres::Cluster) {
+    let dir = tempfile::tempdir().unwrap();
+    println!("# kpop-facts: SQLite and PostgreSQL\n");
+    let sqlite = measure_engine(data, Location::Sqlite(dir.path().join("bench.db"))).await;
+    let sqlite = Engine {
+        reference: sqlite_import(data, dir.path()),
+        ..sqlite
+    };
+    let url = cluster.fresh_database();
+    let pg = measure_engine(data, Location::Postgres(url)).await;
+    let pg = Engine {
+        reference: Some(bare_copy(data, &cluster.fresh_database()).await),
+        ..pg
+    };
+
+    println!("## Import of both full files (one transaction per file)\n");
+    println!("| engine | kpop-facts import | the engine's own load into a bare table | ratio |");
+    println!("|---|---|---|---|");
+    for (name, e, reference) in [
+        ("SQLite", &sqlite, "`sqlite3 .import`"),
+        ("PostgreSQL", &pg, "`COPY … FROM STDIN (FORMAT csv)`"),
+    ] {
+        match e.reference {
+            Some(r) => println!(
+                "| {name} | {:.2} s | {reference}: {:.2} s | {} |",
+                e.import.as_secs_f64(),
+                r.as_secs_f64(),
+                ratio(e.import, r)
+            ),
+            None => println!(
+                "| {name} | {:.2} s | {reference}: not installed | – |",
+                e.import.as_secs_f64()
+            ),
+        }
+    }
+    println!(
+        "\nPostgreSQL import against SQLite import: {}",
+        ratio(pg.import, sqlite.import)
+    );
+
+    println!("\n## Commands (parse → store → reply), 300 answers each\n");
+    println!(
+        "| command | SQLite p50 | SQLite p99 | PostgreSQL p50 | PostgreSQL p99 | p50 ratio | p99 ratio |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for ((question, s), p) in COMMANDS.iter().zip(&sqlite.commands).zip(&pg.commands) {
+        println!(
+            "| `{question}` | {} | {} | {} | {} | {} | {} |",
+            us(s.p50),
+            us(s.p99),
+            us(p.p50),
+            us(p.p99),
+            ratio(p.p50, s.p50),
+            ratio(p.p99, s.p99)
+        );
+    }
+}
+
+/// Imports the full files into a fresh store at `at`, then times every command on it.
+async fn measure_engine(data: &Path, at: Location) -> Engine {
+    let store = Store::open(&at).await.unwrap();
+    let started = Instant::now();
+    for (chart, file) in FILES {
+        let bytes = std::fs::read(data.join(file)).unwrap();
+        let mut tx = store.begin().await.unwrap();
+        billboard::import(&mut tx, chart, &bytes, &Actor::Cli, &())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let import = started.elapsed();
+    store.close().await;
+
+    let app = App::open(&at).await.unwrap();
+    app.indexes().await.unwrap();
+    let caller = Caller::default();
+    let mut commands = Vec::new();
+    for question in COMMANDS {
+        let inv = Invocation::parse(question, Locale::En).unwrap();
+        commands.push(
+            time_async(300, |_| {
+                let (app, inv, caller) = (&app, &inv, &caller);
+                async move {
+                    std::hint::black_box(commands::respond(app, inv, caller).await);
+                }
+            })
+            .await,
+        );
+    }
+    app.store().close().await;
+    Engine {
+        import,
+        reference: None,
+        commands,
+    }
+}
+
+/// PostgreSQL's own load of the same files into bare tables of text columns, timed from the
+/// first byte sent to the last commit.
+async fn bare_copy(data: &Path, url: &str) -> Duration {
+    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+    for (_, file) in FILES {
+        let table = file.trim_end_matches(".csv");
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE TABLE {table} (chart_date text, position text, title text, artist text,
+                                   last_week text, peak text, weeks_on_chart text)"
+        )))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let started = Instant::now();
+    for (_, file) in FILES {
+        let table = file.trim_end_matches(".csv");
+        let bytes = std::fs::read(data.join(file)).unwrap();
+        let mut tx = conn.begin().await.unwrap();
+        let mut copy = tx
+            .copy_in_raw(&format!(
+                "COPY {table} FROM STDIN (FORMAT csv, HEADER true)"
+            ))
+            .await
+            .unwrap();
+        for chunk in bytes.chunks(1 << 20) {
+            copy.send(chunk).await.unwrap();
+        }
+        copy.finish().await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    started.elapsed()
+}
