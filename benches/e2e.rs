@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use fake_discord::{FakeConfig, FakeDiscord, InteractionHandle};
 use kpop_facts::app::App;
-use kpop_facts::discord::{self, RunError, Secret, Settings};
+use kpop_facts::discord::{self, RunError, Secret, Settings, ShardRange, Sharding};
 use serde_json::{Value, json};
 use serenity::all::{
     ClientBuilder, Context, EventHandler, GatewayIntents, HttpBuilder, Interaction, ShardManager,
@@ -344,6 +344,7 @@ fn start(bot_rt: &Runtime, fake: &FakeDiscord, target: &Target<'_>) -> Running {
                 application_id: None,
                 modlog_channel: None,
                 cooldowns: false,
+                sharding: Sharding::Fixed(ShardRange::all(1)),
             };
             let (stop, rx) = watch::channel(false);
             let task = bot_rt.spawn(discord::run(settings, Arc::new(app), rx));

@@ -8,7 +8,8 @@
 //!   command registration when the command set changes), with its per-user cooldowns and the
 //!   redaction of secrets from every log line. [`weekly`]: weekly summary posts (schedules,
 //!   slots claimed before posting, catch-up), sent through its own `Channel` trait, which the
-//!   Discord client implements.
+//!   Discord client implements. [`telemetry`]: the Prometheus metrics and the health check an
+//!   operator scrapes.
 //! - [`commands`]: `commands::Command`, every command and its options as one typed set (read
 //!   once from an `Invocation`), and one module per command returning a `Reply`; `weekly_post` builds the weekly
 //!   post and `changes` says how a change to the facts reads. [`reply`]: replies as data,
@@ -34,6 +35,7 @@ pub mod edits;
 pub mod import;
 pub mod reply;
 pub mod store;
+pub mod telemetry;
 pub mod weekly;
 
 /// Every layer speaks the message catalogue, so it is reachable from the root as well.

@@ -19,6 +19,8 @@ use std::io::Write;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::discord::redact::redact;
 use crate::reply::Reply;
@@ -125,11 +127,14 @@ pub fn main() -> ExitCode {
 fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let lines = tracing_subscriber::fmt::layer()
         // Colour codes inside a line would hide `token=` from the redaction.
         .with_ansi(false)
-        .with_writer(RedactedStderr)
+        .with_writer(RedactedStderr);
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(lines)
+        .with(crate::telemetry::StoreErrors)
         .try_init();
 }
 

@@ -1,6 +1,7 @@
 //! `kpop-facts run`: the bot, connected to Discord's gateway until SIGINT or SIGTERM.
 
 use crate::store::Location;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,10 +12,11 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
 
 use super::token::TokenArgs;
-use super::{EXIT_CONFIG, EXIT_USAGE};
+use super::{EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE};
 use crate::app::App;
-use crate::discord::{self, RunError, Settings};
+use crate::discord::{self, RunError, Settings, ShardRange, ShardSpan, Sharding};
 use crate::store::RunLock;
+use crate::telemetry;
 
 /// How long the exit waits for the store's connections to come back.
 const STORE_CLOSE_GRACE: Duration = Duration::from_secs(1);
@@ -33,9 +35,64 @@ pub struct RunArgs {
     /// A channel that receives every change to facts.
     #[arg(long, env = "KPOP_FACTS_MODLOG_CHANNEL")]
     modlog_channel: Option<u64>,
+    /// Serve only these gateway shards, FIRST-LAST inclusive (`0-0` is shard 0 alone), when
+    /// several processes share the bot. Without it the process serves every shard Discord
+    /// recommends.
+    #[arg(
+        long,
+        env = "KPOP_FACTS_SHARDS",
+        value_name = "FIRST-LAST",
+        requires = "shard_count"
+    )]
+    shards: Option<ShardSpan>,
+    /// How many shards the bot runs across all its processes (the same on every one).
+    #[arg(
+        long,
+        env = "KPOP_FACTS_SHARD_COUNT",
+        value_name = "N",
+        requires = "shards"
+    )]
+    shard_count: Option<u32>,
+    /// Serve Prometheus metrics at /metrics and a health check at /health on this loopback
+    /// address, e.g. 127.0.0.1:9187.
+    #[arg(long, env = "KPOP_FACTS_METRICS_ADDR", value_name = "ADDRESS")]
+    metrics_addr: Option<SocketAddr>,
+}
+
+impl RunArgs {
+    /// The shards to serve, or why the flags do not make a range.
+    fn sharding(&self) -> Result<Sharding, String> {
+        match (self.shards, self.shard_count) {
+            (Some(span), Some(count)) => ShardRange::new(span.first, span.last, count)
+                .map(Sharding::Fixed)
+                .ok_or_else(|| {
+                    format!(
+                        "--shards {}-{} does not fit --shard-count {count}: shards are numbered 0 to {}",
+                        span.first,
+                        span.last,
+                        count.saturating_sub(1)
+                    )
+                }),
+            (None, None) => Ok(Sharding::Auto),
+            _ => Err("give --shards and --shard-count together, or neither".to_string()),
+        }
+    }
 }
 
 pub async fn run(db: &Location, args: RunArgs) -> anyhow::Result<ExitCode> {
+    let sharding = match args.sharding() {
+        Ok(sharding) => sharding,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    if let Some(addr) = args.metrics_addr.filter(|a| !a.ip().is_loopback()) {
+        eprintln!(
+            "error: KPOP_FACTS_METRICS_ADDR {addr} is not a loopback address: serve metrics on 127.0.0.1 and let the scraper on this machine forward them"
+        );
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     let token = match args.token.read() {
         Ok(Some(token)) => token,
         Ok(None) => {
@@ -59,6 +116,9 @@ pub async fn run(db: &Location, args: RunArgs) -> anyhow::Result<ExitCode> {
     // Build the indexes now, not on the first interaction's clock.
     app.indexes().await?;
     let (stop_tx, stop_rx) = watch::channel(false);
+    if let Some(addr) = args.metrics_addr {
+        telemetry::serve(addr, telemetry::install()?, stop_rx.clone()).await?;
+    }
     let mut sigterm = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
     tokio::spawn(async move {
         tokio::select! {
@@ -74,6 +134,7 @@ pub async fn run(db: &Location, args: RunArgs) -> anyhow::Result<ExitCode> {
         application_id: None,
         modlog_channel: args.modlog_channel,
         cooldowns: true,
+        sharding,
     };
     let result = discord::run(settings, app.clone(), stop_rx).await;
     // An answer still running may hold a connection for a moment; the exit does not wait long.
@@ -83,15 +144,25 @@ pub async fn run(db: &Location, args: RunArgs) -> anyhow::Result<ExitCode> {
     {
         tracing::warn!("the store did not close in time");
     }
+    exit(result)
+}
+
+/// The exit code of a run, with the one line that says why it stopped.
+fn exit(result: Result<(), RunError>) -> anyhow::Result<ExitCode> {
     match result {
         Ok(()) => {
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
         }
-        // The one line that says why: restarting would only be refused again.
-        Err(e @ RunError::Refused { .. }) => {
+        // Restarting would only be refused again.
+        Err(e @ (RunError::Refused { .. } | RunError::Unauthorized)) => {
             eprintln!("error: {e}");
             Ok(ExitCode::from(EXIT_CONFIG))
+        }
+        // Exits like a second `run` on a locked SQLite store: another process has the work.
+        Err(e @ (RunError::Held(_) | RunError::LeaseLost)) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(EXIT_FAILED))
         }
         Err(RunError::Other(e)) => Err(e),
     }

@@ -1,13 +1,13 @@
-//! The gateway event handler: READY registers the commands when needed and forgets servers left
-//! while offline; every interaction is answered through the core; leaving a server forgets what
-//! belonged to it.
+//! The gateway event handler: READY registers the commands when needed (on shard 0 only) and,
+//! once every shard of the process is READY, forgets servers left while offline; every
+//! interaction is answered through the core; leaving a server forgets what belonged to it.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serenity::all::{
     ActionRowComponent, CommandInteraction, Context, EventHandler, Guild, GuildId, Interaction,
-    Ready, UnavailableGuild,
+    Ready, ShardStageUpdateEvent, UnavailableGuild,
 };
 use serenity::async_trait;
 
@@ -17,12 +17,14 @@ use super::answers::{self, Answers};
 use super::cooldown::{self, Cooldowns};
 use super::download::{DownloadError, Downloader, MAX_FILE_BYTES};
 use super::respond::Wire;
+use super::shards::{ReadyShards, ShardRange};
 use super::{convert, register, relay, respond};
 use crate::app::App;
 use crate::commands::{self, Caller, Command, Invocation};
 use crate::i18n::{Locale, msg, t};
 use crate::reply::Reply;
 use crate::store;
+use crate::telemetry::{self, Outcome};
 
 /// How long a write made for an interaction (`/facts`, `/summary`, a Confirm button) waits for
 /// the store's write lock before refusing: well inside the 1.2 s after which an answer is
@@ -37,6 +39,9 @@ pub struct Handler {
     cooldowns: Option<Cooldowns>,
     downloads: Downloader,
     sessions: relay::Sessions,
+    /// The shards this process serves, and which of them are READY.
+    shards: ShardRange,
+    ready: Mutex<ReadyShards>,
 }
 
 impl Handler {
@@ -46,6 +51,7 @@ impl Handler {
         cooldowns: bool,
         downloads: Downloader,
         sessions: relay::Sessions,
+        shards: ShardRange,
     ) -> Handler {
         Handler {
             app,
@@ -54,6 +60,8 @@ impl Handler {
             cooldowns: cooldowns.then(Cooldowns::default),
             downloads,
             sessions,
+            shards,
+            ready: Mutex::default(),
         }
     }
 
@@ -122,23 +130,27 @@ fn download_refusal(e: &DownloadError, locale: Locale) -> String {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         self.sessions.started();
-        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected");
-        // Servers left while the bot was not connected sent no GUILD_DELETE: READY lists every
-        // server the bot is in, so what is not there goes.
-        let present: HashSet<u64> = ready.guilds.iter().map(|g| g.id.get()).collect();
-        let shard = ready.shard.map(|s| (s.id.0, s.total));
-        match crate::weekly::forget_left_servers(self.app.store(), &present, shard).await {
-            Ok(removed) => {
-                for guild in removed {
-                    tracing::info!(
-                        guild,
-                        "not in this server any more; its weekly summary is removed"
-                    );
-                }
-            }
-            Err(e) => tracing::error!(error = ?e, "removing the schedules of servers left failed"),
+        let shard = ready.shard.map_or(0, |s| s.id.0);
+        tracing::info!(
+            user = %ready.user.name,
+            shard,
+            guilds = ready.guilds.len(),
+            "connected"
+        );
+        let guilds = ready.guilds.iter().map(|g| g.id.get()).collect();
+        let all_ready = self
+            .ready
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .ready(self.shards, shard, guilds);
+        if let Some(present) = all_ready {
+            self.forget_left_servers(present.into_iter().collect())
+                .await;
         }
-        if let Err(e) = register::ensure(&ctx.http, self.app.store(), self.guild).await {
+        // One process registers for the whole bot: whichever serves shard 0.
+        if shard == 0
+            && let Err(e) = register::ensure(&ctx.http, self.app.store(), self.guild).await
+        {
             tracing::error!(error = ?e, "registering the commands failed");
         }
     }
@@ -166,17 +178,46 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        tracing::debug!(interaction = %interaction.id(), shard = ctx.shard_id.0, "interaction");
+        let started = Instant::now();
         let answered =
             store::with_write_patience(INTERACTION_WRITE_WAIT, self.answer(&ctx, &interaction));
-        if let Err(e) = answered.await {
+        let outcome = answered.await.unwrap_or_else(|e| {
             tracing::error!(interaction = %interaction.id(), error = ?e, "answering an interaction failed");
-        }
+            Outcome::Failed
+        });
+        telemetry::interaction(kind(&interaction), outcome, started.elapsed());
+    }
+
+    /// A shard's connection changed: its state for `/health` and the metrics.
+    async fn shard_stage_update(&self, _ctx: Context, update: ShardStageUpdateEvent) {
+        let stage = update.new.to_string();
+        tracing::debug!(shard = update.shard_id.0, %stage, "shard");
+        telemetry::shard_stage(update.shard_id.0, &stage);
     }
 }
 
 impl Handler {
+    /// Servers left while the bot was not connected sent no GUILD_DELETE: the READYs of this
+    /// process's shards list every server on them, so a schedule of one of those shards'
+    /// servers that is not listed goes. Other processes' shards are theirs to judge.
+    async fn forget_left_servers(&self, present: HashSet<u64>) {
+        let ours = |guild| self.shards.holds_guild(guild);
+        match crate::weekly::forget_left_servers(self.app.store(), &present, ours).await {
+            Ok(removed) => {
+                for guild in removed {
+                    tracing::info!(
+                        guild,
+                        "not in this server any more; its weekly summary is removed"
+                    );
+                }
+            }
+            Err(e) => tracing::error!(error = ?e, "removing the schedules of servers left failed"),
+        }
+    }
+
     // long: one arm per kind of interaction, each answered in place.
-    async fn answer(&self, ctx: &Context, interaction: &Interaction) -> serenity::Result<()> {
+    async fn answer(&self, ctx: &Context, interaction: &Interaction) -> serenity::Result<Outcome> {
         let app = &self.app;
         match interaction {
             Interaction::Command(i) => {
@@ -254,7 +295,18 @@ impl Handler {
                 };
                 respond::answer(&ctx.http, i.id, &i.token, false, work).await
             }
-            _ => Ok(()),
+            _ => Ok(Outcome::Answered),
         }
+    }
+}
+
+/// An interaction's kind, as the metrics label it.
+fn kind(interaction: &Interaction) -> &'static str {
+    match interaction {
+        Interaction::Command(_) => "command",
+        Interaction::Autocomplete(_) => "autocomplete",
+        Interaction::Component(_) => "component",
+        Interaction::Modal(_) => "modal",
+        _ => "other",
     }
 }

@@ -12,6 +12,7 @@ pub mod redact;
 mod register;
 mod relay;
 pub mod respond;
+pub mod shards;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,10 +21,13 @@ use anyhow::Context;
 use serenity::all::ClientBuilder;
 use serenity::all::{ApplicationId, GatewayIntents, GuildId};
 use serenity::gateway::GatewayError;
-use serenity::http::HttpBuilder;
+use serenity::http::{Http, HttpBuilder};
 use tokio::sync::watch;
 
+pub use shards::{ShardRange, ShardSpan, Sharding};
+
 use crate::app::App;
+use crate::store::Lease;
 
 /// Where and how the bot connects.
 #[derive(Clone)]
@@ -40,6 +44,8 @@ pub struct Settings {
     pub modlog_channel: Option<u64>,
     /// Per-user cooldowns on the commands that draw pictures or import files.
     pub cooldowns: bool,
+    /// Which gateway shards this process serves.
+    pub sharding: Sharding,
 }
 
 /// The bot token, read the same way for every call: surrounding white space (a token file's
@@ -75,10 +81,23 @@ impl std::fmt::Debug for Secret {
 /// Why the bot stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    /// The gateway closed the session with a code no reconnect can cure (4004, 4010, 4012,
-    /// 4013, 4014); starting again would only be refused again.
+    /// The gateway closed the session with a code no reconnect can cure (4004, 4010, 4011 when
+    /// more shards cannot be had, 4012, 4013, 4014); starting again would only be refused again.
     #[error("{}", refusal(*.code))]
     Refused { code: u16 },
+    /// Discord's REST API rejected the token (401) before any gateway session.
+    #[error(
+        "Discord rejected the token (401 Unauthorized): check DISCORD_TOKEN_FILE or DISCORD_TOKEN; not starting"
+    )]
+    Unauthorized,
+    /// Another live process serves shards this one was to serve, or runs another shard count.
+    #[error("{0}; not starting (give this process other shards, or stop that one)")]
+    Held(Lease),
+    /// A lease lapsed while the store was out of reach, and another process may serve the shard.
+    #[error(
+        "a shard lease lapsed and another process may serve the shard now; stopped so no interaction is answered twice"
+    )]
+    LeaseLost,
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -86,7 +105,11 @@ pub enum RunError {
 fn refusal(code: u16) -> String {
     let why = match code {
         4004 => "Discord rejected the token: check DISCORD_TOKEN_FILE or DISCORD_TOKEN",
-        4010 => "Discord refused the shard the bot asked for (it runs as shard 0 of 1)",
+        4010 => "Discord refused the shard the bot asked for: check --shards and --shard-count",
+        4011 => {
+            "Discord requires more shards than the bot runs (a shard holds at most 2,500 servers): \
+             raise --shard-count on every process, or run without --shards to follow Discord's count"
+        }
         4012 => "Discord refused the gateway API version this build speaks",
         4013 => "Discord refused the gateway intents as invalid",
         4014 => {
@@ -98,6 +121,9 @@ fn refusal(code: u16) -> String {
     format!("{why} (gateway close code {code}); not reconnecting")
 }
 
+/// The close code that asks for more shards.
+const SHARDING_REQUIRED: u16 = 4011;
+
 /// How long a shutdown waits for serenity to close the gateway connection before leaving
 /// without it: SIGTERM must end the process within seconds whatever the gateway does.
 const CLOSE_GRACE: Duration = Duration::from_secs(3);
@@ -108,30 +134,29 @@ enum Ended {
     Client(serenity::Result<()>),
     /// The relay saw a close code no reconnect can cure.
     Refused(u16),
+    /// Another process took over one of our shards.
+    LeaseLost,
     /// Shutdown was asked for.
     Stop,
 }
 
-// long: builds, runs and shuts down the client as one sequence.
-/// Connects to the gateway and serves interactions until `shutdown` turns true (then closes
-/// the shards cleanly) or the connection fails for good.
+/// What the process shares between its attempts at the gateway.
+struct Edge {
+    settings: Settings,
+    app: Arc<App>,
+    relay: relay::Relay,
+    web: reqwest::Client,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// Connects to the gateway and serves interactions on this process's shards until `shutdown`
+/// turns true (then closes the shards cleanly) or the connection fails for good.
 pub async fn run(
     settings: Settings,
     app: Arc<App>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) -> Result<(), RunError> {
-    let mut http = HttpBuilder::new(settings.token.authorization());
-    if let Some(base) = &settings.api_base_url {
-        // serenity only honours a proxy with its own ratelimiter off; retries of our own posts
-        // are then ours to do.
-        http = http
-            .proxy(base.trim_end_matches('/'))
-            .ratelimiter_disabled(true);
-    }
-    if let Some(id) = settings.application_id {
-        http = http.application_id(ApplicationId::new(id));
-    }
-    let http = http.build();
+    let http = settings.http();
     let gateway = match (http.get_gateway().await, &settings.api_base_url) {
         (Ok(gateway), _) => gateway.url,
         // Without this check the bot would quietly connect to Discord's real gateway.
@@ -147,7 +172,7 @@ pub async fn run(
         }
     };
     tracing::info!(url = %gateway, "gateway");
-    let mut relay = relay::Relay::start(gateway)
+    let relay = relay::Relay::start(gateway)
         .await
         .context("starting the gateway relay")?;
     // One HTTP client for everything the bot fetches or posts itself; it follows no
@@ -157,22 +182,8 @@ pub async fn run(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .context("building the HTTP client")?;
-    let handler = handler::Handler::new(
-        app.clone(),
-        settings.guild_id.map(GuildId::new),
-        settings.cooldowns,
-        download::Downloader::new(web.clone(), settings.api_base_url.as_deref()),
-        relay.sessions(),
-    );
-    // GUILDS brings GUILD_DELETE, so what belongs to a server the bot leaves can go; nothing
-    // here needs privileged intents.
-    let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
-        .event_handler(handler)
-        .await
-        .context("building the Discord client")?;
-    *client.ws_url.lock().await = relay.url.clone();
     let poster = post::Poster::with_client(
-        web,
+        web.clone(),
         settings.api_base_url.as_deref(),
         settings.token.clone(),
     );
@@ -186,43 +197,163 @@ pub async fn run(
     }
     tokio::spawn(scheduler(app.clone(), poster, shutdown.clone()));
     tokio::spawn(purge_uploads(app.clone(), shutdown.clone()));
-    let shards = client.shard_manager.clone();
-    let start = client.start();
-    tokio::pin!(start);
-    let ended = tokio::select! {
-        result = &mut start => Ended::Client(result),
-        code = relay.refused() => Ended::Refused(code),
-        () = stop_asked(&mut shutdown) => Ended::Stop,
+    let mut edge = Edge {
+        settings,
+        app,
+        relay,
+        web,
+        shutdown,
     };
-    let close = async {
-        let closed = tokio::time::timeout(CLOSE_GRACE, async {
-            shards.shutdown_all().await;
-            let _ = start.as_mut().await;
-        })
-        .await;
-        if closed.is_err() {
-            tracing::warn!("the gateway connection did not close in time; leaving without it");
+    edge.serve_shards().await
+}
+
+impl Settings {
+    /// serenity's REST client, aimed at the proxy or fake when there is one.
+    fn http(&self) -> Http {
+        let mut http = HttpBuilder::new(self.token.authorization());
+        if let Some(base) = &self.api_base_url {
+            // serenity only honours a proxy with its own ratelimiter off; retries of our own
+            // posts are then ours to do.
+            http = http
+                .proxy(base.trim_end_matches('/'))
+                .ratelimiter_disabled(true);
         }
-    };
-    match ended {
-        Ended::Stop => {
-            tracing::info!("shutting down: closing the shards");
-            close.await;
-            Ok(())
+        if let Some(id) = self.application_id {
+            http = http.application_id(ApplicationId::new(id));
         }
-        Ended::Refused(code) => {
-            close.await;
-            Err(RunError::Refused { code })
+        http.build()
+    }
+}
+
+impl Edge {
+    /// Serves the shards, once more with Discord's new count if it asks for more shards
+    /// (4011) while the count is its own to choose.
+    async fn serve_shards(&mut self) -> Result<(), RunError> {
+        let mut resharded = false;
+        loop {
+            let range = match self.settings.sharding {
+                Sharding::Fixed(range) => range,
+                Sharding::Auto => {
+                    match shards::recommended(&self.settings.http(), &mut self.shutdown)
+                        .await
+                        .map_err(unauthorized)?
+                    {
+                        Some(range) => range,
+                        None => return Ok(()),
+                    }
+                }
+            };
+            // Only one process can open a SQLite store (its run lock), so leases left there
+            // by a process that died need no waiting out.
+            let sole = !self.app.store().is_postgres();
+            let mut leases = match shards::Leases::take(self.app.store(), range, sole).await? {
+                Ok(leases) => leases,
+                Err(other) => return Err(RunError::Held(other)),
+            };
+            tracing::info!(%range, "serving");
+            crate::telemetry::shards_held(range.shards());
+            let ended = self.serve(range, &mut leases).await;
+            leases.release().await;
+            match ended {
+                Err(RunError::Refused { code })
+                    if code == SHARDING_REQUIRED
+                        && self.settings.sharding == Sharding::Auto
+                        && !resharded =>
+                {
+                    tracing::warn!(
+                        shards = range.count(),
+                        "Discord asks for more shards; starting again with its new count"
+                    );
+                    resharded = true;
+                    self.relay.reset();
+                }
+                ended => return ended,
+            }
         }
-        Ended::Client(Ok(())) => Ok(()),
-        Ended::Client(Err(serenity::Error::Gateway(e))) if refused_code(&e).is_some() => {
-            Err(RunError::Refused {
-                code: refused_code(&e).unwrap_or_default(),
+    }
+
+    // long: builds, runs and shuts down one client as one sequence.
+    /// Runs `range` on one serenity client until it ends, then closes its shards.
+    async fn serve(
+        &mut self,
+        range: ShardRange,
+        leases: &mut shards::Leases,
+    ) -> Result<(), RunError> {
+        let handler = handler::Handler::new(
+            self.app.clone(),
+            self.settings.guild_id.map(GuildId::new),
+            self.settings.cooldowns,
+            download::Downloader::new(self.web.clone(), self.settings.api_base_url.as_deref()),
+            self.relay.sessions(),
+            range,
+        );
+        // GUILDS brings GUILD_DELETE, so what belongs to a server the bot leaves can go;
+        // nothing here needs privileged intents.
+        let mut client = ClientBuilder::new_with_http(self.settings.http(), GatewayIntents::GUILDS)
+            .event_handler(handler)
+            .await
+            .context("building the Discord client")?;
+        *client.ws_url.lock().await = self.relay.url.clone();
+        let shards = client.shard_manager.clone();
+        // serenity 0.12.5 takes the end of this range as the last shard, inclusive.
+        let start = client.start_shard_range(range.first()..range.last(), range.count());
+        tokio::pin!(start);
+        let ended = tokio::select! {
+            result = &mut start => Ended::Client(result),
+            code = self.relay.refused() => Ended::Refused(code),
+            () = leases.lost() => Ended::LeaseLost,
+            () = stop_asked(&mut self.shutdown) => Ended::Stop,
+        };
+        let close = async {
+            let closed = tokio::time::timeout(CLOSE_GRACE, async {
+                shards.shutdown_all().await;
+                let _ = start.as_mut().await;
             })
+            .await;
+            if closed.is_err() {
+                tracing::warn!("the gateway connection did not close in time; leaving without it");
+            }
+        };
+        match ended {
+            Ended::Stop => {
+                tracing::info!("shutting down: closing the shards");
+                close.await;
+                Ok(())
+            }
+            Ended::Refused(code) => {
+                close.await;
+                Err(RunError::Refused { code })
+            }
+            Ended::LeaseLost => {
+                close.await;
+                Err(RunError::LeaseLost)
+            }
+            Ended::Client(Ok(())) => Ok(()),
+            Ended::Client(Err(serenity::Error::Gateway(e))) if refused_code(&e).is_some() => {
+                Err(RunError::Refused {
+                    code: refused_code(&e).unwrap_or_default(),
+                })
+            }
+            Ended::Client(Err(e)) => Err(anyhow::Error::from(e)
+                .context("the gateway connection failed")
+                .into()),
         }
-        Ended::Client(Err(e)) => Err(anyhow::Error::from(e)
-            .context("the gateway connection failed")
-            .into()),
+    }
+}
+
+/// A 401 from Discord's REST API as the refusal it is; any other error as it is.
+fn unauthorized(e: anyhow::Error) -> RunError {
+    let rejected = e.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<serenity::Error>(),
+            Some(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)))
+                if r.status_code.as_u16() == 401
+        )
+    });
+    if rejected {
+        RunError::Unauthorized
+    } else {
+        RunError::Other(e)
     }
 }
 

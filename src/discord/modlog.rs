@@ -1,7 +1,8 @@
 //! The mod-log: every change to facts, from Discord or the command line, posted to one channel
 //! of the deployment. The last change posted is kept in the store, so a restart neither skips
 //! nor repeats one; each post's nonce makes a retry after a lost response harmless. A post
-//! holds as many changes as fit; only those count as posted.
+//! holds as many changes as fit; only those count as posted. However many processes serve the
+//! bot, one at a time posts: the one holding the mod-log's claim in the store.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,70 +20,104 @@ const TICK: Duration = Duration::from_secs(2);
 /// Changes gathered into one post; an import's many units stay one message.
 const PER_POST: i64 = 20;
 const MARK: &str = "modlog_posted";
+const CLAIM: &str = "modlog";
+/// A holder silent this long has died: another process takes the mod-log over, and posts
+/// again what it may have been posting (the same nonce, so Discord keeps one).
+const STALE: Duration = Duration::from_secs(60);
 
 pub async fn run(app: Arc<App>, poster: Poster, channel: u64, mut shutdown: watch::Receiver<bool>) {
-    let store = app.store();
-    let mut posted: i64 = match store.meta(MARK).await {
-        Ok(Some(v)) => v.parse().unwrap_or(0),
-        // A new mod-log starts from now rather than posting the whole history.
-        _ => {
-            let latest = store
-                .audit_log(None, 1)
-                .await
-                .ok()
-                .and_then(|l| l.first().map(|e| e.id))
-                .unwrap_or(0);
-            let _ = store.set_meta(MARK, &latest.to_string()).await;
-            latest
-        }
-    };
+    let holder = super::shards::process_name();
+    // Where a new mod-log starts is settled now: changes made from here on are posted.
+    if let Err(e) = position(&app).await {
+        tracing::warn!(error = ?e, "reading the mod-log position failed");
+    }
     loop {
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}
-            _ = shutdown.changed() => return,
+            _ = shutdown.changed() => break,
         }
-        let entries = match store.audit_after(posted, PER_POST).await {
-            Ok(e) if !e.is_empty() => e,
-            Ok(_) => continue,
+        let now = chrono::Utc::now();
+        match app.store().claim(CLAIM, &holder, now, now - STALE).await {
+            Ok(true) => {}
+            Ok(false) => continue,
             Err(e) => {
-                tracing::warn!(error = ?e, "reading changes for the mod-log failed");
+                tracing::warn!(error = ?e, "claiming the mod-log failed");
                 continue;
             }
-        };
-        let lines: Vec<(i64, String)> = entries
-            .iter()
-            .map(|e| (e.id, changes::line(e, Locale::En)))
-            .collect();
-        let (description, last) = batch(&lines, limits::DESCRIPTION);
-        let last = last.unwrap_or(posted);
-        let reply = Reply::embed(
-            Embed::new(colour::MODERATION)
-                .title(t(Locale::En, msg::modlog_title()))
-                .description(description),
-        );
-        match poster
-            .post(channel, &reply, &format!("modlog-{last}"))
-            .await
-        {
-            Ok(_) => {
-                posted = last;
-                if let Err(e) = store.set_meta(MARK, &posted.to_string()).await {
-                    tracing::warn!(error = ?e, "recording the mod-log position failed");
-                }
-            }
-            Err(PostError::Gone(why)) => {
-                tracing::error!(
-                    channel,
-                    why,
-                    "the mod-log channel cannot be posted to; the mod-log stops"
-                );
-                return;
-            }
-            Err(e) => {
-                tracing::warn!(channel, error = ?e, "posting to the mod-log failed; trying again")
-            }
+        }
+        if post_next(&app, &poster, channel).await.is_err() {
+            break;
         }
     }
+    if let Err(e) = app.store().release_claim(CLAIM, &holder).await {
+        tracing::warn!(error = ?e, "giving the mod-log back failed; another process takes it over in a minute");
+    }
+}
+
+/// Where the mod-log stands: the last change posted. A new mod-log starts from now rather than
+/// posting the whole history.
+async fn position(app: &App) -> anyhow::Result<i64> {
+    let store = app.store();
+    if let Some(v) = store.meta(MARK).await? {
+        return Ok(v.parse().unwrap_or(0));
+    }
+    let latest = store.audit_log(None, 1).await?.first().map_or(0, |e| e.id);
+    store.set_meta(MARK, &latest.to_string()).await?;
+    Ok(latest)
+}
+
+/// Posts the changes after the mark that fit in one post, by the holder of the claim. Err when
+/// the channel is gone for good.
+async fn post_next(app: &App, poster: &Poster, channel: u64) -> Result<(), ()> {
+    let store = app.store();
+    let posted = match position(app).await {
+        Ok(posted) => posted,
+        Err(e) => {
+            tracing::warn!(error = ?e, "reading the mod-log position failed");
+            return Ok(());
+        }
+    };
+    let entries = match store.audit_after(posted, PER_POST).await {
+        Ok(e) if !e.is_empty() => e,
+        Ok(_) => return Ok(()),
+        Err(e) => {
+            tracing::warn!(error = ?e, "reading changes for the mod-log failed");
+            return Ok(());
+        }
+    };
+    let lines: Vec<(i64, String)> = entries
+        .iter()
+        .map(|e| (e.id, changes::line(e, Locale::En)))
+        .collect();
+    let (description, last) = batch(&lines, limits::DESCRIPTION);
+    let last = last.unwrap_or(posted);
+    let reply = Reply::embed(
+        Embed::new(colour::MODERATION)
+            .title(t(Locale::En, msg::modlog_title()))
+            .description(description),
+    );
+    match poster
+        .post(channel, &reply, &format!("modlog-{last}"))
+        .await
+    {
+        Ok(_) => {
+            if let Err(e) = store.set_meta(MARK, &last.to_string()).await {
+                tracing::warn!(error = ?e, "recording the mod-log position failed");
+            }
+        }
+        Err(PostError::Gone(why)) => {
+            tracing::error!(
+                channel,
+                why,
+                "the mod-log channel cannot be posted to; the mod-log stops"
+            );
+            return Err(());
+        }
+        Err(e) => {
+            tracing::warn!(channel, error = ?e, "posting to the mod-log failed; trying again")
+        }
+    }
+    Ok(())
 }
 
 /// One post's description from `lines` (change id and line, oldest first): the lines that fit

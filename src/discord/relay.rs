@@ -24,13 +24,14 @@ use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-/// Authentication failed (4004), invalid shard (4010), invalid API version (4012), invalid
-/// (4013) or disallowed (4014) intents: the same session would be refused again.
-pub const INCURABLE: [u16; 5] = [4004, 4010, 4012, 4013, 4014];
+/// Authentication failed (4004), invalid shard (4010), sharding required (4011: the shard
+/// holds too many servers), invalid API version (4012), invalid (4013) or disallowed (4014)
+/// intents: the same session would be refused again. 4011 may be cured by more shards.
+pub const INCURABLE: [u16; 6] = [4004, 4010, 4011, 4012, 4013, 4014];
 
-/// Codes after which serenity 0.12 leaves its shard runner spinning on the closed socket (not
-/// authenticated, sharding required): the bot's socket is cut instead, and serenity reconnects.
-const CUT_INSTEAD: [u16; 2] = [4003, 4011];
+/// A code after which serenity 0.12 leaves its shard runner spinning on the closed socket (not
+/// authenticated): the bot's socket is cut instead, and serenity reconnects.
+const CUT_INSTEAD: [u16; 1] = [4003];
 
 /// The wait before the first connection after an IDENTIFY that got no READY, doubled for each
 /// further one, up to [`LONGEST_WAIT`].
@@ -106,6 +107,11 @@ impl Relay {
             // The sender lives in `shared`, as long as `self`.
             Err(_) => std::future::pending().await,
         }
+    }
+
+    /// Forgets a refusal, before the shards start again in another way (more of them).
+    pub fn reset(&mut self) {
+        self.shared.refused.send_replace(None);
     }
 
     /// What the event handler tells when a session is READY.

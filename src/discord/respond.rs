@@ -8,6 +8,7 @@ use serde_json::Value;
 use serenity::all::{CreateAttachment, Http, InteractionId};
 
 use crate::reply::{Reply, json};
+use crate::telemetry::Outcome;
 
 /// Work that takes longer than this is deferred first (Discord drops a response after 3 s).
 pub const DEFER_AFTER: Duration = Duration::from_millis(1200);
@@ -23,6 +24,7 @@ pub struct Wire {
     modal: bool,
     /// Replaces the message whose button was pressed (rather than being a new message).
     update: bool,
+    refusal: bool,
 }
 
 impl Wire {
@@ -40,6 +42,7 @@ impl Wire {
             ephemeral: reply.ephemeral,
             modal: reply.modal.is_some(),
             update: reply.update,
+            refusal: reply.refusal,
         }
     }
 
@@ -67,11 +70,12 @@ pub async fn answer(
     token: &str,
     on_message: bool,
     work: impl Future<Output = Arc<Wire>>,
-) -> serenity::Result<()> {
+) -> serenity::Result<Outcome> {
     tokio::pin!(work);
     let wire = tokio::select! {
         wire = &mut work => {
-            return http.create_interaction_response(id, token, &wire.response, wire.files()).await;
+            http.create_interaction_response(id, token, &wire.response, wire.files()).await?;
+            return Ok(wire.outcome(false));
         }
         _ = tokio::time::sleep(DEFER_AFTER) => {
             let thinking = if on_message { json::deferred_update() } else { json::deferred(false) };
@@ -98,13 +102,29 @@ pub async fn answer(
         http.edit_original_interaction_response(token, &wire.message, wire.files())
             .await?;
     }
-    Ok(())
+    Ok(wire.outcome(true))
+}
+
+impl Wire {
+    fn outcome(&self, deferred: bool) -> Outcome {
+        match (self.refusal, deferred) {
+            (true, _) => Outcome::Refused,
+            (false, true) => Outcome::Deferred,
+            (false, false) => Outcome::Answered,
+        }
+    }
 }
 
 /// Answers an interaction at once with a reply already made (a refusal that needs no work).
-pub async fn now(http: &Http, id: InteractionId, token: &str, wire: &Wire) -> serenity::Result<()> {
+pub async fn now(
+    http: &Http,
+    id: InteractionId,
+    token: &str,
+    wire: &Wire,
+) -> serenity::Result<Outcome> {
     http.create_interaction_response(id, token, &wire.response, wire.files())
-        .await
+        .await?;
+    Ok(wire.outcome(false))
 }
 
 /// Sends autocomplete choices (type 8).
@@ -113,7 +133,8 @@ pub async fn choices(
     id: InteractionId,
     token: &str,
     choices: &[json::Choice],
-) -> serenity::Result<()> {
+) -> serenity::Result<Outcome> {
     http.create_interaction_response(id, token, &json::autocomplete(choices), vec![])
-        .await
+        .await?;
+    Ok(Outcome::Answered)
 }

@@ -30,6 +30,7 @@ mod charts;
 pub mod copy;
 mod editors;
 mod exports;
+mod leases;
 mod location;
 mod lock;
 mod notes;
@@ -54,6 +55,7 @@ pub use charts::{ChartWeekRow, LinkedWeekRow, NewChartRow, NewSong, SongRow};
 pub use editors::Editor;
 
 pub use exports::{FigureFields, FigureRow, FigureSourceRow, Print};
+pub use leases::Lease;
 pub use location::Location;
 pub use lock::{LockError, RunLock};
 pub use notes::NoteRow;

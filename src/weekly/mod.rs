@@ -69,6 +69,21 @@ pub enum Outcome {
     WouldPost(Option<Reply>),
 }
 
+impl Outcome {
+    /// How the metrics count a pass that did something: None for one that found nothing to do.
+    fn counted(&self) -> Option<&'static str> {
+        match self {
+            Outcome::Posted { .. } => Some("sent"),
+            Outcome::Found { .. } => Some("found"),
+            Outcome::Skipped => Some("skipped"),
+            Outcome::Disabled { .. } => Some("disabled"),
+            Outcome::Uncertain { .. } => Some("uncertain"),
+            Outcome::Failed { .. } => Some("failed"),
+            Outcome::Done | Outcome::Busy | Outcome::NotYet | Outcome::WouldPost(_) => None,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct PassReport {
     pub guild_id: u64,
@@ -111,22 +126,16 @@ fn is_post_of(message: &Value, slot: DateTime<Utc>) -> bool {
         .any(|t| t == slot)
 }
 
-/// Removes the schedules of servers the bot is no longer in: every scheduled server of this
-/// shard (`shard` = (id, count), None for a single one) not among `present`. Returns them.
+/// Removes the schedules of servers the bot is no longer in: every scheduled server `ours`
+/// (on the shards whose servers `present` lists) not among `present`. Returns them.
 pub async fn forget_left_servers(
     store: &Store,
     present: &HashSet<u64>,
-    shard: Option<(u32, u32)>,
+    ours: impl Fn(u64) -> bool,
 ) -> anyhow::Result<Vec<u64>> {
-    // Discord's rule for which shard a server's events go to.
-    let on_this_shard = |guild: u64| match shard {
-        Some((id, count)) if count > 1 => (guild >> 22) % u64::from(count) == u64::from(id),
-        _ => true,
-    };
     let mut removed = Vec::new();
     for guild in store.schedule_guilds().await? {
-        if on_this_shard(guild) && !present.contains(&guild) && store.remove_schedule(guild).await?
-        {
+        if ours(guild) && !present.contains(&guild) && store.remove_schedule(guild).await? {
             removed.push(guild);
         }
     }
@@ -153,6 +162,9 @@ pub async fn run_due<C: Channel>(
                 }
             }
         };
+        if let Some(label) = outcome.counted() {
+            crate::telemetry::weekly_post(label);
+        }
         reports.push(PassReport {
             guild_id: schedule.guild_id,
             slot,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kpop_facts::app::App;
-use kpop_facts::discord::{self, Secret, Settings};
+use kpop_facts::discord::{self, Secret, Settings, ShardRange, Sharding};
 use serde_json::Value;
 use tokio::sync::watch;
 
@@ -55,6 +55,7 @@ async fn ask_json_is_the_body_the_bot_sends() {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (stop, rx) = watch::channel(false);
     let app = Arc::new(App::open(&db).await.unwrap());

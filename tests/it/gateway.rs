@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kpop_facts::app::App;
-use kpop_facts::discord::{self, RunError, Secret, Settings};
+use kpop_facts::discord::{self, RunError, Secret, Settings, ShardRange, Sharding};
 use serde_json::{Value, json};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -44,6 +44,7 @@ impl Bot {
             application_id: None,
             modlog_channel: None,
             cooldowns,
+            sharding: Sharding::Fixed(ShardRange::all(1)),
         };
         let (stop, rx) = watch::channel(false);
         let task = tokio::spawn(discord::run(settings, app, rx));
@@ -427,6 +428,7 @@ async fn refuses_to_start_when_the_api_base_url_has_no_gateway() {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (_stop, rx) = watch::channel(false);
     let err = tokio::time::timeout(WAIT, discord::run(settings, app, rx))
@@ -454,7 +456,7 @@ fn an_invalid_token_exits_non_zero_with_a_clear_message() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(78), "{stderr}");
     assert!(
-        stderr.contains("4004") && stderr.contains("DISCORD_TOKEN"),
+        stderr.contains("rejected the token") && stderr.contains("DISCORD_TOKEN"),
         "{stderr}"
     );
     assert!(
@@ -654,6 +656,7 @@ async fn the_token_is_read_the_same_way_for_every_call() {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (stop, rx) = watch::channel(false);
     let task = tokio::spawn(discord::run(settings, app, rx));

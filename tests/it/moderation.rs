@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use kpop_facts::app::App;
 use kpop_facts::commands::{self, Caller, Invocation};
-use kpop_facts::discord::{self, Secret, Settings};
+use kpop_facts::discord::{self, Secret, Settings, ShardRange, Sharding};
 use kpop_facts::domain::chart::Chart;
 use kpop_facts::edits::{self, EditError, ImportKind, Who};
 use kpop_facts::i18n::Locale;
@@ -84,6 +84,7 @@ async fn start(dir: tempfile::TempDir, app: Arc<App>, modlog_channel: Option<u64
         application_id: None,
         modlog_channel,
         cooldowns: false,
+        sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (stop, rx) = watch::channel(false);
     tokio::spawn(discord::run(settings, app.clone(), rx));

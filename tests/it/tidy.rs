@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// Top to bottom. Within a layer a module may use the ones listed after it: the CLI starts the
 /// gateway client and the weekly scheduler, and the gateway client hosts the scheduler.
 const LAYERS: &[&[&str]] = &[
-    &["cli", "discord", "weekly", "feeds"],
+    &["cli", "discord", "weekly", "feeds", "telemetry"],
     &["commands", "reply"],
     &["app"],
     &["edits", "import"],

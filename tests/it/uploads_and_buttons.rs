@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kpop_facts::app::App;
-use kpop_facts::discord::{self, Secret, Settings, respond};
+use kpop_facts::discord::{self, Secret, Settings, ShardRange, Sharding, respond};
 use kpop_facts::edits::{self, Who};
 use kpop_facts::reply::Reply;
 use kpop_facts::store::{Actor, Editor};
@@ -49,6 +49,7 @@ async fn setup() -> Setup {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (stop, rx) = watch::channel(false);
     tokio::spawn(discord::run(settings, app.clone(), rx));

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use kpop_facts::app::App;
 use kpop_facts::discord::post::Poster;
-use kpop_facts::discord::{self, Secret, Settings};
+use kpop_facts::discord::{self, Secret, Settings, ShardRange, Sharding};
 use kpop_facts::store::{Covered, PostState, Schedule, SlotEnd};
 use kpop_facts::weekly::{self, Outcome};
 
@@ -285,6 +285,7 @@ async fn leaving_a_server_removes_its_schedule() {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (_stop, rx) = tokio::sync::watch::channel(false);
     tokio::spawn(discord::run(settings, app.clone(), rx));
@@ -472,6 +473,7 @@ async fn servers_left_while_offline_lose_their_schedules_on_ready() {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let app = Arc::new(
         App::open(&crate::support::db::at(s.dir.path()))
