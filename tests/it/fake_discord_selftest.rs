@@ -22,6 +22,8 @@ use tokio::task::JoinHandle;
 
 use crate::support::fake_discord::{Failure, FakeConfig, FakeDiscord, WebhookWriteKind};
 
+mod shards;
+
 const WAIT: Duration = Duration::from_secs(5);
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nfake";
 

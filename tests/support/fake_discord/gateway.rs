@@ -1,5 +1,5 @@
-//! The websocket gateway: HELLO, IDENTIFY → READY (+ GUILD_CREATE), heartbeats, RESUME with
-//! replay, and Discord's close codes for protocol mistakes.
+//! The websocket gateway: HELLO, IDENTIFY → READY (+ GUILD_CREATE) for the shard's guilds,
+//! heartbeats, RESUME with replay, and Discord's close codes for protocol mistakes.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use super::session::{Dispatch, Outbound};
 use super::state::{Inner, Shared};
-use super::{FakeConfig, objects};
+use super::{FakeConfig, objects, shards};
 
 type Close = (u16, &'static str);
 
@@ -25,6 +25,8 @@ const AUTHENTICATION_FAILED: Close = (4004, "Authentication failed.");
 const ALREADY_AUTHENTICATED: Close = (4005, "Already authenticated.");
 const RATE_LIMITED: Close = (4008, "Rate limited.");
 const INVALID_SHARD: Close = (4010, "Invalid shard.");
+/// The shard would hold more guilds than Discord allows one shard.
+const SHARDING_REQUIRED: Close = (4011, "Sharding required.");
 const INVALID_INTENTS: Close = (4013, "Invalid intent(s).");
 const DISALLOWED_INTENTS: Close = (4014, "Disallowed intent(s).");
 
@@ -196,47 +198,50 @@ fn identify(
         return Err(DISALLOWED_INTENTS);
     }
     let shard = match &d["shard"] {
-        Value::Null => json!([0, 1]),
-        shard if valid_shard(shard) => shard.clone(),
-        _ => return Err(INVALID_SHARD),
+        Value::Null => (0, 1),
+        shard => shards::parse_shard(shard).ok_or(INVALID_SHARD)?,
     };
-    inner.gateway.stats.identifies += 1;
-    inner.gateway.stats.last_intents = Some(intents);
+    let guilds = shards::guilds_on(cfg, shard);
+    if cfg
+        .guilds_per_shard_limit
+        .is_some_and(|limit| guilds.len() > limit)
+    {
+        return Err(SHARDING_REQUIRED);
+    }
+    let gateway = &mut inner.gateway;
+    gateway.stats.identifies += 1;
+    gateway.stats.identified.push(shard);
+    gateway.stats.last_intents = Some(intents);
+    gateway.session_starts_remaining = gateway.session_starts_remaining.saturating_sub(1);
     let session_id = format!("{:016x}{:016x}", objects::snowflake(), objects::snowflake());
     let mut initial = vec![Dispatch {
         t: "READY",
-        d: objects::ready(cfg, &session_id, url, &shard),
+        d: objects::ready(cfg, &session_id, url, shard, &guilds),
         interaction: None,
     }];
     if intents & GUILDS_INTENT != 0 {
-        for &guild in &cfg.guild_ids {
-            let mut channels: Vec<u64> = inner
-                .channels
-                .iter()
-                .filter(|(_, c)| c.guild_id == Some(guild))
-                .map(|(&id, _)| id)
-                .collect();
-            channels.sort_unstable();
-            let d = objects::guild_create(cfg, guild, &channels);
-            initial.push(Dispatch {
-                t: "GUILD_CREATE",
-                d,
-                interaction: None,
-            });
-        }
+        initial.extend(guilds.iter().map(|&guild| guild_create(inner, cfg, guild)));
     }
-    let delivered = inner.gateway.start_session(conn, session_id, initial);
+    let delivered = inner
+        .gateway
+        .start_session(conn, shard, session_id, initial);
     inner.mark_sent(delivered);
     Ok(())
 }
 
-/// `[shard_id, num_shards]` with the id below the count.
-fn valid_shard(shard: &Value) -> bool {
-    match shard.as_array().map(Vec::as_slice) {
-        Some([id, total]) => {
-            matches!((id.as_u64(), total.as_u64()), (Some(id), Some(total)) if id < total)
-        }
-        _ => false,
+/// GUILD_CREATE with the text channels the fake knows in the guild.
+fn guild_create(inner: &Inner, cfg: &FakeConfig, guild: u64) -> Dispatch {
+    let mut channels: Vec<u64> = inner
+        .channels
+        .iter()
+        .filter(|(_, c)| c.guild_id == Some(guild))
+        .map(|(&id, _)| id)
+        .collect();
+    channels.sort_unstable();
+    Dispatch {
+        t: "GUILD_CREATE",
+        d: objects::guild_create(cfg, guild, &channels),
+        interaction: None,
     }
 }
 

@@ -31,6 +31,7 @@ mod objects;
 mod records;
 mod rest;
 mod session;
+mod shards;
 mod state;
 
 use std::sync::Arc;
@@ -51,6 +52,8 @@ pub use records::{
     GatewayStats, InteractionLog, RecordedBody, RecordedFile, RecordedRequest, RecordedResponse,
     Rejection, StoredMessage, WebhookWrite, WebhookWriteKind,
 };
+#[allow(unused_imports)]
+pub use shards::shard_of;
 
 use session::{Dispatch, Outbound};
 use state::{ChannelState, InteractionState, Shared, StoredFile};
@@ -62,7 +65,8 @@ pub struct FakeConfig {
     pub application_id: u64,
     pub bot_user_id: u64,
     pub bot_username: String,
-    /// Guilds the bot is in (READY lists them; GUILD_CREATE follows with the GUILDS intent).
+    /// Guilds the bot is in (each shard's READY lists those on the shard; GUILD_CREATE follows
+    /// with the GUILDS intent). [`FakeConfig::guilds`] makes many spread over shards.
     pub guild_ids: Vec<u64>,
     /// A text channel of the first guild, known from the start; guild interactions come from it.
     pub channel_id: u64,
@@ -80,6 +84,16 @@ pub struct FakeConfig {
     /// Privileged intents enabled "in the developer portal"; IDENTIFY asking for others is
     /// closed with 4014, as Discord does.
     pub allowed_privileged_intents: u64,
+    /// The shard count `GET /gateway/bot` recommends at start
+    /// ([`FakeDiscord::set_recommended_shards`] changes it).
+    pub shard_count: u32,
+    /// `session_start_limit.max_concurrency` of `GET /gateway/bot`.
+    pub max_concurrency: u32,
+    /// Session starts allowed per day; each accepted IDENTIFY uses one.
+    pub session_start_total: u32,
+    /// An IDENTIFY whose shard would hold more guilds than this is closed with 4011 (Sharding
+    /// required). Discord's limit is 2,500; `None` never refuses.
+    pub guilds_per_shard_limit: Option<usize>,
 }
 
 impl Default for FakeConfig {
@@ -98,6 +112,10 @@ impl Default for FakeConfig {
             interaction_token_lifetime: Duration::from_secs(15 * 60),
             nonce_window: Duration::from_secs(5 * 60),
             allowed_privileged_intents: 0,
+            shard_count: 1,
+            max_concurrency: 1,
+            session_start_total: 1000,
+            guilds_per_shard_limit: None,
         }
     }
 }
@@ -156,7 +174,7 @@ impl FakeDiscord {
         self.shared.gateway_url.clone()
     }
 
-    /// Waits until a client has IDENTIFIED or RESUMED and its socket is live.
+    /// Waits until a client has IDENTIFIED or RESUMED and its socket is live (on any shard).
     #[must_use]
     pub async fn wait_ready(&self, timeout: Duration) -> bool {
         self.wait_until(timeout, |fake| {
@@ -236,8 +254,9 @@ impl FakeDiscord {
         attachment
     }
 
-    /// Sends INTERACTION_CREATE to the connected client, or queues it for delivery after the
-    /// next RESUME or IDENTIFY. The 3 s deadline starts when it reaches a socket.
+    /// Sends INTERACTION_CREATE to the shard of its guild (a DM to shard 0), or queues it for
+    /// delivery after that shard's next RESUME or IDENTIFY. The 3 s deadline starts when it
+    /// reaches a socket.
     pub async fn dispatch(&self, payload: impl Into<Value>) -> InteractionHandle {
         let payload: Value = payload.into();
         let id_of = |key: &str| objects::id_text(&payload[key]).parse::<u64>().ok();
@@ -273,8 +292,9 @@ impl FakeDiscord {
         handle
     }
 
-    /// Sends any other gateway event (`GUILD_DELETE`, …) to the connected client, queued like
-    /// interactions when none is connected.
+    /// Sends any other gateway event (`GUILD_DELETE`, …) to the shard of its guild (`d.id` for
+    /// `GUILD_CREATE`/`UPDATE`/`DELETE`, else `d.guild_id`; none: shard 0), queued like
+    /// interactions when that shard has no session.
     pub fn dispatch_event(&self, t: &'static str, d: Value) {
         self.shared.update(|inner| {
             let delivered = inner.gateway.push(Dispatch {
@@ -460,15 +480,16 @@ impl FakeDiscord {
 
     // --- gateway faults ---
 
-    /// Cuts every gateway connection without a close frame; the client must RESUME.
+    /// Cuts every gateway connection (all shards) without a close frame; the client must RESUME.
     pub fn drop_connection(&self) {
         self.shared
             .update(|inner| inner.gateway.kick(|| Outbound::Drop));
     }
 
-    /// Closes every gateway connection with a close frame carrying `code`. serenity resumes
-    /// after most 4xxx codes; 4004 and 4010–4014 make `Client::start` return an error. 4007
-    /// and 4009 also end the session here, as on Discord.
+    /// Closes every gateway connection (all shards; [`Self::close_shard_with`] closes one) with
+    /// a close frame carrying `code`. serenity resumes after most 4xxx codes; 4004 and
+    /// 4010–4014 make `Client::start` return an error. 4007 and 4009 also end the sessions
+    /// here, as on Discord.
     pub fn close_with(&self, code: u16) {
         self.shared.update(|inner| {
             inner

@@ -111,9 +111,15 @@ pub(super) fn application(cfg: &FakeConfig) -> Value {
     })
 }
 
-pub(super) fn ready(cfg: &FakeConfig, session_id: &str, gateway_url: &str, shard: &Value) -> Value {
-    let guilds: Vec<Value> = cfg
-        .guild_ids
+/// READY of one shard, listing only that shard's guilds.
+pub(super) fn ready(
+    cfg: &FakeConfig,
+    session_id: &str,
+    gateway_url: &str,
+    (shard, num_shards): (u32, u32),
+    guild_ids: &[u64],
+) -> Value {
+    let guilds: Vec<Value> = guild_ids
         .iter()
         .map(|id| json!({"id": id.to_string(), "unavailable": true}))
         .collect();
@@ -124,7 +130,7 @@ pub(super) fn ready(cfg: &FakeConfig, session_id: &str, gateway_url: &str, shard
         "session_id": session_id,
         "session_type": "normal",
         "resume_gateway_url": gateway_url,
-        "shard": shard,
+        "shard": [shard, num_shards],
         "application": {"id": cfg.application_id.to_string(), "flags": APPLICATION_FLAGS},
         "private_channels": [],
         "relationships": [],

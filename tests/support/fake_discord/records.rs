@@ -173,6 +173,8 @@ pub struct InteractionLog {
     pub webhook_writes: Vec<WebhookWrite>,
     /// The current original response message, as Discord would return it.
     pub original_message: Option<Value>,
+    /// The shard whose socket it was last written to; `None` while it never reached one.
+    pub shard: Option<u32>,
 }
 
 /// A message created with `POST /channels/{id}/messages`.
@@ -207,6 +209,8 @@ impl StoredMessage {
 pub struct GatewayStats {
     pub connections: u64,
     pub identifies: u64,
+    /// `(shard_id, num_shards)` of every accepted IDENTIFY, in order.
+    pub identified: Vec<(u32, u32)>,
     pub resumes: u64,
     /// Op 9 sent because a RESUME named an unknown session.
     pub invalid_sessions: u64,

@@ -14,7 +14,7 @@ use super::faults::Failure;
 use super::records::{
     InteractionLog, RecordedRequest, RecordedResponse, Rejection, StoredMessage, WebhookWrite,
 };
-use super::session::Gateway;
+use super::session::{Delivered, Gateway};
 
 pub(super) struct Shared {
     pub config: FakeConfig,
@@ -28,7 +28,10 @@ pub(super) struct Shared {
 
 impl Shared {
     pub fn new(config: FakeConfig, base_url: String) -> Self {
-        let mut inner = Inner::default();
+        let mut inner = Inner {
+            gateway: Gateway::new(&config),
+            ..Inner::default()
+        };
         let default_guild = config.guild_ids.first().copied();
         inner
             .channels
@@ -103,11 +106,12 @@ pub(super) struct Inner {
 
 impl Inner {
     /// Starts the 3 s clock of interactions whose INTERACTION_CREATE just reached a socket.
-    pub fn mark_sent(&mut self, interactions: impl IntoIterator<Item = u64>) {
+    pub fn mark_sent(&mut self, delivered: impl IntoIterator<Item = Delivered>) {
         let now = Instant::now();
-        for id in interactions {
-            if let Some(interaction) = self.interactions.get_mut(&id) {
+        for Delivered { interaction, shard } in delivered {
+            if let Some(interaction) = self.interactions.get_mut(&interaction) {
                 interaction.sent_at.get_or_insert(now);
+                interaction.shard = Some(shard);
             }
         }
     }
@@ -123,6 +127,8 @@ pub(super) struct InteractionState {
     pub message: Option<Value>,
     pub dispatched_at: Instant,
     pub sent_at: Option<Instant>,
+    /// The shard whose socket it was last written to.
+    pub shard: Option<u32>,
     pub response: Option<RecordedResponse>,
     pub late: bool,
     pub rejected: Vec<Rejection>,
@@ -148,6 +154,7 @@ impl InteractionState {
             message: payload.get("message").cloned(),
             dispatched_at: Instant::now(),
             sent_at: None,
+            shard: None,
             response: None,
             late: false,
             rejected: Vec::new(),
@@ -171,6 +178,7 @@ impl InteractionState {
             rejected: self.rejected.clone(),
             webhook_writes: self.writes.clone(),
             original_message: self.original.clone(),
+            shard: self.shard,
         }
     }
 }

@@ -4,19 +4,23 @@ use serde_json::json;
 
 use super::{ApiError, Ctx, Handled, Inner, Reply, objects};
 
+/// Session starts reset a day after the first one; the fake never resets them.
+const SESSION_START_RESET_MS: u64 = 86_400_000;
+
 pub(super) fn gateway(ctx: &Ctx<'_>) -> Reply {
     Reply::ok(json!({"url": ctx.gateway_url}))
 }
 
-pub(super) fn gateway_bot(ctx: &Ctx<'_>) -> Reply {
+/// The recommended shard count and what is left of the day's session starts.
+pub(super) fn gateway_bot(inner: &Inner, ctx: &Ctx<'_>) -> Reply {
     Reply::ok(json!({
         "url": ctx.gateway_url,
-        "shards": 1,
+        "shards": inner.gateway.recommended_shards,
         "session_start_limit": {
-            "total": 1000,
-            "remaining": 999,
-            "reset_after": 14_400_000,
-            "max_concurrency": 1,
+            "total": ctx.cfg.session_start_total,
+            "remaining": inner.gateway.session_starts_remaining,
+            "reset_after": SESSION_START_RESET_MS,
+            "max_concurrency": ctx.cfg.max_concurrency,
         },
     }))
 }

@@ -89,7 +89,7 @@ fn route(inner: &mut Inner, ctx: &Ctx<'_>, req: &Request) -> Handled {
     let method = req.method.as_str();
     match (method, &segments[..]) {
         ("GET", ["gateway"]) => Ok(misc::gateway(ctx)),
-        ("GET", ["gateway", "bot"]) => Ok(misc::gateway_bot(ctx)),
+        ("GET", ["gateway", "bot"]) => Ok(misc::gateway_bot(inner, ctx)),
         ("GET", ["users", "@me"]) => Ok(Reply::ok(objects::current_user(ctx.cfg))),
         ("GET", ["oauth2", "applications", "@me"]) => Ok(Reply::ok(objects::application(ctx.cfg))),
         ("GET", ["channels", channel]) => misc::channel(inner, ctx, id(channel)?),
