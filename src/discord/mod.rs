@@ -147,6 +147,8 @@ struct Edge {
     relay: relay::Relay,
     web: reqwest::Client,
     shutdown: watch::Receiver<bool>,
+    /// Whether the work done beside the gateway (mod-log, weekly posts, clean-ups) is running.
+    background: bool,
 }
 
 /// Connects to the gateway and serves interactions on this process's shards until `shutdown`
@@ -182,27 +184,13 @@ pub async fn run(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .context("building the HTTP client")?;
-    let poster = post::Poster::with_client(
-        web.clone(),
-        settings.api_base_url.as_deref(),
-        settings.token.clone(),
-    );
-    if let Some(channel) = settings.modlog_channel {
-        tokio::spawn(modlog::run(
-            app.clone(),
-            poster.clone(),
-            channel,
-            shutdown.clone(),
-        ));
-    }
-    tokio::spawn(scheduler(app.clone(), poster, shutdown.clone()));
-    tokio::spawn(purge_uploads(app.clone(), shutdown.clone()));
     let mut edge = Edge {
         settings,
         app,
         relay,
         web,
         shutdown,
+        background: false,
     };
     edge.serve_shards().await
 }
@@ -226,6 +214,30 @@ impl Settings {
 }
 
 impl Edge {
+    /// Starts the work beside the gateway, once the process has shards to serve: a process
+    /// refused its shards must not take the mod-log or post first.
+    fn start_background(&mut self) {
+        if std::mem::replace(&mut self.background, true) {
+            return;
+        }
+        let (app, shutdown) = (&self.app, &self.shutdown);
+        let poster = post::Poster::with_client(
+            self.web.clone(),
+            self.settings.api_base_url.as_deref(),
+            self.settings.token.clone(),
+        );
+        if let Some(channel) = self.settings.modlog_channel {
+            tokio::spawn(modlog::run(
+                app.clone(),
+                poster.clone(),
+                channel,
+                shutdown.clone(),
+            ));
+        }
+        tokio::spawn(scheduler(app.clone(), poster, shutdown.clone()));
+        tokio::spawn(purge_uploads(app.clone(), shutdown.clone()));
+    }
+
     /// Serves the shards, once more with Discord's new count if it asks for more shards
     /// (4011) while the count is its own to choose.
     async fn serve_shards(&mut self) -> Result<(), RunError> {
@@ -251,6 +263,7 @@ impl Edge {
                 Err(other) => return Err(RunError::Held(other)),
             };
             tracing::info!(%range, "serving");
+            self.start_background();
             crate::telemetry::shards_held(range.shards());
             let ended = self.serve(range, &mut leases).await;
             leases.release().await;

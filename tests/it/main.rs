@@ -25,6 +25,8 @@ mod properties;
 mod replies;
 mod run_process;
 mod runs_match_data;
+mod shard_leases;
+mod shards;
 mod store;
 mod tidy;
 mod tidy_functions;

@@ -56,6 +56,10 @@ impl BotProcess {
         }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("the bot is running")
+    }
+
     pub fn signal(&self, sig: libc::c_int) {
         let pid = self.child.id().expect("the bot is running");
         let pid = libc::pid_t::try_from(pid).unwrap();

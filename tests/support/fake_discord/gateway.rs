@@ -202,10 +202,14 @@ fn identify(
         shard => shards::parse_shard(shard).ok_or(INVALID_SHARD)?,
     };
     let guilds = shards::guilds_on(cfg, shard);
-    if cfg
-        .guilds_per_shard_limit
-        .is_some_and(|limit| guilds.len() > limit)
-    {
+    if let Some(limit) = cfg.guilds_per_shard_limit.filter(|&l| guilds.len() > l) {
+        if cfg.recommend_enough_after_4011 {
+            let enough = (1..)
+                .find(|&n| (0..n).all(|s| shards::guilds_on(cfg, (s, n)).len() <= limit))
+                .unwrap_or(1);
+            let recommended = &mut inner.gateway.recommended_shards;
+            *recommended = (*recommended).max(enough);
+        }
         return Err(SHARDING_REQUIRED);
     }
     let gateway = &mut inner.gateway;

@@ -94,6 +94,9 @@ pub struct FakeConfig {
     /// An IDENTIFY whose shard would hold more guilds than this is closed with 4011 (Sharding
     /// required). Discord's limit is 2,500; `None` never refuses.
     pub guilds_per_shard_limit: Option<usize>,
+    /// After a 4011, `GET /gateway/bot` recommends enough shards for the limit, as Discord's
+    /// recommendation follows the bot's guild count; false keeps recommending the same count.
+    pub recommend_enough_after_4011: bool,
 }
 
 impl Default for FakeConfig {
@@ -116,6 +119,7 @@ impl Default for FakeConfig {
             max_concurrency: 1,
             session_start_total: 1000,
             guilds_per_shard_limit: None,
+            recommend_enough_after_4011: true,
         }
     }
 }
