@@ -186,3 +186,58 @@ where
         counter!(STORE_ERRORS, "operation" => operation).increment(1);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tracing_subscriber::layer::SubscriberExt;
+
+    /// The counts a recorder of this test's own holds, as Prometheus text.
+    fn recorded(work: impl FnOnce()) -> String {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        let subscriber = tracing_subscriber::registry().with(StoreErrors);
+        metrics::with_local_recorder(&recorder, || {
+            tracing::subscriber::with_default(subscriber, work);
+        });
+        handle.render()
+    }
+
+    #[test]
+    fn a_store_error_is_counted_by_the_operation_that_logged_it() {
+        let text = recorded(|| {
+            let span = tracing::info_span!("song_weeks");
+            span.in_scope(|| {
+                tracing::warn!(target: "kpop_facts::store::charts", error = "no such table", "failed");
+            });
+            // Not the store's: an answer's warning is not a store error.
+            tracing::warn!(target: "kpop_facts::discord::handler", "slow");
+            tracing::info!(target: "kpop_facts::store::charts", "fine");
+        });
+        assert!(
+            text.contains(r#"kpop_facts_store_errors_total{operation="song_weeks"} 1"#),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches("kpop_facts_store_errors_total{").count(),
+            1,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_interaction_is_counted_by_kind_and_outcome_with_its_time() {
+        let text = recorded(|| {
+            interaction("command", Outcome::Answered, Duration::from_millis(3));
+            interaction("command", Outcome::Deferred, Duration::from_millis(1500));
+            interaction("autocomplete", Outcome::Answered, Duration::from_millis(1));
+        });
+        for line in [
+            r#"kpop_facts_interactions_total{kind="command",outcome="answered"} 1"#,
+            r#"kpop_facts_interactions_total{kind="command",outcome="deferred"} 1"#,
+            r#"kpop_facts_interactions_total{kind="autocomplete",outcome="answered"} 1"#,
+        ] {
+            assert!(text.contains(line), "{line} in:\n{text}");
+        }
+    }
+}

@@ -22,7 +22,10 @@ async fn a_shard_is_served_by_one_live_process_and_freed_when_its_lease_lapses()
     let until = now + Duration::seconds(30);
     let a = "host-a PID 1";
     let b = "host-b PID 2";
-    assert_eq!(s.take_shards(0..=1, 4, a, now, until).await.unwrap(), Ok(()));
+    assert_eq!(
+        s.take_shards(0..=1, 4, a, now, until).await.unwrap(),
+        Ok(())
+    );
     let overlap = s.take_shards(1..=2, 4, b, now, until).await.unwrap();
     let held = overlap.expect_err("shard 1 is a's");
     assert_eq!((held.shard, held.holder.as_str()), (1, a));
@@ -34,7 +37,10 @@ async fn a_shard_is_served_by_one_live_process_and_freed_when_its_lease_lapses()
     );
     let other_count = s.take_shards(4..=4, 8, "host-c PID 3", now, until).await;
     assert_eq!(
-        other_count.unwrap().expect_err("a bot runs one shard count").shard_count,
+        other_count
+            .unwrap()
+            .expect_err("a bot runs one shard count")
+            .shard_count,
         4
     );
     let live: Vec<(u32, String)> = s
@@ -58,9 +64,15 @@ async fn a_shard_is_served_by_one_live_process_and_freed_when_its_lease_lapses()
         2
     );
     assert_eq!(
-        s.take_shards(0..=1, 4, "host-c PID 3", later, later + Duration::seconds(30))
-            .await
-            .unwrap(),
+        s.take_shards(
+            0..=1,
+            4,
+            "host-c PID 3",
+            later,
+            later + Duration::seconds(30)
+        )
+        .await
+        .unwrap(),
         Ok(())
     );
     assert_eq!(
@@ -78,12 +90,26 @@ async fn a_clean_stop_frees_the_shards_at_once() {
     let s = store(&dir).await;
     let now = at("2026-12-01T12:00:00Z");
     let until = now + Duration::seconds(30);
-    assert_eq!(s.take_shards(0..=3, 4, "a", now, until).await.unwrap(), Ok(()));
-    assert!(s.take_shards(0..=0, 4, "b", now, until).await.unwrap().is_err());
-    s.release_shards("a").await.unwrap();
-    assert_eq!(s.take_shards(0..=0, 4, "b", now, until).await.unwrap(), Ok(()));
     assert_eq!(
-        s.take_shards(0..=1, 2, "a", now, until).await.unwrap().map_err(|l| l.holder),
+        s.take_shards(0..=3, 4, "a", now, until).await.unwrap(),
+        Ok(())
+    );
+    assert!(
+        s.take_shards(0..=0, 4, "b", now, until)
+            .await
+            .unwrap()
+            .is_err()
+    );
+    s.release_shards("a").await.unwrap();
+    assert_eq!(
+        s.take_shards(0..=0, 4, "b", now, until).await.unwrap(),
+        Ok(())
+    );
+    assert_eq!(
+        s.take_shards(0..=1, 2, "a", now, until)
+            .await
+            .unwrap()
+            .map_err(|l| l.holder),
         Err("b".to_string()),
         "a restart with another count waits for b"
     );

@@ -91,7 +91,9 @@ async fn store_for(fake: &FakeDiscord) -> Option<Location> {
 }
 
 fn process(fake: &FakeDiscord, db: &Location, shards: &str, metrics: Option<u16>) -> BotProcess {
-    let metrics = metrics.map(|p| format!("127.0.0.1:{p}")).unwrap_or_default();
+    let metrics = metrics
+        .map(|p| format!("127.0.0.1:{p}"))
+        .unwrap_or_default();
     let modlog = MODLOG.to_string();
     let mut env = vec![
         ("KPOP_FACTS_SHARDS", shards),
@@ -160,7 +162,11 @@ async fn two_processes_share_one_bot_on_postgresql() {
     let sent = burst(&fake, &guilds, 3).await;
     for &id in sent.keys() {
         let log = fake.interaction(id).unwrap();
-        assert!(log.rejected.is_empty(), "{id} answered once: {:?}", log.rejected);
+        assert!(
+            log.rejected.is_empty(),
+            "{id} answered once: {:?}",
+            log.rejected
+        );
     }
 
     // Metrics of the first process count its own answers; its shards are up.
@@ -176,10 +182,7 @@ async fn two_processes_share_one_bot_on_postgresql() {
     assert_eq!(states, [(0, "connected"), (1, "connected")]);
     let (status, metrics) = get(&format!("http://127.0.0.1:{port}/metrics")).await;
     assert_eq!(status, 200);
-    let ours = sent
-        .values()
-        .filter(|&&g| shard_of(g, 4) < 2)
-        .count() as f64;
+    let ours = sent.values().filter(|&&g| shard_of(g, 4) < 2).count() as f64;
     let answered = sample(
         &metrics,
         r#"kpop_facts_interactions_total{kind="command",outcome="answered"}"#,
@@ -191,7 +194,10 @@ async fn two_processes_share_one_bot_on_postgresql() {
     assert_eq!(sample(&metrics, "kpop_facts_shards_held"), 2.0);
     assert_eq!(sample(&metrics, r#"kpop_facts_shard_up{shard="1"}"#), 1.0);
     assert_eq!(
-        sample(&metrics, r#"kpop_facts_answer_seconds_count{kind="command"}"#),
+        sample(
+            &metrics,
+            r#"kpop_facts_answer_seconds_count{kind="command"}"#
+        ),
         ours
     );
 
@@ -269,7 +275,10 @@ async fn two_processes_share_one_bot_on_postgresql() {
         } else {
             &by_second
         };
-        assert!(owner.contains(id), "{id} (server {guild}) went to its shard's process");
+        assert!(
+            owner.contains(id),
+            "{id} (server {guild}) went to its shard's process"
+        );
     }
     for &guild in &guilds {
         assert_eq!(
@@ -335,7 +344,10 @@ async fn a_second_4011_or_a_fixed_count_too_small_exits_78() {
     let fixed_bot = BotProcess::start(
         &fixed,
         &crate::support::db::at(b.path()),
-        &[("KPOP_FACTS_SHARDS", "0-0"), ("KPOP_FACTS_SHARD_COUNT", "1")],
+        &[
+            ("KPOP_FACTS_SHARDS", "0-0"),
+            ("KPOP_FACTS_SHARD_COUNT", "1"),
+        ],
     );
     let (status, stderr) = auto_bot.exit().await;
     assert_eq!(status.code(), Some(78), "{stderr}");
