@@ -66,7 +66,12 @@ struct Engine {
     import: Duration,
     reference: Option<Duration>,
     commands: Vec<Stats>,
+    /// Per chart: one new week's import, and reading every run as a long file does.
+    weeks: Vec<(Stats, Stats)>,
 }
+
+/// Imports of one new week, each rolled back so the next starts from the same store.
+const WEEK_IMPORTS: usize = 30;
 
 async fn run(data: &Path, cluster: &postgres::Cluster) {
     let dir = tempfile::tempdir().unwrap();
@@ -108,6 +113,25 @@ async fn run(data: &Path, cluster: &postgres::Cluster) {
         ratio(pg.import, sqlite.import)
     );
 
+    println!(
+        "\n## One new chart week on the full store ({WEEK_IMPORTS} imports, each rolled back)\n"
+    );
+    println!(
+        "| chart | engine | import of the week p50 | p99 | reading every run (what a long file does) p50 |"
+    );
+    println!("|---|---|---|---|---|");
+    for (i, (chart, _)) in FILES.iter().enumerate() {
+        for (name, e) in [("SQLite", &sqlite), ("PostgreSQL", &pg)] {
+            let (week, every_run) = &e.weeks[i];
+            println!(
+                "| {chart} | {name} | {:.1} ms | {:.1} ms | {:.1} ms |",
+                week.p50.as_secs_f64() * 1e3,
+                week.p99.as_secs_f64() * 1e3,
+                every_run.p50.as_secs_f64() * 1e3
+            );
+        }
+    }
+
     println!("\n## Commands (parse → store → reply), 300 answers each\n");
     println!(
         "| command | SQLite p50 | SQLite p99 | PostgreSQL p50 | PostgreSQL p99 | p50 ratio | p99 ratio |"
@@ -139,6 +163,11 @@ async fn measure_engine(data: &Path, at: Location) -> Engine {
         tx.commit().await.unwrap();
     }
     let import = started.elapsed();
+    let mut weeks = Vec::new();
+    for (chart, file) in FILES {
+        let bytes = std::fs::read(data.join(file)).unwrap();
+        weeks.push(time_week(&store, chart, &next_week(&bytes)).await);
+    }
     store.close().await;
 
     let app = App::open(&at).await.unwrap();
@@ -162,7 +191,59 @@ async fn measure_engine(data: &Path, at: Location) -> Engine {
         import,
         reference: None,
         commands,
+        weeks,
     }
+}
+
+/// The week after a file's last one, as a feed would bring it: every song of the last week one
+/// place on (`last_week` its old place, one more week on the chart).
+fn next_week(csv: &[u8]) -> String {
+    let text = std::str::from_utf8(csv).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| csv::ReaderBuilder::new().has_headers(false).from_reader(l.as_bytes()))
+        .filter_map(|mut r| r.records().next()?.ok())
+        .map(|r| r.iter().map(str::to_string).collect())
+        .collect();
+    let last = rows.last().unwrap()[0].clone();
+    let date = chrono::NaiveDate::parse_from_str(&last, "%Y-%m-%d").unwrap() + chrono::Days::new(7);
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(header.split(',')).unwrap();
+    for r in rows.iter().filter(|r| r[0] == last) {
+        let weeks: u32 = r[6].parse().unwrap_or(0) + 1;
+        out.write_record([
+            &date.to_string(),
+            &r[1],
+            &r[2],
+            &r[3],
+            &r[1],
+            &r[5],
+            &weeks.to_string(),
+        ])
+        .unwrap();
+    }
+    String::from_utf8(out.into_inner().unwrap()).unwrap()
+}
+
+/// One new week's import on the full store, rolled back each time; and, for reference, the
+/// reads of every run a long file makes (which a short one no longer does).
+async fn time_week(store: &Store, chart: Chart, week: &str) -> (Stats, Stats) {
+    let import = time_async(WEEK_IMPORTS, |_| async move {
+        let mut tx = store.begin().await.unwrap();
+        let report = billboard::import(&mut tx, chart, week.as_bytes(), &Actor::Cli, &())
+            .await
+            .unwrap();
+        assert!(report.added > 0 && report.weeks == 1);
+    })
+    .await;
+    let every_run = time_async(WEEK_IMPORTS, |_| async move {
+        let mut tx = store.begin().await.unwrap();
+        std::hint::black_box(tx.song_keys(chart).await.unwrap());
+        std::hint::black_box(tx.song_titles(chart).await.unwrap());
+    })
+    .await;
+    (import, every_run)
 }
 
 /// PostgreSQL's own load of the same files into bare tables of text columns, timed from the

@@ -19,7 +19,7 @@ impl ImportKind {
         let header = header.trim_start_matches('\u{feff}').trim();
         if exports::is_header(header) {
             Some(ImportKind::Exports)
-        } else if header == billboard::HEADER.join(",") {
+        } else if billboard::is_header(header) {
             chart.map(ImportKind::Chart)
         } else {
             None

@@ -1,5 +1,7 @@
 //! Billboard chart weeks in the format of `hot100.csv` / `billboard200.csv`:
-//! `chart_date,position,title,artist,last_week,peak,weeks_on_chart`.
+//! `chart_date,position,title,artist,last_week,peak,weeks_on_chart`, or in the public scrape's
+//! (`utdata/rwd-billboard-data`): the same columns under other names, `last_week` `-`, empty
+//! or `0` for a new entry or a re-entry.
 //!
 //! Each row is keyed by chart, date, position, title and credit, so importing a file again
 //! changes nothing and a newer file adds only its new weeks. Rows are assigned to songs (runs)
@@ -12,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::{ImportError, Progress, optional_int, read_csv};
+use super::{ImportError, Progress, optional_int, read_csv_with_headers};
 use crate::domain::chart::{Chart, CreditMatcher, credit_key, parse_chart_date, title_key};
 use crate::domain::source::hides_link;
 use crate::domain::text;
@@ -28,10 +30,40 @@ pub const HEADER: [&str; 7] = [
     "weeks_on_chart",
 ];
 
+/// The public scrape's header (`utdata/rwd-billboard-data`), column for column [`HEADER`].
+pub const SCRAPE_HEADER: [&str; 7] = [
+    "chart_week",
+    "current_week",
+    "title",
+    "performer",
+    "last_week",
+    "peak_pos",
+    "wks_on_chart",
+];
+
+/// Both formats, told apart by the header.
+const HEADERS: [&[&str]; 2] = [&HEADER, &SCRAPE_HEADER];
+
+/// Whether `header` (a file's first line) is one a chart file may have.
+pub fn is_header(header: &str) -> bool {
+    HEADERS.iter().any(|h| header == h.join(","))
+}
+
+/// Reads every row of a chart file in either format.
+fn read_rows(chart: Chart, data: &[u8]) -> Result<Vec<Row>, ImportError> {
+    read_csv_with_headers(data, &HEADERS, |r, format, line| {
+        let scrape = HEADERS[format] == SCRAPE_HEADER;
+        parse_row(r, line, chart.size(), scrape)
+    })
+}
+
 /// Weeks further apart than this are not consecutive charts, whatever `last_week` says.
 const MAX_WEEK_GAP_DAYS: i64 = 13;
 /// From this many new rows on, the chart indexes are rebuilt after the load instead of updated.
 const BULK_ROWS: usize = 50_000;
+/// Below this many rows (a few months of weekly charts), only the runs the file's credits and
+/// the week before can meet are read, instead of every run of the chart.
+const FEW_ROWS: usize = 5_000;
 /// How many warnings the report spells out; the rest are only counted.
 const WARNING_SAMPLES: usize = 20;
 /// The longest title or credit a row may hold; Billboard's own are far shorter.
@@ -68,7 +100,8 @@ struct Row {
     weeks: Option<i64>,
 }
 
-fn parse_row(r: &csv::StringRecord, line: u64, size: i64) -> Result<Row, String> {
+/// One row; `scrape` rows write a new entry's `last_week` as `-` or `0`.
+fn parse_row(r: &csv::StringRecord, line: u64, size: i64, scrape: bool) -> Result<Row, String> {
     let date = parse_chart_date(&r[0])
         .ok_or_else(|| format!("chart_date `{}` is not a YYYY-MM-DD date", &r[0]))?;
     let position = r[1]
@@ -90,7 +123,7 @@ fn parse_row(r: &csv::StringRecord, line: u64, size: i64) -> Result<Row, String>
         position,
         title: title.to_string(),
         credit: credit.to_string(),
-        last_week: in_range(optional_int(&r[4], "last_week")?, "last_week", size)?,
+        last_week: in_range(last_week(&r[4], scrape)?, "last_week", size)?,
         peak: in_range(optional_int(&r[5], "peak")?, "peak", size)?,
         weeks: in_range(
             optional_int(&r[6], "weeks_on_chart")?,
@@ -98,6 +131,13 @@ fn parse_row(r: &csv::StringRecord, line: u64, size: i64) -> Result<Row, String>
             10_000,
         )?,
     })
+}
+
+fn last_week(text: &str, scrape: bool) -> Result<Option<i64>, String> {
+    match text.trim() {
+        "-" | "0" if scrape => Ok(None),
+        other => optional_int(other, "last_week"),
+    }
 }
 
 /// A title or credit as replies show it: bounded, without control characters or bidi
@@ -247,7 +287,7 @@ struct PreviousWeek {
 /// The chart weeks a file has rows for, each with its number of rows, or the file's
 /// unreadable lines.
 pub fn weeks(chart: Chart, data: &[u8]) -> Result<Vec<(NaiveDate, usize)>, ImportError> {
-    let rows = read_csv(data, &HEADER, |r, line| parse_row(r, line, chart.size()))?;
+    let rows = read_rows(chart, data)?;
     let mut dates: Vec<NaiveDate> = rows.iter().map(|r| r.date).collect();
     dates.sort_unstable();
     Ok(dates
@@ -267,7 +307,7 @@ pub async fn import(
     progress: &dyn Progress,
 ) -> Result<BillboardReport, ImportError> {
     let started = std::time::Instant::now();
-    let mut rows = read_csv(data, &HEADER, |r, line| parse_row(r, line, chart.size()))?;
+    let mut rows = read_rows(chart, data)?;
     tracing::debug!(elapsed = ?started.elapsed(), "parsed");
     rows.sort_by_key(|r| (r.date, r.position));
     let mut report = BillboardReport {
@@ -310,27 +350,49 @@ struct Known {
 
 impl Known {
     async fn read(tx: &mut WriteTx, chart: Chart, rows: &[Row]) -> anyhow::Result<Known> {
-        let mut runs = Runs {
-            next_id: tx.max_song_id().await?,
-            ..Runs::default()
+        let previous = match rows.first() {
+            Some(first) => previous_stored_week(tx, chart, first.date).await?,
+            None => None,
         };
-        for (id, tk, ck) in tx.song_keys(chart).await? {
-            runs.remember(id, (tk, ck), "");
-        }
         let mut keys = KeyCache::default();
-        for (id, title) in tx.song_titles(chart).await? {
-            let whole = keys.whole_title(&title);
-            let song_keys = runs.keys_of[&id].clone();
-            runs.remember(id, song_keys, &whole);
-        }
-        let stored_dates: HashSet<String> = tx.chart_dates(chart).await?.into_iter().collect();
+        let runs = if rows.len() < FEW_ROWS {
+            // Every lookup of run assignment is by a row's credit key, or by a song of the
+            // week before: reading those runs alone gives the same answers.
+            let credits: Vec<String> = rows
+                .iter()
+                .map(|r| keys.keys(&r.title, &r.credit).1)
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
+            let linked: Vec<i64> = previous
+                .iter()
+                .flat_map(|p| p.songs.values().copied())
+                .collect();
+            let songs = tx.song_keys_among(chart, &credits, &linked).await?;
+            let ids: Vec<i64> = songs.iter().map(|s| s.0).collect();
+            let titles = tx.song_titles_of(&ids).await?;
+            known_runs(tx, songs, titles, &mut keys).await?
+        } else {
+            let songs = tx.song_keys(chart).await?;
+            let titles = tx.song_titles(chart).await?;
+            known_runs(tx, songs, titles, &mut keys).await?
+        };
+        // A long file asks once which of its weeks are stored; a short one asks for each week.
+        let stored_dates: Option<HashSet<String>> = if rows.len() < FEW_ROWS {
+            None
+        } else {
+            Some(tx.chart_dates(chart).await?.into_iter().collect())
+        };
         let mut stored_weeks = HashMap::new();
         for week in rows.chunk_by(|a, b| a.date == b.date) {
-            let date = week[0].date;
-            if stored_dates.contains(&date.to_string()) {
-                let stored = tx.week_rows(chart, &date.to_string()).await?;
+            let date = week[0].date.to_string();
+            if stored_dates.as_ref().is_some_and(|d| !d.contains(&date)) {
+                continue;
+            }
+            let stored = tx.week_rows(chart, &date).await?;
+            if !stored.is_empty() {
                 stored_weeks.insert(
-                    date,
+                    week[0].date,
                     stored
                         .into_iter()
                         .map(|(p, t, c, s)| ((p, t, c), s))
@@ -338,10 +400,6 @@ impl Known {
                 );
             }
         }
-        let previous = match rows.first() {
-            Some(first) => previous_stored_week(tx, chart, first.date).await?,
-            None => None,
-        };
         Ok(Known {
             runs,
             keys,
@@ -349,6 +407,29 @@ impl Known {
             previous,
         })
     }
+}
+
+/// The runs as assignment sees them, from their keys and every title each has charted under
+/// (most recently charted last).
+async fn known_runs(
+    tx: &mut WriteTx,
+    songs: Vec<(i64, String, String)>,
+    titles: Vec<(i64, String)>,
+    keys: &mut KeyCache,
+) -> anyhow::Result<Runs> {
+    let mut runs = Runs {
+        next_id: tx.max_song_id().await?,
+        ..Runs::default()
+    };
+    for (id, tk, ck) in songs {
+        runs.remember(id, (tk, ck), "");
+    }
+    for (id, title) in titles {
+        let whole = keys.whole_title(&title);
+        let song_keys = runs.keys_of[&id].clone();
+        runs.remember(id, song_keys, &whole);
+    }
+    Ok(runs)
 }
 
 /// The file's rows with their runs decided, and the runs to create.

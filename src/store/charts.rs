@@ -280,6 +280,53 @@ impl WriteTx {
         .await)?)
     }
 
+    /// `(id, title key, credit key)` of the songs of a chart credited as one of `credit_keys`,
+    /// or among `ids`: the runs a few new weeks can continue or re-enter.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn song_keys_among(
+        &mut self,
+        chart: Chart,
+        credit_keys: &[String],
+        ids: &[i64],
+    ) -> anyhow::Result<Vec<(i64, String, String)>> {
+        Ok(on!(self.conn(), |c| {
+            let mut q = QueryBuilder::new(
+                "SELECT id, title_key, credit_key FROM chart_songs WHERE chart = ",
+            );
+            q.push_bind(chart).push(" AND (credit_key IN (");
+            let mut list = q.separated(", ");
+            // An empty list is not SQL; a key no song has stands in.
+            list.push_bind("");
+            for key in credit_keys {
+                list.push_bind(key);
+            }
+            q.push(") OR id IN (");
+            let mut list = q.separated(", ");
+            list.push_bind(-1_i64);
+            for id in ids {
+                list.push_bind(*id);
+            }
+            q.push(")) ORDER BY id");
+            q.build_query_as().fetch_all(c).await
+        })?)
+    }
+
+    /// [`WriteTx::song_titles`] of the songs `ids` alone, in the same order.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn song_titles_of(&mut self, ids: &[i64]) -> anyhow::Result<Vec<(i64, String)>> {
+        Ok(on!(self.conn(), |c| {
+            let mut q =
+                QueryBuilder::new("SELECT song_id, title FROM chart_entries WHERE song_id IN (");
+            let mut list = q.separated(", ");
+            list.push_bind(-1_i64);
+            for id in ids {
+                list.push_bind(*id);
+            }
+            q.push(") GROUP BY song_id, title ORDER BY max(chart_date), song_id");
+            q.build_query_as().fetch_all(c).await
+        })?)
+    }
+
     /// Every title each run has charted under, the most recently charted last.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_titles(&mut self, chart: Chart) -> anyhow::Result<Vec<(i64, String)>> {

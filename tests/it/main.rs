@@ -16,6 +16,7 @@ mod faults;
 mod fuzz_corpus;
 mod gateway;
 mod hostile;
+mod incremental_weeks;
 mod logs;
 mod moderation;
 mod pictures;
