@@ -202,7 +202,11 @@ fn next_week(csv: &[u8]) -> String {
     let mut lines = text.lines();
     let header = lines.next().unwrap();
     let rows: Vec<Vec<String>> = lines
-        .map(|l| csv::ReaderBuilder::new().has_headers(false).from_reader(l.as_bytes()))
+        .map(|l| {
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(l.as_bytes())
+        })
         .filter_map(|mut r| r.records().next()?.ok())
         .map(|r| r.iter().map(str::to_string).collect())
         .collect();

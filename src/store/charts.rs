@@ -1,5 +1,7 @@
 //! Billboard chart weeks and the songs and albums they follow.
 
+use std::collections::HashMap;
+
 use sqlx::QueryBuilder;
 
 use super::{Engine, Store, WriteTx};
@@ -315,14 +317,15 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_titles_of(&mut self, ids: &[i64]) -> anyhow::Result<Vec<(i64, String)>> {
         Ok(on!(self.conn(), |c| {
-            let mut q =
-                QueryBuilder::new("SELECT song_id, title FROM chart_entries WHERE song_id IN (");
+            let mut q = QueryBuilder::new(
+                "SELECT song_id, title FROM chart_song_titles WHERE song_id IN (",
+            );
             let mut list = q.separated(", ");
             list.push_bind(-1_i64);
             for id in ids {
                 list.push_bind(*id);
             }
-            q.push(") GROUP BY song_id, title ORDER BY max(chart_date), song_id");
+            q.push(") ORDER BY last_date, song_id, title");
             q.build_query_as().fetch_all(c).await
         })?)
     }
@@ -331,8 +334,9 @@ impl WriteTx {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn song_titles(&mut self, chart: Chart) -> anyhow::Result<Vec<(i64, String)>> {
         Ok(on!(self.conn(), |c| sqlx::query_as(
-            "SELECT song_id, title FROM chart_entries WHERE chart = $1
-             GROUP BY song_id, title ORDER BY max(chart_date), song_id",
+            "SELECT t.song_id, t.title FROM chart_song_titles t
+             JOIN chart_songs s ON s.id = t.song_id WHERE s.chart = $1
+             ORDER BY t.last_date, t.song_id, t.title",
         )
         .bind(chart)
         .fetch_all(c)
@@ -407,9 +411,64 @@ impl WriteTx {
     ) -> anyhow::Result<()> {
         self.touch_charts();
         match self.conn() {
-            Engine::Sqlite(c) => super::bulk::insert_chart_rows(c, chart, rows).await,
-            Engine::Postgres(c) => super::bulk::copy_chart_rows(c, chart, rows).await,
+            Engine::Sqlite(c) => super::bulk::insert_chart_rows(c, chart, rows).await?,
+            Engine::Postgres(c) => super::bulk::copy_chart_rows(c, chart, rows).await?,
         }
+        self.note_song_titles(rows).await
+    }
+
+    /// Records the titles `rows` chart under, each with its latest week.
+    async fn note_song_titles(&mut self, rows: &[NewChartRow]) -> anyhow::Result<()> {
+        let mut latest: HashMap<(i64, &str), &str> = HashMap::new();
+        for r in rows {
+            let date = latest.entry((r.song_id, &r.title)).or_insert(&r.chart_date);
+            if r.chart_date.as_str() > *date {
+                *date = &r.chart_date;
+            }
+        }
+        let titles: Vec<_> = latest.into_iter().collect();
+        for batch in titles.chunks(ROWS_PER_INSERT) {
+            on!(self.conn(), |c| {
+                let mut q =
+                    QueryBuilder::new("INSERT INTO chart_song_titles (song_id, title, last_date) ");
+                q.push_values(batch, |mut b, ((song, title), date)| {
+                    b.push_bind(*song).push_bind(*title).push_bind(*date);
+                });
+                q.push(
+                    " ON CONFLICT (song_id, title) DO UPDATE SET last_date =
+                      CASE WHEN excluded.last_date > chart_song_titles.last_date
+                           THEN excluded.last_date ELSE chart_song_titles.last_date END",
+                );
+                q.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Counts the titles of `songs` again from their rows, after rows were taken away.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn recount_song_titles(&mut self, songs: &[i64]) -> anyhow::Result<()> {
+        for batch in songs.chunks(ROWS_PER_INSERT) {
+            for sql in [
+                "DELETE FROM chart_song_titles WHERE song_id IN (",
+                "INSERT INTO chart_song_titles (song_id, title, last_date)
+                 SELECT song_id, title, max(chart_date) FROM chart_entries WHERE song_id IN (",
+            ] {
+                on!(self.conn(), |c| {
+                    let mut q = QueryBuilder::new(sql);
+                    let mut list = q.separated(", ");
+                    for id in batch {
+                        list.push_bind(*id);
+                    }
+                    q.push(")");
+                    if sql.starts_with("INSERT") {
+                        q.push(" GROUP BY song_id, title");
+                    }
+                    q.build().execute(c).await.map(|r| r.rows_affected())
+                })?;
+            }
+        }
+        Ok(())
     }
 
     /// Drops the indexes of `chart_entries` for a bulk load (and on PostgreSQL its reference to

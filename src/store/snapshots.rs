@@ -313,6 +313,7 @@ impl WriteTx {
         songs.sort_unstable();
         songs.dedup();
         self.refresh_song_stats(&songs).await?;
+        self.recount_song_titles(&songs).await?;
         Ok(())
     }
 

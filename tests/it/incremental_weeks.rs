@@ -170,3 +170,71 @@ async fn the_public_scrape_format_imports_as_the_projects_own() {
     ));
     assert!(!billboard::is_header("chart_week,rank,title,performer"));
 }
+
+/// Every title each run charts under, with its last week, as the rows say.
+async fn titles_from_rows(store: &Store) -> Vec<(i64, String, String)> {
+    kpop_facts::on!(store.readers(), |c| sqlx::query_as(
+        "SELECT song_id, title, max(chart_date) FROM chart_entries
+         GROUP BY song_id, title ORDER BY song_id, title"
+    )
+    .fetch_all(c)
+    .await)
+    .unwrap()
+}
+
+/// The same, as kept for short files to read.
+async fn titles_kept(store: &Store) -> Vec<(i64, String, String)> {
+    kpop_facts::on!(store.readers(), |c| sqlx::query_as(
+        "SELECT song_id, title, last_date FROM chart_song_titles ORDER BY song_id, title"
+    )
+    .fetch_all(c)
+    .await)
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_titles_kept_for_short_files_follow_imports_and_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = kpop_facts::import::seed::open(crate::support::db::at(dir.path()))
+        .await
+        .unwrap();
+    assert_eq!(titles_kept(&store).await, titles_from_rows(&store).await);
+    let owner = kpop_facts::edits::Who {
+        actor: Actor::Cli,
+        guild_id: None,
+    };
+    let header = "chart_date,position,title,artist,last_week,peak,weeks_on_chart\n";
+    let weeks = [
+        "2030-01-05,1,Cupid,FIFTY FIFTY,,1,1\n",
+        "2030-01-12,1,Cupid (Twin Version),FIFTY FIFTY,1,1,2\n",
+    ];
+    let mut changes = Vec::new();
+    for week in weeks {
+        let (_, change) = kpop_facts::edits::apply_import(
+            &store,
+            &owner,
+            kpop_facts::edits::ImportKind::Chart(Chart::Hot100),
+            format!("{header}{week}").as_bytes(),
+        )
+        .await
+        .unwrap();
+        changes.push(change);
+        assert_eq!(titles_kept(&store).await, titles_from_rows(&store).await);
+    }
+    let renamed = titles_kept(&store).await;
+    assert!(
+        renamed
+            .iter()
+            .any(|t| t.1 == "Cupid (Twin Version)" && t.2 == "2030-01-12"),
+        "the new title, kept with its week"
+    );
+    kpop_facts::edits::undo(&store, &owner, changes[1])
+        .await
+        .unwrap();
+    let undone = titles_kept(&store).await;
+    assert_eq!(undone, titles_from_rows(&store).await);
+    assert!(
+        !undone.iter().any(|t| t.1 == "Cupid (Twin Version)"),
+        "an undone week takes its title with it"
+    );
+}
