@@ -115,6 +115,9 @@ pub(super) async fn copy_chart_rows(
     chart: Chart,
     rows: &[NewChartRow],
 ) -> anyhow::Result<()> {
+    if rows.len() < COPY_FROM_ROWS {
+        return insert_few_rows(conn, chart, rows).await;
+    }
     let mut copy = conn
         .copy_in_raw(
             "COPY chart_entries
@@ -134,6 +137,37 @@ pub(super) async fn copy_chart_rows(
         copy.send(buf.into_bytes()).await?;
     }
     copy.finish().await?;
+    Ok(())
+}
+
+/// Below this many rows a plain INSERT is quicker than COPY's extra round trips.
+const COPY_FROM_ROWS: usize = 2_000;
+
+/// A few rows (a new week) in one INSERT.
+async fn insert_few_rows(
+    conn: &mut PgConnection,
+    chart: Chart,
+    rows: &[NewChartRow],
+) -> anyhow::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut q = sqlx::QueryBuilder::new(
+        "INSERT INTO chart_entries
+            (chart, chart_date, position, title, credit, last_week, peak, weeks_on_chart, song_id) ",
+    );
+    q.push_values(rows, |mut b, r| {
+        b.push_bind(chart)
+            .push_bind(&r.chart_date)
+            .push_bind(r.position)
+            .push_bind(&r.title)
+            .push_bind(&r.credit)
+            .push_bind(r.last_week)
+            .push_bind(r.peak)
+            .push_bind(r.weeks_on_chart)
+            .push_bind(r.song_id);
+    });
+    q.build().execute(&mut *conn).await?;
     Ok(())
 }
 
