@@ -441,13 +441,14 @@ impl Store {
         .await)?)
     }
 
-    /// The server's latest sent post.
+    /// The server's latest sent post. By claim time first: weekly slots and chart dates
+    /// (`chart:…`) do not sort together, and a server may switch from one to the other.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn last_sent_post(&self, guild: u64) -> anyhow::Result<Option<PostRow>> {
         Ok(on!(self.readers(), |c| sqlx::query_as(
             sqlx::AssertSqlSafe(format!(
                 "SELECT {POST_COLUMNS} FROM summary_posts
-             WHERE guild_id = $1 AND state = 'sent' ORDER BY slot DESC LIMIT 1"
+             WHERE guild_id = $1 AND state = 'sent' ORDER BY claimed_at DESC, slot DESC LIMIT 1"
             ))
         )
         .bind(guild.to_string())
