@@ -12,7 +12,7 @@ use kpop_facts::discord::post::Poster;
 use kpop_facts::domain::chart::Chart;
 use kpop_facts::i18n::{Locale, msg, t};
 use kpop_facts::import::billboard;
-use kpop_facts::store::{Actor, Schedule, ScheduleKind};
+use kpop_facts::store::{Actor, Covered, Schedule, ScheduleKind, SlotEnd};
 use kpop_facts::weekly::{self, Outcome};
 
 use crate::support::fake_discord::{FakeConfig, FakeDiscord};
@@ -317,4 +317,30 @@ fn the_cli_sets_new_chart_without_a_weekday() {
         kind
     });
     assert_eq!(kind, ScheduleKind::NewChart);
+}
+
+#[tokio::test]
+async fn after_switching_kinds_the_latest_post_is_the_one_sent_last() {
+    let s = setup().await;
+    let store = s.app.store();
+    let covered = Covered::default();
+    // A chart date posted first, then a weekly slot: the weekly key sorts before `chart:…`.
+    for (slot, claimed) in [
+        ("chart:2026-08-29", "2026-09-01T10:00:00Z"),
+        ("2026-09-07T12:00:00Z", "2026-09-07T12:00:00Z"),
+    ] {
+        let now = DateTime::parse_from_rfc3339(claimed).unwrap().to_utc();
+        let claim = store
+            .claim_slot(GUILD, slot, "w", slot, now, now - TimeDelta::minutes(10))
+            .await
+            .unwrap();
+        assert!(claim.is_some());
+        let sent = SlotEnd::Sent {
+            message_id: "1",
+            covered: &covered,
+        };
+        assert!(store.finish_slot(GUILD, slot, "w", sent).await.unwrap());
+    }
+    let last = store.last_sent_post(GUILD).await.unwrap().unwrap();
+    assert_eq!(last.slot, "2026-09-07T12:00:00Z");
 }
