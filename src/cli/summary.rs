@@ -15,22 +15,25 @@ use crate::commands::spec::WEEKDAYS;
 use crate::discord::post::Poster;
 use crate::i18n::Locale;
 use crate::reply::text;
-use crate::store::Schedule;
+use crate::store::{Schedule, ScheduleKind};
 use crate::weekly::{self, Outcome};
 
 #[derive(Subcommand, Debug)]
 pub enum SummaryCommand {
-    /// Post a server's weekly summary to a channel on a weekday and hour (UTC).
+    /// Post a server's summary to a channel on a weekday and hour (UTC), or after each new chart.
     Setup {
         #[arg(long)]
         guild: u64,
         #[arg(long)]
         channel: u64,
+        /// weekly (needs --weekday and --hour) or new-chart (after each new chart).
+        #[arg(long, default_value = "weekly", value_parser = ScheduleKind::SLUGS)]
+        when: String,
         /// mon, tue, wed, thu, fri, sat or sun.
-        #[arg(long)]
-        weekday: String,
-        #[arg(long, value_parser = clap::value_parser!(u8).range(0..24))]
-        hour: u8,
+        #[arg(long, required_if_eq("when", "weekly"))]
+        weekday: Option<String>,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..24), required_if_eq("when", "weekly"))]
+        hour: Option<u8>,
         /// The language of the posts: en, ko or ja.
         #[arg(long, default_value = "en")]
         locale: String,
@@ -73,23 +76,38 @@ pub async fn run(db: &Location, cmd: SummaryCommand) -> anyhow::Result<ExitCode>
         SummaryCommand::Setup {
             guild,
             channel,
+            when,
             weekday,
             hour,
             locale,
         } => {
-            let Some(day) = WEEKDAYS
-                .iter()
-                .position(|d| weekday.to_lowercase().starts_with(d))
-            else {
-                eprintln!("error: --weekday must be one of {}", WEEKDAYS.join(", "));
-                return Ok(ExitCode::from(EXIT_USAGE));
+            let kind = ScheduleKind::parse(&when).unwrap_or_default();
+            let (day, hour) = match (kind, weekday, hour) {
+                (ScheduleKind::NewChart, _, _) => (0, 0),
+                (ScheduleKind::Weekly, Some(weekday), Some(hour)) => {
+                    let Some(day) = WEEKDAYS
+                        .iter()
+                        .position(|d| weekday.to_lowercase().starts_with(d))
+                    else {
+                        eprintln!("error: --weekday must be one of {}", WEEKDAYS.join(", "));
+                        return Ok(ExitCode::from(EXIT_USAGE));
+                    };
+                    (day as u8, hour)
+                }
+                (ScheduleKind::Weekly, _, _) => {
+                    eprintln!(
+                        "error: a weekly summary needs --weekday and --hour (or --when new-chart)"
+                    );
+                    return Ok(ExitCode::from(EXIT_USAGE));
+                }
             };
             let locale = Locale::from_tag(&locale).unwrap_or_default();
             app.store()
                 .set_schedule(&Schedule {
                     guild_id: guild,
                     channel_id: channel,
-                    weekday: day as u8,
+                    kind,
+                    weekday: day,
                     hour,
                     locale: locale.tag().to_string(),
                     enabled: true,
@@ -97,10 +115,15 @@ pub async fn run(db: &Location, cmd: SummaryCommand) -> anyhow::Result<ExitCode>
                     created_at: Utc::now(),
                 })
                 .await?;
-            println!(
-                "server {guild}: every {} at {hour:02}:00 UTC in channel {channel}",
-                WEEKDAYS[day]
-            );
+            match kind {
+                ScheduleKind::NewChart => {
+                    println!("server {guild}: after each new chart in channel {channel}")
+                }
+                ScheduleKind::Weekly => println!(
+                    "server {guild}: every {} at {hour:02}:00 UTC in channel {channel}",
+                    WEEKDAYS[usize::from(day)]
+                ),
+            }
             ExitCode::SUCCESS
         }
         SummaryCommand::Off { guild } => {

@@ -250,11 +250,14 @@ command! {
 }
 
 command! {
-    /// `/summary setup channel weekday hour`
+    /// `/summary setup channel [weekday] [hour] [when]`: weekday and hour are needed for a
+    /// weekly post only, so Discord cannot require them; the command refuses their absence.
     SummarySetup = "summary setup" { cooldown: Some(Cost::Settings) }
     channel: String = channel(),
-    weekday: String = choice(super::spec::WEEKDAYS),
-    hour: String = integer(0, 23),
+    weekday: Option<String> = choice(super::spec::WEEKDAYS),
+    hour: Option<String> = integer(0, 23),
+    /// Read leniently: an unknown value is refused by the command, in the caller's language.
+    when: Option<String> = choice(&crate::store::ScheduleKind::SLUGS),
 }
 
 command! {

@@ -1,5 +1,5 @@
-//! `/summary setup|off|preview`: a server's weekly post. For members who manage the server,
-//! checked here on the server side.
+//! `/summary setup|off|preview`: a server's summary post, weekly or after each new chart. For
+//! members who manage the server, checked here on the server side.
 
 use chrono::Utc;
 
@@ -8,7 +8,7 @@ use super::{Caller, CommandError, CommandResult, spec, user_error};
 use crate::app::App;
 use crate::i18n::{Locale, Msg, msg, t};
 use crate::reply::Reply;
-use crate::store::Schedule;
+use crate::store::{Schedule, ScheduleKind};
 
 pub async fn run(app: &App, asked: &Summary, locale: Locale, caller: &Caller) -> CommandResult {
     let Some(guild) = caller.guild_id else {
@@ -52,19 +52,23 @@ async fn setup(
         .trim_end_matches('>')
         .parse()
         .map_err(|_| user_error(locale, msg::summary_bad_channel()))?;
-    let weekday = weekday(&asked.weekday, locale)?;
-    let hour: u8 = asked
-        .hour
-        .parse()
-        .ok()
-        .filter(|h| *h < 24)
-        .ok_or_else(|| user_error(locale, msg::summary_bad_hour()))?;
+    let kind = match &asked.when {
+        None => ScheduleKind::Weekly,
+        Some(w) => {
+            ScheduleKind::parse(w).ok_or_else(|| user_error(locale, msg::summary_bad_when()))?
+        }
+    };
+    let (weekday, hour) = match kind {
+        ScheduleKind::NewChart => (0, 0),
+        ScheduleKind::Weekly => time(asked, locale)?,
+    };
     let now = Utc::now();
     let post_locale = caller.guild_locale.unwrap_or(locale);
     app.store()
         .set_schedule(&Schedule {
             guild_id: guild,
             channel_id: channel,
+            kind,
             weekday,
             hour,
             locale: post_locale.tag().to_string(),
@@ -73,16 +77,34 @@ async fn setup(
             created_at: now,
         })
         .await?;
+    let channel = format!("<#{channel}>");
+    if kind == ScheduleKind::NewChart {
+        return Ok(Reply::done(t(locale, msg::summary_set_new_chart(&channel))));
+    }
     let next = super::weekly_post::latest_slot(weekday, hour, now + chrono::Days::new(7));
     Ok(Reply::done(t(
         locale,
         msg::summary_set(
-            &format!("<#{channel}>"),
+            &channel,
             &t(locale, weekday_name(weekday)),
             &format!("{hour:02}:00"),
             &format!("<t:{}:F>", next.timestamp()),
         ),
     )))
+}
+
+/// A weekly schedule's weekday and hour: Discord cannot require them (a new-chart schedule
+/// has none), so their absence is refused here.
+fn time(asked: &SummarySetup, locale: Locale) -> Result<(u8, u8), CommandError> {
+    let (Some(day), Some(hour)) = (&asked.weekday, &asked.hour) else {
+        return Err(user_error(locale, msg::summary_needs_time()));
+    };
+    let hour: u8 = hour
+        .parse()
+        .ok()
+        .filter(|h| *h < 24)
+        .ok_or_else(|| user_error(locale, msg::summary_bad_hour()))?;
+    Ok((weekday(day, locale)?, hour))
 }
 
 /// What the next post would show now, only to the caller.

@@ -414,7 +414,30 @@ impl WriteTx {
             Engine::Sqlite(c) => super::bulk::insert_chart_rows(c, chart, rows).await?,
             Engine::Postgres(c) => super::bulk::copy_chart_rows(c, chart, rows).await?,
         }
+        self.note_chart_dates(chart, rows).await?;
         self.note_song_titles(rows).await
+    }
+
+    /// Records when each chart date of `rows` was first stored: a summary that follows the
+    /// charts waits for the other chart's week, or for a day after the first (see `weekly`).
+    async fn note_chart_dates(&mut self, chart: Chart, rows: &[NewChartRow]) -> anyhow::Result<()> {
+        let dates: std::collections::BTreeSet<&str> =
+            rows.iter().map(|r| r.chart_date.as_str()).collect();
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let dates: Vec<&str> = dates.into_iter().collect();
+        for batch in dates.chunks(ROWS_PER_INSERT) {
+            on!(self.conn(), |c| {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO chart_date_arrivals (chart, chart_date, first_stored_at) ",
+                );
+                q.push_values(batch, |mut b, date| {
+                    b.push_bind(chart).push_bind(*date).push_bind(&now);
+                });
+                q.push(" ON CONFLICT (chart, chart_date) DO NOTHING");
+                q.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        Ok(())
     }
 
     /// Records the titles `rows` chart under, each with its latest week.

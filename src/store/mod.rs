@@ -65,7 +65,9 @@ pub use rows::BadValue;
 use rows::{bad_value, row_from_raw};
 pub use snapshots::Target;
 pub use sources::{NewSource, SourceRow};
-pub use summaries::{Claim, Covered, PostRow, PostState, Schedule, SlotEnd, WeekEntry};
+pub use summaries::{
+    ChartArrival, Claim, Covered, PostRow, PostState, Schedule, ScheduleKind, SlotEnd, WeekEntry,
+};
 
 /// How long a write waits for the store's write lock unless the task says otherwise (see
 /// [`with_write_patience`]): the command line and background work wait out an import of the

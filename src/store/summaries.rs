@@ -5,13 +5,43 @@ use sqlx::FromRow;
 
 use super::{Store, bad_value, row_from_raw};
 
+/// When a server's summary is posted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ScheduleKind {
+    /// On the schedule's weekday and hour.
+    #[default]
+    Weekly,
+    /// Once per chart date, when both charts have it or a day after the first did.
+    NewChart,
+}
+
+impl ScheduleKind {
+    pub const SLUGS: [&'static str; 2] = ["weekly", "new-chart"];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            ScheduleKind::Weekly => "weekly",
+            ScheduleKind::NewChart => "new-chart",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ScheduleKind> {
+        match text.trim().to_lowercase().as_str() {
+            "weekly" => Some(ScheduleKind::Weekly),
+            "new-chart" => Some(ScheduleKind::NewChart),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Schedule {
     pub guild_id: u64,
     pub channel_id: u64,
-    /// 0 = Monday.
+    pub kind: ScheduleKind,
+    /// 0 = Monday. Unused (0) by new-chart schedules.
     pub weekday: u8,
-    /// UTC.
+    /// UTC. Unused (0) by new-chart schedules.
     pub hour: u8,
     pub locale: String,
     pub enabled: bool,
@@ -23,6 +53,7 @@ pub struct Schedule {
 struct ScheduleRow {
     guild_id: String,
     channel_id: String,
+    kind: String,
     weekday: i64,
     hour: i64,
     locale: String,
@@ -49,6 +80,7 @@ impl TryFrom<ScheduleRow> for Schedule {
                 .channel_id
                 .parse()
                 .map_err(|_| bad("channel_id", &r.channel_id))?,
+            kind: ScheduleKind::parse(&r.kind).ok_or_else(|| bad("kind", &r.kind))?,
             weekday: u8::try_from(r.weekday).map_err(|_| bad("weekday", &r.weekday))?,
             hour: u8::try_from(r.hour).map_err(|_| bad("hour", &r.hour))?,
             locale: r.locale,
@@ -140,7 +172,7 @@ pub enum SlotEnd<'a> {
 const POST_COLUMNS: &str = "slot, state, message_id, hot100_week, b200_week, facts_through, note";
 
 const SCHEDULE_COLUMNS: &str =
-    "guild_id, channel_id, weekday, hour, locale, enabled, disabled_reason, created_at";
+    "guild_id, channel_id, kind, weekday, hour, locale, enabled, disabled_reason, created_at";
 
 impl Store {
     /// Creates or replaces a server's schedule, enabled.
@@ -148,9 +180,9 @@ impl Store {
     pub async fn set_schedule(&self, s: &Schedule) -> anyhow::Result<()> {
         on!(self.writer().await?.conn(), |c| {
             sqlx::query(
-                "INSERT INTO summary_schedules (guild_id, channel_id, weekday, hour, locale, enabled, disabled_reason, created_at)
-                 VALUES ($1, $2, $3, $4, $5, TRUE, NULL, $6)
-                 ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, weekday = excluded.weekday,
+                "INSERT INTO summary_schedules (guild_id, channel_id, weekday, hour, locale, enabled, disabled_reason, created_at, kind)
+                 VALUES ($1, $2, $3, $4, $5, TRUE, NULL, $6, $7)
+                 ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, kind = excluded.kind, weekday = excluded.weekday,
                     hour = excluded.hour, locale = excluded.locale, enabled = TRUE, disabled_reason = NULL,
                     created_at = excluded.created_at",
             )
@@ -160,6 +192,7 @@ impl Store {
             .bind(i64::from(s.hour))
             .bind(&s.locale)
             .bind(s.created_at.to_rfc3339())
+            .bind(s.kind.slug())
             .execute(c)
             .await
             .map(|r| r.rows_affected())
@@ -408,18 +441,48 @@ impl Store {
         .await)?)
     }
 
-    /// The server's latest sent post.
+    /// The server's latest sent post. By claim time first: weekly slots and chart dates
+    /// (`chart:…`) do not sort together, and a server may switch from one to the other.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn last_sent_post(&self, guild: u64) -> anyhow::Result<Option<PostRow>> {
         Ok(on!(self.readers(), |c| sqlx::query_as(
             sqlx::AssertSqlSafe(format!(
                 "SELECT {POST_COLUMNS} FROM summary_posts
-             WHERE guild_id = $1 AND state = 'sent' ORDER BY slot DESC LIMIT 1"
+             WHERE guild_id = $1 AND state = 'sent' ORDER BY claimed_at DESC, slot DESC LIMIT 1"
             ))
         )
         .bind(guild.to_string())
         .fetch_optional(c)
         .await)?)
+    }
+
+    /// The newest chart dates still stored, newest first, each chart's with when it was first
+    /// stored: at most `limit` rows, enough for a new-chart schedule to find its latest date.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn newest_chart_arrivals(&self, limit: i64) -> anyhow::Result<Vec<ChartArrival>> {
+        // A week taken away again (an undone import) is not there to post.
+        let rows: Vec<(String, crate::domain::chart::Chart, String)> = on!(self.readers(), |c| {
+            sqlx::query_as(
+                "SELECT a.chart_date, a.chart, a.first_stored_at FROM chart_date_arrivals a
+                 WHERE EXISTS (SELECT 1 FROM chart_entries e WHERE e.chart = a.chart AND e.chart_date = a.chart_date)
+                 ORDER BY a.chart_date DESC, a.chart LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(c)
+            .await
+        })?;
+        rows.into_iter()
+            .map(|(chart_date, chart, at)| {
+                let first_stored_at = DateTime::parse_from_rfc3339(&at)
+                    .map_err(|_| bad_value("chart_date_arrivals", "first_stored_at", &at))?
+                    .with_timezone(&Utc);
+                Ok(ChartArrival {
+                    chart_date,
+                    chart,
+                    first_stored_at,
+                })
+            })
+            .collect()
     }
 
     /// The newest week of a chart on or before `date` (YYYY-MM-DD).
@@ -498,4 +561,13 @@ pub struct WeekEntry {
     pub weeks_on_chart: Option<i64>,
     /// The run's best position in earlier weeks.
     pub best_before: Option<i64>,
+}
+
+/// When a chart's week was first stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartArrival {
+    /// YYYY-MM-DD.
+    pub chart_date: String,
+    pub chart: crate::domain::chart::Chart,
+    pub first_stored_at: DateTime<Utc>,
 }

@@ -8,10 +8,13 @@
 //! reads the channel for the bot's own post of that slot before posting: the post carries the
 //! slot as its embed's timestamp. When the channel cannot be read the slot is marked uncertain
 //! and left alone: a missing post is better than a second one.
+//!
+//! A new-chart schedule has no weekday: its slots are chart dates (see [`chart_slot`]), claimed
+//! and posted the same way.
 
 pub mod channel;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -23,9 +26,10 @@ use self::channel::{Channel, Found, LookError, PostError};
 
 use crate::app::App;
 use crate::commands::weekly_post::{self, latest_slot};
+use crate::domain::chart::Chart;
 use crate::i18n::Locale;
 use crate::reply::Reply;
-use crate::store::{Claim, Schedule, SlotEnd, Store};
+use crate::store::{ChartArrival, Claim, Schedule, ScheduleKind, SlotEnd, Store};
 
 /// A claim older than this belongs to a worker that died mid-post; another may take it over.
 const CLAIM_LEASE: TimeDelta = TimeDelta::minutes(10);
@@ -33,6 +37,60 @@ const CLAIM_LEASE: TimeDelta = TimeDelta::minutes(10);
 /// 60 s rate-limit wait), so one started later than this after the claim could still be out
 /// when the lease ends and another worker, finding nothing yet, posts too.
 const LATEST_START: Duration = Duration::from_secs(3 * 60);
+
+/// A new chart date waits this long for the other chart's week of the same date.
+const OTHER_CHART_WAIT: TimeDelta = TimeDelta::hours(24);
+/// Chart arrivals a pass reads: a few dates, enough to pass over a newest one still waiting.
+const ARRIVALS_READ: i64 = 8;
+
+/// A slot a pass may post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    /// Its key in the claims.
+    pub key: String,
+    /// When it became due: a schedule set up later does not get it.
+    pub due: DateTime<Utc>,
+    /// The post shows the charts as of this time, and carries it as its mark.
+    pub mark: DateTime<Utc>,
+}
+
+/// A weekly schedule's latest slot at `now`.
+fn weekly_slot(weekday: u8, hour: u8, now: DateTime<Utc>) -> Slot {
+    let at = latest_slot(weekday, hour, now);
+    Slot {
+        key: slot_key(at),
+        due: at,
+        mark: at,
+    }
+}
+
+/// A new-chart schedule's slot at `now`: the newest chart date that both charts have, or that
+/// one has had for [`OTHER_CHART_WAIT`]. Its key (`chart:` and the date) differs from every
+/// weekly key, and its due time does not move when the late chart comes after all.
+pub fn chart_slot(arrivals: &[ChartArrival], now: DateTime<Utc>) -> Option<Slot> {
+    let mut by_date: BTreeMap<&str, Vec<DateTime<Utc>>> = BTreeMap::new();
+    for a in arrivals.iter().filter(|a| a.first_stored_at <= now) {
+        by_date
+            .entry(&a.chart_date)
+            .or_default()
+            .push(a.first_stored_at);
+    }
+    by_date.into_iter().rev().find_map(|(date, times)| {
+        let first = *times.iter().min()?;
+        let waited = first + OTHER_CHART_WAIT;
+        let due = if times.len() == Chart::ALL.len() {
+            waited.min(*times.iter().max()?)
+        } else {
+            waited
+        };
+        let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+        (due <= now).then(|| Slot {
+            key: format!("chart:{date}"),
+            due,
+            mark: day.and_time(chrono::NaiveTime::MIN).and_utc(),
+        })
+    })
+}
 
 /// What a pass did for one server.
 #[derive(Debug)]
@@ -151,23 +209,36 @@ pub async fn run_due<C: Channel>(
     worker: &str,
 ) -> anyhow::Result<Vec<PassReport>> {
     let mut reports = Vec::new();
-    for schedule in app.store().enabled_schedules().await? {
-        let slot = latest_slot(schedule.weekday, schedule.hour, now);
-        let outcome = match pass(app, poster, &schedule, slot, now, worker).await {
-            Ok(o) => o,
-            Err(e) => {
-                tracing::error!(guild = schedule.guild_id, error = ?e, "the weekly summary pass failed");
-                Outcome::Failed {
-                    error: e.to_string(),
+    let schedules = app.store().enabled_schedules().await?;
+    let arrivals = if schedules.iter().any(|s| s.kind == ScheduleKind::NewChart) {
+        app.store().newest_chart_arrivals(ARRIVALS_READ).await?
+    } else {
+        Vec::new()
+    };
+    for schedule in schedules {
+        let slot = match schedule.kind {
+            ScheduleKind::Weekly => Some(weekly_slot(schedule.weekday, schedule.hour, now)),
+            ScheduleKind::NewChart => chart_slot(&arrivals, now),
+        };
+        let outcome = match &slot {
+            None => Outcome::NotYet,
+            Some(slot) => match pass(app, poster, &schedule, slot, now, worker).await {
+                Ok(o) => o,
+                Err(e) => {
+                    tracing::error!(guild = schedule.guild_id, error = ?e, "the weekly summary pass failed");
+                    Outcome::Failed {
+                        error: e.to_string(),
+                    }
                 }
-            }
+            },
         };
         if let Some(label) = outcome.counted() {
             crate::telemetry::weekly_post(label);
         }
         reports.push(PassReport {
             guild_id: schedule.guild_id,
-            slot,
+            // A new-chart schedule with no chart date due yet reports the pass's time.
+            slot: slot.map_or(now, |s| s.mark),
             outcome,
         });
     }
@@ -179,15 +250,15 @@ async fn pass<C: Channel>(
     app: &App,
     poster: Option<&C>,
     s: &Schedule,
-    slot: DateTime<Utc>,
+    slot: &Slot,
     now: DateTime<Utc>,
     worker: &str,
 ) -> anyhow::Result<Outcome> {
     let store = app.store();
-    if slot < s.created_at {
+    if slot.due < s.created_at {
         return Ok(Outcome::NotYet);
     }
-    let key = slot_key(slot);
+    let key = slot.key.clone();
     if store
         .slot_post(s.guild_id, &key)
         .await?
@@ -198,7 +269,7 @@ async fn pass<C: Channel>(
     let locale = Locale::from_discord(&s.locale);
     let previous = store.last_sent_post(s.guild_id).await?;
     let Some(poster) = poster else {
-        let post = weekly_post::build(app, locale, slot, previous.as_ref()).await?;
+        let post = weekly_post::build(app, locale, slot.mark, previous.as_ref()).await?;
         return Ok(Outcome::WouldPost(post.map(|(reply, _)| reply)));
     };
     let nonce = nonce(s.guild_id, &key);
@@ -216,16 +287,17 @@ async fn pass<C: Channel>(
         worker,
     };
     if let Some(attempted_at) = claim.attempted_at
-        && let Some(outcome) = look_first(&held, poster, s, slot, attempted_at, &claim).await?
+        && let Some(outcome) = look_first(&held, poster, s, slot.mark, attempted_at, &claim).await?
     {
         return Ok(outcome);
     }
-    let Some((reply, covered)) = weekly_post::build(app, locale, slot, previous.as_ref()).await?
+    let Some((reply, covered)) =
+        weekly_post::build(app, locale, slot.mark, previous.as_ref()).await?
     else {
         held.finish(SlotEnd::Skipped).await?;
         return Ok(Outcome::Skipped);
     };
-    let reply = marked(reply, slot);
+    let reply = marked(reply, slot.mark);
     if claimed.elapsed() > LATEST_START {
         // Slow reads or a busy store: too late to post within the lease. The next pass tries.
         held.release(claim.attempted_at.is_some()).await?;
@@ -397,6 +469,63 @@ mod tests {
             &serde_json::json!({"content": "2023-07-17T12:00:00Z"}),
             slot
         ));
+    }
+
+    fn arrived(date: &str, chart: Chart, time: &str) -> ChartArrival {
+        ChartArrival {
+            chart_date: date.into(),
+            chart,
+            first_stored_at: at(time),
+        }
+    }
+
+    #[test]
+    fn a_chart_date_is_due_when_both_charts_have_it_or_a_day_after_the_first() {
+        let old = [
+            arrived("2023-07-08", Chart::Hot100, "2023-07-04T10:00:00Z"),
+            arrived("2023-07-08", Chart::Billboard200, "2023-07-04T12:00:00Z"),
+        ];
+        let mut arrivals = vec![arrived("2023-07-15", Chart::Hot100, "2023-07-11T10:00:00Z")];
+        arrivals.extend(old.clone());
+        let slot = |now: &str, a: &[ChartArrival]| chart_slot(a, at(now)).map(|s| (s.key, s.due));
+        // One chart for less than a day: the date before is the newest due.
+        assert_eq!(
+            slot("2023-07-12T09:59:00Z", &arrivals),
+            Some(("chart:2023-07-08".into(), at("2023-07-04T12:00:00Z")))
+        );
+        assert_eq!(
+            slot("2023-07-12T10:00:00Z", &arrivals),
+            Some(("chart:2023-07-15".into(), at("2023-07-12T10:00:00Z")))
+        );
+        // Both: due when the second came.
+        arrivals.push(arrived(
+            "2023-07-15",
+            Chart::Billboard200,
+            "2023-07-11T11:00:00Z",
+        ));
+        assert_eq!(
+            slot("2023-07-11T11:00:00Z", &arrivals),
+            Some(("chart:2023-07-15".into(), at("2023-07-11T11:00:00Z")))
+        );
+        // The second a day late or later: still due when the wait ran out, as it was posted.
+        arrivals.pop();
+        arrivals.push(arrived(
+            "2023-07-15",
+            Chart::Billboard200,
+            "2023-07-13T00:00:00Z",
+        ));
+        assert_eq!(
+            slot("2023-07-14T00:00:00Z", &arrivals),
+            Some(("chart:2023-07-15".into(), at("2023-07-12T10:00:00Z")))
+        );
+        // Nothing stored yet at `now`.
+        assert_eq!(slot("2023-07-01T00:00:00Z", &arrivals), None);
+        let s = chart_slot(&old, at("2023-07-05T00:00:00Z")).unwrap();
+        assert_eq!(
+            s.mark,
+            at("2023-07-08T00:00:00Z"),
+            "marked with the chart date"
+        );
     }
 
     #[test]

@@ -33,4 +33,5 @@ mod tidy;
 mod tidy_functions;
 mod uploads_and_buttons;
 mod weekly;
+mod weekly_new_chart;
 mod wording;

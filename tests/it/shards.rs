@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use kpop_facts::app::App;
 use kpop_facts::edits::{self, Who};
-use kpop_facts::store::{Actor, Editor, Location, Schedule};
+use kpop_facts::store::{Actor, Editor, Location, Schedule, ScheduleKind};
 use serde_json::Value;
 
 use crate::support::fake_discord::{FakeConfig, FakeDiscord, shard_of};
@@ -73,6 +73,7 @@ async fn store_for(fake: &FakeDiscord) -> Option<Location> {
         app.store()
             .set_schedule(&Schedule {
                 guild_id: guild,
+                kind: ScheduleKind::Weekly,
                 channel_id: channel_of(guild),
                 weekday: 0,
                 hour: 12,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use kpop_facts::app::App;
 use kpop_facts::discord::post::Poster;
 use kpop_facts::discord::{self, Secret, Settings, ShardRange, Sharding};
-use kpop_facts::store::{Covered, PostState, Schedule, SlotEnd};
+use kpop_facts::store::{Covered, PostState, Schedule, ScheduleKind, SlotEnd};
 use kpop_facts::weekly::{self, Outcome};
 
 use crate::support::fake_discord::{Failure, FakeConfig, FakeDiscord};
@@ -43,6 +43,7 @@ async fn setup_with(config: FakeConfig) -> Setup {
     app.store()
         .set_schedule(&Schedule {
             guild_id: GUILD,
+            kind: ScheduleKind::Weekly,
             channel_id: CHANNEL,
             weekday: 0,
             hour: 12,
@@ -349,6 +350,7 @@ async fn killed_between_post_and_record() -> (FakeDiscord, tempfile::TempDir) {
     store
         .set_schedule(&Schedule {
             guild_id: GUILD,
+            kind: ScheduleKind::Weekly,
             channel_id: CHANNEL,
             weekday: 0,
             hour: 12,
@@ -455,6 +457,7 @@ async fn servers_left_while_offline_lose_their_schedules_on_ready() {
         .store()
         .set_schedule(&Schedule {
             guild_id: kept,
+            kind: ScheduleKind::Weekly,
             channel_id: s.fake.config().channel_id,
             weekday: 3,
             hour: 9,
