@@ -323,6 +323,50 @@ fn run_due_command(
     c
 }
 
+type SlotLock = kpop_facts::store::Engine<
+    sqlx::Transaction<'static, sqlx::Sqlite>,
+    sqlx::Transaction<'static, sqlx::Postgres>,
+>;
+
+/// A transaction from outside holding the slot's row (on SQLite, the whole store), so no
+/// process can record how its post went until [`end_dead_sessions`].
+async fn lock_slot_row(db: &kpop_facts::store::Location) -> SlotLock {
+    const LOCK: &str = "UPDATE summary_posts SET note = note WHERE guild_id = $1";
+    match crate::support::db::outside(db).await {
+        kpop_facts::store::Engine::Sqlite(p) => {
+            let mut tx = p.begin().await.unwrap();
+            let q = sqlx::query(LOCK).bind(GUILD.to_string());
+            q.execute(&mut *tx).await.unwrap();
+            kpop_facts::store::Engine::Sqlite(tx)
+        }
+        kpop_facts::store::Engine::Postgres(p) => {
+            let mut tx = p.begin().await.unwrap();
+            let q = sqlx::query(LOCK).bind(GUILD.to_string());
+            q.execute(&mut *tx).await.unwrap();
+            kpop_facts::store::Engine::Postgres(tx)
+        }
+    }
+}
+
+/// Lets go of the lock once the writer is dead. PostgreSQL finishes a dead client's waiting
+/// statement when the lock frees, as the server only notices a closed socket when it next
+/// answers, so its sessions end first, as they would once the server noticed.
+async fn end_dead_sessions(lock: SlotLock) {
+    match lock {
+        kpop_facts::store::Engine::Sqlite(tx) => tx.rollback().await.unwrap(),
+        kpop_facts::store::Engine::Postgres(mut tx) => {
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            tx.rollback().await.unwrap();
+        }
+    }
+}
+
 async fn slot_row(db: &kpop_facts::store::Location) -> (String, Option<String>) {
     let store = kpop_facts::store::Store::open(db).await.unwrap();
     let row = kpop_facts::on!(store.readers(), |p| sqlx::query_as(
@@ -361,6 +405,7 @@ async fn killed_between_post_and_record() -> (FakeDiscord, tempfile::TempDir) {
         })
         .await
         .unwrap();
+    store.close().await;
 
     fake.fail_next_message(CHANNEL, Failure::hold_after_store());
     let mut child = run_due_command(&db, &fake, "2023-07-17T12:00:00Z")
@@ -372,9 +417,9 @@ async fn killed_between_post_and_record() -> (FakeDiscord, tempfile::TempDir) {
         fake.wait_until(WAIT, |f| f.held_replies() == 1).await,
         "the post reached the fake"
     );
-    // Discord has the post. Hold the store's write lock so nothing can be recorded, let the
-    // answer go, and kill the process wherever it got to.
-    let busy = store.begin().await.unwrap();
+    // Discord has the post. Lock the slot's row so nothing can be recorded, let the answer go,
+    // and kill the process wherever it got to.
+    let busy = lock_slot_row(&db).await;
     fake.release_held_replies();
     assert!(
         fake.wait_until(WAIT, |f| f.held_replies_sent() == 1).await,
@@ -382,8 +427,7 @@ async fn killed_between_post_and_record() -> (FakeDiscord, tempfile::TempDir) {
     );
     child.kill().unwrap();
     child.wait().unwrap();
-    drop(busy);
-    store.close().await;
+    end_dead_sessions(busy).await;
     assert_eq!(fake.messages(CHANNEL).len(), 1);
     assert_eq!(
         slot_row(&db).await.0,
