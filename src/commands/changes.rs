@@ -6,15 +6,16 @@ use serde_json::Value;
 use crate::domain::money::Usd;
 use crate::domain::text::truncate;
 use crate::i18n::{Locale, msg, t};
-use crate::store::{ActionFamily, Actor, AuditEntry, Target};
+use crate::store::{Action, ActionFamily, Actor, AuditEntry, Target};
 
 /// "`#12` · <t:…:R> · <@123> · export H1 2023 Japan: $48.52M → $50.00M"
 pub fn line(e: &AuditEntry, locale: Locale) -> String {
     let when = format!("<t:{}:R>", e.at.timestamp());
-    let who = match e.actor {
+    let who = match &e.actor {
         Actor::Discord(id) => format!("<@{id}>"),
         Actor::Cli => t(locale, msg::facts_actor_cli()),
         Actor::Seed => t(locale, msg::facts_actor_seed()),
+        Actor::Feed(name) => t(locale, msg::facts_actor_feed(name)),
     };
     let action = match e.action.family() {
         ActionFamily::Export => t(locale, msg::facts_action_export()),
@@ -24,6 +25,7 @@ pub fn line(e: &AuditEntry, locale: Locale) -> String {
         ActionFamily::Undo => t(locale, msg::facts_action_undo()),
         ActionFamily::Editor => t(locale, msg::facts_action_editor()),
         ActionFamily::Seed => t(locale, msg::facts_action_seed()),
+        ActionFamily::Feed => t(locale, msg::facts_action_feed()),
     };
     let undo = e.undoes.map(|u| format!(" (#{u})")).unwrap_or_default();
     format!(
@@ -41,6 +43,9 @@ pub fn describe(e: &AuditEntry, locale: Locale) -> String {
             .unwrap_or(Value::Null)
     };
     let (before, after) = (parse(&e.before), parse(&e.after));
+    if e.action == Action::FeedNotice {
+        return truncate(after["message"].as_str().unwrap_or("—"), 300);
+    }
     match Target::parse(&e.target) {
         Some(Target::Export { period, country }) => {
             let value = |v: &Value| {
@@ -117,7 +122,6 @@ pub fn describe(e: &AuditEntry, locale: Locale) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Action;
 
     #[test]
     fn a_seed_update_is_named_in_every_language_not_by_its_key() {

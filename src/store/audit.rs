@@ -17,6 +17,8 @@ pub enum Actor {
     Cli,
     /// The seed data loaded into a new store.
     Seed,
+    /// A feed that brings data by itself, by name (`hot-100`, `billboard-200`, `exports`).
+    Feed(String),
 }
 
 impl fmt::Display for Actor {
@@ -25,6 +27,7 @@ impl fmt::Display for Actor {
             Actor::Discord(id) => write!(f, "discord:{id}"),
             Actor::Cli => f.write_str("cli"),
             Actor::Seed => f.write_str("seed"),
+            Actor::Feed(name) => write!(f, "feed:{name}"),
         }
     }
 }
@@ -35,7 +38,10 @@ impl Actor {
         match s {
             "cli" => Some(Actor::Cli),
             "seed" => Some(Actor::Seed),
-            _ => s.strip_prefix("discord:")?.parse().ok().map(Actor::Discord),
+            _ => match s.strip_prefix("feed:") {
+                Some(name) => Some(Actor::Feed(name.to_string())),
+                None => s.strip_prefix("discord:")?.parse().ok().map(Actor::Discord),
+            },
         }
     }
 }
@@ -60,6 +66,8 @@ pub enum Action {
     ImportChart(Chart),
     SeedUpgrade,
     Undo,
+    /// A feed's word to the moderators (a week refused, failures in a row): no fact changed.
+    FeedNotice,
 }
 
 /// The kind of fact an [`Action`] changes.
@@ -72,11 +80,12 @@ pub enum ActionFamily {
     Import,
     Seed,
     Undo,
+    Feed,
 }
 
 impl Action {
     /// Every action but a chart upload's, which [`Action::parse`] reads by its chart.
-    const FIXED: [Action; 13] = [
+    const FIXED: [Action; 14] = [
         Action::ExportSet,
         Action::ExportRemove,
         Action::NoteAdd,
@@ -90,6 +99,7 @@ impl Action {
         Action::ImportBillboard,
         Action::SeedUpgrade,
         Action::Undo,
+        Action::FeedNotice,
     ];
 
     /// Reads the form `Display` writes (`export.set`, `import.hot-100`, `undo`).
@@ -115,6 +125,7 @@ impl Action {
             }
             Action::SeedUpgrade => ActionFamily::Seed,
             Action::Undo => ActionFamily::Undo,
+            Action::FeedNotice => ActionFamily::Feed,
         }
     }
 }
@@ -137,6 +148,7 @@ impl fmt::Display for Action {
             Action::ImportChart(chart) => return write!(f, "import.{}", chart.slug()),
             Action::SeedUpgrade => "seed.upgrade",
             Action::Undo => "undo",
+            Action::FeedNotice => "feed.notice",
         })
     }
 }

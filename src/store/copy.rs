@@ -32,7 +32,7 @@ pub const TABLES: &[&str] = &[
 ];
 
 /// Tables of the running processes (shard leases, claims), not of the facts: not copied.
-const RUNTIME_TABLES: &[&str] = &["shard_leases", "claims"];
+const RUNTIME_TABLES: &[&str] = &["shard_leases", "claims", "feed_state", "feed_validators"];
 
 /// How much COPY data is sent at a time.
 const CHUNK: usize = 1 << 20;

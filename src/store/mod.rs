@@ -30,6 +30,7 @@ mod charts;
 pub mod copy;
 mod editors;
 mod exports;
+mod feeds;
 mod leases;
 mod location;
 mod lock;
@@ -55,6 +56,7 @@ pub use charts::{ChartWeekRow, LinkedWeekRow, NewChartRow, NewSong, SongRow};
 pub use editors::Editor;
 
 pub use exports::{FigureFields, FigureRow, FigureSourceRow, Print};
+pub use feeds::{FeedState, Validators};
 pub use leases::Lease;
 pub use location::Location;
 pub use lock::{LockError, RunLock};
