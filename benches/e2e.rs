@@ -344,6 +344,7 @@ fn start(bot_rt: &Runtime, fake: &FakeDiscord, target: &Target<'_>) -> Running {
                 application_id: None,
                 modlog_channel: None,
                 cooldowns: false,
+                feeds: None,
                 sharding: Sharding::Fixed(ShardRange::all(1)),
             };
             let (stop, rx) = watch::channel(false);

@@ -32,6 +32,7 @@ pub mod commands;
 pub mod discord;
 pub mod domain;
 pub mod edits;
+pub mod feeds;
 pub mod import;
 pub mod reply;
 pub mod store;

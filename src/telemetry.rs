@@ -26,6 +26,7 @@ const INTERACTIONS: &str = "kpop_facts_interactions_total";
 const ANSWER_SECONDS: &str = "kpop_facts_answer_seconds";
 const WEEKLY_POSTS: &str = "kpop_facts_weekly_posts_total";
 const STORE_ERRORS: &str = "kpop_facts_store_errors_total";
+const FEED_RUNS: &str = "kpop_facts_feed_runs_total";
 
 /// Answer times worth telling apart: Discord's 3 s deadline and the 1.2 s defer among them.
 const ANSWER_BUCKETS: &[f64] = &[
@@ -65,6 +66,11 @@ pub fn interaction(kind: &'static str, outcome: Outcome, took: Duration) {
 /// Counts one weekly post by how it ended (sent, skipped, uncertain, released, failed).
 pub fn weekly_post(outcome: &'static str) {
     counter!(WEEKLY_POSTS, "outcome" => outcome).increment(1);
+}
+
+/// Counts one pass of a feed by how it ended (ran, refused, failed).
+pub fn feed_run(feed: &str, outcome: &'static str) {
+    counter!(FEED_RUNS, "feed" => feed.to_string(), "outcome" => outcome).increment(1);
 }
 
 /// The shards this process serves, and whether each is connected, for `/health` and the gauges.
@@ -117,6 +123,10 @@ pub fn install() -> anyhow::Result<PrometheusHandle> {
         "Weekly summary posts by outcome (sent, skipped, uncertain, released, failed)."
     );
     describe_counter!(STORE_ERRORS, "Store operations that failed, by operation.");
+    describe_counter!(
+        FEED_RUNS,
+        "Feed passes by feed and outcome (ran, refused, failed)."
+    );
     Ok(handle)
 }
 

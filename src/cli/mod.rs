@@ -6,6 +6,7 @@
 mod ask;
 mod db;
 mod facts;
+mod feed;
 mod import;
 mod run;
 mod summary;
@@ -76,6 +77,9 @@ pub enum Command {
     /// Check or back up the store.
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Data that arrives by itself: run-once, status.
+    #[command(subcommand)]
+    Feed(feed::FeedCommand),
 }
 
 pub fn main() -> ExitCode {
@@ -87,7 +91,7 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging(match cli.command {
-        Command::Run(_) => "warn,kpop_facts=info",
+        Command::Run(_) | Command::Feed(_) => "warn,kpop_facts=info",
         _ => "warn",
     });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -109,6 +113,7 @@ pub fn main() -> ExitCode {
             Command::Facts(args) => facts::facts(&cli.db, args).await,
             Command::Editors(cmd) => facts::editors(&cli.db, cmd).await,
             Command::Summary(cmd) => summary::run(&cli.db, cmd).await,
+            Command::Feed(cmd) => feed::run(&cli.db, cmd).await,
         }
     });
     // Work left behind (a connection that will not close) must not keep the process alive.

@@ -15,6 +15,7 @@ use super::token::TokenArgs;
 use super::{EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE};
 use crate::app::App;
 use crate::discord::{self, RunError, Settings, ShardRange, ShardSpan, Sharding};
+use crate::feeds::{FeedArgs, Feeds};
 use crate::store::RunLock;
 use crate::telemetry;
 
@@ -57,6 +58,8 @@ pub struct RunArgs {
     /// address, e.g. 127.0.0.1:9187.
     #[arg(long, env = "KPOP_FACTS_METRICS_ADDR", value_name = "ADDRESS")]
     metrics_addr: Option<SocketAddr>,
+    #[command(flatten)]
+    feeds: FeedArgs,
 }
 
 impl RunArgs {
@@ -106,6 +109,14 @@ pub async fn run(db: &Location, args: RunArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     };
+    let feeds = match Feeds::new(&args.feeds) {
+        Ok(feeds) if feeds.sources().is_empty() => None,
+        Ok(feeds) => Some(Arc::new(feeds)),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
     let api_base_url = args
         .api_base_url
         .filter(|u| u.trim() != "https://discord.com" && !u.trim().is_empty());
@@ -135,6 +146,7 @@ pub async fn run(db: &Location, args: RunArgs) -> anyhow::Result<ExitCode> {
         modlog_channel: args.modlog_channel,
         cooldowns: true,
         sharding,
+        feeds,
     };
     let result = discord::run(settings, app.clone(), stop_rx).await;
     // An answer still running may hold a connection for a moment; the exit does not wait long.

@@ -46,6 +46,8 @@ pub struct Settings {
     pub cooldowns: bool,
     /// Which gateway shards this process serves.
     pub sharding: Sharding,
+    /// The feeds to poll, when any is configured.
+    pub feeds: Option<Arc<crate::feeds::Feeds>>,
 }
 
 /// The bot token, read the same way for every call: surrounding white space (a token file's
@@ -236,6 +238,14 @@ impl Edge {
         }
         tokio::spawn(scheduler(app.clone(), poster, shutdown.clone()));
         tokio::spawn(purge_uploads(app.clone(), shutdown.clone()));
+        if let Some(feeds) = self.settings.feeds.clone() {
+            let (app, shutdown) = (app.clone(), shutdown.clone());
+            tokio::spawn(async move {
+                feeds
+                    .poll(app.store(), &shards::process_name(), shutdown)
+                    .await;
+            });
+        }
     }
 
     /// Serves the shards, once more with Discord's new count if it asks for more shards

@@ -155,6 +155,34 @@ pub async fn apply_pending_import(
     Ok((pending, report, change))
 }
 
+/// Replaces the stored `chart` week of `date` with `data` (that week's rows alone), all or
+/// nothing, as one change whose before is the stored week: a correction Billboard made after
+/// the week was first stored, undoable like any edit. None when the week already read so.
+pub async fn replace_chart_week(
+    store: &Store,
+    who: &Who,
+    chart: Chart,
+    date: chrono::NaiveDate,
+    data: &[u8],
+) -> Result<Option<i64>, EditError> {
+    let target = Target::ChartWeek {
+        chart,
+        date: date.to_string(),
+    };
+    let mut tx = store.begin().await?;
+    let before = tx.snapshot(&target).await?;
+    tx.restore(&target, &serde_json::json!([])).await?;
+    billboard::import(&mut tx, chart, data, &who.actor, &()).await?;
+    check_weeks_fit(&mut tx, std::slice::from_ref(&target)).await?;
+    if tx.snapshot(&target).await? == before {
+        // Dropped without commit: nothing changes.
+        return Ok(None);
+    }
+    let id = record(&mut tx, who, Action::ImportChart(chart), &target, before, None).await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
 async fn apply(
     tx: &mut WriteTx,
     who: &Who,

@@ -10,7 +10,10 @@ mod undo;
 
 pub use aliases::{add_alias, remove_alias};
 pub use exports::{remove_export, set_export};
-pub use imports::{ImportKind, ImportPreview, apply_import, apply_pending_import, preview_import};
+pub use imports::{
+    ImportKind, ImportPreview, apply_import, apply_pending_import, preview_import,
+    replace_chart_week,
+};
 pub use notes::{Subject, add_note, edit_note, remove_note};
 pub use undo::undo;
 

@@ -50,7 +50,7 @@ pub fn is_header(header: &str) -> bool {
 }
 
 /// Reads every row of a chart file in either format.
-fn read_rows(chart: Chart, data: &[u8]) -> Result<Vec<Row>, ImportError> {
+pub fn read_rows(chart: Chart, data: &[u8]) -> Result<Vec<Row>, ImportError> {
     read_csv_with_headers(data, &HEADERS, |r, format, line| {
         let scrape = HEADERS[format] == SCRAPE_HEADER;
         parse_row(r, line, chart.size(), scrape)
@@ -89,15 +89,39 @@ impl BillboardReport {
     }
 }
 
-struct Row {
-    line: u64,
-    date: NaiveDate,
-    position: i64,
-    title: String,
-    credit: String,
-    last_week: Option<i64>,
-    peak: Option<i64>,
-    weeks: Option<i64>,
+/// One readable row of a chart file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// Its line in the file, the header being line 1.
+    pub line: u64,
+    pub date: NaiveDate,
+    pub position: i64,
+    pub title: String,
+    pub credit: String,
+    /// None for a new entry or a re-entry.
+    pub last_week: Option<i64>,
+    pub peak: Option<i64>,
+    pub weeks: Option<i64>,
+}
+
+/// `rows` as a file in the project's own format, for an import of just them.
+pub fn to_csv<'a>(rows: impl IntoIterator<Item = &'a Row>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    // Writing to memory cannot fail.
+    let _ = w.write_record(HEADER);
+    for r in rows {
+        let _ = w.write_record([
+            r.date.to_string(),
+            r.position.to_string(),
+            r.title.clone(),
+            r.credit.clone(),
+            number(r.last_week),
+            number(r.peak),
+            number(r.weeks),
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
 }
 
 /// One row; `scrape` rows write a new entry's `last_week` as `-` or `0`.

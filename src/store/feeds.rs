@@ -2,10 +2,11 @@
 //! and what each address answered last (for conditional requests). Nothing here is a fact:
 //! losing it costs one full pull, never a wrong answer.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::rows::bad_value;
-use super::{Store, time_text};
+use super::{Action, Actor, Change, Store, time_text};
+use crate::domain::chart::{Chart, parse_chart_date};
 
 /// One feed's standing, as `feed status` and `/about` show it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -194,6 +195,61 @@ impl Store {
                 .await
         })?;
         Ok(row.flatten())
+    }
+}
+
+/// A stored chart row as a feed compares it: position, title, credit, last week, peak, weeks.
+pub type StoredRow = (i64, String, String, Option<i64>, Option<i64>, Option<i64>);
+
+impl Store {
+    /// The newest week stored of `chart`.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn newest_chart_week(&self, chart: Chart) -> anyhow::Result<Option<NaiveDate>> {
+        let newest: Option<String> = on!(self.readers(), |c| sqlx::query_scalar(
+            "SELECT max(chart_date) FROM chart_entries WHERE chart = $1"
+        )
+        .bind(chart)
+        .fetch_one(c)
+        .await)?;
+        newest
+            .map(|d| {
+                parse_chart_date(&d).ok_or_else(|| bad_value("chart_entries", "chart_date", &d).into())
+            })
+            .transpose()
+    }
+
+    /// Every stored row of one `chart` week, by position.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn stored_week(&self, chart: Chart, date: NaiveDate) -> anyhow::Result<Vec<StoredRow>> {
+        Ok(on!(self.readers(), |c| sqlx::query_as(
+            "SELECT position, title, credit, last_week, peak, weeks_on_chart FROM chart_entries
+             WHERE chart = $1 AND chart_date = $2 ORDER BY position, title, credit",
+        )
+        .bind(chart)
+        .bind(date.to_string())
+        .fetch_all(c)
+        .await)?)
+    }
+
+    /// Tells the moderators something about `feed` (a week refused, failures in a row)
+    /// through the audit log, which the mod-log posts: a note, not a change to any fact.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn feed_notice(&self, feed: &str, message: &str) -> anyhow::Result<i64> {
+        let mut tx = self.begin_quiet().await?;
+        let id = tx
+            .audit(Change {
+                actor: &Actor::Feed(feed.to_string()),
+                guild_id: None,
+                action: Action::FeedNotice,
+                target: format!("feed:{feed}"),
+                before: None,
+                after: Some(serde_json::json!({ "message": message })),
+                undoes: None,
+                batch: None,
+            })
+            .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 }
 

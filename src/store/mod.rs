@@ -56,7 +56,7 @@ pub use charts::{ChartWeekRow, LinkedWeekRow, NewChartRow, NewSong, SongRow};
 pub use editors::Editor;
 
 pub use exports::{FigureFields, FigureRow, FigureSourceRow, Print};
-pub use feeds::{FeedState, Validators};
+pub use feeds::{FeedState, StoredRow, Validators};
 pub use leases::Lease;
 pub use location::Location;
 pub use lock::{LockError, RunLock};

@@ -55,6 +55,7 @@ async fn ask_json_is_the_body_the_bot_sends() {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        feeds: None,
         sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (stop, rx) = watch::channel(false);

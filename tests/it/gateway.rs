@@ -44,6 +44,7 @@ impl Bot {
             application_id: None,
             modlog_channel: None,
             cooldowns,
+            feeds: None,
             sharding: Sharding::Fixed(ShardRange::all(1)),
         };
         let (stop, rx) = watch::channel(false);
@@ -428,6 +429,7 @@ async fn refuses_to_start_when_the_api_base_url_has_no_gateway() {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        feeds: None,
         sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (_stop, rx) = watch::channel(false);
@@ -656,6 +658,7 @@ async fn the_token_is_read_the_same_way_for_every_call() {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        feeds: None,
         sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (stop, rx) = watch::channel(false);

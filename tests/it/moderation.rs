@@ -84,6 +84,7 @@ async fn start(dir: tempfile::TempDir, app: Arc<App>, modlog_channel: Option<u64
         application_id: None,
         modlog_channel,
         cooldowns: false,
+        feeds: None,
         sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (stop, rx) = watch::channel(false);

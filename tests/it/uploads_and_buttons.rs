@@ -49,6 +49,7 @@ async fn setup() -> Setup {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        feeds: None,
         sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (stop, rx) = watch::channel(false);

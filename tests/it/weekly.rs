@@ -286,6 +286,7 @@ async fn leaving_a_server_removes_its_schedule() {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        feeds: None,
         sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let (_stop, rx) = tokio::sync::watch::channel(false);
@@ -520,6 +521,7 @@ async fn servers_left_while_offline_lose_their_schedules_on_ready() {
         application_id: None,
         modlog_channel: None,
         cooldowns: false,
+        feeds: None,
         sharding: Sharding::Fixed(ShardRange::all(1)),
     };
     let app = Arc::new(

@@ -4,6 +4,7 @@ pub mod app;
 pub mod db;
 pub mod exports_csv;
 pub mod fake_discord;
+pub mod feed_server;
 pub mod full;
 pub mod logs;
 pub mod postgres;

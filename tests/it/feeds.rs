@@ -1,0 +1,424 @@
+//! Chart feeds against a local web server that grows week by week: new weeks are stored and
+//! answered, unchanged files cost a 304 and nothing else, and every guard leaves the store as
+//! it was with one line saying why. The weeks are made from the seed's newest K-pop rows
+//! (`data/hot100-kpop.csv`), continued and filled up to a whole chart.
+
+use std::process::Output;
+use std::time::Duration;
+
+use chrono::{Days, NaiveDate};
+use kpop_facts::app::App;
+use kpop_facts::domain::chart::Chart;
+use kpop_facts::i18n::Locale;
+use kpop_facts::store::{Action, Actor, Location, Store};
+
+use crate::support::app::{ask, shown};
+use crate::support::feed_server::{FeedServer, Served};
+
+const TEMPLATE: &str = "/hot-100/{year}/{date}.csv";
+const SCRAPE_HEADER: &str = "chart_week,current_week,title,performer,last_week,peak_pos,wks_on_chart";
+
+/// A seed row of the newest Hot 100 week: position, title, credit, weeks on chart.
+#[derive(Clone, Debug)]
+struct SeedRow {
+    position: i64,
+    title: String,
+    credit: String,
+    weeks: i64,
+}
+
+/// The seed's newest Hot 100 week and its K-pop rows, read from the repository's seed file.
+fn seed_newest() -> (NaiveDate, Vec<SeedRow>) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/hot100-kpop.csv");
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let newest = rows.iter().map(|r| r[0].to_string()).max().unwrap();
+    let week = rows
+        .iter()
+        .filter(|r| r[0] == newest)
+        .map(|r| SeedRow {
+            position: r[1].parse().unwrap(),
+            title: r[2].to_string(),
+            credit: r[3].to_string(),
+            weeks: r[6].parse().unwrap(),
+        })
+        .collect();
+    (newest.parse().unwrap(), week)
+}
+
+/// The `k`th whole week after the seed's newest (k ≥ 1), in the public scrape's format: the
+/// seed's K-pop rows stay at their places, every other place holds a song that debuted in
+/// week 1 and stayed put.
+fn week(k: u64) -> (NaiveDate, String) {
+    let (newest, seed) = seed_newest();
+    let date = newest + Days::new(7 * k);
+    let mut out = format!("{SCRAPE_HEADER}\n");
+    for p in 1..=100i64 {
+        let line = match seed.iter().find(|s| s.position == p) {
+            Some(s) => format!(
+                "{date},{p},\"{}\",\"{}\",{p},{p},{}",
+                s.title,
+                s.credit,
+                s.weeks + k as i64
+            ),
+            None if k == 1 => format!("{date},{p},Feed Song {p},Feed Artist {p},-,{p},1"),
+            None => format!("{date},{p},Feed Song {p},Feed Artist {p},{p},{p},{k}"),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    (date, out)
+}
+
+fn path_of(date: NaiveDate) -> String {
+    TEMPLATE
+        .replace("{year}", &date.format("%Y").to_string())
+        .replace("{date}", &date.to_string())
+}
+
+/// `kpop-facts feed run-once` on `db` with the Hot 100 feed at `source`.
+fn run_once(db: &Location, source: &str, extra: &[(&str, &str)]) -> Output {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kpop-facts"));
+    c.arg("--db")
+        .arg(db)
+        .args(["feed", "run-once"])
+        .env_remove("RUST_LOG")
+        .env_remove("KPOP_FACTS_FEED_BILLBOARD200")
+        .env_remove("KPOP_FACTS_FEED_EXPORTS")
+        .env_remove("KPOP_FACTS_FEED_SINCE")
+        .env("KPOP_FACTS_FEED_HOT100", source)
+        .env("KPOP_FACTS_FEED_TIMEOUT", "2s");
+    for (k, v) in extra {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// What a test compares before and after a feed pass that must change nothing.
+#[derive(Debug, PartialEq)]
+struct Facts {
+    newest: Option<NaiveDate>,
+    rows: usize,
+    changes: Vec<i64>,
+}
+
+async fn facts(db: &Location) -> Facts {
+    let store = Store::open(db).await.unwrap();
+    let newest = store.newest_chart_week(Chart::Hot100).await.unwrap();
+    let rows = match newest {
+        Some(n) => store.stored_week(Chart::Hot100, n).await.unwrap().len(),
+        None => 0,
+    };
+    let changes = store
+        .audit_log(None, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action != Action::FeedNotice)
+        .map(|e| e.id)
+        .collect();
+    store.close().await;
+    Facts {
+        newest,
+        rows,
+        changes,
+    }
+}
+
+/// A seeded store of a test's own.
+async fn seeded() -> (tempfile::TempDir, Location) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::support::db::at(dir.path());
+    App::open(&db).await.unwrap().store().close().await;
+    (dir, db)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_growing_feed_is_stored_week_by_week_and_answered() {
+    let server = FeedServer::start().await;
+    let (_dir, db) = seeded().await;
+    let source = server.url(TEMPLATE);
+    let (first, body) = week(1);
+    server.put(&path_of(first), Served::csv(body));
+
+    let out = run_once(&db, &source, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("hot-100: new weeks: {first}")),
+        "{}",
+        text(&out.stdout)
+    );
+    let after = facts(&db).await;
+    assert_eq!((after.newest, after.rows), (Some(first), 100));
+
+    // The week is answered: the seed's K-pop songs have one week more, and the summary of the
+    // week after lists them.
+    let (_, seed) = seed_newest();
+    let app = App::open(&db).await.unwrap();
+    let song = &seed[0];
+    let reply = ask(&app, &format!("/chart {}", song.title), Locale::En).await;
+    let shown_text = shown(&reply);
+    assert!(
+        shown_text.contains(&format!("{} weeks", song.weeks + 1)),
+        "{shown_text}"
+    );
+    let slot = (first + Days::new(2)).and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let (post, covered) = kpop_facts::commands::weekly_post::build(&app, Locale::En, slot, None)
+        .await
+        .unwrap()
+        .expect("a post for the new week");
+    assert_eq!(covered.hot100_week.as_deref(), Some(first.to_string().as_str()));
+    assert!(shown(&post).contains(&song.title), "{}", shown(&post));
+    app.store().close().await;
+
+    // Next week's file appears; the week before answers 304 and costs nothing.
+    let (second, body) = week(2);
+    server.put(&path_of(second), Served::csv(body));
+    server.forget_seen();
+    let out = run_once(&db, &source, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(&format!("new weeks: {second}")));
+    let seen = server.seen();
+    let first_again = seen
+        .iter()
+        .find(|s| s.path == path_of(first))
+        .expect("the look-back asked for the first week again");
+    assert_eq!(first_again.status, 304, "{seen:?}");
+    assert!(first_again.if_none_match.is_some());
+    assert_eq!(facts(&db).await.newest, Some(second));
+
+    // Nothing new: every file answers 304 or 404, and no change is recorded.
+    let before = facts(&db).await;
+    server.forget_seen();
+    let out = run_once(&db, &source, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("hot-100: nothing new"));
+    assert!(
+        server.seen().iter().all(|s| s.status == 304 || s.status == 404),
+        "{:?}",
+        server.seen()
+    );
+    assert_eq!(facts(&db).await, before);
+}
+
+/// Each fault served as the week after the seed's newest, with what the pass must say.
+fn faults() -> Vec<(&'static str, Served, &'static str, i32)> {
+    let (_, whole) = week(1);
+    let lines: Vec<&str> = whole.lines().collect();
+    let short = lines[..lines.len() - 1].join("\n") + "\n";
+    let truncated = &whole[..whole.len() - 40];
+    let (old, _) = seed_newest();
+    let past = whole.replace(&(old + Days::new(7)).to_string(), &old.to_string());
+    let mut stalled = Served::csv(whole.clone());
+    stalled.stall = Some(Duration::from_secs(5));
+    vec![
+        (
+            "server error",
+            Served::status(500, "text/plain", "oops"),
+            "HTTP 500",
+            3,
+        ),
+        ("timeout", stalled, "did not answer within 2 s", 3),
+        (
+            "html page",
+            Served::status(200, "text/html", "<!doctype html><h1>Error</h1>"),
+            "an HTML page",
+            1,
+        ),
+        ("truncated", Served::csv(truncated), "unreadable row", 1),
+        ("99 rows", Served::csv(short), "it has 99 rows", 1),
+        ("dated in the past", Served::csv(past), "not the week of", 1),
+        (
+            "over the cap",
+            Served::csv(whole.clone()),
+            "more than 2000 bytes",
+            3,
+        ),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_guard_leaves_the_store_unchanged_with_one_line() {
+    let server = FeedServer::start().await;
+    let (_dir, db) = seeded().await;
+    let source = server.url(TEMPLATE);
+    let (date, _) = week(1);
+    let before = facts(&db).await;
+    for (name, served, says, code) in faults() {
+        server.put(&path_of(date), served);
+        let cap = if name == "over the cap" { "2000" } else { "1000000" };
+        let out = run_once(&db, &source, &[("KPOP_FACTS_FEED_MAX_BYTES", cap)]);
+        assert_eq!(out.status.code(), Some(code), "{name}: {}", text(&out.stderr));
+        let log: Vec<String> = text(&out.stderr)
+            .lines()
+            .filter(|l| l.contains("feed refused") || l.contains("feed failed"))
+            .map(str::to_string)
+            .collect();
+        assert_eq!(log.len(), 1, "{name}: {log:?}");
+        assert!(log[0].contains(says), "{name}: {}", log[0]);
+        assert!(text(&out.stdout).contains(says), "{name}: {}", text(&out.stdout));
+        assert_eq!(facts(&db).await, before, "{name} changed the store");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn links_that_contradict_a_whole_stored_week_refuse_the_week() {
+    let server = FeedServer::start().await;
+    let (_dir, db) = seeded().await;
+    let source = server.url(TEMPLATE);
+    let (first, body) = week(1);
+    server.put(&path_of(first), Served::csv(body));
+    assert!(run_once(&db, &source, &[]).status.success());
+    // Week 2 with twenty places' songs moved one place down while still claiming to have
+    // held their own place last week.
+    let (second, body) = week(2);
+    let moved: String = body
+        .lines()
+        .map(|l| {
+            let mut f: Vec<String> = l.split(',').map(str::to_string).collect();
+            if let Ok(p) = f[1].parse::<i64>()
+                && (50..70).contains(&p)
+                && f[2].starts_with("Feed Song")
+            {
+                f[2] = format!("Feed Song {}", p + 100);
+                f[3] = format!("Feed Artist {}", p + 100);
+            }
+            f.join(",") + "\n"
+        })
+        .collect();
+    server.put(&path_of(second), Served::csv(moved));
+    let before = facts(&db).await;
+    let out = run_once(&db, &source, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("week of {second} was refused")),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stdout).contains("last_week contradict"));
+    assert_eq!(facts(&db).await, before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_correction_in_the_look_back_is_an_audited_change_that_undo_takes_back() {
+    let server = FeedServer::start().await;
+    let (_dir, db) = seeded().await;
+    let source = server.url(TEMPLATE);
+    let (first, body) = week(1);
+    server.put(&path_of(first), Served::csv(body.clone()));
+    assert!(run_once(&db, &source, &[]).status.success());
+    let store = Store::open(&db).await.unwrap();
+    let stored = store.stored_week(Chart::Hot100, first).await.unwrap();
+    store.close().await;
+
+    // Billboard fixes a title on the published week.
+    let fixed = body.replace("Feed Song 77,", "Feed Song Seventy-Seven,");
+    server.put(&path_of(first), Served::csv(fixed));
+    let out = run_once(&db, &source, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("corrected weeks: {first}")),
+        "{}",
+        text(&out.stdout)
+    );
+    let store = Store::open(&db).await.unwrap();
+    let now = store.stored_week(Chart::Hot100, first).await.unwrap();
+    assert_eq!(now.iter().find(|r| r.0 == 77).unwrap().1, "Feed Song Seventy-Seven");
+    let change = store.audit_log(None, 1).await.unwrap().remove(0);
+    assert_eq!(change.actor, Actor::Feed("hot-100".into()));
+    assert_eq!(change.target, format!("chart:hot-100:{first}"));
+    assert!(change.before.as_deref().unwrap().contains("\"Feed Song 77\""));
+    assert!(change.after.as_deref().unwrap().contains("Feed Song Seventy-Seven"));
+    store.close().await;
+
+    // In the history, and undone like any edit.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
+        .arg("--db")
+        .arg(&db)
+        .args(["facts", "history"])
+        .output()
+        .unwrap();
+    let history = text(&out.stdout);
+    assert!(
+        history.contains(&format!("#{}", change.id)) && history.contains("the hot-100 feed"),
+        "{history}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
+        .arg("--db")
+        .arg(&db)
+        .args(["facts", "undo", &format!("change:{}", change.id)])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let store = Store::open(&db).await.unwrap();
+    assert_eq!(store.stored_week(Chart::Hot100, first).await.unwrap(), stored);
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_reaches_the_mod_log_once_and_failures_in_a_row_once() {
+    let server = FeedServer::start().await;
+    let (_dir, db) = seeded().await;
+    let source = server.url(TEMPLATE);
+    let (date, whole) = week(1);
+    let short: String = whole.lines().take(100).map(|l| format!("{l}\n")).collect();
+    server.put(&path_of(date), Served::csv(short));
+    for _ in 0..4 {
+        assert_eq!(run_once(&db, &source, &[]).status.code(), Some(1));
+    }
+    let store = Store::open(&db).await.unwrap();
+    let notices: Vec<String> = store
+        .audit_log(None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == Action::FeedNotice)
+        .map(|e| e.after.unwrap_or_default())
+        .collect();
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(notices.iter().any(|n| n.contains("99 rows")));
+    assert!(notices.iter().any(|n| n.contains("failed 3 times in a row")));
+    let state = store.feed_state("hot-100").await.unwrap();
+    assert_eq!(state.failures, 4);
+    assert!(state.next_try.is_some());
+    store.close().await;
+
+    // Status says when it last failed and when it tries next.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
+        .arg("--db")
+        .arg(&db)
+        .args(["feed", "status"])
+        .env("KPOP_FACTS_FEED_HOT100", &source)
+        .env_remove("KPOP_FACTS_FEED_BILLBOARD200")
+        .env_remove("KPOP_FACTS_FEED_EXPORTS")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let status = text(&out.stdout);
+    assert!(status.contains("last success: never"), "{status}");
+    assert!(status.contains("(4 in a row)"), "{status}");
+    assert!(status.contains("99 rows"), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_directory_of_weekly_files_is_a_feed_too() {
+    let (_dir, db) = seeded().await;
+    let files = tempfile::tempdir().unwrap();
+    let (first, body) = week(1);
+    let (second, body2) = week(2);
+    std::fs::create_dir_all(files.path().join("2026")).unwrap();
+    std::fs::write(files.path().join(format!("2026/{first}.csv")), body).unwrap();
+    std::fs::write(files.path().join(format!("2026/{second}.csv")), body2).unwrap();
+    let out = run_once(&db, files.path().to_str().unwrap(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("new weeks: {first}, {second}")),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(facts(&db).await.newest, Some(second));
+}
