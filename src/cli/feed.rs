@@ -80,9 +80,8 @@ pub async fn run(db: &Location, cmd: FeedCommand) -> anyhow::Result<ExitCode> {
         FeedCommand::Status { .. } => {
             for (feed, source) in feeds.sources() {
                 let s = store.feed_state(feed.name()).await?;
-                let time = |t: Option<DateTime<Utc>>| {
-                    t.map_or("never".to_string(), |t| t.to_rfc3339())
-                };
+                let time =
+                    |t: Option<DateTime<Utc>>| t.map_or("never".to_string(), |t| t.to_rfc3339());
                 println!("{} ({source})", feed.name());
                 println!("  last success: {}", time(s.last_success));
                 match (&s.last_error, s.last_error_at) {

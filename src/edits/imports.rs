@@ -178,7 +178,15 @@ pub async fn replace_chart_week(
         // Dropped without commit: nothing changes.
         return Ok(None);
     }
-    let id = record(&mut tx, who, Action::ImportChart(chart), &target, before, None).await?;
+    let id = record(
+        &mut tx,
+        who,
+        Action::ImportChart(chart),
+        &target,
+        before,
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(id))
 }

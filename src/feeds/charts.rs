@@ -339,7 +339,16 @@ fn same_week(stored: &[StoredRow], week: &[&Row]) -> bool {
         .collect();
     let mut b: Vec<_> = week
         .iter()
-        .map(|r| key(r.position, &r.title, &r.credit, r.last_week, r.peak, r.weeks))
+        .map(|r| {
+            key(
+                r.position,
+                &r.title,
+                &r.credit,
+                r.last_week,
+                r.peak,
+                r.weeks,
+            )
+        })
         .collect();
     a.sort();
     b.sort();

@@ -102,7 +102,10 @@ impl Fetcher {
             url: url.to_string(),
             cap: self.max_bytes,
         };
-        if response.content_length().is_some_and(|n| n > self.max_bytes) {
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_bytes)
+        {
             return Err(too_large());
         }
         let mut bytes = Vec::new();

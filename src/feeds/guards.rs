@@ -129,7 +129,16 @@ mod tests {
 
     fn stored(rows: &[Row]) -> Vec<StoredRow> {
         rows.iter()
-            .map(|r| (r.position, r.title.clone(), r.credit.clone(), None, None, None))
+            .map(|r| {
+                (
+                    r.position,
+                    r.title.clone(),
+                    r.credit.clone(),
+                    None,
+                    None,
+                    None,
+                )
+            })
             .collect()
     }
 

@@ -42,7 +42,11 @@ const FIRST_RETRY: Duration = Duration::from_secs(5 * 60);
 pub struct FeedArgs {
     /// The Hot 100's source: an http(s) address of one CSV, an address with {date} (the
     /// chart date, YYYY-MM-DD) and {year} in it, or a directory of weekly CSV files.
-    #[arg(long = "feed-hot100", env = "KPOP_FACTS_FEED_HOT100", value_name = "SOURCE")]
+    #[arg(
+        long = "feed-hot100",
+        env = "KPOP_FACTS_FEED_HOT100",
+        value_name = "SOURCE"
+    )]
     pub hot100: Option<Source>,
     /// The Billboard 200's source, in the same forms.
     #[arg(
@@ -53,10 +57,18 @@ pub struct FeedArgs {
     pub billboard200: Option<Source>,
     /// A CSV of export figures in the `import exports` format (a published sheet's address,
     /// or a file).
-    #[arg(long = "feed-exports", env = "KPOP_FACTS_FEED_EXPORTS", value_name = "SOURCE")]
+    #[arg(
+        long = "feed-exports",
+        env = "KPOP_FACTS_FEED_EXPORTS",
+        value_name = "SOURCE"
+    )]
     pub exports: Option<Source>,
     /// The first chart week an address template is asked for when no later one is stored.
-    #[arg(long = "feed-since", env = "KPOP_FACTS_FEED_SINCE", value_name = "YYYY-MM-DD")]
+    #[arg(
+        long = "feed-since",
+        env = "KPOP_FACTS_FEED_SINCE",
+        value_name = "YYYY-MM-DD"
+    )]
     pub since: Option<NaiveDate>,
     /// How often the feeds are polled by `run`: 90s, 30m, 1h, 1d.
     #[arg(
@@ -276,7 +288,14 @@ impl Feeds {
 
     /// Records a failed pass and tells the mod-log what it should hear: a refusal the first
     /// time it is made, and failures in a row once, when they reach the threshold.
-    async fn failed(&self, store: &Store, name: &str, why: &str, now: DateTime<Utc>, refused: bool) {
+    async fn failed(
+        &self,
+        store: &Store,
+        name: &str,
+        why: &str,
+        now: DateTime<Utc>,
+        refused: bool,
+    ) {
         let result: anyhow::Result<()> = async {
             let before = store.feed_state(name).await?;
             let failures = store
@@ -327,7 +346,7 @@ impl Feeds {
                 Err(e) => tracing::warn!(error = ?e, "claiming the feeds failed"),
             }
             tokio::select! {
-                _ = tokio::time::sleep(POLL_TICK) => {}
+                _ = tokio::time::sleep(self.interval.min(POLL_TICK)) => {}
                 _ = shutdown.changed() => break,
             }
         }

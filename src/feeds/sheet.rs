@@ -14,7 +14,11 @@ pub async fn pass(feeds: &Feeds, store: &Store, source: &Source) -> Result<Strin
             match feeds.fetcher.get(url, &last).await? {
                 Fetched::NotModified => return Ok("unchanged".to_string()),
                 Fetched::NotFound => return Ok("not found (404)".to_string()),
-                Fetched::Body { bytes, html, validators } => {
+                Fetched::Body {
+                    bytes,
+                    html,
+                    validators,
+                } => {
                     if html {
                         return Err(Problem::Refused(format!(
                             "{url}: an HTML page, not the sheet's CSV; nothing changed"
@@ -28,7 +32,8 @@ pub async fn pass(feeds: &Feeds, store: &Store, source: &Source) -> Result<Strin
         }
         Source::Dir(path) => {
             let shown = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| Problem::Failed(format!("{shown}: {e}")))?;
+            let bytes =
+                std::fs::read(path).map_err(|e| Problem::Failed(format!("{shown}: {e}")))?;
             (shown, bytes)
         }
         Source::Template(_) => unreachable!("refused when the feeds were set up"),

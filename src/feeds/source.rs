@@ -24,9 +24,14 @@ impl FromStr for Source {
     fn from_str(s: &str) -> Result<Source, String> {
         let s = s.trim();
         if s.is_empty() {
-            return Err("a feed source is an http(s) address, an address with {date}, or a directory".into());
+            return Err(
+                "a feed source is an http(s) address, an address with {date}, or a directory"
+                    .into(),
+            );
         }
-        let scheme = s.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+        let scheme = s
+            .split_once("://")
+            .map(|(scheme, _)| scheme.to_ascii_lowercase());
         match scheme.as_deref() {
             Some("http" | "https") => {
                 if s.contains("{date}") || s.contains("{year}") {
@@ -75,7 +80,10 @@ pub fn files_in(dir: &Path) -> std::io::Result<Vec<(PathBuf, Option<NaiveDate>)>
             let path = entry?.path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            } else if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+            {
                 let date = path
                     .file_stem()
                     .and_then(|s| s.to_str())
@@ -108,7 +116,9 @@ mod tests {
         ));
         assert_eq!(
             "https://example.org/{year}/{date}.csv".parse(),
-            Ok(Source::Template("https://example.org/{year}/{date}.csv".into()))
+            Ok(Source::Template(
+                "https://example.org/{year}/{date}.csv".into()
+            ))
         );
         assert_eq!(
             "/var/lib/charts".parse(),

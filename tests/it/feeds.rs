@@ -16,7 +16,8 @@ use crate::support::app::{ask, shown};
 use crate::support::feed_server::{FeedServer, Served};
 
 const TEMPLATE: &str = "/hot-100/{year}/{date}.csv";
-const SCRAPE_HEADER: &str = "chart_week,current_week,title,performer,last_week,peak_pos,wks_on_chart";
+const SCRAPE_HEADER: &str =
+    "chart_week,current_week,title,performer,last_week,peak_pos,wks_on_chart";
 
 /// A seed row of the newest Hot 100 week: position, title, credit, weeks on chart.
 #[derive(Clone, Debug)]
@@ -166,12 +167,18 @@ async fn a_growing_feed_is_stored_week_by_week_and_answered() {
         shown_text.contains(&format!("{} weeks", song.weeks + 1)),
         "{shown_text}"
     );
-    let slot = (first + Days::new(2)).and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let slot = (first + Days::new(2))
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc();
     let (post, covered) = kpop_facts::commands::weekly_post::build(&app, Locale::En, slot, None)
         .await
         .unwrap()
         .expect("a post for the new week");
-    assert_eq!(covered.hot100_week.as_deref(), Some(first.to_string().as_str()));
+    assert_eq!(
+        covered.hot100_week.as_deref(),
+        Some(first.to_string().as_str())
+    );
     assert!(shown(&post).contains(&song.title), "{}", shown(&post));
     app.store().close().await;
 
@@ -198,7 +205,10 @@ async fn a_growing_feed_is_stored_week_by_week_and_answered() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("hot-100: nothing new"));
     assert!(
-        server.seen().iter().all(|s| s.status == 304 || s.status == 404),
+        server
+            .seen()
+            .iter()
+            .all(|s| s.status == 304 || s.status == 404),
         "{:?}",
         server.seen()
     );
@@ -250,9 +260,18 @@ async fn every_guard_leaves_the_store_unchanged_with_one_line() {
     let before = facts(&db).await;
     for (name, served, says, code) in faults() {
         server.put(&path_of(date), served);
-        let cap = if name == "over the cap" { "2000" } else { "1000000" };
+        let cap = if name == "over the cap" {
+            "2000"
+        } else {
+            "1000000"
+        };
         let out = run_once(&db, &source, &[("KPOP_FACTS_FEED_MAX_BYTES", cap)]);
-        assert_eq!(out.status.code(), Some(code), "{name}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{name}: {}",
+            text(&out.stderr)
+        );
         let log: Vec<String> = text(&out.stderr)
             .lines()
             .filter(|l| l.contains("feed refused") || l.contains("feed failed"))
@@ -260,7 +279,11 @@ async fn every_guard_leaves_the_store_unchanged_with_one_line() {
             .collect();
         assert_eq!(log.len(), 1, "{name}: {log:?}");
         assert!(log[0].contains(says), "{name}: {}", log[0]);
-        assert!(text(&out.stdout).contains(says), "{name}: {}", text(&out.stdout));
+        assert!(
+            text(&out.stdout).contains(says),
+            "{name}: {}",
+            text(&out.stdout)
+        );
         assert_eq!(facts(&db).await, before, "{name} changed the store");
     }
 }
@@ -327,12 +350,27 @@ async fn a_correction_in_the_look_back_is_an_audited_change_that_undo_takes_back
     );
     let store = Store::open(&db).await.unwrap();
     let now = store.stored_week(Chart::Hot100, first).await.unwrap();
-    assert_eq!(now.iter().find(|r| r.0 == 77).unwrap().1, "Feed Song Seventy-Seven");
+    assert_eq!(
+        now.iter().find(|r| r.0 == 77).unwrap().1,
+        "Feed Song Seventy-Seven"
+    );
     let change = store.audit_log(None, 1).await.unwrap().remove(0);
     assert_eq!(change.actor, Actor::Feed("hot-100".into()));
     assert_eq!(change.target, format!("chart:hot-100:{first}"));
-    assert!(change.before.as_deref().unwrap().contains("\"Feed Song 77\""));
-    assert!(change.after.as_deref().unwrap().contains("Feed Song Seventy-Seven"));
+    assert!(
+        change
+            .before
+            .as_deref()
+            .unwrap()
+            .contains("\"Feed Song 77\"")
+    );
+    assert!(
+        change
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("Feed Song Seventy-Seven")
+    );
     store.close().await;
 
     // In the history, and undone like any edit.
@@ -355,7 +393,10 @@ async fn a_correction_in_the_look_back_is_an_audited_change_that_undo_takes_back
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let store = Store::open(&db).await.unwrap();
-    assert_eq!(store.stored_week(Chart::Hot100, first).await.unwrap(), stored);
+    assert_eq!(
+        store.stored_week(Chart::Hot100, first).await.unwrap(),
+        stored
+    );
     store.close().await;
 }
 
@@ -381,7 +422,11 @@ async fn a_refusal_reaches_the_mod_log_once_and_failures_in_a_row_once() {
         .collect();
     assert_eq!(notices.len(), 2, "{notices:?}");
     assert!(notices.iter().any(|n| n.contains("99 rows")));
-    assert!(notices.iter().any(|n| n.contains("failed 3 times in a row")));
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("failed 3 times in a row"))
+    );
     let state = store.feed_state("hot-100").await.unwrap();
     assert_eq!(state.failures, 4);
     assert!(state.next_try.is_some());
@@ -421,4 +466,69 @@ async fn a_directory_of_weekly_files_is_a_feed_too() {
         text(&out.stdout)
     );
     assert_eq!(facts(&db).await.newest, Some(second));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_running_bot_keeps_chart_current_with_no_command_typed() {
+    use crate::support::fake_discord::FakeDiscord;
+    use crate::support::process::{BotProcess, GENEROUS};
+
+    let server = FeedServer::start().await;
+    let (_dir, db) = seeded().await;
+    let (first, body) = week(1);
+    server.put(&path_of(first), Served::csv(body));
+    let fake = FakeDiscord::start(Default::default()).await;
+    let source = server.url(TEMPLATE);
+    let bot = BotProcess::start(
+        &fake,
+        &db,
+        &[
+            ("KPOP_FACTS_FEED_HOT100", source.as_str()),
+            ("KPOP_FACTS_FEED_INTERVAL", "1s"),
+        ],
+    );
+    assert!(fake.wait_ready(GENEROUS).await, "the bot connected");
+    let (_, seed) = seed_newest();
+    let song = &seed[0];
+    // Once the feed has stored `date`, /chart counts `weeks` weeks for the song.
+    let answered_with = |date: NaiveDate, weeks: i64| {
+        let (fake, db) = (&fake, &db);
+        async move {
+            let stored = crate::support::wait::until(GENEROUS, || async move {
+                facts(db).await.newest == Some(date)
+            })
+            .await;
+            assert!(stored, "the feed stored {date}");
+            // The bot's views follow the store within half a second; ask until they have.
+            crate::support::wait::until(GENEROUS, || async move {
+                let sent = fake
+                    .dispatch(
+                        fake.slash("chart")
+                            .option("title", song.title.as_str())
+                            .build(),
+                    )
+                    .await;
+                let reply = fake
+                    .wait_response(sent.id, GENEROUS)
+                    .await
+                    .expect("answered");
+                reply.body.to_string().contains(&format!("{weeks} weeks"))
+            })
+            .await
+        }
+    };
+    assert!(
+        answered_with(first, song.weeks + 1).await,
+        "the first feed week"
+    );
+    let (second, body) = week(2);
+    server.put(&path_of(second), Served::csv(body));
+    assert!(
+        answered_with(second, song.weeks + 2).await,
+        "the week after, polled"
+    );
+    bot.signal(libc::SIGTERM);
+    let (status, stderr) = bot.exit().await;
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("new weeks: {second}")), "{stderr}");
 }
