@@ -532,3 +532,69 @@ async fn a_running_bot_keeps_chart_current_with_no_command_typed() {
     assert!(status.success(), "{stderr}");
     assert!(stderr.contains(&format!("new weeks: {second}")), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_polling_processes_import_a_week_once() {
+    use kpop_facts::feeds::{FeedArgs, Feeds};
+
+    let server = FeedServer::start().await;
+    let (_dir, db) = seeded().await;
+    let (first, body) = week(1);
+    server.put(&path_of(first), Served::csv(body));
+    let args = FeedArgs {
+        hot100: Some(server.url(TEMPLATE).parse().unwrap()),
+        billboard200: None,
+        exports: None,
+        since: None,
+        interval: Duration::from_secs(3_600),
+        look_back: 2,
+        timeout: Duration::from_secs(5),
+        max_bytes: 1 << 20,
+        notice_after: 3,
+    };
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut pollers = Vec::new();
+    for holder in ["one", "two"] {
+        let (db, args, stopped) = (db.clone(), args.clone(), stopped.clone());
+        pollers.push(tokio::spawn(async move {
+            let store = Store::open(&db).await.unwrap();
+            Feeds::new(&args)
+                .unwrap()
+                .poll(&store, holder, stopped)
+                .await;
+            store.close().await;
+        }));
+    }
+    let store = Store::open(&db).await.unwrap();
+    let ran = crate::support::wait::until(Duration::from_secs(60), || async {
+        store
+            .feed_state("hot-100")
+            .await
+            .unwrap()
+            .last_success
+            .is_some()
+    })
+    .await;
+    assert!(ran, "a poller ran the feed");
+    // Each poller has made its first pass (or found it held or not due) before it looks at
+    // the stop signal.
+    stop.send(true).unwrap();
+    for p in pollers {
+        p.await.unwrap();
+    }
+    let asked = server
+        .seen()
+        .iter()
+        .filter(|s| s.path == path_of(first))
+        .count();
+    assert_eq!(asked, 1, "{:?}", server.seen());
+    let imports = store
+        .audit_log(None, 1_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.target == format!("chart:hot-100:{first}"))
+        .count();
+    assert_eq!(imports, 1);
+    store.close().await;
+}
