@@ -46,7 +46,12 @@ pub fn describe(e: &AuditEntry, locale: Locale) -> String {
     if e.action == Action::FeedNotice {
         return truncate(after["message"].as_str().unwrap_or("—"), 300);
     }
-    match Target::parse(&e.target) {
+    describe_unit(&e.target, &before, &after, locale)
+}
+
+/// How one unit of facts changed, from its snapshots before and after.
+fn describe_unit(target: &str, before: &Value, after: &Value, locale: Locale) -> String {
+    match Target::parse(target) {
         Some(Target::Export { period, country }) => {
             let value = |v: &Value| {
                 v.as_array()
@@ -61,8 +66,8 @@ pub fn describe(e: &AuditEntry, locale: Locale) -> String {
                 "{} {}: {} → {}",
                 period.display(locale),
                 country.name(locale),
-                value(&before),
-                value(&after)
+                value(before),
+                value(after)
             )
         }
         Some(Target::Note(id)) => {
@@ -71,7 +76,7 @@ pub fn describe(e: &AuditEntry, locale: Locale) -> String {
                     .as_str()
                     .map_or("—".to_string(), |s| format!("“{}”", truncate(s, 60)))
             };
-            format!("note #{id}: {} → {}", text(&before), text(&after))
+            format!("note #{id}: {} → {}", text(before), text(after))
         }
         Some(Target::Alias { kind, .. }) => {
             let list = |v: &Value| {
@@ -98,8 +103,8 @@ pub fn describe(e: &AuditEntry, locale: Locale) -> String {
             format!(
                 "{} alias: {} → {}",
                 kind.as_str(),
-                list(&before),
-                list(&after)
+                list(before),
+                list(after)
             )
         }
         Some(Target::ChartWeek { chart, date }) => {
@@ -107,15 +112,15 @@ pub fn describe(e: &AuditEntry, locale: Locale) -> String {
             format!(
                 "{} {date}: {} → {} rows",
                 chart.name(),
-                rows(&before),
-                rows(&after)
+                rows(before),
+                rows(after)
             )
         }
         Some(Target::Editor(editor)) => {
             let present = |v: &Value| v["present"].as_bool().unwrap_or(false);
-            format!("{editor}: {} → {}", present(&before), present(&after))
+            format!("{editor}: {} → {}", present(before), present(after))
         }
-        None => truncate(&e.target, 60),
+        None => truncate(target, 60),
     }
 }
 
