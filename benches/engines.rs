@@ -23,7 +23,9 @@ mod measure;
 #[path = "../tests/support/postgres.rs"]
 mod postgres;
 
-use measure::{Stats, ratio, sqlite_import, time_async, us};
+use kpop_facts::edits::{self, Who};
+use kpop_facts::feeds::{FeedArgs, Feeds, Outcome, Source};
+use measure::{Stats, ratio, sqlite_import, stats, time_async, us};
 
 const FILES: [(Chart, &str); 2] = [
     (Chart::Hot100, "hot100.csv"),
@@ -68,6 +70,8 @@ struct Engine {
     commands: Vec<Stats>,
     /// Per chart: one new week's import, and reading every run as a long file does.
     weeks: Vec<(Stats, Stats)>,
+    /// Per chart: a feed's pass that stores one new week, committed.
+    feed_weeks: Vec<Stats>,
 }
 
 /// Imports of one new week, each rolled back so the next starts from the same store.
@@ -117,17 +121,20 @@ async fn run(data: &Path, cluster: &postgres::Cluster) {
         "\n## One new chart week on the full store ({WEEK_IMPORTS} imports, each rolled back)\n"
     );
     println!(
-        "| chart | engine | import of the week p50 | p99 | reading every run (what a long file does) p50 |"
+        "| chart | engine | import of the week p50 | p99 | reading every run (what a long file does) p50 | the feed's whole pass, committed, p50 | p99 |"
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     for (i, (chart, _)) in FILES.iter().enumerate() {
         for (name, e) in [("SQLite", &sqlite), ("PostgreSQL", &pg)] {
             let (week, every_run) = &e.weeks[i];
+            let feed = &e.feed_weeks[i];
             println!(
-                "| {chart} | {name} | {:.1} ms | {:.1} ms | {:.1} ms |",
+                "| {chart} | {name} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
                 week.p50.as_secs_f64() * 1e3,
                 week.p99.as_secs_f64() * 1e3,
-                every_run.p50.as_secs_f64() * 1e3
+                every_run.p50.as_secs_f64() * 1e3,
+                feed.p50.as_secs_f64() * 1e3,
+                feed.p99.as_secs_f64() * 1e3
             );
         }
     }
@@ -164,9 +171,12 @@ async fn measure_engine(data: &Path, at: Location) -> Engine {
     }
     let import = started.elapsed();
     let mut weeks = Vec::new();
+    let mut feed_weeks = Vec::new();
     for (chart, file) in FILES {
         let bytes = std::fs::read(data.join(file)).unwrap();
-        weeks.push(time_week(&store, chart, &next_week(&bytes)).await);
+        let week = next_week(&bytes);
+        weeks.push(time_week(&store, chart, &week).await);
+        feed_weeks.push(time_feed_week(&store, chart, &week).await);
     }
     store.close().await;
 
@@ -192,6 +202,7 @@ async fn measure_engine(data: &Path, at: Location) -> Engine {
         reference: None,
         commands,
         weeks,
+        feed_weeks,
     }
 }
 
@@ -248,6 +259,51 @@ async fn time_week(store: &Store, chart: Chart, week: &str) -> (Stats, Stats) {
     })
     .await;
     (import, every_run)
+}
+
+/// A feed's whole pass for one new week (read from a directory, checked, stored as an audited
+/// change and committed), each taken back by an undo that is not timed.
+async fn time_feed_week(store: &Store, chart: Chart, week: &str) -> Stats {
+    let dir = tempfile::tempdir().unwrap();
+    let date = week.lines().nth(1).unwrap().split(',').next().unwrap();
+    std::fs::write(dir.path().join(format!("{date}.csv")), week).unwrap();
+    let source = Some(Source::Dir(dir.path().to_path_buf()));
+    let args = FeedArgs {
+        hot100: source.clone().filter(|_| chart == Chart::Hot100),
+        billboard200: source.filter(|_| chart == Chart::Billboard200),
+        exports: None,
+        since: None,
+        interval: Duration::from_secs(3_600),
+        look_back: 0,
+        timeout: Duration::from_secs(30),
+        max_bytes: 64 << 20,
+        notice_after: 3,
+    };
+    let feeds = Feeds::new(&args).unwrap();
+    let who = Who {
+        actor: Actor::Cli,
+        guild_id: None,
+    };
+    let target = format!("chart:{}:{date}", chart.slug());
+    let mut samples = Vec::new();
+    for _ in 0..WEEK_IMPORTS {
+        let started = Instant::now();
+        let outcomes = feeds.run_once(store, chrono::Utc::now()).await;
+        samples.push(started.elapsed());
+        assert!(
+            matches!(&outcomes[0].1, Outcome::Ran(s) if s.starts_with("new weeks")),
+            "{outcomes:?}"
+        );
+        let change = store
+            .audit_log(None, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.target == target)
+            .unwrap();
+        edits::undo(store, &who, Some(change.id)).await.unwrap();
+    }
+    stats(samples)
 }
 
 /// PostgreSQL's own load of the same files into bare tables of text columns, timed from the

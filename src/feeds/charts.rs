@@ -98,10 +98,14 @@ impl Run<'_> {
         Ok(self.store.newest_chart_week(self.chart).await?)
     }
 
-    /// The first week of the look-back: stored weeks from it on are compared again.
+    /// The first week of the look-back: stored weeks from it on are compared again (none,
+    /// without a look-back).
     async fn look_back_from(&self) -> Result<Option<NaiveDate>, Problem> {
-        let weeks = u64::from(self.feeds.look_back_weeks.saturating_sub(1)) * 7;
-        Ok(self.newest().await?.map(|n| n - Days::new(weeks)))
+        let newest = self.newest().await?;
+        Ok(match self.feeds.look_back_weeks {
+            0 => newest.map(|n| n + Days::new(1)),
+            weeks => newest.map(|n| n - Days::new(u64::from(weeks - 1) * 7)),
+        })
     }
 
     async fn one_file(&mut self, url: &str) -> Result<(), Problem> {
