@@ -129,6 +129,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_feed_notice_reads_as_its_message_by_the_feed() {
+        let entry = AuditEntry {
+            id: 9,
+            at: chrono::Utc::now(),
+            actor: Actor::Feed("hot-100".into()),
+            guild_id: None,
+            action: Action::FeedNotice,
+            target: "feed:hot-100".into(),
+            before: None,
+            after: Some(
+                r#"{"message":"the week of 2026-09-05 was refused: it has 99 rows"}"#.into(),
+            ),
+            undoes: None,
+            batch: None,
+        };
+        for locale in Locale::ALL {
+            let shown = line(&entry, locale);
+            assert!(shown.contains("it has 99 rows"), "{shown}");
+            assert!(
+                shown.contains(&t(locale, msg::facts_actor_feed("hot-100"))),
+                "{shown}"
+            );
+            assert!(!shown.contains("facts."), "{shown}");
+        }
+    }
+
+    #[test]
     fn a_seed_update_is_named_in_every_language_not_by_its_key() {
         let entry = AuditEntry {
             id: 7,

@@ -478,6 +478,8 @@ async fn a_running_bot_keeps_chart_current_with_no_command_typed() {
     let (first, body) = week(1);
     server.put(&path_of(first), Served::csv(body));
     let fake = FakeDiscord::start(Default::default()).await;
+    const MODLOG: u64 = 7_000;
+    fake.add_channel(MODLOG, Some(fake.config().guild_ids[0]));
     let source = server.url(TEMPLATE);
     let bot = BotProcess::start(
         &fake,
@@ -485,6 +487,7 @@ async fn a_running_bot_keeps_chart_current_with_no_command_typed() {
         &[
             ("KPOP_FACTS_FEED_HOT100", source.as_str()),
             ("KPOP_FACTS_FEED_INTERVAL", "1s"),
+            ("KPOP_FACTS_MODLOG_CHANNEL", &MODLOG.to_string()),
         ],
     );
     assert!(fake.wait_ready(GENEROUS).await, "the bot connected");
@@ -527,6 +530,25 @@ async fn a_running_bot_keeps_chart_current_with_no_command_typed() {
         answered_with(second, song.weeks + 2).await,
         "the week after, polled"
     );
+    // A half-published week is refused, polled again every second: the mod-log hears of the
+    // refusal once, and once that it keeps failing.
+    let (third, body) = week(3);
+    let short: String = body.lines().take(60).map(|l| format!("{l}\n")).collect();
+    server.put(&path_of(third), Served::csv(short));
+    let modlog = |f: &FakeDiscord| {
+        f.messages(MODLOG)
+            .iter()
+            .map(|m| m.message.to_string())
+            .collect::<String>()
+    };
+    assert!(
+        fake.wait_until(GENEROUS, |f| modlog(f).contains("failed 3 times in a row"))
+            .await,
+        "the mod-log was told"
+    );
+    let text = modlog(&fake);
+    assert_eq!(text.matches("it has 59 rows").count(), 2, "{text}");
+    assert_eq!(facts(&db).await.newest, Some(second));
     bot.signal(libc::SIGTERM);
     let (status, stderr) = bot.exit().await;
     assert!(status.success(), "{stderr}");
