@@ -47,6 +47,14 @@ fn seed_newest() -> (NaiveDate, Vec<SeedRow>) {
     (newest.parse().unwrap(), week)
 }
 
+/// A credit of the seed's newest week that is one act's alone (no "&", "Featuring" or ",").
+fn seed_act(seed: &[SeedRow]) -> String {
+    seed.iter()
+        .map(|s| s.credit.clone())
+        .find(|c| !c.contains('&') && !c.contains(',') && !c.contains("eaturing"))
+        .expect("a solo credit in the seed's newest week")
+}
+
 /// The `k`th whole week after the seed's newest (k ≥ 1), in the public scrape's format: the
 /// seed's K-pop rows stay at their places, every other place holds a song that debuted in
 /// week 1 and stayed put.
@@ -167,6 +175,15 @@ async fn a_growing_feed_is_stored_week_by_week_and_answered() {
         shown_text.contains(&format!("{} weeks", song.weeks + 1)),
         "{shown_text}"
     );
+    // /artist's latest week is the feed's.
+    let act = seed_act(&seed);
+    let row = seed.iter().find(|s| s.credit == act).unwrap();
+    let reply = ask(&app, &format!("/artist {act}"), Locale::En).await;
+    let latest = format!(
+        "{} (Billboard Hot 100) · No. {} on {first}",
+        row.title, row.position
+    );
+    assert!(shown(&reply).contains(&latest), "{}", shown(&reply));
     let slot = (first + Days::new(2))
         .and_hms_opt(12, 0, 0)
         .unwrap()
