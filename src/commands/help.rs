@@ -2,6 +2,7 @@
 //! named by Discord command mentions (`</exports:ID>`), the only part Discord makes clickable,
 //! once their ids are known from registration.
 
+use super::freshness::Freshness;
 use super::{Caller, CommandResult};
 use crate::app::App;
 use crate::domain::chart::{Chart, display_day};
@@ -45,10 +46,12 @@ pub async fn run(app: &App, locale: Locale, caller: &Caller) -> CommandResult {
         embed = embed.field(format!("/{command}"), format!("{mention} — {text}"), false);
     }
     let ix = app.indexes().await?;
+    let fresh = Freshness::of(&ix, app.store().feed_states().await?);
     let mut data = vec![t(
         locale,
         msg::help_data_exports(&ix.facts.periods().len().to_string()),
     )];
+    data.extend(fresh.exports_line(locale));
     for chart in Chart::ALL {
         if let Some((from, to, rows)) = ix.search.coverage(chart) {
             data.push(t(
@@ -62,6 +65,8 @@ pub async fn run(app: &App, locale: Locale, caller: &Caller) -> CommandResult {
             ));
         }
     }
+    // The charts' lines above already end at their newest week.
+    data.extend(fresh.feed_lines(locale));
     embed = embed.field(t(locale, msg::help_data()), data.join("\n"), false);
     embed = embed.footer(t(locale, msg::help_footer()));
     Ok(Reply {
