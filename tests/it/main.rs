@@ -13,6 +13,7 @@ mod cli;
 mod export_answers;
 mod fake_discord_selftest;
 mod faults;
+mod freshness;
 mod fuzz_corpus;
 mod gateway;
 mod hostile;
