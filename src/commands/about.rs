@@ -5,6 +5,7 @@ use super::CommandResult;
 use super::freshness::Freshness;
 use crate::app::App;
 use crate::i18n::{Locale, msg, t};
+use crate::reply::limits::{FIELD_VALUE, lines_within};
 use crate::reply::{Embed, Reply, colour};
 
 pub async fn run(app: &App, locale: Locale) -> CommandResult {
@@ -24,7 +25,9 @@ pub async fn run(app: &App, locale: Locale) -> CommandResult {
         )
         .field(
             t(locale, msg::about_freshness()),
-            fresh.lines(locale).join("\n"),
+            lines_within(&fresh.lines(locale), FIELD_VALUE, |n| {
+                t(locale, msg::more(&n.to_string()))
+            }),
             false,
         )
         .field(

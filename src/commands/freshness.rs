@@ -61,11 +61,13 @@ impl Freshness {
             .map(|p| t(locale, msg::freshness_exports(&p.display(locale))))
     }
 
-    /// One line per feed that has run; without any, one saying the operator updates the data.
+    /// One line per feed that has run, in the order of the lines above; without any, one
+    /// saying the operator updates the data.
     pub fn feed_lines(&self, locale: Locale) -> Vec<String> {
-        let lines: Vec<String> = self
-            .feeds
-            .iter()
+        let mut feeds: Vec<&FeedState> = self.feeds.iter().collect();
+        feeds.sort_by_key(|s| (feed_rank(&s.feed), &s.feed));
+        let lines: Vec<String> = feeds
+            .into_iter()
             .filter_map(|s| feed_line(s, locale))
             .collect();
         if lines.is_empty() {
@@ -87,6 +89,16 @@ impl Freshness {
 /// A time as Discord shows it to each reader: "3 hours ago", in their language.
 fn stamp(at: DateTime<Utc>) -> String {
     format!("<t:{}:R>", at.timestamp())
+}
+
+/// Where a feed's line goes: the charts' in their order, then the export figures', then any
+/// other.
+fn feed_rank(feed: &str) -> usize {
+    Chart::ALL
+        .iter()
+        .position(|c| c.slug() == feed)
+        .or((feed == EXPORTS_FEED).then_some(Chart::ALL.len()))
+        .unwrap_or(usize::MAX)
 }
 
 /// What a feed brings, as a fan knows it.
@@ -187,26 +199,26 @@ mod tests {
         assert_eq!(
             f.feed_lines(Locale::En),
             [
+                format!(
+                    "Billboard Hot 100: updated automatically; last update <t:{ok}:R>, \
+                     but 3 tries since failed (latest <t:{failed}:R>)"
+                ),
                 format!("Billboard 200: updated automatically; last update <t:{ok}:R>"),
                 format!(
                     "Export figures: updated automatically, but no update has worked yet; \
                      1 try failed (latest <t:{failed}:R>)"
                 ),
-                format!(
-                    "Billboard Hot 100: updated automatically; last update <t:{ok}:R>, \
-                     but 3 tries since failed (latest <t:{failed}:R>)"
-                ),
             ]
         );
-        for (locale, three) in [(Locale::Ko, "3번"), (Locale::Ja, "3回")] {
+        for (locale, three) in [(Locale::Ko, "실패 3회"), (Locale::Ja, "3回エラー")] {
             let lines = f.feed_lines(locale);
             assert_eq!(lines.len(), 3);
             for line in &lines {
                 assert!(!line.contains('{') && !line.contains("freshness"), "{line}");
             }
-            assert!(lines[0].contains(&format!("<t:{ok}:R>")), "{lines:?}");
+            assert!(lines[1].contains(&format!("<t:{ok}:R>")), "{lines:?}");
             assert!(
-                lines[2].contains(three) && lines[2].contains(&format!("<t:{failed}:R>")),
+                lines[0].contains(three) && lines[0].contains(&format!("<t:{failed}:R>")),
                 "{lines:?}"
             );
         }

@@ -7,6 +7,7 @@ use super::{Caller, CommandResult};
 use crate::app::App;
 use crate::domain::chart::{Chart, display_day};
 use crate::i18n::{Locale, Msg, msg, t};
+use crate::reply::limits::{FIELD_VALUE, lines_within};
 use crate::reply::{Embed, Reply, colour};
 
 /// The commands `/help` explains, in order; moderators' last.
@@ -67,7 +68,8 @@ pub async fn run(app: &App, locale: Locale, caller: &Caller) -> CommandResult {
     }
     // The charts' lines above already end at their newest week.
     data.extend(fresh.feed_lines(locale));
-    embed = embed.field(t(locale, msg::help_data()), data.join("\n"), false);
+    let data = lines_within(&data, FIELD_VALUE, |n| t(locale, msg::more(&n.to_string())));
+    embed = embed.field(t(locale, msg::help_data()), data, false);
     embed = embed.footer(t(locale, msg::help_footer()));
     Ok(Reply {
         ephemeral: true,
