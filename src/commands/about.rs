@@ -1,11 +1,15 @@
-//! `/about`: where the data comes from, under which terms, and what the bot keeps about its
-//! users.
+//! `/about`: where the data comes from, how far it goes and when it was last updated, under
+//! which terms, and what the bot keeps about its users.
 
 use super::CommandResult;
+use super::freshness::Freshness;
+use crate::app::App;
 use crate::i18n::{Locale, msg, t};
+use crate::reply::limits::{FIELD_VALUE, lines_within};
 use crate::reply::{Embed, Reply, colour};
 
-pub fn run(locale: Locale) -> CommandResult {
+pub async fn run(app: &App, locale: Locale) -> CommandResult {
+    let fresh = Freshness::read(app).await?;
     let embed = Embed::new(colour::INFO)
         .title(t(locale, msg::about_title()))
         .description(t(locale, msg::about_intro()))
@@ -17,6 +21,13 @@ pub fn run(locale: Locale) -> CommandResult {
         .field(
             t(locale, msg::about_charts()),
             t(locale, msg::about_charts_text()),
+            false,
+        )
+        .field(
+            t(locale, msg::about_freshness()),
+            lines_within(&fresh.lines(locale), FIELD_VALUE, |n| {
+                t(locale, msg::more(&n.to_string()))
+            }),
             false,
         )
         .field(

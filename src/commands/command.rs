@@ -167,13 +167,14 @@ command! {
 }
 
 command! {
-    /// `/help`
-    Help = "help" { kept: Kept::PerServer, in_dms: true }
+    /// `/help`: not kept, as it names the feeds' last success, which changes with no new
+    /// store generation.
+    Help = "help" { in_dms: true }
 }
 
 command! {
-    /// `/about`
-    About = "about" { kept: Kept::Shared, in_dms: true }
+    /// `/about`: not kept, like `/help`.
+    About = "about" { in_dms: true }
 }
 
 command! {

@@ -2,10 +2,12 @@
 //! named by Discord command mentions (`</exports:ID>`), the only part Discord makes clickable,
 //! once their ids are known from registration.
 
+use super::freshness::Freshness;
 use super::{Caller, CommandResult};
 use crate::app::App;
 use crate::domain::chart::{Chart, display_day};
 use crate::i18n::{Locale, Msg, msg, t};
+use crate::reply::limits::{FIELD_VALUE, lines_within};
 use crate::reply::{Embed, Reply, colour};
 
 /// The commands `/help` explains, in order; moderators' last.
@@ -45,10 +47,12 @@ pub async fn run(app: &App, locale: Locale, caller: &Caller) -> CommandResult {
         embed = embed.field(format!("/{command}"), format!("{mention} — {text}"), false);
     }
     let ix = app.indexes().await?;
+    let fresh = Freshness::of(&ix, app.store().feed_states().await?);
     let mut data = vec![t(
         locale,
         msg::help_data_exports(&ix.facts.periods().len().to_string()),
     )];
+    data.extend(fresh.exports_line(locale));
     for chart in Chart::ALL {
         if let Some((from, to, rows)) = ix.search.coverage(chart) {
             data.push(t(
@@ -62,7 +66,10 @@ pub async fn run(app: &App, locale: Locale, caller: &Caller) -> CommandResult {
             ));
         }
     }
-    embed = embed.field(t(locale, msg::help_data()), data.join("\n"), false);
+    // The charts' lines above already end at their newest week.
+    data.extend(fresh.feed_lines(locale));
+    let data = lines_within(&data, FIELD_VALUE, |n| t(locale, msg::more(&n.to_string())));
+    embed = embed.field(t(locale, msg::help_data()), data, false);
     embed = embed.footer(t(locale, msg::help_footer()));
     Ok(Reply {
         ephemeral: true,

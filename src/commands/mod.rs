@@ -11,6 +11,7 @@ mod chart;
 pub mod command;
 pub(crate) mod exports;
 mod facts;
+mod freshness;
 #[doc(hidden)]
 pub mod fuzzing;
 mod help;
@@ -111,7 +112,7 @@ async fn answer_at(
         Command::Chart(c) => chart::run(app, c, locale).await,
         Command::Artist(c) => artist::run(app, c, locale, caller).await,
         Command::Help(_) => help::run(app, locale, caller).await,
-        Command::About(_) => about::run(locale),
+        Command::About(_) => about::run(app, locale).await,
         Command::Facts(c) => facts::run(app, c, locale, caller).await,
         Command::Summary(c) => summary::run(app, c, locale, caller).await,
     };

@@ -61,14 +61,13 @@ pub enum Bare {
 /// Which repeat questions share a kept answer (see `discord::answers`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kept {
-    /// Never kept: the command changes things or answers one person.
+    /// Never kept: the command changes things, answers one person, or shows what changes
+    /// with no new store generation (the feeds' standing).
     Never,
     /// The same for everyone.
     Shared,
     /// The same for everyone on one UTC day ("this year" changes meaning at midnight).
     Daily,
-    /// The same within one server (command mentions depend on it).
-    PerServer,
     /// The same for one user (page buttons belong to who asked).
     PerUser,
 }

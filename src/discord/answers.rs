@@ -19,7 +19,7 @@ pub struct Answers {
 }
 
 /// What a read command's answer depends on, as its definition says (`spec::Kept`): the
-/// command with its options read, the language, and the day, server or user where the answer
+/// command with its options read, the language, and the day or user where the answer
 /// differs by them. None for commands whose answers are not kept.
 pub fn key(command: &Command, locale: Locale, caller: &Caller) -> Option<String> {
     let base = format!("{command:?}|{locale:?}");
@@ -27,7 +27,6 @@ pub fn key(command: &Command, locale: Locale, caller: &Caller) -> Option<String>
         Kept::Never => None,
         Kept::Shared => Some(base),
         Kept::Daily => Some(format!("{base}|{}", chrono::Utc::now().date_naive())),
-        Kept::PerServer => Some(format!("{base}|{:?}", caller.guild_id)),
         Kept::PerUser => Some(format!("{base}|{:?}", caller.user_id)),
     }
 }

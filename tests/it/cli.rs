@@ -359,3 +359,28 @@ fn the_service_file_knows_the_exit_statuses() {
     assert!(setting("StartLimitIntervalSec").parse::<u32>().unwrap() > 0);
     assert!(unit.contains("DISCORD_TOKEN_FILE=%d/discord-token"));
 }
+
+#[tokio::test]
+async fn ask_about_tells_the_feeds_last_success_in_utc() {
+    let cli = Cli::new();
+    let text = stdout(&cli.run(&["ask", "/about"]));
+    assert!(
+        text.contains("The bot's operator updates the data by hand."),
+        "{text}"
+    );
+    let store = kpop_facts::store::Store::open(crate::support::db::at(cli.dir.path()))
+        .await
+        .unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339("2031-01-05T06:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    store.feed_succeeded("exports", at, at).await.unwrap();
+    store.close().await;
+    let text = stdout(&cli.run(&["ask", "/about"]));
+    assert!(
+        text.contains("Export figures: updated automatically; last update 2031-01-05 06:00 UTC"),
+        "{text}"
+    );
+    let text = stdout(&cli.run(&["ask", "--locale", "ja", "/help"]));
+    assert!(text.contains("最終更新：2031-01-05 06:00 UTC"), "{text}");
+}

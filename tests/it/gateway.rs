@@ -734,3 +734,39 @@ async fn a_change_during_an_import_is_refused_in_time() {
     assert!(description(&r).contains("$50.00M"), "{}", description(&r));
     bot.stop().await.expect("a clean shutdown");
 }
+
+/// A feed pass that brought nothing new changes no fact, so no store generation: /about and
+/// /help tell its time all the same, not that of an answer kept from before.
+#[tokio::test]
+async fn about_and_help_tell_a_feeds_latest_success_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = support::db::at(dir.path());
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let bot = Bot::start(&fake, &db, None).await;
+    let store = kpop_facts::store::Store::open(db).await.unwrap();
+    let field = |r: &RecordedResponse, name: &str| -> String {
+        r.embeds()[0]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .and_then(|f| f["value"].as_str())
+            .unwrap_or_else(|| panic!("no field {name}: {:?}", r.embeds()))
+            .to_string()
+    };
+    let first = chrono::DateTime::parse_from_rfc3339("2031-01-05T06:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    for week in 0..2 {
+        let at = first + chrono::Duration::weeks(week);
+        store.feed_succeeded("hot-100", at, at).await.unwrap();
+        let said = format!("last update <t:{}:R>", at.timestamp());
+        let about = ask(&fake, fake.slash("about").build()).await;
+        let help = ask(&fake, fake.slash("help").build()).await;
+        for shown in [field(&about, "Latest data"), field(&help, "Data")] {
+            assert!(shown.contains(&said), "{said}\n{shown}");
+        }
+    }
+    store.close().await;
+    bot.stop().await.expect("a clean shutdown");
+}

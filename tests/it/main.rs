@@ -14,6 +14,7 @@ mod export_answers;
 mod fake_discord_selftest;
 mod faults;
 mod feeds;
+mod freshness;
 mod fuzz_corpus;
 mod gateway;
 mod hostile;
