@@ -257,10 +257,11 @@ impl Run<'_> {
             )));
         }
         let from = self.look_back_from().await?;
+        let mut newest = self.newest().await?;
         for (date, week) in weeks {
-            let newest = self.newest().await?;
             if newest.is_none_or(|n| date > n) {
                 self.add_week(date, &week).await?;
+                newest = Some(date);
             } else if from.is_some_and(|f| date >= f) {
                 self.compare_week(date, &week).await?;
             }

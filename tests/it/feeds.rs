@@ -637,3 +637,45 @@ async fn two_polling_processes_import_a_week_once() {
     assert_eq!(imports, 1);
     store.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_file_of_many_weeks_adds_only_those_after_the_newest_stored() {
+    let server = FeedServer::start().await;
+    let (_dir, db) = seeded().await;
+    let (first, one) = week(1);
+    let (second, two) = week(2);
+    // A long history in one file: an old week (half a chart, which no check looks at any
+    // more) and two new ones, newest first as some scrapes write them.
+    let body_of = |csv: &str| {
+        csv.lines()
+            .skip(1)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    let old: String = (1..=50)
+        .map(|p| format!("2020-01-04,{p},Old Song {p},Old Artist {p},,{p},3\n"))
+        .collect();
+    let file = format!("{SCRAPE_HEADER}\n{}{}{old}", body_of(&two), body_of(&one));
+    server.put("/hot-100-current.csv", Served::csv(file));
+    let source = server.url("/hot-100-current.csv");
+    let out = run_once(&db, &source, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("new weeks: {first}, {second}")),
+        "{}",
+        text(&out.stdout)
+    );
+    let store = Store::open(&db).await.unwrap();
+    let old_date = NaiveDate::from_ymd_opt(2020, 1, 4).unwrap();
+    let old_rows = store.stored_week(Chart::Hot100, old_date).await.unwrap();
+    assert!(old_rows.iter().all(|r| !r.1.starts_with("Old Song")));
+    store.close().await;
+    // Unchanged: one 304, nothing else.
+    let before = facts(&db).await;
+    server.forget_seen();
+    let out = run_once(&db, &source, &[]);
+    assert!(out.status.success());
+    assert_eq!(server.seen().len(), 1);
+    assert_eq!(server.seen()[0].status, 304);
+    assert_eq!(facts(&db).await, before);
+}
