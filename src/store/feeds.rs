@@ -64,11 +64,10 @@ impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn feed_states(&self) -> anyhow::Result<Vec<FeedState>> {
         let sql = format!("SELECT {STATE_COLUMNS} ORDER BY feed");
-        let rows: Vec<StateRow> = on!(self.readers(), |c| sqlx::query_as(
-            sqlx::AssertSqlSafe(sql)
-        )
-        .fetch_all(c)
-        .await)?;
+        let rows: Vec<StateRow> =
+            on!(self.readers(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(c)
+                .await)?;
         rows.into_iter().map(state).collect()
     }
 
@@ -76,12 +75,11 @@ impl Store {
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn feed_state(&self, feed: &str) -> anyhow::Result<FeedState> {
         let sql = format!("SELECT {STATE_COLUMNS} WHERE feed = $1");
-        let row: Option<StateRow> = on!(self.readers(), |c| sqlx::query_as(
-            sqlx::AssertSqlSafe(sql)
-        )
-        .bind(feed)
-        .fetch_optional(c)
-        .await)?;
+        let row: Option<StateRow> =
+            on!(self.readers(), |c| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(feed)
+                .fetch_optional(c)
+                .await)?;
         Ok(match row {
             Some(row) => state(row)?,
             None => FeedState {
@@ -125,7 +123,8 @@ impl Store {
         next_try: impl FnOnce(u32) -> DateTime<Utc>,
     ) -> anyhow::Result<u32> {
         let mut tx = self.begin_quiet().await?;
-        let failures: i64 = on!(tx.conn(), |c| sqlx::query_scalar(
+        let failures: i64 = on!(tx.conn(), |c| {
+            sqlx::query_scalar(
             "INSERT INTO feed_state (feed, last_error, last_error_at, failures) VALUES ($1, $2, $3, 1)
              ON CONFLICT (feed) DO UPDATE SET last_error = excluded.last_error,
                  last_error_at = excluded.last_error_at, failures = feed_state.failures + 1
@@ -135,7 +134,8 @@ impl Store {
         .bind(error)
         .bind(time_text(at))
         .fetch_one(c)
-        .await)?;
+        .await
+        })?;
         let failures = u32::try_from(failures).unwrap_or(u32::MAX);
         on!(tx.conn(), |c| sqlx::query(
             "UPDATE feed_state SET next_try = $1 WHERE feed = $2"
@@ -158,12 +158,12 @@ impl Store {
                 .fetch_optional(c)
                 .await
         })?;
-        Ok(row.map_or_else(Validators::default, |(etag, last_modified)| {
-            Validators {
+        Ok(
+            row.map_or_else(Validators::default, |(etag, last_modified)| Validators {
                 etag,
                 last_modified,
-            }
-        }))
+            }),
+        )
     }
 
     /// Keeps what `url` answered, once its body has been taken in.
