@@ -6,12 +6,14 @@ mod aliases;
 mod exports;
 mod imports;
 mod notes;
+pub mod sheet;
 mod undo;
 
 pub use aliases::{add_alias, remove_alias};
 pub use exports::{remove_export, set_export};
 pub use imports::{ImportKind, ImportPreview, apply_import, apply_pending_import, preview_import};
 pub use notes::{Subject, add_note, edit_note, remove_note};
+pub use sheet::{SheetPull, apply_pull};
 pub use undo::undo;
 
 use serde_json::Value;
