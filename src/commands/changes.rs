@@ -52,24 +52,13 @@ pub fn describe(e: &AuditEntry, locale: Locale) -> String {
 /// How one unit of facts changed, from its snapshots before and after.
 fn describe_unit(target: &str, before: &Value, after: &Value, locale: Locale) -> String {
     match Target::parse(target) {
-        Some(Target::Export { period, country }) => {
-            let value = |v: &Value| {
-                v.as_array()
-                    .into_iter()
-                    .flatten()
-                    .find(|f| f["superseded_by"].is_null() && f["value_usd"].is_i64())
-                    .and_then(|f| f["value_usd"].as_u64())
-                    .and_then(|d| Usd::new(d).ok())
-                    .map_or("—".to_string(), |u| u.headline(locale))
-            };
-            format!(
-                "{} {}: {} → {}",
-                period.display(locale),
-                country.name(locale),
-                value(before),
-                value(after)
-            )
-        }
+        Some(Target::Export { period, country }) => format!(
+            "{} {}: {} → {}",
+            period.display(locale),
+            country.name(locale),
+            current_value(before, locale),
+            current_value(after, locale)
+        ),
         Some(Target::Note(id)) => {
             let text = |v: &Value| {
                 v["text"]
@@ -120,8 +109,36 @@ fn describe_unit(target: &str, before: &Value, after: &Value, locale: Locale) ->
             let present = |v: &Value| v["present"].as_bool().unwrap_or(false);
             format!("{editor}: {} → {}", present(before), present(after))
         }
+        Some(Target::FeedPulled(feed)) => format!(
+            "{feed} sheet: {} → {} rows",
+            sheet_rows(before),
+            sheet_rows(after)
+        ),
         None => truncate(target, 60),
     }
+}
+
+/// The current value an export snapshot holds, as a headline.
+fn current_value(snapshot: &Value, locale: Locale) -> String {
+    snapshot
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["superseded_by"].is_null() && f["value_usd"].is_i64())
+        .and_then(|f| f["value_usd"].as_u64())
+        .and_then(|d| Usd::new(d).ok())
+        .map_or("—".to_string(), |u| u.headline(locale))
+}
+
+/// The rows of the sheet body a feed snapshot holds.
+fn sheet_rows(snapshot: &Value) -> usize {
+    snapshot["pulled"].as_str().map_or(0, |body| {
+        csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(body.as_bytes())
+            .records()
+            .count()
+    })
 }
 
 #[cfg(test)]

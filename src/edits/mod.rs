@@ -6,6 +6,7 @@ mod aliases;
 mod exports;
 mod imports;
 mod notes;
+pub mod sheet;
 mod undo;
 
 pub use aliases::{add_alias, remove_alias};
@@ -15,6 +16,7 @@ pub use imports::{
     replace_chart_week,
 };
 pub use notes::{Subject, add_note, edit_note, remove_note};
+pub use sheet::{SheetPull, apply_pull};
 pub use undo::undo;
 
 use serde_json::Value;

@@ -5,6 +5,8 @@
 //! `[converted]`, `[doubtful]`, `[KRW-only]`, `[conflict]`) keep only their rank. Where Korea
 //! Customs Service revised a figure, the revision supersedes the earlier print.
 
+mod keyed;
+
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
@@ -52,6 +54,8 @@ pub const HEADER_V1: [&str; 10] = [
 
 const HEADERS: [&[&str]; 2] = [&HEADER, &HEADER_V1];
 
+pub use keyed::{KeyedFile, KeyedRow, RowKey, file_of, has_value, resolve_again, take_back};
+
 /// Whether `line` is the header of an exports file, in either format.
 pub fn is_header(line: &str) -> bool {
     HEADERS.iter().any(|h| h.join(",") == line)
@@ -69,6 +73,7 @@ pub struct ExportsReport {
     pub revisions: usize,
 }
 
+#[derive(PartialEq)]
 struct Row {
     period: Period,
     country: Country,

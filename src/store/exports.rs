@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use super::sources::{RawSource, read_kind};
-use super::{SourceRow, Store, WriteTx, bad_value, row_from_raw};
+use super::{NewSource, SourceRow, Store, WriteTx, bad_value, row_from_raw};
 use crate::domain::country::Country;
 use crate::domain::period::Period;
 use crate::domain::print::{PrintTags, SourceKind};
@@ -348,6 +348,119 @@ impl WriteTx {
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?)
+    }
+
+    /// Takes back one print, as an import of one row made it: the link between the figure of
+    /// this identity (period, country, value) and the source of this publisher and address.
+    /// A figure left with no source goes; one that stays loses the rank, change and top-10 mark
+    /// that only this print gave it (an import fills those in from the first print that has
+    /// them). Returns whether there was such a print.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn take_back_print(
+        &mut self,
+        period: Period,
+        country: Country,
+        value_usd: Option<i64>,
+        source: &NewSource,
+        fields: &FigureFields,
+    ) -> anyhow::Result<bool> {
+        let figure: Option<i64> = on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT id FROM export_figures
+             WHERE period = $1 AND country = $2 AND coalesce(value_usd, 0) = coalesce($3, 0)",
+        )
+        .bind(period.label())
+        .bind(country.code())
+        .bind(value_usd)
+        .fetch_optional(c)
+        .await)?;
+        let Some(figure) = figure else {
+            return Ok(false);
+        };
+        let unlinked = on!(self.conn(), |c| {
+            sqlx::query(
+            "DELETE FROM figure_sources WHERE figure_id = $1 AND source_id IN
+                (SELECT id FROM sources WHERE publisher = $2 AND coalesce(url, '') = coalesce($3, ''))",
+        )
+        .bind(figure)
+        .bind(&source.publisher)
+        .bind(&source.url)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+        if unlinked == 0 {
+            return Ok(false);
+        }
+        let left: Vec<(Option<i64>, Option<String>, Option<String>)> = on!(self.conn(), |c| {
+            sqlx::query_as(
+                "SELECT rank, yoy_change_pct, note FROM figure_sources WHERE figure_id = $1
+                 ORDER BY source_id",
+            )
+            .bind(figure)
+            .fetch_all(c)
+            .await
+        })?;
+        if left.is_empty() {
+            // Figures it superseded become current again (ON DELETE SET NULL).
+            on!(self.conn(), |c| sqlx::query(
+                "DELETE FROM export_figures WHERE id = $1"
+            )
+            .bind(figure)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+            return Ok(true);
+        }
+        self.take_back_fields(figure, fields, &left).await?;
+        Ok(true)
+    }
+
+    /// The rank, change and top-10 mark of a figure that lost a print with `fields`, `left`
+    /// being the prints it keeps (rank, change, note).
+    async fn take_back_fields(
+        &mut self,
+        figure: i64,
+        fields: &FigureFields,
+        left: &[(Option<i64>, Option<String>, Option<String>)],
+    ) -> anyhow::Result<()> {
+        let current: (Option<i64>, Option<String>, bool) = on!(self.conn(), |c| {
+            sqlx::query_as("SELECT rank, yoy_change_pct, top10 FROM export_figures WHERE id = $1")
+                .bind(figure)
+                .fetch_one(c)
+                .await
+        })?;
+        // A field stays when another print gave the same; else the first other print's.
+        let rank = match current.0 {
+            Some(r) if fields.rank == Some(r) && !left.iter().any(|l| l.0 == Some(r)) => {
+                left.iter().find_map(|l| l.0)
+            }
+            r => r,
+        };
+        let yoy = match current.1 {
+            Some(y)
+                if fields.yoy_change_pct.as_ref() == Some(&y)
+                    && !left.iter().any(|l| l.1.as_ref() == Some(&y)) =>
+            {
+                left.iter().find_map(|l| l.1.clone())
+            }
+            y => y,
+        };
+        let marked_elsewhere = left.iter().any(|l| {
+            l.2.as_deref()
+                .is_some_and(|n| PrintTags::from_note(n).top10_member)
+        });
+        let top10 = current.2 && (!fields.top10 || marked_elsewhere);
+        on!(self.conn(), |c| sqlx::query(
+            "UPDATE export_figures SET rank = $1, yoy_change_pct = $2, top10 = $3 WHERE id = $4"
+        )
+        .bind(rank)
+        .bind(&yoy)
+        .bind(top10)
+        .bind(figure)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
     }
 
     /// Value figures of one period and country, with the earliest date any source printed them

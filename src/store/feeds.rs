@@ -259,6 +259,29 @@ impl Store {
 }
 
 impl super::WriteTx {
+    /// [`Store::feed_pulled`], read inside the change that will replace it.
+    pub async fn feed_pulled(&mut self, feed: &str) -> anyhow::Result<Option<Vec<u8>>> {
+        let row: Option<Option<Vec<u8>>> = on!(self.conn(), |c| {
+            sqlx::query_scalar("SELECT pulled FROM feed_state WHERE feed = $1")
+                .bind(feed)
+                .fetch_optional(c)
+                .await
+        })?;
+        Ok(row.flatten())
+    }
+
+    /// Forgets what `feed` last applied: the next pull applies every row it has.
+    pub async fn clear_feed_pulled(&mut self, feed: &str) -> anyhow::Result<()> {
+        on!(self.conn(), |c| sqlx::query(
+            "UPDATE feed_state SET pulled = NULL WHERE feed = $1"
+        )
+        .bind(feed)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
     /// Keeps `body` as what `feed` last applied, inside the change that applied it.
     pub async fn set_feed_pulled(&mut self, feed: &str, body: &[u8]) -> anyhow::Result<()> {
         on!(self.conn(), |c| sqlx::query(

@@ -31,6 +31,9 @@ pub enum Target {
         date: String,
     },
     Editor(Editor),
+    /// What a feed last applied (its body), kept with the facts it brought so that undoing a
+    /// pull takes the feed back to the pull before.
+    FeedPulled(String),
 }
 
 impl fmt::Display for Target {
@@ -42,6 +45,7 @@ impl fmt::Display for Target {
             Target::ChartWeek { chart, date } => write!(f, "chart:{chart}:{date}"),
             Target::Editor(Editor::User(u)) => write!(f, "editor:user:{u}"),
             Target::Editor(Editor::Role { guild, role }) => write!(f, "editor:role:{guild}:{role}"),
+            Target::FeedPulled(feed) => write!(f, "feed-pulled:{feed}"),
         }
     }
 }
@@ -86,6 +90,7 @@ impl Target {
                 guild: g.parse().ok()?,
                 role: r.parse().ok()?,
             }),
+            ["feed-pulled", ..] => Target::FeedPulled(s.strip_prefix("feed-pulled:")?.to_string()),
             _ => return None,
         })
     }
@@ -161,6 +166,10 @@ impl WriteTx {
             Target::Editor(e) => {
                 let present = self.editor_present(*e).await?;
                 json!({"editor": e.to_string(), "present": present})
+            }
+            Target::FeedPulled(feed) => {
+                let pulled = self.feed_pulled(feed).await?;
+                json!({"feed": feed, "pulled": pulled.map(|b| String::from_utf8_lossy(&b).into_owned())})
             }
         })
     }
@@ -379,6 +388,10 @@ impl WriteTx {
                     self.remove_editor(*e).await?;
                 }
             }
+            Target::FeedPulled(feed) => match snapshot["pulled"].as_str() {
+                Some(body) => self.set_feed_pulled(feed, body.as_bytes()).await?,
+                None => self.clear_feed_pulled(feed).await?,
+            },
         }
         Ok(())
     }
@@ -407,6 +420,7 @@ mod tests {
             },
             Target::Editor(Editor::User(42)),
             Target::Editor(Editor::Role { guild: 1, role: 2 }),
+            Target::FeedPulled("exports".into()),
         ] {
             assert_eq!(Target::parse(&t.to_string()), Some(t.clone()), "{t}");
         }

@@ -30,6 +30,7 @@ mod run_process;
 mod runs_match_data;
 mod shard_leases;
 mod shards;
+mod sheet_feed;
 mod store;
 mod tidy;
 mod tidy_functions;
