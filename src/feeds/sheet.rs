@@ -3,6 +3,8 @@
 
 use super::fetch::Fetched;
 use super::{EXPORTS, Feeds, Problem, Source};
+use crate::edits::{self, EditError, SheetPull};
+use crate::import::{ImportError, describe_errors};
 use crate::store::Store;
 
 /// One pull of the sheet.
@@ -41,7 +43,32 @@ pub async fn pass(feeds: &Feeds, store: &Store, source: &Source) -> Result<Strin
     apply(store, &origin, &bytes).await
 }
 
+/// Applies the sheet's changes since the previous pull, all or nothing.
 async fn apply(store: &Store, origin: &str, bytes: &[u8]) -> Result<String, Problem> {
-    let _ = (store, origin, bytes, EXPORTS);
-    Err(Problem::Failed("the sheet feed is not built yet".into()))
+    if bytes.trim_ascii_start().starts_with(b"<") {
+        return Err(Problem::Refused(format!(
+            "{origin}: an HTML page, not the sheet's CSV; nothing changed"
+        )));
+    }
+    match edits::apply_pull(store, EXPORTS, bytes).await {
+        Ok(SheetPull { change: None, .. }) => Ok("nothing new".to_string()),
+        Ok(p) => Ok(format!(
+            "rows added {}, changed {}, removed {} (change #{})",
+            p.added,
+            p.changed,
+            p.removed,
+            p.change.unwrap_or_default()
+        )),
+        Err(EditError::Import(ImportError::Rows(lines))) => Err(Problem::Refused(format!(
+            "{origin}: {} invalid row(s), so nothing of this pull was applied: {}",
+            lines.len(),
+            describe_errors(&lines, 3).replace('\n', "; ")
+        ))),
+        Err(EditError::Other(e)) => {
+            Err(Problem::Failed(format!("applying the sheet failed: {e:#}")))
+        }
+        Err(refused) => Err(Problem::Refused(format!(
+            "{origin}: {refused}; nothing changed"
+        ))),
+    }
 }

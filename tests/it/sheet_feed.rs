@@ -302,3 +302,75 @@ async fn figures_the_sheet_did_not_bring_stay() {
     let answer = shown(&t.ask("/exports japan 2023-H1").await);
     assert!(answer.contains("US$48,523,000"), "{answer}");
 }
+
+/// `kpop-facts feed run-once` with only the sheet's feed, at `source`.
+fn run_once(db: &kpop_facts::store::Location, source: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kpop-facts"))
+        .arg("--db")
+        .arg(db)
+        .args(["feed", "run-once"])
+        .env_remove("RUST_LOG")
+        .env_remove("KPOP_FACTS_FEED_HOT100")
+        .env_remove("KPOP_FACTS_FEED_BILLBOARD200")
+        .env("KPOP_FACTS_FEED_EXPORTS", source)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sheet_is_pulled_from_its_address_and_a_bad_row_names_its_line() {
+    use crate::support::feed_server::{FeedServer, Served};
+
+    let server = FeedServer::start().await;
+    let t = TestApp::new().await;
+    let db = t.db_path();
+    let source = server.url("/sheet.csv");
+    let out_text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+
+    server.put("/sheet.csv", Served::csv(sheet(&[JP, US])));
+    let out = run_once(&db, &source);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out_text(&out).contains("exports: rows added 2, changed 0, removed 0"),
+        "{}",
+        out_text(&out)
+    );
+    let reply = t.ask("/exports japan 2030-H1").await;
+    assert!(shown(&reply).contains("$100.00M"), "{}", shown(&reply));
+
+    // Unchanged: a 304, nothing applied.
+    let out = run_once(&db, &source);
+    assert!(
+        out_text(&out).contains("exports: unchanged"),
+        "{}",
+        out_text(&out)
+    );
+
+    // One changed, one removed, one added.
+    server.put("/sheet.csv", Served::csv(sheet(&[JP_REVISED, KR])));
+    let out = run_once(&db, &source);
+    assert!(
+        out_text(&out).contains("rows added 1, changed 1, removed 1"),
+        "{}",
+        out_text(&out)
+    );
+
+    // A bad row on line 3 fails the whole pull.
+    let bad = "2030-H1,XX,1,1,,Sheet Daily,,https://sheet.example/xx,2030-07-21,,,newspaper\n";
+    server.put("/sheet.csv", Served::csv(sheet(&[JP_REVISED, bad, FR])));
+    let before = t.app.store().audit_log(None, 1).await.unwrap();
+    let out = run_once(&db, &source);
+    assert_eq!(out.status.code(), Some(1), "{}", out_text(&out));
+    assert!(out_text(&out).contains("line 3"), "{}", out_text(&out));
+    assert_eq!(
+        t.app.store().audit_log(None, 1).await.unwrap()[0].id,
+        before[0].id + 1,
+        "only the feed's notice was written"
+    );
+    let reply = t.ask("/exports france 2030-H1").await;
+    assert!(!shown(&reply).contains("$9.00M"), "{}", shown(&reply));
+}
