@@ -250,4 +250,21 @@ mod tests {
             assert!(text.contains(line), "{line} in:\n{text}");
         }
     }
+
+    #[test]
+    fn a_feed_pass_is_counted_by_feed_and_outcome() {
+        let text = recorded(|| {
+            feed_run("hot-100", "ran");
+            feed_run("hot-100", "refused");
+            feed_run("exports", "ran");
+            feed_run("exports", "ran");
+        });
+        for line in [
+            r#"kpop_facts_feed_runs_total{feed="hot-100",outcome="ran"} 1"#,
+            r#"kpop_facts_feed_runs_total{feed="hot-100",outcome="refused"} 1"#,
+            r#"kpop_facts_feed_runs_total{feed="exports",outcome="ran"} 2"#,
+        ] {
+            assert!(text.contains(line), "{line} in:\n{text}");
+        }
+    }
 }
