@@ -17,7 +17,9 @@ use super::spec::{
     OptionSpec, attachment, channel, choice, integer, long_text, text,
 };
 use super::{CommandError, user_error};
-use crate::domain::chart::Chart;
+use chrono::NaiveDate;
+
+use crate::domain::chart::{Chart, parse_chart_date};
 use crate::domain::text::truncate;
 use crate::i18n::{Locale, msg};
 
@@ -43,6 +45,14 @@ impl OptionText for Chart {
     fn parse_text(text: &str, locale: Locale) -> Result<Self, CommandError> {
         Chart::parse(text)
             .ok_or_else(|| user_error(locale, msg::chart_bad_chart(&truncate(text, 40))))
+    }
+}
+
+/// A date such as a chart week: `YYYY-MM-DD`.
+impl OptionText for NaiveDate {
+    fn parse_text(text: &str, locale: Locale) -> Result<Self, CommandError> {
+        parse_chart_date(text)
+            .ok_or_else(|| user_error(locale, msg::error_bad_date(&truncate(text, 40))))
     }
 }
 
@@ -164,6 +174,15 @@ command! {
     name: String = text(Some(Completer::Act)),
     chart: Option<Chart> = choice(CHARTS),
     order: Option<Order> = choice(ORDERS),
+}
+
+command! {
+    /// `/thisweek [week]`: the weekly post's content for a chart week, for anyone.
+    ThisWeek = "thisweek" {
+        bare: Bare::Join("week"), cooldown: Some(Cost::Picture), kept: Kept::Shared,
+        in_dms: true,
+    }
+    week: Option<NaiveDate> = text(None),
 }
 
 command! {
@@ -304,6 +323,7 @@ pub enum Command {
     Exports(Exports),
     Chart(ChartQuery),
     Artist(ArtistQuery),
+    ThisWeek(ThisWeek),
     Help(Help),
     About(About),
     Facts(Facts),
@@ -346,6 +366,7 @@ impl TryFrom<&Invocation> for Command {
             () if is(&Exports::SPEC) => C::Exports(Exports::read(inv)?),
             () if is(&ChartQuery::SPEC) => C::Chart(ChartQuery::read(inv)?),
             () if is(&ArtistQuery::SPEC) => C::Artist(ArtistQuery::read(inv)?),
+            () if is(&ThisWeek::SPEC) => C::ThisWeek(ThisWeek::read(inv)?),
             () if is(&Help::SPEC) => C::Help(Help::read(inv)?),
             () if is(&About::SPEC) => C::About(About::read(inv)?),
             () if is(&SetExport::SPEC) => C::Facts(Facts::SetExport(SetExport::read(inv)?)),
@@ -382,6 +403,7 @@ impl Command {
             Command::Exports(_) => &Exports::SPEC,
             Command::Chart(_) => &ChartQuery::SPEC,
             Command::Artist(_) => &ArtistQuery::SPEC,
+            Command::ThisWeek(_) => &ThisWeek::SPEC,
             Command::Help(_) => &Help::SPEC,
             Command::About(_) => &About::SPEC,
             Command::Facts(f) => match f {
@@ -433,10 +455,15 @@ mod tests {
             .filter(|c| c.subcommands.is_empty());
         let mut seen = 0;
         for c in leaves {
+            // A value each option reads: its first choice, a date for a date, else a number.
             let values: Vec<(&str, &str)> = c
                 .options
                 .iter()
-                .map(|o| (o.name, o.choices.first().copied().unwrap_or("1")))
+                .map(|o| match (o.choices.first(), o.name) {
+                    (Some(first), _) => (o.name, *first),
+                    (None, "week") => (o.name, "2023-07-15"),
+                    (None, _) => (o.name, "1"),
+                })
                 .collect();
             let inv = Invocation::new(c.name, &values, Locale::En);
             let cmd = Command::try_from(&inv).unwrap_or_else(|e| panic!("{}: {e}", c.name));
@@ -445,7 +472,7 @@ mod tests {
             assert_eq!(names(cmd.spec()), names(c));
             seen += 1;
         }
-        assert_eq!(seen, 18);
+        assert_eq!(seen, 19);
     }
 
     #[test]

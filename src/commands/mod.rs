@@ -19,6 +19,7 @@ pub mod invocation;
 mod milestones;
 pub mod spec;
 mod summary;
+mod thisweek;
 pub mod weekly_post;
 
 use chrono::{DateTime, Utc};
@@ -111,6 +112,7 @@ async fn answer_at(
         Command::Exports(c) => exports::run(app, c, locale, now.date_naive()).await,
         Command::Chart(c) => chart::run(app, c, locale).await,
         Command::Artist(c) => artist::run(app, c, locale, caller).await,
+        Command::ThisWeek(c) => thisweek::run(app, c, locale).await,
         Command::Help(_) => help::run(app, locale, caller).await,
         Command::About(_) => about::run(app, locale).await,
         Command::Facts(c) => facts::run(app, c, locale, caller).await,

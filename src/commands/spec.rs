@@ -181,6 +181,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     command::Exports::SPEC,
     command::ChartQuery::SPEC,
     command::ArtistQuery::SPEC,
+    command::ThisWeek::SPEC,
     command::Help::SPEC,
     command::About::SPEC,
     command::FACTS,

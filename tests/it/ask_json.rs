@@ -64,13 +64,13 @@ async fn ask_json_is_the_body_the_bot_sends() {
     assert!(fake.wait_ready(WAIT).await, "the bot connected");
     // `/help` names the commands by the ids registration stored.
     assert!(
-        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 7)
+        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 8)
             .await
     );
 
     let user = fake.config().user_id;
     let guild = fake.config().guild_ids[0];
-    let asks: [(&str, Value); 5] = [
+    let asks: [(&str, Value); 6] = [
         // Page buttons, for the asker only.
         (
             "/artist BTS",
@@ -84,6 +84,11 @@ async fn ask_json_is_the_body_the_bot_sends() {
         (
             "/chart cupid",
             fake.slash("chart").option("title", "cupid").build(),
+        ),
+        // A chart week with its picture.
+        (
+            "/thisweek week:2023-07-15",
+            fake.slash("thisweek").option("week", "2023-07-15").build(),
         ),
         // Ephemeral, with command mentions.
         ("/help", fake.slash("help").build()),

@@ -32,6 +32,7 @@ mod shard_leases;
 mod shards;
 mod sheet_feed;
 mod store;
+mod thisweek;
 mod tidy;
 mod tidy_functions;
 mod uploads_and_buttons;

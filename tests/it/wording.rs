@@ -48,7 +48,7 @@ async fn help_says_only_command_mentions_are_clickable() {
     let exports = field(&r, "/exports");
     assert!(exports.starts_with("`/exports` — "), "{exports}");
 
-    let ids = r#"{"exports":"111","chart":"222","artist":"333","help":"444","about":"555","facts":"666","summary":"777"}"#;
+    let ids = r#"{"exports":"111","chart":"222","artist":"333","thisweek":"888","help":"444","about":"555","facts":"666","summary":"777"}"#;
     t.app
         .store()
         .set_meta("command_ids:global", ids)
