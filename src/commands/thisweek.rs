@@ -34,9 +34,9 @@ pub async fn run(app: &App, asked: &ThisWeek, locale: Locale) -> CommandResult {
             msg::thisweek_before_charts(&display_day(first, locale), &asked, &first.to_string()),
         ));
     };
-    // The builder shows each chart's newest week on or before the slot's day. The chart
-    // week's own day, not today, so that a week dated ahead of its release (as Billboard
-    // dates them) is shown, and an older one is not passed over.
+    // The builder shows each chart's newest week on or before the slot's day, so the slot is
+    // the shown week's own day, not now: Billboard dates a chart days after it comes out, so
+    // today could miss the newest week.
     let slot = shown
         .and_hms_opt(23, 59, 59)
         .expect("a valid time")

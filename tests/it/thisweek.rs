@@ -112,8 +112,9 @@ fn assert_shows_weeks_up_to(reply: &Reply, day: NaiveDate) {
             assert!(
                 value
                     .lines()
-                    .any(|l| l.starts_with(&position) && l.ends_with(&entry)
-                        || l.starts_with(&position) && l.contains(&format!("{entry} · "))),
+                    // The entry ends the line, or is followed by " · new peak" and the like.
+                    .any(|l| l.starts_with(&position)
+                        && (l.ends_with(&entry) || l.contains(&format!("{entry} · ")))),
                 "{chart} {week}: no line for {position} {entry} in\n{value}"
             );
         }
