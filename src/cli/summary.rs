@@ -175,7 +175,7 @@ pub async fn run(db: &Location, cmd: SummaryCommand) -> anyhow::Result<ExitCode>
                 .and_hms_opt(23, 59, 59)
                 .expect("a valid time")
                 .and_utc();
-            match crate::commands::weekly_post::build(&app, locale, slot, None).await? {
+            match crate::commands::weekly_post::build(&app, locale, slot, None, None).await? {
                 Some((reply, _)) => {
                     print!("{}", text::render(&reply));
                     if let Some(dir) = &save_images {

@@ -110,7 +110,7 @@ fn time(asked: &SummarySetup, locale: Locale) -> Result<(u8, u8), CommandError> 
 /// What the next post would show now, only to the caller.
 async fn preview(app: &App, guild: u64, locale: Locale) -> CommandResult {
     let previous = app.store().last_sent_post(guild).await?;
-    match super::weekly_post::build(app, locale, Utc::now(), previous.as_ref()).await? {
+    match super::weekly_post::build(app, locale, Utc::now(), previous.as_ref(), None).await? {
         Some((reply, _)) => Ok(Reply {
             ephemeral: true,
             ..reply

@@ -41,7 +41,13 @@ pub async fn run(app: &App, asked: &ThisWeek, locale: Locale) -> CommandResult {
         .and_hms_opt(23, 59, 59)
         .expect("a valid time")
         .and_utc();
-    let Some((mut reply, _)) = weekly_post::build(app, locale, slot, None).await? else {
+    // A past week lists the facts changed in its own week, not those changed since.
+    let newest = Chart::ALL
+        .iter()
+        .filter_map(|&c| ix.search.latest_date(c))
+        .max();
+    let until = (Some(shown) < newest).then_some(slot);
+    let Some((mut reply, _)) = weekly_post::build(app, locale, slot, None, until).await? else {
         // Only a store without chart weeks has nothing to show, and that was refused above.
         return Err(anyhow::anyhow!("no weekly post for the chart week {shown}").into());
     };

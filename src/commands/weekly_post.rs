@@ -27,12 +27,14 @@ const FIRST_LOOKBACK: TimeDelta = TimeDelta::days(7);
 const MAX_FACT_LINES: i64 = 12;
 
 // long: the post reads top to bottom as it is shown: weeks, bars, fact changes.
-/// The post for `slot`, or None when nothing is new since `previous`.
+/// The post for `slot`, or None when nothing is new since `previous`. Facts changed after
+/// `until` are left out (a post about a past week lists that week's changes, not today's).
 pub async fn build(
     app: &App,
     locale: Locale,
     slot: DateTime<Utc>,
     previous: Option<&PostRow>,
+    until: Option<DateTime<Utc>>,
 ) -> anyhow::Result<Option<(Reply, Covered)>> {
     let store = app.store();
     let day = slot.date_naive().to_string();
@@ -48,10 +50,12 @@ pub async fn build(
         Some(_) => String::new(),
         None => (slot - FIRST_LOOKBACK).to_rfc3339_opts(SecondsFormat::Millis, true),
     };
+    let until = until.map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true));
     let changes = store
         .fact_changes(
             previous.and_then(|p| p.facts_through).unwrap_or(0),
             &since,
+            until.as_deref(),
             MAX_FACT_LINES,
         )
         .await?;

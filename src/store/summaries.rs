@@ -508,18 +508,22 @@ impl Store {
         &self,
         after: i64,
         since: &str,
+        until: Option<&str>,
         limit: i64,
     ) -> anyhow::Result<Vec<super::AuditEntry>> {
+        // Times are RFC 3339 text, so "9" sorts after every one of them.
+        let until = until.unwrap_or("9");
         Ok(on!(self.readers(), |c| {
             sqlx::query_as(
                 "SELECT id, at, actor, guild_id, action, target, before, after, undoes, batch FROM audit_log
-                 WHERE id > $1 AND at >= $2 AND actor <> 'seed'
+                 WHERE id > $1 AND at >= $2 AND at <= $4 AND actor <> 'seed'
                    AND (target LIKE 'export:%' OR target LIKE 'note:%' OR target LIKE 'alias:%')
                  ORDER BY id LIMIT $3",
             )
             .bind(after)
             .bind(since)
             .bind(limit)
+            .bind(until)
             .fetch_all(c)
             .await
         })?)

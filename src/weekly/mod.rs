@@ -269,7 +269,7 @@ async fn pass<C: Channel>(
     let locale = Locale::from_discord(&s.locale);
     let previous = store.last_sent_post(s.guild_id).await?;
     let Some(poster) = poster else {
-        let post = weekly_post::build(app, locale, slot.mark, previous.as_ref()).await?;
+        let post = weekly_post::build(app, locale, slot.mark, previous.as_ref(), None).await?;
         return Ok(Outcome::WouldPost(post.map(|(reply, _)| reply)));
     };
     let nonce = nonce(s.guild_id, &key);
@@ -292,7 +292,7 @@ async fn pass<C: Channel>(
         return Ok(outcome);
     }
     let Some((reply, covered)) =
-        weekly_post::build(app, locale, slot.mark, previous.as_ref()).await?
+        weekly_post::build(app, locale, slot.mark, previous.as_ref(), None).await?
     else {
         held.finish(SlotEnd::Skipped).await?;
         return Ok(Outcome::Skipped);

@@ -188,10 +188,11 @@ async fn a_growing_feed_is_stored_week_by_week_and_answered() {
         .and_hms_opt(12, 0, 0)
         .unwrap()
         .and_utc();
-    let (post, covered) = kpop_facts::commands::weekly_post::build(&app, Locale::En, slot, None)
-        .await
-        .unwrap()
-        .expect("a post for the new week");
+    let (post, covered) =
+        kpop_facts::commands::weekly_post::build(&app, Locale::En, slot, None, None)
+            .await
+            .unwrap()
+            .expect("a post for the new week");
     assert_eq!(
         covered.hot100_week.as_deref(),
         Some(first.to_string().as_str())

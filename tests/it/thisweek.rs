@@ -412,3 +412,24 @@ async fn thisweek_is_registered_for_everyone_and_answers_in_servers_and_dms() {
         .unwrap()
         .expect("a clean shutdown");
 }
+
+#[tokio::test]
+async fn a_past_week_lists_the_facts_changed_in_its_own_week_not_todays() {
+    use kpop_facts::edits::{self, Who};
+    use kpop_facts::store::{Actor, AliasKind};
+
+    let t = TestApp::new().await;
+    let owner = Who {
+        actor: Actor::Cli,
+        guild_id: None,
+    };
+    edits::add_alias(t.app.store(), &owner, AliasKind::Act, "bts", "bangtan-today")
+        .await
+        .unwrap();
+    // The newest week's post tells today's change; an old week's does not.
+    let newest = t.ask("/thisweek").await;
+    assert!(shown(&newest).contains("bangtan-today"), "{}", shown(&newest));
+    let (week, _) = cupid_peak_week();
+    let past = t.ask(&format!("/thisweek week:{week}")).await;
+    assert!(!shown(&past).contains("bangtan-today"), "{}", shown(&past));
+}
