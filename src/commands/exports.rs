@@ -1,10 +1,12 @@
-//! `/exports [country] [period]`: album export figures by destination and period.
+//! `/exports [country] [period]`: album export figures by destination and period, or every
+//! year of them (`period:all`).
 
 mod compare;
 mod country;
 mod evidence;
 mod periods;
 mod ranking;
+mod trend;
 
 use std::collections::BTreeMap;
 
@@ -65,6 +67,7 @@ pub async fn run(
             let b = scope.resolve_strictly(b, text)?;
             compare::answer(&ix.facts, country, a, b, locale)
         }
+        Some(PeriodQuery::All) => trend::answer(app, &ix, country, locale).await,
         Some(PeriodQuery::One(r)) => {
             let chosen = scope.resolve(r, text)?;
             answer(app, &ix, country, chosen, locale).await

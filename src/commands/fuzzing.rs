@@ -65,11 +65,11 @@ fn option(command: &str, name: &str, value: &str) {
                     p.display(l);
                 }
             }
-            // What `/exports` reads: one period, a relative one, or two compared.
+            // What `/exports` reads: one period, a relative one, two compared, or all.
             let sides = match PeriodQuery::parse(value) {
                 Ok(PeriodQuery::One(a)) => vec![a],
                 Ok(PeriodQuery::Versus(a, b)) => vec![a, b],
-                Err(_) => Vec::new(),
+                Ok(PeriodQuery::All) | Err(_) => Vec::new(),
             };
             for side in sides {
                 if let PeriodRef::Given(PeriodInput::Exact(p)) = side {

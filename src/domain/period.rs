@@ -137,12 +137,25 @@ pub enum PeriodRef {
     Relative(Relative),
 }
 
-/// The period part of a question: one period, or two to compare ("2022 vs 2023").
+/// The period part of a question: one period, two to compare ("2022 vs 2023"), or all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PeriodQuery {
     One(PeriodRef),
     Versus(PeriodRef, PeriodRef),
+    /// Every year held: "all", "전체", "全期間".
+    All,
 }
+
+/// The words for every period held, as the folded input reads them.
+const ALL_WORDS: [&str; 7] = [
+    "all",
+    "all years",
+    "all time",
+    "전체",
+    "전체 기간",
+    "全期間",
+    "全て",
+];
 
 /// "2022 vs 2023", "2022년 대 2023년", "2022年対2023年".
 static VERSUS: LazyLock<Regex> = LazyLock::new(|| {
@@ -173,6 +186,10 @@ impl PeriodQuery {
             return Err(PeriodError::Unreadable);
         }
         let folded: String = input.nfkc().flat_map(char::to_lowercase).collect();
+        let words = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+        if ALL_WORDS.contains(&words.as_str()) {
+            return Ok(PeriodQuery::All);
+        }
         let parts: Vec<&str> = VERSUS.split(&folded).collect();
         match parts.as_slice() {
             [one] => PeriodRef::parse(one).map(PeriodQuery::One),
@@ -629,6 +646,16 @@ mod tests {
 
     fn ym(year: i32, month: u8) -> YearMonth {
         YearMonth { year, month }
+    }
+
+    #[test]
+    fn every_period_is_asked_for_in_each_language() {
+        for input in ["all", " ALL ", "All  years", "전체", "全期間", "ａｌｌ"] {
+            assert_eq!(PeriodQuery::parse(input), Ok(PeriodQuery::All), "{input}");
+        }
+        for input in ["alll", "all 2023", "2023 vs all"] {
+            assert_ne!(PeriodQuery::parse(input), Ok(PeriodQuery::All), "{input}");
+        }
     }
 
     #[test]

@@ -659,9 +659,10 @@ async fn the_period_option_suggests_relative_periods_in_the_askers_language() {
     ] {
         let inv = Invocation::new("exports", &[], locale);
         let choices = commands::autocomplete(&t.app, &inv, "period", "").await;
-        assert_eq!(choices[0].value, "latest");
+        // Every year first (`export_trends`), then the relative words.
+        assert_eq!(choices[1].value, "latest");
         assert_eq!(
-            choices[0].name,
+            choices[1].name,
             format!("{latest} · {}", newest.display(locale))
         );
         let named = |value: &str, word: &str| {
@@ -685,7 +686,7 @@ async fn the_period_option_suggests_relative_periods_in_the_askers_language() {
     let inv = Invocation::new("exports", &[("country", "japan")], Locale::En);
     let choices = commands::autocomplete(&t.app, &inv, "period", "").await;
     assert_eq!(
-        choices[0].name,
+        choices[1].name,
         format!("Latest · {}", en(&latest_valued(&seed, "JP")))
     );
     // After "2022 vs", the periods to compare with; each suggestion answers.

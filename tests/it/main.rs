@@ -11,6 +11,7 @@ mod ask_json;
 mod chart_answers;
 mod cli;
 mod export_answers;
+mod export_trends;
 mod fake_discord_selftest;
 mod faults;
 mod feeds;

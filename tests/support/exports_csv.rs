@@ -24,6 +24,7 @@ pub struct Row {
     pub period: String,
     pub country: String,
     pub value_usd: Option<i64>,
+    pub rank: Option<i64>,
     pub yoy_change_pct: Option<String>,
     pub publisher: String,
     pub url: String,

@@ -195,7 +195,7 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// Suggestions for what is typed: the relative words in the asker's language with the
+    /// Suggestions for what is typed: every year ("all"), the relative words in the asker's language with the
     /// period each gives, then the periods with figures that match; after "2022 vs", the
     /// periods to compare with.
     pub fn complete(&self, partial: &str) -> Vec<Choice> {
@@ -219,10 +219,40 @@ impl<'a> Scope<'a> {
                 .take(25)
                 .collect();
         }
-        let mut out = self.relative_choices(partial);
+        let mut out: Vec<Choice> = self.all_choice(partial).into_iter().collect();
+        out.extend(self.relative_choices(partial));
         out.extend(self.period_choices(partial).into_iter().map(|(_, c)| c));
         out.truncate(25);
         out
+    }
+
+    /// "All years · 2017–2025", offered first while nothing or a start of its words is typed.
+    fn all_choice(&self, partial: &str) -> Option<Choice> {
+        let locale = self.locale;
+        let q = fold(partial);
+        let word = t(locale, msg::exports_trend_all_years());
+        let wanted = q.is_empty()
+            || fold(&word).starts_with(&q)
+            || "all".starts_with(&q)
+            || PeriodQuery::parse(partial) == Ok(PeriodQuery::All);
+        let years: Vec<i32> = self
+            .periods
+            .iter()
+            .filter_map(|p| match p {
+                Period::Year(y) => Some(*y),
+                _ => None,
+            })
+            .collect();
+        let (first, last) = (*years.iter().min()?, *years.iter().max()?);
+        let span = if first == last {
+            first.to_string()
+        } else {
+            format!("{first}–{last}")
+        };
+        wanted.then(|| Choice {
+            name: t(locale, msg::exports_all_choice(&word, &span)),
+            value: "all".to_string(),
+        })
     }
 
     fn relative_choices(&self, partial: &str) -> Vec<Choice> {
@@ -310,5 +340,10 @@ pub async fn complete_period(
         .get("country")
         .and_then(|c| ix.countries.parse(c).ok())
         .filter(|c| !c.is_world());
-    Ok(Scope::new(&ix.facts, country, today, inv.locale).complete(partial))
+    let mut choices = Scope::new(&ix.facts, country, today, inv.locale).complete(partial);
+    // Every year at once is a question only `/exports` answers; a figure is set for one period.
+    if inv.command != "exports" {
+        choices.retain(|c| c.value != "all");
+    }
+    Ok(choices)
 }

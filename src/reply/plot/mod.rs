@@ -10,6 +10,7 @@
 mod bars;
 mod run;
 mod text;
+mod years;
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -37,6 +38,14 @@ pub struct RunWeek {
 pub struct Bar {
     pub rank: Option<i64>,
     pub label: String,
+    pub value: u64,
+    pub value_label: String,
+}
+
+/// One full year's value: `value` sets the height, `value_label` is what is written beside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YearValue {
+    pub year: i32,
     pub value: u64,
     pub value_label: String,
 }
@@ -95,6 +104,24 @@ pub fn run_chart(
 /// (it is not an error). Ranks and notes are written for `locale`.
 pub fn ranking_bars(title: &str, bars: &[Bar], locale: Locale) -> Result<Vec<u8>> {
     render(|area| bars::draw(area, title, bars, locale))
+}
+
+/// One value per year as a line, years along the bottom and values from zero up, written with
+/// `money`; years without a value are bridged by a thin muted line, never a solid one.
+///
+/// Years may come in any order (they are sorted). With no years the picture says "no data"
+/// (it is not an error).
+pub fn yearly_line(
+    title: &str,
+    subtitle: &str,
+    years: &[YearValue],
+    money: &(dyn Fn(u64) -> String + Sync),
+    locale: Locale,
+) -> Result<Vec<u8>> {
+    let mut years = years.to_vec();
+    years.sort_by_key(|y| y.year);
+    years.dedup_by_key(|y| y.year);
+    render(|area| years::draw(area, title, subtitle, &years, money, locale))
 }
 
 /// Draws on a fresh background in an RGB buffer and encodes that as PNG.
@@ -300,6 +327,9 @@ mod tests {
                 t(locale, msg::picture_run_facts("1", "2")),
                 t(locale, msg::exports_ranking_title("x")),
                 t(locale, msg::weekly_picture_title("x")),
+                t(locale, msg::exports_trend_title("x")),
+                t(locale, msg::exports_trend_world_title()),
+                t(locale, msg::exports_trend_picture_subtitle("2017–2025")),
             ];
             for text in texts {
                 assert_eq!(missing_glyphs(&text).unwrap(), Vec::<char>::new(), "{text}");
