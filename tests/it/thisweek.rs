@@ -423,12 +423,22 @@ async fn a_past_week_lists_the_facts_changed_in_its_own_week_not_todays() {
         actor: Actor::Cli,
         guild_id: None,
     };
-    edits::add_alias(t.app.store(), &owner, AliasKind::Act, "bts", "bangtan-today")
-        .await
-        .unwrap();
+    edits::add_alias(
+        t.app.store(),
+        &owner,
+        AliasKind::Act,
+        "bts",
+        "bangtan-today",
+    )
+    .await
+    .unwrap();
     // The newest week's post tells today's change; an old week's does not.
     let newest = t.ask("/thisweek").await;
-    assert!(shown(&newest).contains("bangtan-today"), "{}", shown(&newest));
+    assert!(
+        shown(&newest).contains("bangtan-today"),
+        "{}",
+        shown(&newest)
+    );
     let (week, _) = cupid_peak_week();
     let past = t.ask(&format!("/thisweek week:{week}")).await;
     assert!(!shown(&past).contains("bangtan-today"), "{}", shown(&past));
