@@ -173,6 +173,24 @@ impl WriteTx {
         .await)?)
     }
 
+    /// The figure with this identity (period, country, value), if stored.
+    async fn figure_id(
+        &mut self,
+        period: Period,
+        country: Country,
+        value_usd: Option<i64>,
+    ) -> anyhow::Result<Option<i64>> {
+        Ok(on!(self.conn(), |c| sqlx::query_scalar(
+            "SELECT id FROM export_figures
+             WHERE period = $1 AND country = $2 AND coalesce(value_usd, 0) = coalesce($3, 0)",
+        )
+        .bind(period.label())
+        .bind(country.code())
+        .bind(value_usd)
+        .fetch_optional(c)
+        .await)?)
+    }
+
     /// The figure with this identity (period, country, value), created when missing. Rank,
     /// change and top-10 membership the stored figure lacks are filled in from `fields`.
     #[tracing::instrument(skip_all, err(level = "warn"))]
@@ -183,15 +201,7 @@ impl WriteTx {
         value_usd: Option<i64>,
         fields: &FigureFields,
     ) -> anyhow::Result<i64> {
-        let existing: Option<i64> = on!(self.conn(), |c| sqlx::query_scalar(
-            "SELECT id FROM export_figures
-             WHERE period = $1 AND country = $2 AND coalesce(value_usd, 0) = coalesce($3, 0)",
-        )
-        .bind(period.label())
-        .bind(country.code())
-        .bind(value_usd)
-        .fetch_optional(c)
-        .await)?;
+        let existing = self.figure_id(period, country, value_usd).await?;
         if let Some(id) = existing {
             on!(self.conn(), |c| sqlx::query(
                 "UPDATE export_figures SET rank = coalesce(rank, $1),
@@ -364,15 +374,7 @@ impl WriteTx {
         source: &NewSource,
         fields: &FigureFields,
     ) -> anyhow::Result<bool> {
-        let figure: Option<i64> = on!(self.conn(), |c| sqlx::query_scalar(
-            "SELECT id FROM export_figures
-             WHERE period = $1 AND country = $2 AND coalesce(value_usd, 0) = coalesce($3, 0)",
-        )
-        .bind(period.label())
-        .bind(country.code())
-        .bind(value_usd)
-        .fetch_optional(c)
-        .await)?;
+        let figure = self.figure_id(period, country, value_usd).await?;
         let Some(figure) = figure else {
             return Ok(false);
         };
