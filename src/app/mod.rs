@@ -5,6 +5,7 @@
 
 pub mod acts;
 pub mod cache;
+pub mod records;
 pub mod search;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use crate::i18n::Locale;
 use crate::store::{AliasKind, Generations, Location, Store};
 use acts::ActFacts;
 use cache::FactsCache;
+use records::{Records, RecordsBuilder};
 use search::{SearchIndex, SearchIndexBuilder};
 
 /// What is derived from the store for fast look-ups, as of one store generation.
@@ -31,6 +33,8 @@ pub struct Indexes {
     pub search: Arc<SearchIndex>,
     /// Each act's credited runs and groups; rebuilt with the search index.
     pub acts: Arc<ActFacts>,
+    /// Records of K-pop acts and of whole charts; rebuilt with the search index.
+    pub records: Arc<Records>,
     charts_generation: i64,
 }
 
@@ -220,8 +224,10 @@ impl Views {
         previous: Option<&Arc<Indexes>>,
     ) -> anyhow::Result<Indexes> {
         let s = &self.store;
-        let (search, acts) = match previous {
-            Some(p) if p.charts_generation == g.charts => (p.search.clone(), p.acts.clone()),
+        let (search, acts, records) = match previous {
+            Some(p) if p.charts_generation == g.charts => {
+                (p.search.clone(), p.acts.clone(), p.records.clone())
+            }
             _ => {
                 // Reading is the store's; indexing is CPU work, kept off the async workers.
                 let mut builder = SearchIndexBuilder::default();
@@ -245,7 +251,9 @@ impl Views {
                     })
                     .await?,
                 );
-                (search, Arc::new(ActFacts::load(s).await?))
+                let acts = Arc::new(ActFacts::load(s).await?);
+                let records = Arc::new(build_records(s, search.clone(), acts.clone()).await?);
+                (search, acts, records)
             }
         };
         Ok(Indexes {
@@ -254,9 +262,32 @@ impl Views {
             facts: FactsCache::load(s).await?,
             search,
             acts,
+            records,
             charts_generation: g.charts,
         })
     }
+}
+
+/// The records, from each run's stored record makings, read a slice at a time.
+async fn build_records(
+    s: &Store,
+    search: Arc<SearchIndex>,
+    acts: Arc<ActFacts>,
+) -> anyhow::Result<Records> {
+    let mut builder = RecordsBuilder::default();
+    let mut after = 0;
+    loop {
+        let chunk = s.run_records_after(after, 5_000).await?;
+        let Some(last) = chunk.last() else { break };
+        after = last.song_id;
+        let search = search.clone();
+        builder = off_the_workers(move || {
+            builder.add(&search, &chunk);
+            builder
+        })
+        .await?;
+    }
+    off_the_workers(move || builder.finish(&search, &acts)).await
 }
 
 /// Runs CPU work (drawing, indexing) on tokio's blocking threads, so the async workers go on

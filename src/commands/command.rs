@@ -14,11 +14,12 @@ use super::artist::Order;
 use super::invocation::{InputFile, Invocation};
 use super::spec::{
     ALIAS_KINDS, Bare, CHARTS, CommandSpec, Completer, Cost, Kept, LEAF, MANAGE_GUILD, ORDERS,
-    OptionSpec, attachment, channel, choice, integer, long_text, text,
+    OptionSpec, RECORD_KINDS, RECORD_WHO, attachment, channel, choice, integer, long_text, text,
 };
 use super::{CommandError, user_error};
 use chrono::NaiveDate;
 
+use crate::app::records::{Kind, Who, Years};
 use crate::domain::chart::{Chart, parse_chart_date};
 use crate::domain::text::truncate;
 use crate::i18n::{Locale, msg};
@@ -53,6 +54,44 @@ impl OptionText for NaiveDate {
     fn parse_text(text: &str, locale: Locale) -> Result<Self, CommandError> {
         parse_chart_date(text)
             .ok_or_else(|| user_error(locale, msg::error_bad_date(&truncate(text, 40))))
+    }
+}
+
+impl OptionText for Kind {
+    fn parse_text(text: &str, locale: Locale) -> Result<Self, CommandError> {
+        Kind::parse(text).ok_or_else(|| {
+            user_error(
+                locale,
+                msg::records_bad_kind(&truncate(text, 40), &RECORD_KINDS.join(", ")),
+            )
+        })
+    }
+}
+
+impl OptionText for Who {
+    fn parse_text(text: &str, locale: Locale) -> Result<Self, CommandError> {
+        Who::parse(text).ok_or_else(|| {
+            user_error(
+                locale,
+                msg::records_bad_who(&truncate(text, 40), &RECORD_WHO.join(", ")),
+            )
+        })
+    }
+}
+
+/// A required choice: missing is refused as a missing `String` is.
+impl FromOption for Kind {
+    const REQUIRED: bool = true;
+    fn read(inv: &Invocation, path: &str, name: &str) -> Result<Self, CommandError> {
+        Kind::parse_text(&String::read(inv, path, name)?, inv.locale)
+    }
+}
+
+/// `2020` or `2018-2020`.
+impl OptionText for Years {
+    fn parse_text(text: &str, locale: Locale) -> Result<Self, CommandError> {
+        Years::parse(text)
+            .ok_or_else(|| user_error(locale, msg::records_bad_year(&truncate(text, 40))))
     }
 }
 
@@ -183,6 +222,18 @@ command! {
         in_dms: true,
     }
     week: Option<NaiveDate> = text(None),
+}
+
+command! {
+    /// `/records kind [chart] [who] [year]`: records computed from the chart data.
+    RecordsQuery = "records" {
+        bare: Bare::Join("kind"), cooldown: Some(Cost::Table), kept: Kept::PerUser,
+        in_dms: true,
+    }
+    kind: Kind = choice(RECORD_KINDS),
+    chart: Option<Chart> = choice(CHARTS),
+    who: Option<Who> = choice(RECORD_WHO),
+    year: Option<Years> = text(None),
 }
 
 command! {
@@ -324,6 +375,7 @@ pub enum Command {
     Chart(ChartQuery),
     Artist(ArtistQuery),
     ThisWeek(ThisWeek),
+    Records(RecordsQuery),
     Help(Help),
     About(About),
     Facts(Facts),
@@ -367,6 +419,7 @@ impl TryFrom<&Invocation> for Command {
             () if is(&ChartQuery::SPEC) => C::Chart(ChartQuery::read(inv)?),
             () if is(&ArtistQuery::SPEC) => C::Artist(ArtistQuery::read(inv)?),
             () if is(&ThisWeek::SPEC) => C::ThisWeek(ThisWeek::read(inv)?),
+            () if is(&RecordsQuery::SPEC) => C::Records(RecordsQuery::read(inv)?),
             () if is(&Help::SPEC) => C::Help(Help::read(inv)?),
             () if is(&About::SPEC) => C::About(About::read(inv)?),
             () if is(&SetExport::SPEC) => C::Facts(Facts::SetExport(SetExport::read(inv)?)),
@@ -404,6 +457,7 @@ impl Command {
             Command::Chart(_) => &ChartQuery::SPEC,
             Command::Artist(_) => &ArtistQuery::SPEC,
             Command::ThisWeek(_) => &ThisWeek::SPEC,
+            Command::Records(_) => &RecordsQuery::SPEC,
             Command::Help(_) => &Help::SPEC,
             Command::About(_) => &About::SPEC,
             Command::Facts(f) => match f {

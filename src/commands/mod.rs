@@ -17,6 +17,7 @@ pub mod fuzzing;
 mod help;
 pub mod invocation;
 mod milestones;
+mod records;
 pub mod spec;
 mod summary;
 mod thisweek;
@@ -113,6 +114,7 @@ async fn answer_at(
         Command::Chart(c) => chart::run(app, c, locale).await,
         Command::Artist(c) => artist::run(app, c, locale, caller).await,
         Command::ThisWeek(c) => thisweek::run(app, c, locale).await,
+        Command::Records(c) => records::run(app, c, locale, caller).await,
         Command::Help(_) => help::run(app, locale, caller).await,
         Command::About(_) => about::run(app, locale).await,
         Command::Facts(c) => facts::run(app, c, locale, caller).await,
@@ -163,6 +165,11 @@ enum Press<'a> {
         parts: Vec<&'a str>,
         owner: u64,
     },
+    /// What follows `page:records:` (see `records::turn_page`), whose last part is the owner.
+    RecordsPage {
+        parts: Vec<&'a str>,
+        owner: u64,
+    },
     Unknown,
 }
 
@@ -173,6 +180,13 @@ fn press(custom_id: &str) -> Press<'_> {
         ["page", "artist", parts @ .., last] => match last.parse() {
             Ok(owner) => Press::ArtistPage {
                 parts: parts.iter().copied().chain([*last]).collect(),
+                owner,
+            },
+            Err(_) => Press::Unknown,
+        },
+        ["page", "records", parts @ .., last] => match last.parse() {
+            Ok(owner) => Press::RecordsPage {
+                parts: parts.to_vec(),
                 owner,
             },
             Err(_) => Press::Unknown,
@@ -193,6 +207,10 @@ pub async fn refuse_press(app: &App, custom_id: &str, caller: &Caller) -> Option
             Err(user_error(caller.locale, msg::pages_not_yours()))
         }
         Press::ArtistPage { .. } => Ok(()),
+        Press::RecordsPage { owner, .. } if caller.user_id != Some(owner) => {
+            Err(user_error(caller.locale, msg::pages_not_yours()))
+        }
+        Press::RecordsPage { .. } => Ok(()),
         Press::Unknown => Err(user_error(caller.locale, msg::error_expired_button())),
     };
     check.err().map(|e| finish(Err(e), custom_id, caller))
@@ -209,6 +227,7 @@ pub async fn respond_component(app: &App, custom_id: &str, caller: &Caller) -> R
             facts::cancel_import(app, token, caller).await
         }
         Press::ArtistPage { parts, .. } => artist::turn_page(app, &parts, caller).await,
+        Press::RecordsPage { parts, owner } => records::turn_page(app, &parts, owner, caller).await,
         Press::Unknown => Err(user_error(caller.locale, msg::error_expired_button())),
     };
     finish(result, custom_id, caller)

@@ -173,6 +173,18 @@ pub(super) const fn attachment(name: &'static str) -> OptionSpec {
 pub(super) const ALIAS_KINDS: &[&str] = &["act", "title", "country"];
 pub const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 pub(super) const CHARTS: &[&str] = &["hot-100", "billboard-200"];
+pub(super) const RECORD_KINDS: &[&str] = &[
+    "number-ones",
+    "top-tens",
+    "most-entries",
+    "most-weeks",
+    "weeks-at-one",
+    "longest-runs",
+    "highest-debuts",
+    "biggest-jumps",
+    "firsts",
+];
+pub(super) const RECORD_WHO: &[&str] = &["kpop", "everyone", "groups", "soloists", "member-solos"];
 pub(super) const ORDERS: &[&str] = &super::artist::Order::SLUGS;
 
 /// Every command, in the order Discord lists them; each is defined with its options in
@@ -182,6 +194,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     command::ChartQuery::SPEC,
     command::ArtistQuery::SPEC,
     command::ThisWeek::SPEC,
+    command::RecordsQuery::SPEC,
     command::Help::SPEC,
     command::About::SPEC,
     command::FACTS,

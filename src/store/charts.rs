@@ -598,7 +598,7 @@ impl WriteTx {
                 .map(|r| r.rows_affected())?,
             };
         }
-        Ok(())
+        self.refresh_run_records(song_ids).await
     }
 
     /// Links songs to the acts their credits name.

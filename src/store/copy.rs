@@ -20,6 +20,7 @@ pub const TABLES: &[&str] = &[
     "aliases",
     "chart_songs",
     "chart_entries",
+    "run_records",
     "chart_date_arrivals",
     "chart_song_titles",
     "song_acts",
