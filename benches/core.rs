@@ -249,6 +249,8 @@ async fn run(data: &Path) {
         row(question, &ours, Some(&reference));
     }
 
+    records(&app, &caller).await;
+
     // Pictures alone.
     let weeks: Vec<RunWeek> = (0..52)
         .map(|i| RunWeek {
@@ -303,6 +305,97 @@ async fn run(data: &Path) {
     );
 }
 
+/// Every record kind for each whose, chart and span of years, first pages and later ones,
+/// through the whole command path.
+async fn records(app: &App, caller: &Caller) {
+    let mut questions = Vec::new();
+    for kind in RECORD_KINDS {
+        for who in ["kpop", "everyone", "groups", "soloists", "member-solos"] {
+            if kind == "firsts" && who == "everyone" {
+                continue;
+            }
+            for extra in ["", " chart:hot-100", " year:2020", " year:1990-2019"] {
+                questions.push(format!("/records kind:{kind} who:{who}{extra}"));
+            }
+        }
+    }
+    let invs: Vec<Invocation> = questions
+        .iter()
+        .map(|q| Invocation::parse(q, Locale::En).unwrap())
+        .collect();
+    let n = invs.len();
+    let all = time_async(n * 5, |i| {
+        let (app, inv, caller) = (app, &invs[i % n], caller);
+        async move {
+            std::hint::black_box(commands::respond(app, inv, caller).await);
+        }
+    })
+    .await;
+    let everyone: Vec<&Invocation> = invs
+        .iter()
+        .zip(&questions)
+        .filter(|(_, q)| q.contains("everyone"))
+        .map(|(inv, _)| inv)
+        .collect();
+    let m = everyone.len();
+    let whole = time_async(m * 5, |i| {
+        let (app, inv, caller) = (app, everyone[i % m], caller);
+        async move {
+            std::hint::black_box(commands::respond(app, inv, caller).await);
+        }
+    })
+    .await;
+    // A later page: the list is walked past the lines shown.
+    let parts = ["weeks-at-one", "all", "everyone", "all", "40"];
+    let owner = Caller {
+        user_id: Some(1),
+        ..Caller::default()
+    };
+    let page = time_async(300, |_| {
+        let owner = &owner;
+        async move {
+            std::hint::black_box(
+                commands::respond_component(
+                    app,
+                    &format!("page:records:{}:1", parts.join(":")),
+                    owner,
+                )
+                .await,
+            );
+        }
+    })
+    .await;
+    println!("\n## Records ({n} distinct questions, command path)\n");
+    println!("| what | p50 | p99 |\n|---|---|---|");
+    println!(
+        "| every kind × whose × chart or years | {} | {} |",
+        us(all.p50),
+        us(all.p99)
+    );
+    println!(
+        "| of which everyone on the chart ({m}) | {} | {} |",
+        us(whole.p50),
+        us(whole.p99)
+    );
+    println!(
+        "| page 41 of the whole Hot 100's weeks at No. 1 | {} | {} |",
+        us(page.p50),
+        us(page.p99)
+    );
+}
+
+const RECORD_KINDS: [&str; 9] = [
+    "number-ones",
+    "top-tens",
+    "most-entries",
+    "most-weeks",
+    "weeks-at-one",
+    "longest-runs",
+    "highest-debuts",
+    "biggest-jumps",
+    "firsts",
+];
+
 /// Opens the store, builds the indexes and answers every kind of question, then reports the
 /// process's peak RSS.
 async fn serve_child(db: &Path) {
@@ -315,6 +408,9 @@ async fn serve_child(db: &Path) {
         "/chart thriller",
         "/artist BTS",
         "/help",
+        "/records number-ones",
+        "/records kind:longest-runs who:everyone",
+        "/records kind:most-entries who:everyone year:2000-2020",
     ] {
         let inv = Invocation::parse(q, Locale::En).unwrap();
         for _ in 0..20 {

@@ -372,3 +372,41 @@ impl Records {
         &self.charts[slot(chart)]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_years_and_spans() {
+        assert_eq!(Years::parse("2020"), Some(Years { from: 2020, to: 2020 }));
+        assert_eq!(
+            Years::parse(" 2018 – 2020 "),
+            Some(Years { from: 2018, to: 2020 })
+        );
+        for bad in ["2020-2018", "20", "2020-", "twenty", "1850", "2020-21"] {
+            assert_eq!(Years::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn years_hold_their_weeks_only() {
+        let y = Years::parse("2020-2021").unwrap();
+        let day = |s: &str| Day::new(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()).unwrap();
+        assert!(y.contains(day("2020-01-04")));
+        assert!(y.contains(day("2021-12-25")));
+        assert!(!y.contains(day("2019-12-28")));
+        assert!(!y.contains(day("2022-01-01")));
+    }
+
+    #[test]
+    fn reads_kinds_and_whose_by_their_slugs() {
+        for kind in Kind::ALL {
+            assert_eq!(Kind::parse(kind.slug()), Some(kind));
+        }
+        assert_eq!(Kind::parse("Number Ones"), Some(Kind::NumberOnes));
+        assert_eq!(Who::parse("k-pop"), Some(Who::Kpop));
+        assert_eq!(Who::parse("member_solos"), Some(Who::MemberSolos));
+        assert_eq!(Who::parse("fans"), None);
+    }
+}
