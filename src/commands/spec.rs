@@ -174,6 +174,10 @@ pub(super) const ALIAS_KINDS: &[&str] = &["act", "title", "country"];
 pub const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 pub(super) const CHARTS: &[&str] = &["hot-100", "billboard-200"];
 pub(super) const ORDERS: &[&str] = &super::artist::Order::SLUGS;
+/// The commands whose answers a server may make public or private: those that only read.
+pub const READ_COMMANDS: &[&str] = &[
+    "exports", "chart", "artist", "thisweek", "records", "compare", "help", "about",
+];
 
 /// Every command, in the order Discord lists them; each is defined with its options in
 /// [`super::command`].
@@ -186,6 +190,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     command::About::SPEC,
     command::FACTS,
     command::SUMMARY,
+    command::SETTINGS,
 ];
 
 /// The command or subcommand at `path` (`exports`, `facts set-export`).

@@ -18,6 +18,7 @@ use super::cooldown::{self, Cooldowns};
 use super::download::{DownloadError, Downloader, MAX_FILE_BYTES};
 use super::respond::Wire;
 use super::shards::{ReadyShards, ShardRange};
+use super::shared::{self, Shared};
 use super::{convert, register, relay, respond};
 use crate::app::App;
 use crate::commands::{self, Caller, Command, Invocation};
@@ -35,6 +36,7 @@ pub struct Handler {
     app: Arc<App>,
     guild: Option<GuildId>,
     answers: Answers,
+    shared: Shared,
     /// None when per-user cooldowns are off (tests and benchmarks ask in bursts).
     cooldowns: Option<Cooldowns>,
     downloads: Downloader,
@@ -57,6 +59,7 @@ impl Handler {
             app,
             guild,
             answers: Answers::default(),
+            shared: Shared::default(),
             cooldowns: cooldowns.then(Cooldowns::default),
             downloads,
             sessions,
@@ -90,7 +93,8 @@ impl Handler {
         if let Some(refused) = commands::admit(&self.app, &command, &caller).await {
             return Arc::new(Wire::new(&refused));
         }
-        let key = answers::key(&command, inv.locale, &caller);
+        let shown = commands::share::setting(&self.app, &command, &caller).await;
+        let key = answers::key(&command, inv.locale, &caller, shown);
         let generation = self.app.indexes().await.map(|ix| ix.generation).ok();
         if let (Some(k), Some(g)) = (&key, generation)
             && let Some(kept) = self.answers.get(k, g)
@@ -104,7 +108,7 @@ impl Handler {
                 caller.locale,
             ))));
         }
-        let reply = commands::answer(&self.app, &command, inv.locale, &caller).await;
+        let reply = commands::answer(&self.app, &command, &inv, &caller, shown).await;
         let wire = Arc::new(Wire::new(&reply));
         // Refusals are cheap to make again, and an apology must not outlive its fault.
         if let (Some(k), Some(g), false) = (key, generation, reply.refusal) {
@@ -155,7 +159,7 @@ impl EventHandler for Handler {
         }
     }
 
-    /// Leaving a server (not an outage) forgets its weekly summary.
+    /// Leaving a server (not an outage) forgets its weekly summary and its settings.
     async fn guild_delete(
         &self,
         _ctx: Context,
@@ -164,6 +168,14 @@ impl EventHandler for Handler {
     ) {
         if incomplete.unavailable {
             return;
+        }
+        if let Err(e) = self
+            .app
+            .store()
+            .remove_visibilities(incomplete.id.get())
+            .await
+        {
+            tracing::error!(guild = incomplete.id.get(), error = ?e, "removing a server's settings failed");
         }
         match self.app.store().remove_schedule(incomplete.id.get()).await {
             Ok(true) => tracing::info!(
@@ -254,6 +266,9 @@ impl Handler {
                     &i.locale,
                     i.guild_locale.as_deref(),
                 );
+                if commands::share::is_share(&i.data.custom_id) {
+                    return shared::press(&ctx.http, app, &self.shared, i, &caller).await;
+                }
                 // A press that is not the presser's to make is refused before anything is
                 // deferred: privately, and the message stays as it was.
                 if let Some(refused) = commands::refuse_press(app, &i.data.custom_id, &caller).await
@@ -261,9 +276,11 @@ impl Handler {
                     let wire = Wire::new(&refused);
                     return respond::now(&ctx.http, i.id, &i.token, &wire).await;
                 }
+                let pressed = convert::rows(&i.message.components);
                 let work = async {
                     Arc::new(Wire::new(
-                        &commands::respond_component(app, &i.data.custom_id, &caller).await,
+                        &commands::respond_component(app, &i.data.custom_id, &pressed, &caller)
+                            .await,
                     ))
                 };
                 respond::answer(&ctx.http, i.id, &i.token, true, work).await

@@ -127,6 +127,14 @@ pub async fn now(
     Ok(wire.outcome(false))
 }
 
+/// Posts a reply as a follow-up message of an interaction already answered: public unless the
+/// reply is ephemeral.
+pub async fn followup(http: &Http, token: &str, wire: &Wire) -> serenity::Result<Outcome> {
+    http.create_followup_message(token, &wire.message, wire.files())
+        .await?;
+    Ok(wire.outcome(false))
+}
+
 /// Sends autocomplete choices (type 8).
 pub async fn choices(
     http: &Http,
