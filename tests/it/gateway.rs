@@ -665,7 +665,8 @@ async fn the_token_is_read_the_same_way_for_every_call() {
     let task = tokio::spawn(discord::run(settings, app, rx));
     assert!(fake.wait_ready(WAIT).await, "the gateway took the token");
     assert!(
-        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 8)
+        fake.wait_until(WAIT, |f| f.registered_commands(None).len()
+            == kpop_facts::commands::spec::COMMANDS.len())
             .await,
         "serenity's REST calls took it"
     );

@@ -485,3 +485,43 @@ async fn a_server_makes_exports_private_and_a_fan_shares_one_answer_once() {
     assert!(public.data().get("flags").is_none() && buttons(public.data()).is_empty());
     assert_eq!(public.embeds(), before.embeds());
 }
+
+/// Turning a page of a private answer keeps its Share button.
+#[tokio::test]
+async fn a_private_answers_pages_keep_its_share_button() {
+    let bot = start().await;
+    let fake = &bot.fake;
+    bot.app
+        .store()
+        .set_visibility(bot.guild(), "artist", Visibility::Private)
+        .await
+        .unwrap();
+    let payload = fake
+        .slash("artist")
+        .user(FAN, "fan")
+        .option("name", "BTS")
+        .build();
+    let (asked, answer) = bot.send(payload).await;
+    let ids = |data: &Value| -> Vec<String> {
+        buttons(data)
+            .iter()
+            .map(|b| b["custom_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before = ids(answer.data());
+    let next = before
+        .iter()
+        .rev()
+        .find(|id| id.starts_with("page:"))
+        .cloned();
+    let next = next.expect("BTS's entries take more than one page");
+    assert!(
+        before.contains(&"share:artist name:BTS".to_owned()),
+        "{before:?}"
+    );
+    let message = fake.interaction(asked).unwrap().original_message.unwrap();
+    let press = fake.button(&next).user(FAN, "fan").message(message).build();
+    let (_, page) = bot.send(press).await;
+    assert_eq!(page.kind, 7);
+    assert!(ids(page.data()).contains(&"share:artist name:BTS".to_owned()));
+}
