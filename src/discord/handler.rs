@@ -226,6 +226,24 @@ impl Handler {
             }
             Err(e) => tracing::error!(error = ?e, "removing the schedules of servers left failed"),
         }
+        if let Err(e) = self.forget_left_settings(&present).await {
+            tracing::error!(error = ?e, "removing the settings of servers left failed");
+        }
+    }
+
+    /// The settings of this process's servers that the READYs no longer list.
+    async fn forget_left_settings(&self, present: &HashSet<u64>) -> anyhow::Result<()> {
+        let store = self.app.store();
+        for guild in store.visibility_guilds().await? {
+            if self.shards.holds_guild(guild) && !present.contains(&guild) {
+                store.remove_visibilities(guild).await?;
+                tracing::info!(
+                    guild,
+                    "not in this server any more; its settings are removed"
+                );
+            }
+        }
+        Ok(())
     }
 
     // long: one arm per kind of interaction, each answered in place.

@@ -83,6 +83,22 @@ impl Store {
             .transpose()?)
     }
 
+    /// Every server with a setting.
+    #[tracing::instrument(skip_all, err(level = "warn"))]
+    pub async fn visibility_guilds(&self) -> anyhow::Result<Vec<u64>> {
+        let ids: Vec<String> = on!(self.readers(), |c| sqlx::query_scalar(
+            "SELECT DISTINCT guild_id FROM command_visibility ORDER BY guild_id"
+        )
+        .fetch_all(c)
+        .await)?;
+        ids.iter()
+            .map(|id| {
+                id.parse()
+                    .map_err(|_| bad_value("command_visibility", "guild_id", id).into())
+            })
+            .collect()
+    }
+
     /// Forgets a server's settings (the bot left it). Returns how many there were.
     #[tracing::instrument(skip_all, err(level = "warn"))]
     pub async fn remove_visibilities(&self, guild: u64) -> anyhow::Result<u64> {

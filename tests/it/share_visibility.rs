@@ -2,6 +2,7 @@
 //! visibility`), and the Share button on a private answer: the store on both engines, who may
 //! choose, `ask`, and end to end against the fake Discord.
 
+use std::future::Future;
 use std::process::Command as Process;
 use std::sync::Arc;
 use std::time::Duration;
@@ -303,12 +304,18 @@ struct Bot {
 }
 
 async fn start() -> Bot {
+    start_with(|_| async {}).await
+}
+
+/// Starts the bot on a store `before` has prepared.
+async fn start_with<F: Future<Output = ()>>(before: impl FnOnce(Arc<App>) -> F) -> Bot {
     let dir = tempfile::tempdir().unwrap();
     let app = Arc::new(
         App::open(&crate::support::db::at(dir.path()))
             .await
             .unwrap(),
     );
+    before(app.clone()).await;
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let settings = Settings {
         token: Secret::new(fake.config().token.clone()),
@@ -524,4 +531,34 @@ async fn a_private_answers_pages_keep_its_share_button() {
     let (_, page) = bot.send(press).await;
     assert_eq!(page.kind, 7);
     assert!(ids(page.data()).contains(&"share:artist name:BTS".to_owned()));
+}
+
+/// A server the bot is no longer in loses its settings: at once when Discord says so, or once the
+/// bot is back and its READY no longer lists the server.
+#[tokio::test]
+async fn leaving_a_server_removes_its_settings() {
+    const LEFT_WHILE_AWAY: u64 = 999;
+    let bot = start_with(|app| async move {
+        let store = app.store();
+        for guild in [LEFT_WHILE_AWAY, FakeConfig::default().guild_ids[0]] {
+            store
+                .set_visibility(guild, "exports", Visibility::Private)
+                .await
+                .unwrap();
+        }
+    })
+    .await;
+    let store = bot.app.store();
+    let gone = |guild| async move { store.visibility(guild, "exports").await.unwrap().is_none() };
+    assert!(crate::support::wait::until(WAIT, || gone(LEFT_WHILE_AWAY)).await);
+    assert_eq!(
+        store.visibility(bot.guild(), "exports").await.unwrap(),
+        Some(Visibility::Private),
+        "a server the bot is in keeps them"
+    );
+    bot.fake.dispatch_event(
+        "GUILD_DELETE",
+        json!({"id": bot.guild().to_string(), "unavailable": false}),
+    );
+    assert!(crate::support::wait::until(WAIT, || gone(bot.guild())).await);
 }
