@@ -24,7 +24,7 @@ use crate::app::App;
 use crate::commands::{self, Caller, Command, Invocation};
 use crate::i18n::{Locale, msg, t};
 use crate::reply::Reply;
-use crate::store;
+use crate::store::{self, Visibility};
 use crate::telemetry::{self, Outcome};
 
 /// How long a write made for an interaction (`/facts`, `/summary`, a Confirm button) waits for
@@ -75,8 +75,14 @@ impl Handler {
     }
 
     /// The answer to a command: a refusal when the caller must slow down, a kept answer to
-    /// the same question, or a new one.
-    async fn command(&self, i: &CommandInteraction, inv: Invocation, caller: Caller) -> Arc<Wire> {
+    /// the same question, or a new one. `shown` is how the server shows the command's answers.
+    async fn command(
+        &self,
+        i: &CommandInteraction,
+        inv: Invocation,
+        caller: Caller,
+        shown: Option<Visibility>,
+    ) -> Arc<Wire> {
         let mut command = match Command::try_from(&inv) {
             Ok(command) => command,
             Err(e) => {
@@ -93,7 +99,6 @@ impl Handler {
         if let Some(refused) = commands::admit(&self.app, &command, &caller).await {
             return Arc::new(Wire::new(&refused));
         }
-        let shown = commands::share::setting(&self.app, &command, &caller).await;
         let key = answers::key(&command, inv.locale, &caller, shown);
         let generation = self.app.indexes().await.map(|ix| ix.generation).ok();
         if let (Some(k), Some(g)) = (&key, generation)
@@ -253,14 +258,17 @@ impl Handler {
             Interaction::Command(i) => {
                 let (inv, caller) = convert::invocation(i);
                 tracing::debug!(command = %inv.command, user = i.user.id.get(), "command");
-                respond::answer(
-                    &ctx.http,
-                    i.id,
-                    &i.token,
-                    false,
-                    self.command(i, inv, caller),
-                )
-                .await
+                // Read first, so that a slow private answer's "thinking…" is private too.
+                let shown = match Command::try_from(&inv) {
+                    Ok(command) => commands::share::setting(app, &command, &caller).await,
+                    Err(_) => None,
+                };
+                let work = self.command(i, inv, caller, shown);
+                if shown == Some(Visibility::Private) {
+                    respond::answer_private(&ctx.http, i.id, &i.token, work).await
+                } else {
+                    respond::answer(&ctx.http, i.id, &i.token, false, work).await
+                }
             }
             Interaction::Autocomplete(i) => {
                 let (inv, caller) = convert::invocation(i);

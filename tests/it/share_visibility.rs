@@ -562,3 +562,39 @@ async fn leaving_a_server_removes_its_settings() {
     );
     assert!(crate::support::wait::until(WAIT, || gone(bot.guild())).await);
 }
+
+/// An answer the server keeps private is private from the start: when it takes long, its
+/// "thinking…" shows to the asker alone and the answer replaces it there. On paused time: the
+/// threshold and the work's length pass without waiting.
+#[tokio::test(start_paused = true)]
+async fn a_slow_private_answer_thinks_in_private() {
+    use kpop_facts::discord::respond::{self, Wire};
+    use serenity::all::{ApplicationId, HttpBuilder, InteractionId};
+
+    let fake = FakeDiscord::start(FakeConfig::default()).await;
+    let http = HttpBuilder::new(&fake.config().token)
+        .proxy(fake.base_url())
+        .ratelimiter_disabled(true)
+        .application_id(ApplicationId::new(fake.config().application_id))
+        .build();
+    let sent = fake.dispatch(fake.slash("exports").build()).await;
+    let slow = async {
+        tokio::time::sleep(respond::DEFER_AFTER + Duration::from_millis(300)).await;
+        Arc::new(Wire::new(&Reply {
+            content: Some("only yours".into()),
+            ephemeral: true,
+            ..Reply::default()
+        }))
+    };
+    respond::answer_private(&http, InteractionId::new(sent.id), &sent.token, slow)
+        .await
+        .unwrap();
+    let thinking = fake.wait_response(sent.id, WAIT).await.unwrap();
+    assert_eq!((thinking.kind, &thinking.data()["flags"]), (5, &json!(64)));
+    let writes = fake.webhook_writes(sent.id);
+    let kinds: Vec<_> = writes.iter().map(|w| w.kind).collect();
+    assert_eq!(kinds, [WebhookWriteKind::EditOriginal]);
+    let message = fake.interaction(sent.id).unwrap().original_message.unwrap();
+    assert_eq!(message["content"], "only yours");
+    assert_eq!(message["flags"].as_u64().unwrap() & 64, 64);
+}
