@@ -341,6 +341,14 @@ command! {
     SummaryPreview = "summary preview" { cooldown: Some(Cost::Settings) }
 }
 
+command! {
+    /// `/settings visibility command answers`: public or private answers, per read command.
+    /// Both options are read leniently and refused by the command, in the caller's language.
+    SettingsVisibility = "settings visibility" { cooldown: Some(Cost::Settings) }
+    command: String = choice(super::spec::READ_COMMANDS),
+    answers: String = choice(&crate::store::Visibility::SLUGS),
+}
+
 /// `/facts`: moderators' changes, for editors; seen by those who manage the server.
 pub const FACTS: CommandSpec = CommandSpec {
     name: "facts",
@@ -368,6 +376,14 @@ pub const SUMMARY: CommandSpec = CommandSpec {
     ..LEAF
 };
 
+/// `/settings`: how the bot behaves in a server, for those who manage it.
+pub const SETTINGS: CommandSpec = CommandSpec {
+    name: "settings",
+    subcommands: &[SettingsVisibility::SPEC],
+    default_permissions: Some(MANAGE_GUILD),
+    ..LEAF
+};
+
 /// Every command, with its options read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
@@ -380,6 +396,7 @@ pub enum Command {
     About(About),
     Facts(Facts),
     Summary(Summary),
+    Settings(Settings),
 }
 
 /// `/facts …`
@@ -395,6 +412,12 @@ pub enum Facts {
     History(History),
     Undo(Undo),
     Import(Import),
+}
+
+/// `/settings …`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settings {
+    Visibility(SettingsVisibility),
 }
 
 /// `/summary …`
@@ -439,6 +462,9 @@ impl TryFrom<&Invocation> for Command {
             () if is(&SummaryPreview::SPEC) => {
                 C::Summary(Summary::Preview(SummaryPreview::read(inv)?))
             }
+            () if is(&SettingsVisibility::SPEC) => {
+                C::Settings(Settings::Visibility(SettingsVisibility::read(inv)?))
+            }
             () => {
                 return Err(user_error(
                     inv.locale,
@@ -477,6 +503,7 @@ impl Command {
                 Summary::Off(_) => &SummaryOff::SPEC,
                 Summary::Preview(_) => &SummaryPreview::SPEC,
             },
+            Command::Settings(Settings::Visibility(_)) => &SettingsVisibility::SPEC,
         }
     }
 
@@ -526,12 +553,12 @@ mod tests {
             assert_eq!(names(cmd.spec()), names(c));
             seen += 1;
         }
-        assert_eq!(seen, 19);
+        assert_eq!(seen, 21);
     }
 
     #[test]
     fn a_group_alone_is_no_command() {
-        for path in ["facts", "summary", "nope"] {
+        for path in ["facts", "summary", "settings", "nope"] {
             let inv = Invocation::new(path, &[], Locale::En);
             let Err(CommandError::User(text)) = Command::try_from(&inv) else {
                 panic!("{path} read as a command");

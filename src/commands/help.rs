@@ -15,7 +15,7 @@ use crate::reply::{Embed, Reply, colour};
 type Explanation = fn() -> Msg<'static>;
 
 /// The commands /help explains, with their explanations.
-const EXPLAINED: [(&str, Explanation); 8] = [
+const EXPLAINED: [(&str, Explanation); 9] = [
     ("exports", msg::help_exports),
     ("chart", msg::help_chart),
     ("artist", msg::help_artist),
@@ -24,6 +24,7 @@ const EXPLAINED: [(&str, Explanation); 8] = [
     ("about", msg::help_about),
     ("facts", msg::help_facts),
     ("summary", msg::help_summary),
+    ("settings", msg::help_settings),
 ];
 
 pub async fn run(app: &App, locale: Locale, caller: &Caller) -> CommandResult {

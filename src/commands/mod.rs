@@ -18,6 +18,8 @@ mod help;
 pub mod invocation;
 mod milestones;
 mod records;
+mod settings;
+pub mod share;
 pub mod spec;
 mod summary;
 mod thisweek;
@@ -90,14 +92,24 @@ pub async fn respond(app: &App, inv: &Invocation, caller: &Caller) -> Reply {
 /// [`respond`] as at `now`: "this year" and "last year" are read against its UTC date.
 pub async fn respond_at(app: &App, inv: &Invocation, caller: &Caller, now: DateTime<Utc>) -> Reply {
     match Command::try_from(inv) {
-        Ok(command) => answer_at(app, &command, inv.locale, caller, now).await,
+        Ok(command) => {
+            let setting = share::setting(app, &command, caller).await;
+            answer_at(app, &command, inv, caller, setting, now).await
+        }
         Err(e) => refusal(e, &inv.command, caller),
     }
 }
 
-/// Answers a command asked in `locale`.
-pub async fn answer(app: &App, command: &Command, locale: Locale, caller: &Caller) -> Reply {
-    answer_at(app, command, locale, caller, Utc::now()).await
+/// Answers `command`, read from `inv`, shown as the server chose (`setting`, from
+/// [`share::setting`]: the caller reads it first, as the answer cache keys on it).
+pub async fn answer(
+    app: &App,
+    command: &Command,
+    inv: &Invocation,
+    caller: &Caller,
+    setting: Option<crate::store::Visibility>,
+) -> Reply {
+    answer_at(app, command, inv, caller, setting, Utc::now()).await
 }
 
 // The span names the command in every log line of its answer, the store's failures included.
@@ -105,10 +117,12 @@ pub async fn answer(app: &App, command: &Command, locale: Locale, caller: &Calle
 async fn answer_at(
     app: &App,
     command: &Command,
-    locale: Locale,
+    inv: &Invocation,
     caller: &Caller,
+    setting: Option<crate::store::Visibility>,
     now: DateTime<Utc>,
 ) -> Reply {
+    let locale = inv.locale;
     let result = match command {
         Command::Exports(c) => exports::run(app, c, locale, now.date_naive()).await,
         Command::Chart(c) => chart::run(app, c, locale).await,
@@ -119,8 +133,9 @@ async fn answer_at(
         Command::About(_) => about::run(app, locale).await,
         Command::Facts(c) => facts::run(app, c, locale, caller).await,
         Command::Summary(c) => summary::run(app, c, locale, caller).await,
+        Command::Settings(c) => settings::run(app, c, locale, caller).await,
     };
-    finish(result, command.path(), caller)
+    share::show(finish(result, command.path(), caller), setting, inv)
 }
 
 /// A result as the reply the user sees: refusals as they are, failures logged with their
@@ -216,9 +231,15 @@ pub async fn refuse_press(app: &App, custom_id: &str, caller: &Caller) -> Option
     check.err().map(|e| finish(Err(e), custom_id, caller))
 }
 
-/// Answers a button press, by the button's `custom_id`.
+/// Answers a button press, by the button's `custom_id`; `pressed` is the rows of buttons of the
+/// message it was on. A Share button is answered by [`share::shared`] instead.
 #[tracing::instrument(name = "button", skip_all, fields(kind = custom_id.split(':').next(), user = ?caller.user_id))]
-pub async fn respond_component(app: &App, custom_id: &str, caller: &Caller) -> Reply {
+pub async fn respond_component(
+    app: &App,
+    custom_id: &str,
+    pressed: &[crate::reply::ActionRow],
+    caller: &Caller,
+) -> Reply {
     let result = match press(custom_id) {
         Press::Import(facts::ImportButton::Confirm, token) => {
             facts::confirm_import(app, token, caller).await
@@ -230,7 +251,7 @@ pub async fn respond_component(app: &App, custom_id: &str, caller: &Caller) -> R
         Press::RecordsPage { parts, owner } => records::turn_page(app, &parts, owner, caller).await,
         Press::Unknown => Err(user_error(caller.locale, msg::error_expired_button())),
     };
-    finish(result, custom_id, caller)
+    share::carry(finish(result, custom_id, caller), pressed)
 }
 
 /// Answers a submitted form, by its `custom_id`, with its fields as `(custom_id, value)`.

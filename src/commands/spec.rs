@@ -186,6 +186,10 @@ pub(super) const RECORD_KINDS: &[&str] = &[
 ];
 pub(super) const RECORD_WHO: &[&str] = &["kpop", "everyone", "groups", "soloists", "member-solos"];
 pub(super) const ORDERS: &[&str] = &super::artist::Order::SLUGS;
+/// The commands whose answers a server may make public or private: those that only read.
+pub const READ_COMMANDS: &[&str] = &[
+    "exports", "chart", "artist", "thisweek", "records", "compare", "help", "about",
+];
 
 /// Every command, in the order Discord lists them; each is defined with its options in
 /// [`super::command`].
@@ -199,6 +203,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     command::About::SPEC,
     command::FACTS,
     command::SUMMARY,
+    command::SETTINGS,
 ];
 
 /// The command or subcommand at `path` (`exports`, `facts set-export`).

@@ -9,6 +9,7 @@ use super::respond::Wire;
 use crate::commands::spec::Kept;
 use crate::commands::{Caller, Command};
 use crate::i18n::Locale;
+use crate::store::Visibility;
 
 /// Answers kept before the cache starts over.
 const KEPT: usize = 512;
@@ -19,10 +20,16 @@ pub struct Answers {
 }
 
 /// What a read command's answer depends on, as its definition says (`spec::Kept`): the
-/// command with its options read, the language, and the day or user where the answer
+/// command with its options read, the language, how the server shows it (public and private
+/// answers differ by their flag and Share button), and the day or user where the answer
 /// differs by them. None for commands whose answers are not kept.
-pub fn key(command: &Command, locale: Locale, caller: &Caller) -> Option<String> {
-    let base = format!("{command:?}|{locale:?}");
+pub fn key(
+    command: &Command,
+    locale: Locale,
+    caller: &Caller,
+    shown: Option<Visibility>,
+) -> Option<String> {
+    let base = format!("{command:?}|{locale:?}|{shown:?}");
     match command.spec().kept {
         Kept::Never => None,
         Kept::Shared => Some(base),

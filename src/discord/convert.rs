@@ -1,11 +1,13 @@
 //! Interactions into the core's terms: an `Invocation` and a `Caller`.
 
 use serenity::all::{
-    CommandDataOption, CommandDataOptionValue, CommandInteraction, GuildId, Member, User,
+    ActionRow, ActionRowComponent, ButtonKind, CommandDataOption, CommandDataOptionValue,
+    CommandInteraction, GuildId, Member, User,
 };
 
 use crate::commands::{Caller, Invocation};
 use crate::i18n::Locale;
+use crate::reply::{self, ButtonStyle};
 
 /// The command, its options as text, and who asked. Subcommands become part of the command
 /// name (`facts set-export`); attachment options hold the attachment's id until
@@ -93,4 +95,35 @@ pub fn focused(i: &CommandInteraction) -> Option<(String, String)> {
         })
     }
     find(&i.data.options)
+}
+
+/// The buttons of a message, in the reply's terms (only the kinds the bot sends: buttons with a
+/// `custom_id`).
+pub fn rows(rows: &[ActionRow]) -> Vec<reply::ActionRow> {
+    rows.iter()
+        .map(|row| reply::ActionRow {
+            buttons: row
+                .components
+                .iter()
+                .filter_map(|c| match c {
+                    ActionRowComponent::Button(b) => match &b.data {
+                        ButtonKind::NonLink { custom_id, style } => Some(reply::Button {
+                            custom_id: custom_id.clone(),
+                            label: b.label.clone().unwrap_or_default(),
+                            style: match u8::from(*style) {
+                                1 => ButtonStyle::Primary,
+                                3 => ButtonStyle::Success,
+                                4 => ButtonStyle::Danger,
+                                _ => ButtonStyle::Secondary,
+                            },
+                            disabled: b.disabled,
+                        }),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+        })
+        .filter(|row| !row.buttons.is_empty())
+        .collect()
 }

@@ -18,12 +18,13 @@ use super::cooldown::{self, Cooldowns};
 use super::download::{DownloadError, Downloader, MAX_FILE_BYTES};
 use super::respond::Wire;
 use super::shards::{ReadyShards, ShardRange};
+use super::shared::{self, Shared};
 use super::{convert, register, relay, respond};
 use crate::app::App;
 use crate::commands::{self, Caller, Command, Invocation};
 use crate::i18n::{Locale, msg, t};
 use crate::reply::Reply;
-use crate::store;
+use crate::store::{self, Visibility};
 use crate::telemetry::{self, Outcome};
 
 /// How long a write made for an interaction (`/facts`, `/summary`, a Confirm button) waits for
@@ -35,6 +36,7 @@ pub struct Handler {
     app: Arc<App>,
     guild: Option<GuildId>,
     answers: Answers,
+    shared: Shared,
     /// None when per-user cooldowns are off (tests and benchmarks ask in bursts).
     cooldowns: Option<Cooldowns>,
     downloads: Downloader,
@@ -57,6 +59,7 @@ impl Handler {
             app,
             guild,
             answers: Answers::default(),
+            shared: Shared::default(),
             cooldowns: cooldowns.then(Cooldowns::default),
             downloads,
             sessions,
@@ -72,8 +75,14 @@ impl Handler {
     }
 
     /// The answer to a command: a refusal when the caller must slow down, a kept answer to
-    /// the same question, or a new one.
-    async fn command(&self, i: &CommandInteraction, inv: Invocation, caller: Caller) -> Arc<Wire> {
+    /// the same question, or a new one. `shown` is how the server shows the command's answers.
+    async fn command(
+        &self,
+        i: &CommandInteraction,
+        inv: Invocation,
+        caller: Caller,
+        shown: Option<Visibility>,
+    ) -> Arc<Wire> {
         let mut command = match Command::try_from(&inv) {
             Ok(command) => command,
             Err(e) => {
@@ -90,7 +99,7 @@ impl Handler {
         if let Some(refused) = commands::admit(&self.app, &command, &caller).await {
             return Arc::new(Wire::new(&refused));
         }
-        let key = answers::key(&command, inv.locale, &caller);
+        let key = answers::key(&command, inv.locale, &caller, shown);
         let generation = self.app.indexes().await.map(|ix| ix.generation).ok();
         if let (Some(k), Some(g)) = (&key, generation)
             && let Some(kept) = self.answers.get(k, g)
@@ -104,7 +113,7 @@ impl Handler {
                 caller.locale,
             ))));
         }
-        let reply = commands::answer(&self.app, &command, inv.locale, &caller).await;
+        let reply = commands::answer(&self.app, &command, &inv, &caller, shown).await;
         let wire = Arc::new(Wire::new(&reply));
         // Refusals are cheap to make again, and an apology must not outlive its fault.
         if let (Some(k), Some(g), false) = (key, generation, reply.refusal) {
@@ -155,7 +164,7 @@ impl EventHandler for Handler {
         }
     }
 
-    /// Leaving a server (not an outage) forgets its weekly summary.
+    /// Leaving a server (not an outage) forgets its weekly summary and its settings.
     async fn guild_delete(
         &self,
         _ctx: Context,
@@ -164,6 +173,14 @@ impl EventHandler for Handler {
     ) {
         if incomplete.unavailable {
             return;
+        }
+        if let Err(e) = self
+            .app
+            .store()
+            .remove_visibilities(incomplete.id.get())
+            .await
+        {
+            tracing::error!(guild = incomplete.id.get(), error = ?e, "removing a server's settings failed");
         }
         match self.app.store().remove_schedule(incomplete.id.get()).await {
             Ok(true) => tracing::info!(
@@ -214,6 +231,24 @@ impl Handler {
             }
             Err(e) => tracing::error!(error = ?e, "removing the schedules of servers left failed"),
         }
+        if let Err(e) = self.forget_left_settings(&present).await {
+            tracing::error!(error = ?e, "removing the settings of servers left failed");
+        }
+    }
+
+    /// The settings of this process's servers that the READYs no longer list.
+    async fn forget_left_settings(&self, present: &HashSet<u64>) -> anyhow::Result<()> {
+        let store = self.app.store();
+        for guild in store.visibility_guilds().await? {
+            if self.shards.holds_guild(guild) && !present.contains(&guild) {
+                store.remove_visibilities(guild).await?;
+                tracing::info!(
+                    guild,
+                    "not in this server any more; its settings are removed"
+                );
+            }
+        }
+        Ok(())
     }
 
     // long: one arm per kind of interaction, each answered in place.
@@ -223,14 +258,17 @@ impl Handler {
             Interaction::Command(i) => {
                 let (inv, caller) = convert::invocation(i);
                 tracing::debug!(command = %inv.command, user = i.user.id.get(), "command");
-                respond::answer(
-                    &ctx.http,
-                    i.id,
-                    &i.token,
-                    false,
-                    self.command(i, inv, caller),
-                )
-                .await
+                // Read first, so that a slow private answer's "thinking…" is private too.
+                let shown = match Command::try_from(&inv) {
+                    Ok(command) => commands::share::setting(app, &command, &caller).await,
+                    Err(_) => None,
+                };
+                let work = self.command(i, inv, caller, shown);
+                if shown == Some(Visibility::Private) {
+                    respond::answer_private(&ctx.http, i.id, &i.token, work).await
+                } else {
+                    respond::answer(&ctx.http, i.id, &i.token, false, work).await
+                }
             }
             Interaction::Autocomplete(i) => {
                 let (inv, caller) = convert::invocation(i);
@@ -254,6 +292,9 @@ impl Handler {
                     &i.locale,
                     i.guild_locale.as_deref(),
                 );
+                if commands::share::is_share(&i.data.custom_id) {
+                    return shared::press(&ctx.http, app, &self.shared, i, &caller).await;
+                }
                 // A press that is not the presser's to make is refused before anything is
                 // deferred: privately, and the message stays as it was.
                 if let Some(refused) = commands::refuse_press(app, &i.data.custom_id, &caller).await
@@ -261,9 +302,11 @@ impl Handler {
                     let wire = Wire::new(&refused);
                     return respond::now(&ctx.http, i.id, &i.token, &wire).await;
                 }
+                let pressed = convert::rows(&i.message.components);
                 let work = async {
                     Arc::new(Wire::new(
-                        &commands::respond_component(app, &i.data.custom_id, &caller).await,
+                        &commands::respond_component(app, &i.data.custom_id, &pressed, &caller)
+                            .await,
                     ))
                 };
                 respond::answer(&ctx.http, i.id, &i.token, true, work).await

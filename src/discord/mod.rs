@@ -13,6 +13,7 @@ mod register;
 mod relay;
 pub mod respond;
 pub mod shards;
+mod shared;
 
 use std::sync::Arc;
 use std::time::Duration;

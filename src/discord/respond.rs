@@ -71,6 +71,28 @@ pub async fn answer(
     on_message: bool,
     work: impl Future<Output = Arc<Wire>>,
 ) -> serenity::Result<Outcome> {
+    answer_shown(http, id, token, on_message, false, work).await
+}
+
+/// [`answer`] for a command whose answer is known to be private before it is made (the server
+/// chose so): "thinking…" is shown to the asker alone, and the answer replaces it there.
+pub async fn answer_private(
+    http: &Http,
+    id: InteractionId,
+    token: &str,
+    work: impl Future<Output = Arc<Wire>>,
+) -> serenity::Result<Outcome> {
+    answer_shown(http, id, token, false, true, work).await
+}
+
+async fn answer_shown(
+    http: &Http,
+    id: InteractionId,
+    token: &str,
+    on_message: bool,
+    private: bool,
+    work: impl Future<Output = Arc<Wire>>,
+) -> serenity::Result<Outcome> {
     tokio::pin!(work);
     let wire = tokio::select! {
         wire = &mut work => {
@@ -78,7 +100,7 @@ pub async fn answer(
             return Ok(wire.outcome(false));
         }
         _ = tokio::time::sleep(DEFER_AFTER) => {
-            let thinking = if on_message { json::deferred_update() } else { json::deferred(false) };
+            let thinking = if on_message { json::deferred_update() } else { json::deferred(private) };
             http.create_interaction_response(id, token, &thinking, vec![]).await?;
             work.await
         }
@@ -94,7 +116,7 @@ pub async fn answer(
     if on_message && !wire.update {
         http.create_followup_message(token, &wire.message, wire.files())
             .await?;
-    } else if wire.ephemeral && !on_message {
+    } else if wire.ephemeral && !on_message && !private {
         http.delete_original_interaction_response(token).await?;
         http.create_followup_message(token, &wire.message, wire.files())
             .await?;
@@ -123,6 +145,14 @@ pub async fn now(
     wire: &Wire,
 ) -> serenity::Result<Outcome> {
     http.create_interaction_response(id, token, &wire.response, wire.files())
+        .await?;
+    Ok(wire.outcome(false))
+}
+
+/// Posts a reply as a follow-up message of an interaction already answered: public unless the
+/// reply is ephemeral.
+pub async fn followup(http: &Http, token: &str, wire: &Wire) -> serenity::Result<Outcome> {
+    http.create_followup_message(token, &wire.message, wire.files())
         .await?;
     Ok(wire.outcome(false))
 }

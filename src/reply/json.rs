@@ -90,6 +90,17 @@ fn modal_response(m: &super::Modal) -> Value {
     }})
 }
 
+/// `{"type":7}` changing only the buttons of the message whose button was pressed: its text,
+/// embeds and picture stay as they are.
+pub fn buttons_update(rows: &[super::ActionRow]) -> Value {
+    let rows = Reply {
+        components: rows.to_vec(),
+        ..Reply::default()
+    };
+    let rows = limits::fit(rows);
+    json!({"type": callback::UPDATE_MESSAGE, "data": {"components": components(&rows)}})
+}
+
 /// `{"type":5}`: "thinking…", answered later by editing the original response.
 pub fn deferred(ephemeral: bool) -> Value {
     if ephemeral {

@@ -30,6 +30,7 @@ pub const TABLES: &[&str] = &[
     "pending_imports",
     "summary_schedules",
     "summary_posts",
+    "command_visibility",
 ];
 
 /// Tables of the running processes (shard leases, claims), not of the facts: not copied.

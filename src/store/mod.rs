@@ -43,6 +43,7 @@ mod snapshots;
 mod sources;
 mod sqlite;
 mod summaries;
+mod visibility;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -72,6 +73,7 @@ pub use sources::{NewSource, SourceRow};
 pub use summaries::{
     ChartArrival, Claim, Covered, PostRow, PostState, Schedule, ScheduleKind, SlotEnd, WeekEntry,
 };
+pub use visibility::Visibility;
 
 /// How long a write waits for the store's write lock unless the task says otherwise (see
 /// [`with_write_patience`]): the command line and background work wait out an import of the

@@ -235,7 +235,7 @@ async fn all_pages(app: &App, options: &[(&str, &str)]) -> Vec<Reply> {
                 .map(|b| b.custom_id.clone())
         });
         let Some(id) = next else { break };
-        let page = commands::respond_component(app, &id, &caller(Locale::En)).await;
+        let page = commands::respond_component(app, &id, &[], &caller(Locale::En)).await;
         assert!(!page.refusal, "{id}: {page:?}");
         pages.push(page);
         assert!(pages.len() < 50, "pages never end");
@@ -593,7 +593,8 @@ async fn artist_leads_with_number_ones_top_tens_and_best_peaks() {
     assert!(r.refusal);
     // Page buttons sent before the chart and order options still turn.
     let old =
-        commands::respond_component(data.app, "page:artist:bts:1:77", &caller(Locale::En)).await;
+        commands::respond_component(data.app, "page:artist:bts:1:77", &[], &caller(Locale::En))
+            .await;
     assert!(
         old.update && fields(&old).iter().any(|(n, _)| n.ends_with("(2/4)")),
         "{old:?}"

@@ -60,16 +60,21 @@ async fn ask_json_is_the_body_the_bot_sends() {
     };
     let (stop, rx) = watch::channel(false);
     let app = Arc::new(App::open(&db).await.unwrap());
-    let bot = tokio::spawn(discord::run(settings, app, rx));
+    let bot = tokio::spawn(discord::run(settings, app.clone(), rx));
     assert!(fake.wait_ready(WAIT).await, "the bot connected");
     // `/help` names the commands by the ids registration stored.
     assert!(
-        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 8)
+        fake.wait_until(WAIT, |f| f.registered_commands(None).len()
+            == kpop_facts::commands::spec::COMMANDS.len())
             .await
     );
 
     let user = fake.config().user_id;
     let guild = fake.config().guild_ids[0];
+    app.store()
+        .set_visibility(guild, "chart", kpop_facts::store::Visibility::Private)
+        .await
+        .unwrap();
     let asks: [(&str, Value); 6] = [
         // Page buttons, for the asker only.
         (
@@ -81,6 +86,7 @@ async fn ask_json_is_the_body_the_bot_sends() {
             "/exports 2023-H1",
             fake.slash("exports").option("period", "2023-H1").build(),
         ),
+        // Private in this server, with a Share button.
         (
             "/chart cupid",
             fake.slash("chart").option("title", "cupid").build(),
@@ -119,6 +125,13 @@ async fn ask_json_is_the_body_the_bot_sends() {
             .as_str()
             .unwrap()
             .ends_with(&format!(":{user}"))
+    );
+    let (chart, _) = ask_json(&db, "/chart cupid", user, guild);
+    let chart: Value = serde_json::from_str(&chart).unwrap();
+    assert_eq!(chart["data"]["flags"], 64);
+    assert_eq!(
+        chart["data"]["components"][0]["components"][0]["custom_id"],
+        "share:chart title:cupid"
     );
     let (help, _) = ask_json(&db, "/help", user, guild);
     assert!(

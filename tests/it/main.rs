@@ -31,6 +31,7 @@ mod run_process;
 mod runs_match_data;
 mod shard_leases;
 mod shards;
+mod share_visibility;
 mod sheet_feed;
 mod store;
 mod thisweek;
