@@ -274,7 +274,7 @@ async fn build_records(
     search: Arc<SearchIndex>,
     acts: Arc<ActFacts>,
 ) -> anyhow::Result<Records> {
-    let mut builder = RecordsBuilder::default();
+    let mut builder = RecordsBuilder::new(&search);
     let mut after = 0;
     loop {
         let chunk = s.run_records_after(after, 5_000).await?;

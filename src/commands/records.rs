@@ -256,7 +256,7 @@ fn count_detail(kind: Kind, count: usize, first: &str, latest: &str, locale: Loc
 }
 
 fn entry_line(ix: &Indexes, kind: Kind, l: &Line, e: &Entry, locale: Locale) -> String {
-    let Some(song) = ix.search.song_by_id(e.song_id) else {
+    let Some(song) = ix.search.song_by_id(e.song()) else {
         return String::new();
     };
     let (title, credit) = (truncate(song.title, 60), truncate(song.credit, 60));
@@ -338,7 +338,7 @@ fn first_line(ix: &Indexes, f: &First, locale: Locale) -> String {
         .entries
         .iter()
         .filter_map(|e| {
-            let song = ix.search.song_by_id(e.song_id)?;
+            let song = ix.search.song_by_id(e.song())?;
             Some(t(
                 locale,
                 msg::records_first_item(

@@ -198,8 +198,22 @@ struct Set {
 }
 
 impl Set {
-    /// `opening` is the chart's first week held, whose entries are no debuts.
+    /// The entries (in debut order) whose first week falls within `years`.
+    fn within(&self, years: Option<Years>) -> std::ops::Range<usize> {
+        let Some(y) = years else {
+            return 0..self.entries.len();
+        };
+        let (from, to) = Day::year_bounds(y.from, y.to);
+        let start = self.entries.partition_point(|e| e.first.raw() < from);
+        let end = self.entries.partition_point(|e| e.first.raw() < to);
+        start..end
+    }
+
+    /// Puts the entries in debut order and presorts every kind. `opening` is the chart's
+    /// first week held, whose entries are no debuts.
     fn sort(&mut self, opening: Option<Day>) {
+        self.entries.sort_by_key(|e| (e.first, e.song_id));
+        self.entries.shrink_to_fit();
         self.orders = ORDERED
             .iter()
             .map(|&kind| {
@@ -214,6 +228,7 @@ impl Set {
                         e.song_id,
                     )
                 });
+                order.shrink_to_fit();
                 order
             })
             .collect();
@@ -240,7 +255,6 @@ pub struct Records {
 }
 
 /// Collects the whole runs' entries a slice at a time.
-#[derive(Default)]
 pub struct RecordsBuilder {
     everyone: [Vec<Entry>; 2],
 }
@@ -253,6 +267,18 @@ fn slot(chart: Chart) -> usize {
 }
 
 impl RecordsBuilder {
+    /// A builder with room for every run the search index holds, so the lists never grow
+    /// past their size.
+    pub fn new(search: &SearchIndex) -> RecordsBuilder {
+        let mut sizes = [0usize; 2];
+        for song in search.songs() {
+            sizes[slot(song.chart)] += 1;
+        }
+        RecordsBuilder {
+            everyone: sizes.map(Vec::with_capacity),
+        }
+    }
+
     pub fn add(&mut self, search: &SearchIndex, rows: &[RunRecordRow]) {
         for row in rows {
             let Some(song) = search.song_by_id(row.song_id) else {
@@ -277,8 +303,8 @@ impl RecordsBuilder {
                 .and_then(|(first, _, _)| Day::new(first));
             c.newest = search.latest_date(chart);
             c.everyone.entries = everyone;
-            group_credits(c, search);
             c.everyone.sort(c.opening);
+            group_credits(c, search);
         }
         for (i, act) in records.acts.iter().enumerate() {
             for run in facts.runs(&act.id) {
@@ -321,7 +347,7 @@ fn kpop_acts(search: &SearchIndex, facts: &ActFacts) -> Vec<ActInfo> {
 
 /// Groups the chart's entries by their exact credit.
 fn group_credits(c: &mut ChartRecords, search: &SearchIndex) {
-    let credit = |e: &Entry| search.song_by_id(e.song_id).map_or("", |s| s.credit);
+    let credit = |e: &Entry| search.song_by_id(e.song()).map_or("", |s| s.credit);
     let entries = &c.everyone.entries;
     let mut by_credit: Vec<u32> = (0..entries.len() as u32).collect();
     by_credit.sort_by(|&a, &b| credit(&entries[a as usize]).cmp(credit(&entries[b as usize])));
@@ -331,7 +357,7 @@ fn group_credits(c: &mut ChartRecords, search: &SearchIndex) {
         let e = &entries[i as usize];
         let text = credit(e);
         if last != Some(text) {
-            c.credits.push(e.song_id);
+            c.credits.push(e.song());
             last = Some(text);
         }
         c.credit_of[i as usize] = (c.credits.len() - 1) as u32;
@@ -350,7 +376,7 @@ fn add_uncredited(records: &mut Records, search: &SearchIndex) {
             .iter()
             .filter(|e| {
                 search
-                    .song_by_id(e.song_id)
+                    .song_by_id(e.song())
                     .is_some_and(|s| s.title == title && s.credit == credit)
             })
             .copied()
@@ -379,10 +405,19 @@ mod tests {
 
     #[test]
     fn reads_years_and_spans() {
-        assert_eq!(Years::parse("2020"), Some(Years { from: 2020, to: 2020 }));
+        assert_eq!(
+            Years::parse("2020"),
+            Some(Years {
+                from: 2020,
+                to: 2020
+            })
+        );
         assert_eq!(
             Years::parse(" 2018 – 2020 "),
-            Some(Years { from: 2018, to: 2020 })
+            Some(Years {
+                from: 2018,
+                to: 2020
+            })
         );
         for bad in ["2020-2018", "20", "2020-", "twenty", "1850", "2020-21"] {
             assert_eq!(Years::parse(bad), None, "{bad}");

@@ -172,7 +172,9 @@ impl Records {
             return (Vec::new(), 0);
         };
         let set = self.set(c, who);
-        let mut seen: HashSet<i64> = HashSet::new();
+        // The whole chart's list unfiltered is walked only up to the page.
+        let unfiltered = who == Who::Everyone && years.is_none();
+        let mut seen: HashSet<u32> = HashSet::new();
         let mut lines: Vec<(Line, i64)> = Vec::new();
         let mut next_value = None;
         let (mut n, mut counted) = (0usize, 0usize);
@@ -212,9 +214,17 @@ impl Records {
                 next_value = Some(v);
             }
             n += 1;
+            if unfiltered && n > within.end {
+                break;
+            }
         }
         mark_ties_ahead(&mut lines, next_value);
-        (lines.into_iter().map(|(l, _)| l).collect(), n)
+        let total = if unfiltered {
+            set.orders[order].len()
+        } else {
+            n
+        };
+        (lines.into_iter().map(|(l, _)| l).collect(), total)
     }
 
     /// Acts (or, for everyone, exact credits) ranked by how many entries of `kind` they have.
@@ -234,7 +244,14 @@ impl Records {
             self.acts.len()
         };
         let mut tally: Vec<(usize, u16, u16)> = vec![(0, u16::MAX, 0); size];
-        for (i, e) in set.entries.iter().enumerate() {
+        // Only the entries that can count: those in the kind's own list, or (for entries, in
+        // debut order) those that debuted within the years.
+        let all: Box<dyn Iterator<Item = usize>> = match kind.order() {
+            Some(o) => Box::new(set.orders[o].iter().map(|&i| i as usize)),
+            None => Box::new(set.within(years)),
+        };
+        for i in all {
+            let e = &set.entries[i];
             let Some(day) = placed(kind, e) else {
                 continue;
             };
