@@ -186,6 +186,18 @@ command! {
 }
 
 command! {
+    /// `/compare first second [chart]`: two acts, titles, destinations or periods side by side.
+    /// Kept for a day, as "last year" is a period.
+    Compare = "compare" {
+        bare: Bare::Two("first", "second"), cooldown: Some(Cost::Picture), kept: Kept::Daily,
+        in_dms: true,
+    }
+    first: String = text(Some(Completer::Compared)),
+    second: String = text(Some(Completer::Compared)),
+    chart: Option<Chart> = choice(CHARTS),
+}
+
+command! {
     /// `/help`: not kept, as it names the feeds' last success, which changes with no new
     /// store generation.
     Help = "help" { in_dms: true }
@@ -324,6 +336,7 @@ pub enum Command {
     Chart(ChartQuery),
     Artist(ArtistQuery),
     ThisWeek(ThisWeek),
+    Compare(Compare),
     Help(Help),
     About(About),
     Facts(Facts),
@@ -367,6 +380,7 @@ impl TryFrom<&Invocation> for Command {
             () if is(&ChartQuery::SPEC) => C::Chart(ChartQuery::read(inv)?),
             () if is(&ArtistQuery::SPEC) => C::Artist(ArtistQuery::read(inv)?),
             () if is(&ThisWeek::SPEC) => C::ThisWeek(ThisWeek::read(inv)?),
+            () if is(&Compare::SPEC) => C::Compare(Compare::read(inv)?),
             () if is(&Help::SPEC) => C::Help(Help::read(inv)?),
             () if is(&About::SPEC) => C::About(About::read(inv)?),
             () if is(&SetExport::SPEC) => C::Facts(Facts::SetExport(SetExport::read(inv)?)),
@@ -404,6 +418,7 @@ impl Command {
             Command::Chart(_) => &ChartQuery::SPEC,
             Command::Artist(_) => &ArtistQuery::SPEC,
             Command::ThisWeek(_) => &ThisWeek::SPEC,
+            Command::Compare(_) => &Compare::SPEC,
             Command::Help(_) => &Help::SPEC,
             Command::About(_) => &About::SPEC,
             Command::Facts(f) => match f {
@@ -472,7 +487,7 @@ mod tests {
             assert_eq!(names(cmd.spec()), names(c));
             seen += 1;
         }
-        assert_eq!(seen, 19);
+        assert_eq!(seen, 20);
     }
 
     #[test]

@@ -15,11 +15,12 @@ use crate::reply::{Embed, Reply, colour};
 type Explanation = fn() -> Msg<'static>;
 
 /// The commands /help explains, with their explanations.
-const EXPLAINED: [(&str, Explanation); 7] = [
+const EXPLAINED: [(&str, Explanation); 8] = [
     ("exports", msg::help_exports),
     ("chart", msg::help_chart),
     ("artist", msg::help_artist),
     ("thisweek", msg::help_thisweek),
+    ("compare", msg::help_compare),
     ("about", msg::help_about),
     ("facts", msg::help_facts),
     ("summary", msg::help_summary),
