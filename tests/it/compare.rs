@@ -286,6 +286,14 @@ async fn two_acts_side_by_side_over_the_full_history() {
     let acts = read_acts(&full.dir.join("kpop_acts.csv"));
     let rows = [full.rows(Chart::Hot100), full.rows(Chart::Billboard200)];
     assert!(check_acts(&full.app, &acts, &rows).await > 0);
+    // Destinations that are also titles outside K-pop ("Japan", Famous Dex) are destinations.
+    let r = ask(&full.app, "/compare japan china", Locale::En).await;
+    assert_eq!(
+        r.embeds[0].title.as_deref(),
+        Some("🇯🇵 Japan vs 🇨🇳 China · all years"),
+        "{}",
+        shown(&r)
+    );
 }
 
 /// A title's run on `chart` from its rows: debut, peak (first date), weeks at peak, weeks,

@@ -1,9 +1,9 @@
 //! `/compare first second [chart]`: two acts, two titles, two destinations or two periods side
 //! by side. Each side is read every way it can be: as an act (by any of its names), a title
 //! (called exactly that), a destination and a period. The kind both sides share is answered,
-//! preferring acts named whole, then titles, destinations, periods, and last acts found by a
-//! part or a slip of their name; two sides with no kind in common are refused, saying how each
-//! was read.
+//! preferring acts named whole, then K-pop titles, destinations, periods, other titles, and
+//! last acts found by a part or a slip of their name; two sides with no kind in common are
+//! refused, saying how each was read.
 
 mod acts;
 mod titles;
@@ -118,13 +118,20 @@ fn pair<'a>(a: &Readings<'a>, b: &Readings<'a>) -> Option<Pair<'a>> {
                 ..
             },
         ) => Some(Pair::Acts(x, y)),
-        _ if a.title.is_some() && b.title.is_some() => Some(Pair::Titles(a.title?, b.title?)),
+        _ if kpop(a.title) && kpop(b.title) => Some(Pair::Titles(a.title?, b.title?)),
         _ if a.country.is_some() && b.country.is_some() => {
             Some(Pair::Countries(a.country?, b.country?))
         }
         _ if a.period.is_some() && b.period.is_some() => Some(Pair::Periods(a.period?, b.period?)),
+        _ if a.title.is_some() && b.title.is_some() => Some(Pair::Titles(a.title?, b.title?)),
         _ => Some(Pair::Acts(a.act?.0, b.act?.0)),
     }
+}
+
+/// A K-pop title: one that outranks a destination or a period of the same name ("Japan" is
+/// a destination here, though a rapper charted a song called that).
+fn kpop(title: Option<Song<'_>>) -> bool {
+    title.is_some_and(|s| s.is_kpop)
 }
 
 /// How one side was read, when both read the same: the reading to name in the refusal.
@@ -160,16 +167,21 @@ fn refuse(ix: &Indexes, sides: [(&str, &Readings<'_>); 2], locale: Locale) -> Co
     }
 }
 
-/// The reading a side is named by: the first of act (whole name), title, destination, period
-/// and act (part of a name).
+/// The reading a side is named by, in the order [`pair`] prefers: act (whole name), K-pop
+/// title, destination, period, other title, act (part of a name).
 fn reading(r: &Readings<'_>, text: &str, locale: Locale) -> Option<String> {
     if let Some((a, true)) = r.act {
         return Some(act_reading(a, locale));
     }
-    r.title
-        .map(|s| title_reading(s, locale))
+    let title = |kpop: bool| {
+        r.title
+            .filter(|s| s.is_kpop == kpop)
+            .map(|s| title_reading(s, locale))
+    };
+    title(true)
         .or_else(|| r.country.map(|c| country_reading(c, locale)))
         .or_else(|| r.period.map(|p| period_reading(p, text, locale)))
+        .or_else(|| title(false))
         .or_else(|| r.act.map(|(a, _)| act_reading(a, locale)))
 }
 
