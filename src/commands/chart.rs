@@ -511,7 +511,8 @@ pub async fn complete_artist(app: &App, partial: &str) -> anyhow::Result<Vec<Cho
     Ok(out)
 }
 
-fn choice(s: Song<'_>) -> Choice {
+/// A run as an autocomplete choice that picks it exactly.
+pub(super) fn choice(s: Song<'_>) -> Choice {
     let short = s.chart.short_name();
     let year = s.debut.map_or(String::new(), |d| d.year().to_string());
     let suffix = format!(" ({short} {year}, #{})", s.peak.unwrap_or(0));

@@ -237,6 +237,18 @@ command! {
 }
 
 command! {
+    /// `/compare first second [chart]`: two acts, titles, destinations or periods side by side.
+    /// Kept for a day, as "last year" is a period.
+    Compare = "compare" {
+        bare: Bare::Two("first", "second"), cooldown: Some(Cost::Picture), kept: Kept::Daily,
+        in_dms: true,
+    }
+    first: String = text(Some(Completer::Compared)),
+    second: String = text(Some(Completer::Compared)),
+    chart: Option<Chart> = choice(CHARTS),
+}
+
+command! {
     /// `/help`: not kept, as it names the feeds' last success, which changes with no new
     /// store generation.
     Help = "help" { in_dms: true }
@@ -392,6 +404,7 @@ pub enum Command {
     Artist(ArtistQuery),
     ThisWeek(ThisWeek),
     Records(RecordsQuery),
+    Compare(Compare),
     Help(Help),
     About(About),
     Facts(Facts),
@@ -443,6 +456,7 @@ impl TryFrom<&Invocation> for Command {
             () if is(&ArtistQuery::SPEC) => C::Artist(ArtistQuery::read(inv)?),
             () if is(&ThisWeek::SPEC) => C::ThisWeek(ThisWeek::read(inv)?),
             () if is(&RecordsQuery::SPEC) => C::Records(RecordsQuery::read(inv)?),
+            () if is(&Compare::SPEC) => C::Compare(Compare::read(inv)?),
             () if is(&Help::SPEC) => C::Help(Help::read(inv)?),
             () if is(&About::SPEC) => C::About(About::read(inv)?),
             () if is(&SetExport::SPEC) => C::Facts(Facts::SetExport(SetExport::read(inv)?)),
@@ -484,6 +498,7 @@ impl Command {
             Command::Artist(_) => &ArtistQuery::SPEC,
             Command::ThisWeek(_) => &ThisWeek::SPEC,
             Command::Records(_) => &RecordsQuery::SPEC,
+            Command::Compare(_) => &Compare::SPEC,
             Command::Help(_) => &Help::SPEC,
             Command::About(_) => &About::SPEC,
             Command::Facts(f) => match f {
@@ -553,7 +568,7 @@ mod tests {
             assert_eq!(names(cmd.spec()), names(c));
             seen += 1;
         }
-        assert_eq!(seen, 21);
+        assert_eq!(seen, 22);
     }
 
     #[test]

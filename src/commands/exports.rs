@@ -3,6 +3,7 @@
 
 mod compare;
 mod country;
+mod destinations;
 mod evidence;
 mod periods;
 mod ranking;
@@ -17,7 +18,7 @@ use crate::app::cache::FactsCache;
 use crate::app::{App, Indexes};
 use crate::domain::country::Country;
 use crate::domain::money::Usd;
-use crate::domain::period::{Period, PeriodQuery};
+use crate::domain::period::{Period, PeriodQuery, PeriodRef};
 use crate::domain::print::SourceKind;
 use crate::domain::source::SourceUrl;
 use crate::i18n::{Locale, msg, t};
@@ -26,6 +27,7 @@ use crate::store::{FigureRow, FigureSourceRow};
 use evidence::Change;
 use periods::{Chosen, Scope};
 
+pub use destinations::answer as destinations_compared;
 pub use periods::complete_period;
 
 pub async fn run(
@@ -79,6 +81,21 @@ pub async fn run(
             answer(app, &ix, country, chosen, locale).await
         }
     }
+}
+
+/// Two periods of the world total side by side, as `/exports {a} vs {b}` answers them: each
+/// period as read from its text.
+pub fn periods_compared(
+    ix: &Indexes,
+    (a, a_text): (PeriodRef, &str),
+    (b, b_text): (PeriodRef, &str),
+    locale: Locale,
+    today: NaiveDate,
+) -> CommandResult {
+    let scope = Scope::new(&ix.facts, None, today, locale);
+    let a = scope.resolve_strictly(a, a_text)?;
+    let b = scope.resolve_strictly(b, b_text)?;
+    compare::answer(&ix.facts, None, a, b, locale)
 }
 
 async fn answer(

@@ -15,12 +15,13 @@ use crate::reply::{Embed, Reply, colour};
 type Explanation = fn() -> Msg<'static>;
 
 /// The commands /help explains, with their explanations.
-const EXPLAINED: [(&str, Explanation); 9] = [
+const EXPLAINED: [(&str, Explanation); 10] = [
     ("exports", msg::help_exports),
     ("chart", msg::help_chart),
     ("artist", msg::help_artist),
     ("thisweek", msg::help_thisweek),
     ("records", msg::help_records),
+    ("compare", msg::help_compare),
     ("about", msg::help_about),
     ("facts", msg::help_facts),
     ("summary", msg::help_summary),

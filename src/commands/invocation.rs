@@ -127,6 +127,22 @@ impl Invocation {
                 msg::error_no_bare_words(spec.name, &words.join(" ")),
             )),
             Bare::Join(key) => give(self, key, words.join(" ")),
+            Bare::Two(first, second) => {
+                let open: Vec<&str> = [first, second]
+                    .into_iter()
+                    .filter(|k| self.get(k).is_none())
+                    .collect();
+                let values = split_two(words, open.len()).ok_or_else(|| {
+                    user_error(
+                        self.locale,
+                        msg::compare_two_words(spec.name, &words.join(" ")),
+                    )
+                })?;
+                for (key, value) in open.into_iter().zip(values) {
+                    give(self, key, value)?;
+                }
+                Ok(())
+            }
             Bare::CountryAndPeriod => {
                 let (period, country) = split_period(words);
                 if let Some(p) = period {
@@ -138,6 +154,26 @@ impl Invocation {
                 Ok(())
             }
         }
+    }
+}
+
+/// Words that stand between two names compared: "bts vs blackpink", "방탄소년단 대 블랙핑크".
+const VERSUS_WORDS: [&str; 5] = ["vs", "vs.", "versus", "대", "対"];
+
+/// `words` as `n` values: one word each, or for two, the words either side of the one "vs"
+/// among them; a single value takes every word. None when they cannot be told apart.
+fn split_two(words: &[&str], n: usize) -> Option<Vec<String>> {
+    if n == 1 {
+        return Some(vec![words.join(" ")]);
+    }
+    let is_versus = |w: &&str| VERSUS_WORDS.contains(&w.to_lowercase().as_str());
+    let mut at = words.iter().enumerate().filter(|(_, w)| is_versus(w));
+    match (n, at.next(), at.next()) {
+        (2, Some((i, _)), None) if i > 0 && i + 1 < words.len() => {
+            Some(vec![words[..i].join(" "), words[i + 1..].join(" ")])
+        }
+        (_, None, _) if words.len() == n => Some(words.iter().map(|w| w.to_string()).collect()),
+        _ => None,
     }
 }
 
@@ -290,6 +326,35 @@ mod tests {
             parse(r#"/chart title:"Re:Birth""#),
             pairs(&[("title", "Re:Birth")])
         );
+        for (text, first, second) in [
+            ("/compare bts blackpink", "bts", "blackpink"),
+            (r#"/compare "stray kids" twice"#, "stray kids", "twice"),
+            (
+                r#"/compare “stray kids” "New Jeans""#,
+                "stray kids",
+                "New Jeans",
+            ),
+            (
+                "/compare stray kids vs new jeans",
+                "stray kids",
+                "new jeans",
+            ),
+            ("/compare 2022 대 2023", "2022", "2023"),
+            ("/compare first:bts black pink", "bts", "black pink"),
+            ("/compare second:twice bts", "bts", "twice"),
+        ] {
+            let mut got = parse(text);
+            got.sort();
+            assert_eq!(
+                got,
+                pairs(&[("first", first), ("second", second)]),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            parse("/compare japan usa chart:hot-100"),
+            pairs(&[("chart", "hot-100"), ("first", "japan"), ("second", "usa")])
+        );
         assert_eq!(
             parse("/artist 방탄소년단"),
             pairs(&[("name", "방탄소년단")])
@@ -318,6 +383,11 @@ mod tests {
             "/facts",
             "/facts frobnicate",
             "/facts set-export country:japan",
+            "/compare bts",
+            "/compare stray kids twice",
+            "/compare bts vs",
+            "/compare a vs b vs c",
+            "/compare first:bts second:twice blackpink",
         ] {
             assert!(
                 matches!(

@@ -9,6 +9,7 @@ mod artist;
 pub mod changes;
 mod chart;
 pub mod command;
+mod compare;
 pub(crate) mod exports;
 mod facts;
 mod freshness;
@@ -129,6 +130,7 @@ async fn answer_at(
         Command::Artist(c) => artist::run(app, c, locale, caller).await,
         Command::ThisWeek(c) => thisweek::run(app, c, locale).await,
         Command::Records(c) => records::run(app, c, locale, caller).await,
+        Command::Compare(c) => compare::run(app, c, locale, now.date_naive()).await,
         Command::Help(_) => help::run(app, locale, caller).await,
         Command::About(_) => about::run(app, locale).await,
         Command::Facts(c) => facts::run(app, c, locale, caller).await,
@@ -299,6 +301,7 @@ pub async fn autocomplete(
         Some(Completer::Title) => chart::complete_title(app, partial, inv).await,
         Some(Completer::Credit) => chart::complete_artist(app, partial).await,
         Some(Completer::Act) => artist::complete_artist(app, partial).await,
+        Some(Completer::Compared) => compare::complete(app, partial, inv).await,
         None => Ok(Vec::new()),
     };
     result.unwrap_or_else(|e| {

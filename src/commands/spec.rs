@@ -45,6 +45,8 @@ pub enum Completer {
     Credit,
     /// Acts.
     Act,
+    /// What `/compare` reads: acts, titles and destinations.
+    Compared,
 }
 
 /// How the CLI reads words given without `name:`.
@@ -56,6 +58,10 @@ pub enum Bare {
     CountryAndPeriod,
     /// All words, joined, go to this option.
     Join(&'static str),
+    /// Two names, one word each (a name with spaces in double quotes), or the words either
+    /// side of a "vs": the first to the first option, the second to the second. With one of
+    /// them given by name, all the words go to the other.
+    Two(&'static str, &'static str),
 }
 
 /// Which repeat questions share a kept answer (see `discord::answers`).
@@ -199,6 +205,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     command::ArtistQuery::SPEC,
     command::ThisWeek::SPEC,
     command::RecordsQuery::SPEC,
+    command::Compare::SPEC,
     command::Help::SPEC,
     command::About::SPEC,
     command::FACTS,

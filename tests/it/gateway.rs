@@ -98,7 +98,7 @@ async fn registers_its_commands_once_and_stops_cleanly() {
     let guild = fake.config().guild_ids[0];
     let bot = start_and_register(&fake, &db, guild).await;
     let commands = fake.registered_commands(Some(guild));
-    assert_eq!(commands.len(), 10);
+    assert_eq!(commands.len(), 11);
     let by_name = |n: &str| commands.iter().find(|c| c["name"] == n).cloned().unwrap();
     let exports = by_name("exports");
     assert_eq!(exports["options"][0]["name"], "country");

@@ -10,6 +10,7 @@ mod answers_during_import;
 mod ask_json;
 mod chart_answers;
 mod cli;
+mod compare;
 mod export_answers;
 mod export_trends;
 mod fake_discord_selftest;

@@ -8,6 +8,7 @@
 //! text is cut with "…". The bytes are deterministic for the same input.
 
 mod bars;
+mod overlay;
 mod run;
 mod text;
 mod years;
@@ -50,6 +51,21 @@ pub struct YearValue {
     pub value_label: String,
 }
 
+/// One line of a picture with several: its name in the legend and its full years.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YearSeries {
+    pub label: String,
+    pub years: Vec<YearValue>,
+}
+
+/// One run of an overlay: its name in the legend and its charted weeks as (weeks since its
+/// debut, position); weeks off the chart are left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OverlayLine {
+    pub label: String,
+    pub weeks: Vec<(i64, i64)>,
+}
+
 // Discord's dark theme: its own background and text greys, so the picture blends in.
 const BACKGROUND: RGBColor = RGBColor(0x2B, 0x2D, 0x31);
 const TEXT: RGBColor = RGBColor(0xF2, 0xF3, 0xF5);
@@ -57,6 +73,10 @@ const MUTED: RGBColor = RGBColor(0xB5, 0xBA, 0xC1);
 const GRID: RGBColor = RGBColor(0x40, 0x43, 0x49);
 const RUN: RGBColor = RGBColor(0xE0, 0xA5, 0x26);
 const BAR: RGBColor = RGBColor(0x2B, 0x7B, 0xB9);
+/// A second line beside [`RUN`]: a light blue that stays apart from it for colour-blind eyes too.
+const SECOND: RGBColor = RGBColor(0x5D, 0xAD, 0xE2);
+/// The colours of the lines of a picture with several, in order; lines past these are not drawn.
+const LINES: [RGBColor; 2] = [RUN, SECOND];
 
 const W: i32 = WIDTH as i32;
 const H: i32 = HEIGHT as i32;
@@ -118,11 +138,72 @@ pub fn yearly_line(
     money: &(dyn Fn(u64) -> String + Sync),
     locale: Locale,
 ) -> Result<Vec<u8>> {
-    let mut years = years.to_vec();
-    years.sort_by_key(|y| y.year);
-    years.dedup_by_key(|y| y.year);
-    render(|area| years::draw(area, title, subtitle, &years, money, locale))
+    let series = [YearSeries {
+        label: String::new(),
+        years: years.to_vec(),
+    }];
+    yearly_lines(title, subtitle, &series, money, locale)
 }
+
+/// [`yearly_line`] for up to two series, one line each on one scale, named in a legend.
+pub fn yearly_lines(
+    title: &str,
+    subtitle: &str,
+    series: &[YearSeries],
+    money: &(dyn Fn(u64) -> String + Sync),
+    locale: Locale,
+) -> Result<Vec<u8>> {
+    let series: Vec<YearSeries> = series
+        .iter()
+        .take(LINES.len())
+        .map(|s| {
+            let mut years = s.years.clone();
+            years.sort_by_key(|y| y.year);
+            years.dedup_by_key(|y| y.year);
+            YearSeries {
+                label: s.label.clone(),
+                years,
+            }
+        })
+        .collect();
+    render(|area| years::draw(area, title, subtitle, &series, money, locale))
+}
+
+/// Up to two runs on one chart overlaid: x = weeks since each one's debut, y = position with
+/// No. 1 at the top (positions clamped to `1..=chart_size`), each line in its colour and named
+/// in a legend, its peak marked. A line joins only weeks next to each other; a return to the
+/// chart after weeks off starts a new stretch. With no charted week the picture says "no
+/// data". `subtitle` says what the axes are, in the asker's language.
+pub fn overlay_runs(
+    title: &str,
+    subtitle: &str,
+    chart_size: i64,
+    lines: &[OverlayLine],
+    locale: Locale,
+) -> Result<Vec<u8>> {
+    let size = chart_size.max(1);
+    let lines: Vec<OverlayLine> = lines
+        .iter()
+        .take(LINES.len())
+        .map(|l| {
+            let mut weeks: Vec<(i64, i64)> = l
+                .weeks
+                .iter()
+                .map(|&(week, position)| (week.clamp(0, MAX_WEEKS), position.clamp(1, size)))
+                .collect();
+            weeks.sort_unstable();
+            weeks.dedup_by_key(|w| w.0);
+            OverlayLine {
+                label: l.label.clone(),
+                weeks,
+            }
+        })
+        .collect();
+    render(|area| overlay::draw(area, title, subtitle, size, &lines, locale))
+}
+
+/// The most weeks since a debut an overlay draws: longer than any run has charted.
+const MAX_WEEKS: i64 = 5_000;
 
 /// Draws on a fresh background in an RGB buffer and encodes that as PNG.
 fn render(draw: impl FnOnce(&Area) -> Result<()>) -> Result<Vec<u8>> {
@@ -168,6 +249,27 @@ fn draw_heading(area: &Area, title: &str, subtitle: &str) -> Result<()> {
         &SUBTITLE,
     )
 }
+
+/// The names of a picture's lines, each after a square of its colour, in a row under the
+/// heading; each name is cut to its share of the width.
+fn draw_legend(area: &Area, names: &[&str]) -> Result<()> {
+    let label = Label::new(14.0, TEXT, HPos::Left, VPos::Center);
+    let n = i32::try_from(names.len().clamp(1, LINES.len())).unwrap_or(1);
+    let share = (W - 2 * MARGIN) / n;
+    let y = LEGEND_Y;
+    for (i, (name, colour)) in names.iter().zip(LINES).enumerate() {
+        let x = MARGIN + share * i as i32;
+        area.draw(&Rectangle::new(
+            [(x, y - 6), (x + 12, y + 6)],
+            colour.filled(),
+        ))?;
+        draw_text(area, &fit(name, &label, share - 28)?, (x + 18, y), &label)?;
+    }
+    Ok(())
+}
+
+/// Where the legend's row sits: under the heading, above a plot that starts at 96.
+const LEGEND_Y: i32 = 78;
 
 fn draw_no_data(area: &Area, within: Rect, locale: Locale) -> Result<()> {
     let centre = (

@@ -120,7 +120,7 @@ fn draw_rank_axis(area: &Area, scale: &RunScale, locale: Locale) -> Result<()> {
 }
 
 /// No. 1 always, then round steps chosen so there are at most about six labels.
-fn rank_ticks(size: i64) -> Vec<i64> {
+pub(super) fn rank_ticks(size: i64) -> Vec<i64> {
     let step = rank_step(size);
     let mut ticks = vec![1];
     let mut rank = step;

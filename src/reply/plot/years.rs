@@ -1,4 +1,5 @@
-//! The yearly picture: one value per full year as a line, years along the bottom.
+//! The yearly picture: one value per full year as a line, years along the bottom; two
+//! destinations as two lines with a legend.
 
 use anyhow::Result;
 use plotters::prelude::*;
@@ -6,8 +7,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::text::{Label, draw_text};
 use super::{
-    Area, BACKGROUND, GRID, H, MUTED, RUN, Rect, TEXT, W, YearValue, draw_heading, draw_no_data,
-    lerp,
+    Area, BACKGROUND, GRID, H, LINES, MUTED, Rect, TEXT, W, YearSeries, YearValue, draw_heading,
+    draw_legend, draw_no_data, lerp,
 };
 use crate::i18n::Locale;
 
@@ -18,12 +19,15 @@ const PLOT: Rect = Rect {
     right: W - 32,
     bottom: H - 36,
 };
+/// Where several lines go: below their legend.
+const PLOT_WITH_LEGEND: Rect = Rect { top: 96, ..PLOT };
 /// Keeps the first and last years and the top value off the frame.
 const INSET: i32 = 24;
 
-/// Maps years and values to pixels inside [`PLOT`]; values from zero to `top`.
+/// Maps years and values to pixels inside `plot`; values from zero to `top`.
 #[derive(Clone, Copy, Debug)]
 struct Scale {
+    plot: Rect,
     first: i32,
     last: i32,
     top: u64,
@@ -31,7 +35,7 @@ struct Scale {
 
 impl Scale {
     fn x(&self, year: i32) -> i32 {
-        let (left, right) = (PLOT.left + INSET, PLOT.right - INSET);
+        let (left, right) = (self.plot.left + INSET, self.plot.right - INSET);
         if self.last == self.first {
             return (left + right) / 2;
         }
@@ -43,55 +47,75 @@ impl Scale {
     }
 
     fn y(&self, value: u64) -> i32 {
-        let (top, bottom) = (PLOT.top + INSET, PLOT.bottom);
+        let (top, bottom) = (self.plot.top + INSET, self.plot.bottom);
         lerp(bottom, top, value as f64 / self.top.max(1) as f64)
     }
 }
 
+/// One line per series, each in its colour of [`LINES`]; several are named in a legend, and a
+/// single one has its values written over its dots.
 pub(super) fn draw(
     area: &Area,
     title: &str,
     subtitle: &str,
-    years: &[YearValue],
+    series: &[YearSeries],
     money: &(dyn Fn(u64) -> String + Sync),
     locale: Locale,
 ) -> Result<()> {
     draw_heading(area, title, subtitle)?;
-    let (Some(first), Some(last)) = (years.first(), years.last()) else {
-        draw_frame(area)?;
-        return draw_no_data(area, PLOT, locale);
+    let plot = if series.len() > 1 {
+        let names: Vec<&str> = series.iter().map(|s| s.label.as_str()).collect();
+        draw_legend(area, &names)?;
+        PLOT_WITH_LEGEND
+    } else {
+        PLOT
     };
-    let top = value_ticks(years.iter().map(|y| y.value).max().unwrap_or(0));
+    let all = || series.iter().flat_map(|s| &s.years);
+    let (Some(first), Some(last)) = (all().map(|y| y.year).min(), all().map(|y| y.year).max())
+    else {
+        draw_frame(area, plot)?;
+        return draw_no_data(area, plot, locale);
+    };
+    let top = value_ticks(all().map(|y| y.value).max().unwrap_or(0));
     let scale = Scale {
-        first: first.year,
-        last: last.year,
+        plot,
+        first,
+        last,
         top: *top.last().unwrap_or(&1),
     };
     let axis = Label::new(13.0, MUTED, HPos::Right, VPos::Center);
     for tick in &top {
         let y = scale.y(*tick);
-        let line = vec![(PLOT.left, y), (PLOT.right, y)];
+        let line = vec![(plot.left, y), (plot.right, y)];
         area.draw(&PathElement::new(line, GRID.stroke_width(1)))?;
-        draw_text(area, &money(*tick), (PLOT.left - 8, y), &axis)?;
+        draw_text(area, &money(*tick), (plot.left - 8, y), &axis)?;
     }
     let below = Label::new(13.0, MUTED, HPos::Center, VPos::Top);
-    let every = year_step(last.year - first.year);
-    for y in years.iter().filter(|y| (y.year - first.year) % every == 0) {
+    let every = year_step(last - first);
+    let mut years: Vec<i32> = all().map(|y| y.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    for year in years.into_iter().filter(|y| (y - first) % every == 0) {
         draw_text(
             area,
-            &y.year.to_string(),
-            (scale.x(y.year), PLOT.bottom + 8),
+            &year.to_string(),
+            (scale.x(year), plot.bottom + 8),
             &below,
         )?;
     }
-    draw_frame(area)?;
-    draw_line(area, &scale, years)?;
-    draw_values(area, &scale, years)
+    draw_frame(area, plot)?;
+    for (s, colour) in series.iter().zip(LINES) {
+        draw_line(area, &scale, &s.years, colour)?;
+    }
+    match series {
+        [one] => draw_values(area, &scale, &one.years),
+        _ => Ok(()),
+    }
 }
 
-fn draw_frame(area: &Area) -> Result<()> {
+fn draw_frame(area: &Area, plot: Rect) -> Result<()> {
     area.draw(&Rectangle::new(
-        [(PLOT.left, PLOT.top), (PLOT.right, PLOT.bottom)],
+        [(plot.left, plot.top), (plot.right, plot.bottom)],
         GRID.stroke_width(1),
     ))?;
     Ok(())
@@ -99,7 +123,7 @@ fn draw_frame(area: &Area) -> Result<()> {
 
 /// Solid between years next to each other, thin and muted across years without a value, so
 /// a gap is never drawn as if it had been measured; a dot on every year.
-fn draw_line(area: &Area, scale: &Scale, years: &[YearValue]) -> Result<()> {
+fn draw_line(area: &Area, scale: &Scale, years: &[YearValue], colour: RGBColor) -> Result<()> {
     for pair in years.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
         let ends = vec![
@@ -107,7 +131,7 @@ fn draw_line(area: &Area, scale: &Scale, years: &[YearValue]) -> Result<()> {
             (scale.x(b.year), scale.y(b.value)),
         ];
         let style = if b.year - a.year == 1 {
-            RUN.stroke_width(3)
+            colour.stroke_width(3)
         } else {
             MUTED.stroke_width(1)
         };
@@ -116,7 +140,7 @@ fn draw_line(area: &Area, scale: &Scale, years: &[YearValue]) -> Result<()> {
     for y in years {
         let at = (scale.x(y.year), scale.y(y.value));
         area.draw(&Circle::new(at, 6, BACKGROUND.filled()))?;
-        area.draw(&Circle::new(at, 4, RUN.filled()))?;
+        area.draw(&Circle::new(at, 4, colour.filled()))?;
     }
     Ok(())
 }
@@ -166,7 +190,7 @@ fn year_step(span: i32) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{Picture, WHOLE};
-    use super::super::yearly_line;
+    use super::super::{RUN, SECOND, yearly_line, yearly_lines};
     use super::*;
 
     fn year(year: i32, value: u64) -> YearValue {
@@ -202,5 +226,31 @@ mod tests {
             png,
             yearly_line("Japan", "all years", &years, &money, Locale::En).unwrap()
         );
+    }
+
+    #[test]
+    fn two_destinations_are_two_lines_on_one_scale() {
+        let money = |v: u64| format!("${v}");
+        let series = [
+            YearSeries {
+                label: "Japan".into(),
+                years: vec![year(2021, 80), year(2022, 90)],
+            },
+            YearSeries {
+                label: "United States".into(),
+                years: vec![year(2020, 10), year(2021, 12), year(2022, 20)],
+            },
+        ];
+        let png = yearly_lines("Japan vs United States", "", &series, &money, Locale::Ko).unwrap();
+        let picture = Picture::decode(&png);
+        assert!(picture.count(PLOT_WITH_LEGEND, RUN) > 100);
+        assert!(picture.count(PLOT_WITH_LEGEND, SECOND) > 100);
+        // The smaller values sit low on the shared scale.
+        let low = Rect {
+            top: (PLOT_WITH_LEGEND.top + PLOT_WITH_LEGEND.bottom) / 2,
+            ..PLOT_WITH_LEGEND
+        };
+        assert_eq!(picture.count(low, RUN), 0);
+        assert!(picture.count(low, SECOND) > 100);
     }
 }
