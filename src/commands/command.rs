@@ -558,6 +558,7 @@ mod tests {
                 .map(|o| match (o.choices.first(), o.name) {
                     (Some(first), _) => (o.name, *first),
                     (None, "week") => (o.name, "2023-07-15"),
+                    (None, "year") => (o.name, "2020"),
                     (None, _) => (o.name, "1"),
                 })
                 .collect();
