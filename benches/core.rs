@@ -12,7 +12,7 @@ use kpop_facts::commands::{self, Caller, Invocation};
 use kpop_facts::domain::chart::Chart;
 use kpop_facts::i18n::Locale;
 use kpop_facts::import::billboard;
-use kpop_facts::reply::plot::{self, Bar, RunWeek};
+use kpop_facts::reply::plot::{self, Bar, OverlayLine, RunWeek};
 use kpop_facts::store::{Actor, Store};
 
 #[path = "common/measure.rs"]
@@ -282,7 +282,35 @@ async fn run(data: &Path) {
         }
     })
     .await;
+    let overlay: Vec<OverlayLine> = [("Dynamite", 0i64), ("Butter", 3)]
+        .iter()
+        .map(|(label, shift)| OverlayLine {
+            label: label.to_string(),
+            weeks: (0..32).map(|w| (w, 1 + (w * 3 + shift) % 100)).collect(),
+        })
+        .collect();
+    let overlay_pic = time_async(200, |_| {
+        let overlay = &overlay;
+        async move {
+            std::hint::black_box(
+                plot::overlay_runs(
+                    "Dynamite vs Butter",
+                    "Billboard Hot 100",
+                    100,
+                    overlay,
+                    Locale::En,
+                )
+                .unwrap(),
+            );
+        }
+    })
+    .await;
     println!("\n## Pictures\n\n| picture | p50 | p99 |\n|---|---|---|");
+    println!(
+        "| two runs overlaid, 32 weeks each (`/compare`) | {} | {} |",
+        us(overlay_pic.p50),
+        us(overlay_pic.p99)
+    );
     println!(
         "| run, 52 weeks | {} | {} |",
         us(run_pic.p50),
@@ -358,6 +386,7 @@ async fn records(app: &App, caller: &Caller) {
                 commands::respond_component(
                     app,
                     &format!("page:records:{}:1", parts.join(":")),
+                    &[],
                     owner,
                 )
                 .await,

@@ -236,6 +236,39 @@ impl Records {
         years: Option<Years>,
         within: std::ops::Range<usize>,
     ) -> (Vec<Line>, usize) {
+        let ranked = self.tally(c, kind, who, years);
+        let total = ranked.len();
+        let lines = rank_names(ranked, within)
+            .into_iter()
+            .filter_map(|(rank, tied, name, (count, first, latest))| {
+                let (first, latest) = (day_of(first)?, day_of(latest)?);
+                let item = if who == Who::Everyone {
+                    Item::Credit {
+                        song_id: *c.credits.get(name)?,
+                        count,
+                        first,
+                        latest,
+                    }
+                } else {
+                    Item::Act {
+                        act: name as u16,
+                        count,
+                        first,
+                        latest,
+                    }
+                };
+                Some(Line {
+                    rank: Some(rank),
+                    tied,
+                    item,
+                })
+            })
+            .collect();
+        (lines, total)
+    }
+
+    /// Per name with entries of `kind`: its index, how many, the first and latest placed weeks.
+    fn tally(&self, c: &ChartRecords, kind: Kind, who: Who, years: Option<Years>) -> Vec<Named> {
         let set = self.set(c, who);
         // Per name: entries, first and latest placed weeks.
         let size = if who == Who::Everyone {
@@ -272,56 +305,11 @@ impl Records {
             t.1 = t.1.min(day.raw());
             t.2 = t.2.max(day.raw());
         }
-        let mut ranked: Vec<(usize, (usize, u16, u16))> = tally
+        tally
             .into_iter()
             .enumerate()
             .filter(|(_, t)| t.0 > 0)
-            .collect();
-        let total = ranked.len();
-        // Ranks from a histogram of counts, so only the lines shown need sorting.
-        let mut above = vec![0usize; ranked.iter().map(|(_, t)| t.0).max().unwrap_or(0) + 2];
-        for (_, t) in &ranked {
-            above[t.0] += 1;
-        }
-        let same: Vec<usize> = above.clone();
-        for k in (0..above.len() - 1).rev() {
-            above[k] += above[k + 1];
-        }
-        let key = |(_, t): &(usize, (usize, u16, u16))| (std::cmp::Reverse(t.0), t.1);
-        let end = within.end.min(total);
-        if end > 0 && end < total {
-            ranked.select_nth_unstable_by_key(end - 1, key);
-            ranked.truncate(end);
-        }
-        ranked.sort_by_key(key);
-        let lines = ranked
-            .into_iter()
-            .skip(within.start)
-            .filter_map(|(name, (count, first, latest))| {
-                let (first, latest) = (day_of(first)?, day_of(latest)?);
-                let item = if who == Who::Everyone {
-                    Item::Credit {
-                        song_id: *c.credits.get(name)?,
-                        count,
-                        first,
-                        latest,
-                    }
-                } else {
-                    Item::Act {
-                        act: name as u16,
-                        count,
-                        first,
-                        latest,
-                    }
-                };
-                Some(Line {
-                    rank: Some(above[count + 1] + 1),
-                    tied: same[count] > 1,
-                    item,
-                })
-            })
-            .collect();
-        (lines, total)
+            .collect()
     }
 
     /// The firsts on each chart asked, for groups and soloists (or only the acts `who` names).
@@ -385,6 +373,40 @@ impl Records {
             .map(|(_, e)| *e)
             .collect()
     }
+}
+
+/// A name's count, and its first and latest placed weeks (raw days).
+type Tally = (usize, u16, u16);
+/// A name's index and its tally.
+type Named = (usize, Tally);
+/// A name ranked: its rank, whether it shares it, its index and its tally.
+type RankedName = (usize, bool, usize, Tally);
+
+/// The names at `within` of the ranking by count (more first, then the earlier first week),
+/// each as (rank, shares it, name, tally). Ranks come from a histogram of counts, so only the
+/// lines shown are sorted.
+fn rank_names(mut ranked: Vec<Named>, within: std::ops::Range<usize>) -> Vec<RankedName> {
+    let total = ranked.len();
+    let mut above = vec![0usize; ranked.iter().map(|(_, t)| t.0).max().unwrap_or(0) + 2];
+    for (_, t) in &ranked {
+        above[t.0] += 1;
+    }
+    let same: Vec<usize> = above.clone();
+    for k in (0..above.len() - 1).rev() {
+        above[k] += above[k + 1];
+    }
+    let key = |(_, t): &Named| (std::cmp::Reverse(t.0), t.1);
+    let end = within.end.min(total);
+    if end > 0 && end < total {
+        ranked.select_nth_unstable_by_key(end - 1, key);
+        ranked.truncate(end);
+    }
+    ranked.sort_by_key(key);
+    ranked
+        .into_iter()
+        .skip(within.start)
+        .map(|(name, t)| (above[t.0 + 1] + 1, same[t.0] > 1, name, t))
+        .collect()
 }
 
 /// Marks lines tied with the line after them (within the page, or `next` after it).
