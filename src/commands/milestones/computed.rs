@@ -13,9 +13,6 @@ use crate::domain::credited::CreditedRun;
 use crate::domain::text::truncate;
 use crate::i18n::{Locale, msg, t};
 
-/// Lines an act's milestones take at most, and a title's; `/records` has the rest.
-const ACT_LINES: usize = 7;
-const TITLE_LINES: usize = 5;
 const TITLE_CHARS: usize = 60;
 /// Others named in a tie before they are only counted.
 const TIES_NAMED: usize = 2;
@@ -23,6 +20,7 @@ const TIES_NAMED: usize = 2;
 /// The computed milestones of one answer, and what they say that a note may claim too.
 #[derive(Default)]
 pub struct Computed {
+    /// Most telling first: those left out for room are in `/records`.
     pub lines: Vec<String>,
     /// Charts with a line giving the act's No. 1s or best peak: a note's peak there is said.
     pub peaks: Vec<Chart>,
@@ -67,7 +65,7 @@ pub fn for_act(ix: &Indexes, act_id: &str, charts: &[Chart], locale: Locale) -> 
         }
         leads.extend(others.into_iter().map(|l| cite(lead_line(ix, l, locale))));
     }
-    out.lines = capped([heads, firsts, leads].concat(), ACT_LINES, locale);
+    out.lines = [heads, firsts, leads].concat();
     out
 }
 
@@ -83,7 +81,7 @@ pub fn for_title(ix: &Indexes, song: Song<'_>, locale: Locale) -> Computed {
     for lead in ix.records.entry_leads(chart, song.id) {
         lines.push(cite(ix, chart, lead_line(ix, &lead, locale), locale));
     }
-    out.lines = capped(lines, TITLE_LINES, locale);
+    out.lines = lines;
     out
 }
 
@@ -94,15 +92,6 @@ pub fn cite(ix: &Indexes, chart: Chart, text: String, locale: Locale) -> String 
         .latest_date(chart)
         .map_or_else(|| "?".to_string(), |d| display_day(d, locale));
     t(locale, msg::milestone_computed(&text, chart.name(), &to))
-}
-
-fn capped(mut lines: Vec<String>, max: usize, locale: Locale) -> Vec<String> {
-    if lines.len() > max {
-        let left = lines.len() - (max - 1);
-        lines.truncate(max - 1);
-        lines.push(t(locale, msg::milestone_more_records(&left.to_string())));
-    }
-    lines
 }
 
 pub fn title(ix: &Indexes, song_id: i64) -> String {

@@ -20,8 +20,10 @@ use crate::store::NoteRow;
 
 pub use computed::Computed;
 
-/// Characters each list of milestones may take, so the answer's other fields keep their room.
+/// Characters each list of milestones may take, so the answer's other fields keep their room,
+/// and the part of it the notes may take, so the computed lines keep theirs.
 const MAX_CHARS: usize = 1000;
+const NOTES_CHARS: usize = 450;
 
 /// The weeks a note's claim is checked against: per run, its id and the subject's credited
 /// weeks on the claim's chart, oldest first.
@@ -78,20 +80,20 @@ pub fn add<'n, 'w, 's>(
             said.push(line);
         }
     }
-    let lines: Vec<String> = computed
-        .lines
-        .into_iter()
-        .chain(said)
-        .chain(current)
-        .collect();
     let more = |n: usize| t(locale, msg::more(&n.to_string()));
+    let notes: Vec<String> = said.into_iter().chain(current).collect();
+    let notes = lines_within(&notes, NOTES_CHARS, more);
+    let room = MAX_CHARS - notes.chars().count() - 1;
+    let records = |n: usize| t(locale, msg::milestone_more_records(&n.to_string()));
+    let computed = lines_within(&computed.lines, room, records);
+    let value = [computed, notes]
+        .into_iter()
+        .filter(|v| !v.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut embed = embed;
-    if !lines.is_empty() {
-        embed = embed.field(
-            t(locale, msg::milestones()),
-            lines_within(&lines, MAX_CHARS, more),
-            false,
-        );
+    if !value.is_empty() {
+        embed = embed.field(t(locale, msg::milestones()), value, false);
     }
     if !history.is_empty() {
         embed = embed.field(
