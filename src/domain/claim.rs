@@ -240,33 +240,40 @@ impl Claim {
                     Verdict::Confirmed(proof)
                 }
             }
-            Claim::Streak { weeks, .. } => {
-                let streaks: Vec<Stretch> = runs.iter().flat_map(|(_, w)| streaks(w)).collect();
-                let longest = *streaks.iter().max_by_key(|s| (s.weeks, s.to))?;
-                let proof = Proof::Streak {
-                    weeks: longest.weeks,
-                    from: longest.from,
-                    to: longest.to,
-                };
-                // Only a streak still running after the note's date can overtake it.
-                let grown = streaks
-                    .iter()
-                    .filter(|s| s.to > as_of)
-                    .map(|s| s.weeks)
-                    .max()
-                    .filter(|&n| n > weeks);
-                match grown {
-                    _ if longest.weeks < weeks => Verdict::Contradicted(proof),
-                    Some(n) => Verdict::Overtaken {
-                        since: Since::Streak(n),
-                        now: proof,
-                    },
-                    None => Verdict::Confirmed(proof),
-                }
-            }
+            Claim::Streak { weeks, .. } => streak_verdict(&runs, as_of, weeks)?,
             Claim::First { .. } => return None,
         })
     }
+}
+
+/// A claim of `weeks` in a row, held against `runs`.
+fn streak_verdict(
+    runs: &[(i64, &[CreditedWeek])],
+    as_of: NaiveDate,
+    weeks: usize,
+) -> Option<Verdict> {
+    let streaks: Vec<Stretch> = runs.iter().flat_map(|(_, w)| streaks(w)).collect();
+    let longest = *streaks.iter().max_by_key(|s| (s.weeks, s.to))?;
+    let proof = Proof::Streak {
+        weeks: longest.weeks,
+        from: longest.from,
+        to: longest.to,
+    };
+    // Only a streak still running after the note's date can overtake it.
+    let grown = streaks
+        .iter()
+        .filter(|s| s.to > as_of)
+        .map(|s| s.weeks)
+        .max()
+        .filter(|&n| n > weeks);
+    Some(match grown {
+        _ if longest.weeks < weeks => Verdict::Contradicted(proof),
+        Some(n) => Verdict::Overtaken {
+            since: Since::Streak(n),
+            now: proof,
+        },
+        None => Verdict::Confirmed(proof),
+    })
 }
 
 /// A first claim from its captures: (1) "solo" before K-pop, (2) the act, (3) the feat, (4) the

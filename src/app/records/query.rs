@@ -218,6 +218,7 @@ impl Records {
     }
 
     /// Acts (or, for everyone, exact credits) ranked by how many entries of `kind` they have.
+    // long: one tally, its ranks by a histogram of counts, and the lines asked for, in one pass each.
     pub(super) fn names(
         &self,
         c: &ChartRecords,

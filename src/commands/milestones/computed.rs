@@ -24,9 +24,12 @@ pub struct Computed {
     pub lines: Vec<String>,
     /// Charts with a line giving the act's No. 1s or best peak: a note's peak there is said.
     pub peaks: Vec<Chart>,
-    /// The firsts named: (run, kind of first, kind of act).
-    pub firsts: Vec<(i64, FirstKind, ActKind)>,
+    /// The firsts named.
+    pub firsts: Vec<Named>,
 }
+
+/// A first a line names: (run, kind of first, kind of act).
+pub type Named = (i64, FirstKind, ActKind);
 
 /// An act's milestones on `charts` (those it has entries on).
 pub fn for_act(ix: &Indexes, act_id: &str, charts: &[Chart], locale: Locale) -> Computed {
@@ -182,7 +185,7 @@ fn first_lines(
     chart: Chart,
     held: impl Fn(&Entry) -> bool,
     locale: Locale,
-) -> Vec<(String, Vec<(i64, FirstKind, ActKind)>)> {
+) -> Vec<(String, Vec<Named>)> {
     let firsts: Vec<First> = ix
         .records
         .firsts(Some(chart), Who::Kpop, None)
@@ -271,58 +274,68 @@ fn lead_line(ix: &Indexes, lead: &Lead, locale: Locale) -> String {
         }
         Lead::Entry {
             kind,
-            entry: e,
+            entry,
             tied_with,
-        } => {
-            let name = title(ix, e.song_id);
-            let text = match kind {
-                Kind::WeeksAtOne => t(
-                    locale,
-                    msg::milestone_lead_weeks_at_one(
-                        &name,
-                        &e.weeks_at_one.to_string(),
-                        &e.first_at_one.map(day).unwrap_or_default(),
-                    ),
-                ),
-                Kind::LongestRuns => t(
-                    locale,
-                    msg::milestone_lead_longest_runs(
-                        &name,
-                        &e.streak.to_string(),
-                        &day(e.streak_from),
-                        &day(e.streak_to),
-                    ),
-                ),
-                Kind::BiggestJumps => e.jump.map_or_else(String::new, |j| {
-                    t(
-                        locale,
-                        msg::milestone_lead_biggest_jumps(
-                            &name,
-                            &j.from.to_string(),
-                            &j.to.to_string(),
-                            &day(j.week),
-                        ),
-                    )
-                }),
-                Kind::HighestDebuts => t(
-                    locale,
-                    msg::milestone_lead_highest_debuts(&name, &day(e.first)),
-                ),
-                _ => t(
-                    locale,
-                    msg::milestone_lead_most_weeks(
-                        &name,
-                        &e.weeks.to_string(),
-                        &day(e.first),
-                        &day(e.last),
-                    ),
-                ),
-            };
-            let names: Vec<String> = tied_with
-                .iter()
-                .map(|x| format!("“{}”", title(ix, x.song_id)))
-                .collect();
-            tied(text, &names, locale)
-        }
+        } => entry_lead_line(ix, *kind, entry, tied_with, locale),
     }
+}
+
+/// A K-pop record an entry leads, with the week (or weeks) that prove it.
+fn entry_lead_line(
+    ix: &Indexes,
+    kind: Kind,
+    e: &Entry,
+    tied_with: &[Entry],
+    locale: Locale,
+) -> String {
+    let day = |d: crate::app::records::Day| display_day(d.date(), locale);
+    let name = title(ix, e.song_id);
+    let text = match kind {
+        Kind::WeeksAtOne => t(
+            locale,
+            msg::milestone_lead_weeks_at_one(
+                &name,
+                &e.weeks_at_one.to_string(),
+                &e.first_at_one.map(day).unwrap_or_default(),
+            ),
+        ),
+        Kind::LongestRuns => t(
+            locale,
+            msg::milestone_lead_longest_runs(
+                &name,
+                &e.streak.to_string(),
+                &day(e.streak_from),
+                &day(e.streak_to),
+            ),
+        ),
+        Kind::BiggestJumps => e.jump.map_or_else(String::new, |j| {
+            t(
+                locale,
+                msg::milestone_lead_biggest_jumps(
+                    &name,
+                    &j.from.to_string(),
+                    &j.to.to_string(),
+                    &day(j.week),
+                ),
+            )
+        }),
+        Kind::HighestDebuts => t(
+            locale,
+            msg::milestone_lead_highest_debuts(&name, &day(e.first)),
+        ),
+        _ => t(
+            locale,
+            msg::milestone_lead_most_weeks(
+                &name,
+                &e.weeks.to_string(),
+                &day(e.first),
+                &day(e.last),
+            ),
+        ),
+    };
+    let names: Vec<String> = tied_with
+        .iter()
+        .map(|x| format!("“{}”", title(ix, x.song_id)))
+        .collect();
+    tied(text, &names, locale)
 }

@@ -147,7 +147,7 @@ fn shown<'w>(
 
 /// Whether a first named by the computed lines is the subject's first of `kind` by `by`.
 fn held(
-    (song, kind_named, acts): &(i64, FirstKind, ActKind),
+    (song, kind_named, acts): &computed::Named,
     subject: Subject<'_>,
     kind: FirstKind,
     by: By,
