@@ -580,3 +580,28 @@ async fn computed_milestones_read_in_korean_and_japanese() {
         "{line}"
     );
 }
+
+#[tokio::test]
+async fn milestones_keep_to_the_chart_and_the_subject_asked_about() {
+    let t = TestApp::new().await;
+    let data = seed_data(&t).await;
+    let everywhere = |r: &Reply| act_answers::lines(r).join("\n");
+    // An act note about the Billboard 200, and its computed line, are not in a Hot 100 answer.
+    let twice = note("twice");
+    let act = data.act("twice");
+    let r = artist(
+        &t.app,
+        &[("name", "TWICE"), ("chart", "hot-100")],
+        Locale::En,
+    )
+    .await;
+    assert!(!everywhere(&r).contains(&twice.text));
+    assert!(!everywhere(&r).contains(&head(&data, act, Chart::Billboard200)));
+    computed_line(&data, &r, Chart::Hot100, &head(&data, act, Chart::Hot100));
+    // A title's note belongs to the title, not to the act's page.
+    for n in read_notes().iter().filter(|n| n.subject_kind == "title") {
+        let name = &data.act(&n.act_id).name;
+        let on_act = artist(&t.app, &[("name", name)], Locale::En).await;
+        assert!(!everywhere(&on_act).contains(&n.text), "{name}");
+    }
+}
