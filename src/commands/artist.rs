@@ -352,9 +352,11 @@ fn render(ix: &Indexes, found: &Found<'_>, locale: Locale, owner: Option<u64>) -
     if let Some(members) = members_field(&found.members, locale) {
         embed = embed.field(t(locale, msg::artist_members()), members, false);
     }
+    let charts: Vec<Chart> = found.charts.iter().map(|(c, _)| *c).collect();
     embed = milestones::add(
         embed,
         ix,
+        milestones::computed::for_act(ix, &act.row.id, &charts, locale),
         found.notes.iter().copied(),
         |_, claim| {
             found
@@ -364,6 +366,7 @@ fn render(ix: &Indexes, found: &Found<'_>, locale: Locale, owner: Option<u64>) -
                 .map(|r| (r.song_id, r.weeks()))
                 .collect()
         },
+        |_| milestones::Subject::Act(&act.row.id),
         locale,
     );
     embed = embed.footer(t(locale, msg::artist_footer(&act.row.name)));

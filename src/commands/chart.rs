@@ -420,8 +420,8 @@ fn joined_lines(ix: &Indexes, song: Song<'_>, run: &Run, locale: Locale) -> Opti
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
-/// Milestone notes about this title on this chart (by any of its acts, or by none named),
-/// checked against the weeks that credit the note's act, or the whole run.
+/// The title's computed milestones, and the notes about it on this chart (by any of its acts,
+/// or by none named), checked against the weeks that credit the note's act, or the whole run.
 fn milestones(embed: Embed, ix: &Indexes, song: Song<'_>, run: &Run, locale: Locale) -> Embed {
     let act_ids: Vec<&str> = song
         .acts
@@ -448,6 +448,7 @@ fn milestones(embed: Embed, ix: &Indexes, song: Song<'_>, run: &Run, locale: Loc
     super::milestones::add(
         embed,
         ix,
+        super::milestones::computed::for_title(ix, song, locale),
         notes,
         |n, _| match n.act_id.as_deref() {
             Some(act) => ix
@@ -457,6 +458,7 @@ fn milestones(embed: Embed, ix: &Indexes, song: Song<'_>, run: &Run, locale: Loc
                 .unwrap_or_default(),
             None => vec![(song.id, whole.as_slice())],
         },
+        |_| super::milestones::Subject::Song(song.id),
         locale,
     )
 }

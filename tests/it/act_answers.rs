@@ -1,5 +1,5 @@
-//! What `/artist` and the notes say about acts, checked against the chart CSVs: credited weeks
-//! only, the fields fans quote first, members' entries, and milestone notes where they belong.
+//! What `/artist` says about acts, checked against the chart CSVs: credited weeks
+//! only, the fields fans quote first, and members' entries (milestones: `milestones.rs`).
 //!
 //! Each check runs on the seed (the K-pop runs in `data/`) and, with `KPOP_FACTS_FULL_DATA`,
 //! on the full history too. Expected values are computed here from the CSV rows and the credit
@@ -18,13 +18,13 @@ use kpop_facts::reply::{Reply, limits};
 use crate::support::app::{self as test_app, TestApp};
 use crate::support::full::{self, ChartRow};
 
-const REPO_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+pub(crate) const REPO_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
 
 /// One row of `kpop_acts.csv`, the columns these tests read.
-struct ActCsv {
-    id: String,
-    name: String,
-    kind: String,
+pub(crate) struct ActCsv {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) kind: String,
     min_date: String,
     hot100: HashSet<String>,
     b200: HashSet<String>,
@@ -84,9 +84,9 @@ fn read_rows(path: &Path) -> Vec<ChartRow> {
 
 /// The chart rows a test reads (the seed's or the full history's), with each act's credited
 /// rows found once.
-struct Data<'a> {
-    app: &'a App,
-    acts: Vec<ActCsv>,
+pub(crate) struct Data<'a> {
+    pub(crate) app: &'a App,
+    pub(crate) acts: Vec<ActCsv>,
     hot100: &'a [ChartRow],
     b200: &'a [ChartRow],
     /// Per (act, chart): the indexes of the rows whose credit names the act.
@@ -132,19 +132,19 @@ impl<'a> Data<'a> {
         data
     }
 
-    fn rows(&self, chart: Chart) -> &'a [ChartRow] {
+    pub(crate) fn rows(&self, chart: Chart) -> &'a [ChartRow] {
         match chart {
             Chart::Hot100 => self.hot100,
             Chart::Billboard200 => self.b200,
         }
     }
 
-    fn act(&self, id: &str) -> &ActCsv {
+    pub(crate) fn act(&self, id: &str) -> &ActCsv {
         self.acts.iter().find(|a| a.id == id).unwrap()
     }
 
     /// The rows whose credit names `act`.
-    fn credited(&self, act: &ActCsv, chart: Chart) -> Vec<&'a ChartRow> {
+    pub(crate) fn credited(&self, act: &ActCsv, chart: Chart) -> Vec<&'a ChartRow> {
         let rows = self.rows(chart);
         self.credited
             .get(&(act.id.clone(), chart))
@@ -189,7 +189,7 @@ impl<'a> Data<'a> {
     }
 }
 
-async fn seed_data(t: &TestApp) -> Data<'_> {
+pub(crate) async fn seed_data(t: &TestApp) -> Data<'_> {
     static HOT100: std::sync::OnceLock<Vec<ChartRow>> = std::sync::OnceLock::new();
     static B200: std::sync::OnceLock<Vec<ChartRow>> = std::sync::OnceLock::new();
     let data = Path::new(REPO_DATA);
@@ -201,7 +201,7 @@ async fn seed_data(t: &TestApp) -> Data<'_> {
     )
 }
 
-fn full_data(full: &'static full::Full) -> Data<'static> {
+pub(crate) fn full_data(full: &'static full::Full) -> Data<'static> {
     Data::new(
         &full.app,
         // The act list and its credit columns as published with the data.
@@ -219,7 +219,7 @@ fn caller(locale: Locale) -> Caller {
     }
 }
 
-async fn artist(app: &App, options: &[(&str, &str)], locale: Locale) -> Reply {
+pub(crate) async fn artist(app: &App, options: &[(&str, &str)], locale: Locale) -> Reply {
     let inv = Invocation::new("artist", options, locale);
     commands::respond(app, &inv, &caller(locale)).await
 }
@@ -244,7 +244,7 @@ async fn all_pages(app: &App, options: &[(&str, &str)]) -> Vec<Reply> {
 }
 
 /// A reply's fields as `(name, value)`.
-fn fields(reply: &Reply) -> Vec<(&str, &str)> {
+pub(crate) fn fields(reply: &Reply) -> Vec<(&str, &str)> {
     reply.embeds[0]
         .fields
         .iter()
@@ -252,7 +252,7 @@ fn fields(reply: &Reply) -> Vec<(&str, &str)> {
         .collect()
 }
 
-fn field_named<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
+pub(crate) fn field_named<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
     fields(reply)
         .into_iter()
         .find(|(n, _)| *n == name)
@@ -260,7 +260,7 @@ fn field_named<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
 }
 
 /// Every line an answer shows (description and field values).
-fn lines(reply: &Reply) -> Vec<String> {
+pub(crate) fn lines(reply: &Reply) -> Vec<String> {
     let e = &reply.embeds[0];
     e.description
         .iter()
@@ -811,207 +811,4 @@ async fn a_store_seeded_before_member_of_learns_the_groups_and_keeps_its_edits()
         again.store().meta("seed_version").await.unwrap().as_deref(),
         Some(kpop_facts::import::seed::SEED_VERSION)
     );
-}
-
-// ── 9. Milestone notes ───────────────────────────────────────────────────────────────────
-
-/// One row of `data/milestones.csv`.
-#[derive(serde::Deserialize)]
-struct NoteCsv {
-    subject_kind: String,
-    subject: String,
-    act_id: String,
-    text: String,
-    as_of: String,
-    publisher: String,
-}
-
-fn read_notes() -> Vec<NoteCsv> {
-    csv::Reader::from_path(Path::new(REPO_DATA).join("milestones.csv"))
-        .unwrap()
-        .deserialize()
-        .map(Result::unwrap)
-        .collect()
-}
-
-fn chart_named(name: &str) -> Chart {
-    if name.contains("200") {
-        Chart::Billboard200
-    } else {
-        Chart::Hot100
-    }
-}
-
-/// The line of `field` (if the reply has it) that quotes `text`.
-fn note_line<'a>(reply: &'a Reply, field: &str, text: &str) -> Option<&'a str> {
-    field_named(reply, field)?
-        .lines()
-        .find(|l| l.contains(text))
-}
-
-async fn check_act_notes(data: &Data<'_>) -> usize {
-    let peaked =
-        regex::Regex::new(r"peaked at No\. (\d+) on the (Billboard Hot 100|Billboard 200)")
-            .unwrap();
-    let mut history = 0;
-    for note in read_notes().iter().filter(|n| n.subject_kind == "act") {
-        let act = data.act(&note.subject);
-        let reply = artist(data.app, &[("name", &act.name)], Locale::En).await;
-        let since = peaked.captures(&note.text).and_then(|c| {
-            let claimed: u32 = c[1].parse().unwrap();
-            let chart = chart_named(&c[2]);
-            data.credited(act, chart)
-                .into_iter()
-                .filter(|r| r.chart_date > note.as_of && r.position < claimed)
-                .min_by_key(|r| (r.position, r.chart_date.clone()))
-                .map(|r| (r.position, r.chart_date.clone()))
-        });
-        match since {
-            None => {
-                let line = note_line(&reply, "Milestones", &note.text)
-                    .unwrap_or_else(|| panic!("{}: {:?}", act.name, fields(&reply)));
-                assert!(
-                    line.contains(&format!("as of {}", note.as_of))
-                        && line.contains(&note.publisher),
-                    "{line}"
-                );
-                assert!(note_line(&reply, "Earlier milestones", &note.text).is_none());
-            }
-            Some((position, date)) => {
-                history += 1;
-                let line = note_line(&reply, "Earlier milestones", &note.text)
-                    .unwrap_or_else(|| panic!("{}: {:?}", act.name, fields(&reply)));
-                assert!(
-                    line.starts_with(&format!("• As of {}: ", note.as_of))
-                        && line.contains(&format!("Since then: No. {position} on {date} "))
-                        && line.contains(&note.publisher),
-                    "{line}"
-                );
-                assert!(note_line(&reply, "Milestones", &note.text).is_none());
-            }
-        }
-    }
-    history
-}
-
-#[tokio::test]
-async fn notes_overtaken_by_later_weeks_are_history() {
-    let t = TestApp::new().await;
-    let data = seed_data(&t).await;
-    // TWICE reached No. 1 on the Billboard 200 after the note that says No. 2.
-    assert!(check_act_notes(&data).await >= 1);
-    // A title's note is checked against its run: Cupid's streak went on after 2023-07-15.
-    let cupid = read_notes()
-        .into_iter()
-        .find(|n| n.subject == "Cupid")
-        .unwrap();
-    let weeks: Vec<&ChartRow> = data
-        .rows(Chart::Hot100)
-        .iter()
-        .filter(|r| r.title == "Cupid" && r.artist == "Fifty Fifty")
-        .collect();
-    let mut streak = 0;
-    let mut longest_after = 0;
-    for r in &weeks {
-        streak = if r.last_week.is_some() { streak + 1 } else { 1 };
-        if r.chart_date > cupid.as_of {
-            longest_after = longest_after.max(streak);
-        }
-    }
-    let r = test_app::ask(&t.app, "/chart cupid", Locale::En).await;
-    let line = note_line(&r, "Earlier milestones", &cupid.text).unwrap();
-    assert!(
-        line.contains(&format!("Since then: {longest_after} weeks in a row.")),
-        "{line}"
-    );
-}
-
-#[tokio::test]
-async fn notes_overtaken_by_later_weeks_are_history_over_the_full_history() {
-    let Some(full) = full::Full::get().await else {
-        return;
-    };
-    assert!(check_act_notes(&full_data(full)).await >= 1);
-}
-
-#[tokio::test]
-async fn notes_appear_only_with_their_subject_with_source_and_date() {
-    let t = TestApp::new().await;
-    let notes = read_notes();
-    let everywhere = |r: &Reply| lines(r).join("\n");
-    let data = seed_data(&t).await;
-    // Title notes belong to the title, not to the act's page.
-    for n in notes.iter().filter(|n| n.subject_kind == "title") {
-        let act = &data.act(&n.act_id).name;
-        let on_act = artist(&t.app, &[("name", act)], Locale::En).await;
-        assert!(!everywhere(&on_act).contains(&n.text), "{act}");
-        let on_title = test_app::ask(
-            &t.app,
-            &format!("/chart title:\"{}\"", n.subject),
-            Locale::En,
-        )
-        .await;
-        let shown = everywhere(&on_title);
-        assert!(
-            shown.contains(&n.text) && shown.contains(&n.publisher),
-            "{shown}"
-        );
-    }
-    // Market notes about a period belong to that period's answer only.
-    for n in notes.iter().filter(|n| n.subject_kind == "market") {
-        let own = test_app::ask(&t.app, &format!("/exports {}", n.subject), Locale::En).await;
-        let line = note_line(&own, "Milestones", &n.text).unwrap();
-        assert!(
-            line.contains(&format!("as of {}", n.as_of)) && line.contains(&n.publisher),
-            "{line}"
-        );
-        for other in ["2023-H1", "2021", "2024"] {
-            let r = test_app::ask(&t.app, &format!("/exports {other}"), Locale::En).await;
-            assert!(!everywhere(&r).contains(&n.text), "{other}");
-        }
-    }
-    // An act note about one chart is not shown when the answer is about the other.
-    let twice = notes.iter().find(|n| n.subject == "twice").unwrap();
-    let r = artist(
-        &t.app,
-        &[("name", "TWICE"), ("chart", "hot-100")],
-        Locale::En,
-    )
-    .await;
-    assert!(!everywhere(&r).contains(&twice.text));
-}
-
-#[tokio::test]
-async fn notes_in_english_are_marked_in_korean_and_japanese_answers() {
-    let t = TestApp::new().await;
-    let skz = read_notes()
-        .into_iter()
-        .find(|n| n.subject == "straykids")
-        .unwrap();
-    for (locale, name, mark, date) in [
-        (Locale::En, "Milestones", None, "as of 2023-07-18"),
-        (
-            Locale::Ko,
-            "주요 기록",
-            Some("(영어 원문)"),
-            "2023년 7월 18일 기준",
-        ),
-        (
-            Locale::Ja,
-            "主な記録",
-            Some("（英語の原文）"),
-            "2023年7月18日時点",
-        ),
-    ] {
-        let r = artist(&t.app, &[("name", "Stray Kids")], locale).await;
-        let line = note_line(&r, name, &skz.text).unwrap_or_else(|| panic!("{r:?}"));
-        assert!(
-            line.contains(date) && line.contains(&skz.publisher),
-            "{line}"
-        );
-        match mark {
-            Some(m) => assert!(line.contains(m), "{line}"),
-            None => assert!(!line.contains("(in English"), "{line}"),
-        }
-    }
 }

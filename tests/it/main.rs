@@ -22,6 +22,7 @@ mod gateway;
 mod hostile;
 mod incremental_weeks;
 mod logs;
+mod milestones;
 mod moderation;
 mod pictures;
 mod postgres_cluster;

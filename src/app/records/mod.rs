@@ -5,11 +5,13 @@
 
 mod entry;
 mod query;
+mod standing;
 
 use chrono::NaiveDate;
 
 pub use entry::{Day, Entry, Jump, NO_ACT};
 pub use query::{First, FirstKind, Item, Line, Section};
+pub use standing::Lead;
 
 use crate::app::acts::ActFacts;
 use crate::app::search::SearchIndex;

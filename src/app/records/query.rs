@@ -228,7 +228,7 @@ impl Records {
     }
 
     /// Acts (or, for everyone, exact credits) ranked by how many entries of `kind` they have.
-    fn names(
+    pub(super) fn names(
         &self,
         c: &ChartRecords,
         kind: Kind,

@@ -196,8 +196,10 @@ pub(super) fn render(ix: &Indexes, found: &Found<'_>, title: &str, locale: Local
     embed = super::super::milestones::add(
         embed,
         ix,
+        super::super::milestones::Computed::default(),
         found.notes.iter().copied(),
         |_, _| Vec::new(),
+        |_| super::super::milestones::Subject::Market,
         locale,
     );
     let sources = source_lines(found, locale);
