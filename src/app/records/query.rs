@@ -127,12 +127,12 @@ impl Records {
                 let c = self.chart(chart);
                 let within = (page * per_page)..((page + 1) * per_page);
                 let (lines, total) = match kind {
-                    Kind::MostEntries => self.names(c, kind, who, years, within),
+                    Kind::MostEntries => self.names(c, kind, who, years, within, false),
                     _ => self.entries(c, kind, who, years, within),
                 };
                 let leaders = match kind {
                     Kind::NumberOnes | Kind::TopTens => {
-                        self.names(c, kind, who, years, 0..LEADERS).0
+                        self.names(c, kind, who, years, 0..LEADERS, true).0
                     }
                     _ => Vec::new(),
                 };
@@ -217,7 +217,8 @@ impl Records {
         (lines.into_iter().map(|(l, _)| l).collect(), n)
     }
 
-    /// Acts (or, for everyone, exact credits) ranked by how many entries of `kind` they have.
+    /// Acts (or, for everyone, exact credits) ranked by how many entries of `kind` they have;
+    /// `with_ties` also keeps the names tied with the last line `within`.
     fn names(
         &self,
         c: &ChartRecords,
@@ -225,6 +226,7 @@ impl Records {
         who: Who,
         years: Option<Years>,
         within: std::ops::Range<usize>,
+        with_ties: bool,
     ) -> (Vec<Line>, usize) {
         let set = self.set(c, who);
         // Per name: entries, first and latest placed weeks.
@@ -274,7 +276,17 @@ impl Records {
         let end = within.end.min(total);
         if end > 0 && end < total {
             ranked.select_nth_unstable_by_key(end - 1, key);
-            ranked.truncate(end);
+            let mut keep = end;
+            if with_ties {
+                let last = ranked[end - 1].1.0;
+                for i in end..total {
+                    if ranked[i].1.0 == last {
+                        ranked.swap(i, keep);
+                        keep += 1;
+                    }
+                }
+            }
+            ranked.truncate(keep);
         }
         ranked.sort_by_key(key);
         let lines = ranked
