@@ -1456,6 +1456,31 @@ async fn everyone_matches_the_full_history() {
         _ => 10 + lines / 500,
     };
     check_lists(&full.app, data, Who::Everyone, &spans, slack).await;
+    // As answered: credits as printed, the most Hot 100 No. 1s first.
+    let r = ask(
+        &full.app,
+        "/records kind:number-ones chart:hot-100 who:everyone",
+        Locale::En,
+    )
+    .await;
+    assert_eq!(
+        r.embeds[0].title.as_deref(),
+        Some("No. 1s · everyone on the chart")
+    );
+    let footer = r.embeds[0].footer.as_deref().unwrap_or_default();
+    assert!(
+        footer.contains("Acts are the exact credits as printed."),
+        "{footer}"
+    );
+    let most = &data.names(Chart::Hot100, Kind::NumberOnes, Who::Everyone, None)[0];
+    let leaders = field_starting(&r, "Most · Hot 100");
+    assert!(
+        leaders.starts_with(&format!(
+            "1. **{}** · {} No. 1s · first {}",
+            most.0, most.1, most.2
+        )),
+        "{leaders}"
+    );
 }
 
 #[tokio::test]
