@@ -420,6 +420,9 @@ fn within(years: Option<Years>, d: NaiveDate) -> bool {
     years.is_none_or(|y| (y.from..=y.to).contains(&d.year()))
 }
 
+/// A first: whose, which, and the entries that set it as `(title, week)`.
+type FirstSet = (ActKind, FirstKind, BTreeSet<(String, NaiveDate)>);
+
 /// One line of a list: value, evidence week, title, rank (None: listed, not counted), tie.
 type Shown = (i64, NaiveDate, String, Option<usize>, bool);
 
@@ -515,12 +518,7 @@ impl Data {
     }
 
     /// Per kind of act and kind of first: the entries that set it, as `(title, week)`.
-    fn firsts(
-        &self,
-        chart: Chart,
-        who: Who,
-        years: Option<Years>,
-    ) -> Vec<(ActKind, FirstKind, BTreeSet<(String, NaiveDate)>)> {
+    fn firsts(&self, chart: Chart, who: Who, years: Option<Years>) -> Vec<FirstSet> {
         let c = &self.charts[slot(chart)];
         let sections: &[(ActKind, Who)] = match who {
             Who::Groups => &[(ActKind::Group, Who::Groups)],
@@ -900,7 +898,7 @@ async fn check_firsts(app: &App, data: &Data, spans: &[Option<Years>]) -> usize 
             let got = ix.records.firsts(None, who, years);
             assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), Chart::ALL);
             for (chart, firsts) in got {
-                let shown: Vec<(ActKind, FirstKind, BTreeSet<(String, NaiveDate)>)> = firsts
+                let shown: Vec<FirstSet> = firsts
                     .iter()
                     .map(|f| {
                         let set = f
