@@ -219,6 +219,7 @@ impl Records {
 
     /// Acts (or, for everyone, exact credits) ranked by how many entries of `kind` they have;
     /// `with_ties` also keeps the names tied with the last line `within`.
+    // long: tally, rank by a histogram and select only the lines shown, in one pass each.
     fn names(
         &self,
         c: &ChartRecords,
