@@ -64,7 +64,7 @@ async fn ask_json_is_the_body_the_bot_sends() {
     assert!(fake.wait_ready(WAIT).await, "the bot connected");
     // `/help` names the commands by the ids registration stored.
     assert!(
-        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 8)
+        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 9)
             .await
     );
 

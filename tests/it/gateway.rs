@@ -98,7 +98,7 @@ async fn registers_its_commands_once_and_stops_cleanly() {
     let guild = fake.config().guild_ids[0];
     let bot = start_and_register(&fake, &db, guild).await;
     let commands = fake.registered_commands(Some(guild));
-    assert_eq!(commands.len(), 8);
+    assert_eq!(commands.len(), 9);
     let by_name = |n: &str| commands.iter().find(|c| c["name"] == n).cloned().unwrap();
     let exports = by_name("exports");
     assert_eq!(exports["options"][0]["name"], "country");
@@ -665,7 +665,7 @@ async fn the_token_is_read_the_same_way_for_every_call() {
     let task = tokio::spawn(discord::run(settings, app, rx));
     assert!(fake.wait_ready(WAIT).await, "the gateway took the token");
     assert!(
-        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 8)
+        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 9)
             .await,
         "serenity's REST calls took it"
     );

@@ -358,7 +358,7 @@ async fn thisweek_is_registered_for_everyone_and_answers_in_servers_and_dms() {
     let fake = FakeDiscord::start(FakeConfig::default()).await;
     let (stop, bot) = start_bot(&fake, dir.path()).await;
     assert!(
-        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 8)
+        fake.wait_until(WAIT, |f| f.registered_commands(None).len() == 9)
             .await
     );
     let registered = fake.registered_commands(None);
