@@ -28,6 +28,7 @@ mod pictures;
 mod postgres_cluster;
 mod postgres_store;
 mod properties;
+mod records;
 mod replies;
 mod run_process;
 mod runs_match_data;

@@ -127,12 +127,12 @@ impl Records {
                 let c = self.chart(chart);
                 let within = (page * per_page)..((page + 1) * per_page);
                 let (lines, total) = match kind {
-                    Kind::MostEntries => self.names(c, kind, who, years, within),
+                    Kind::MostEntries => self.names(c, kind, who, years, within, false),
                     _ => self.entries(c, kind, who, years, within),
                 };
                 let leaders = match kind {
                     Kind::NumberOnes | Kind::TopTens => {
-                        self.names(c, kind, who, years, 0..LEADERS).0
+                        self.names(c, kind, who, years, 0..LEADERS, true).0
                     }
                     _ => Vec::new(),
                 };
@@ -227,7 +227,8 @@ impl Records {
         (lines.into_iter().map(|(l, _)| l).collect(), total)
     }
 
-    /// Acts (or, for everyone, exact credits) ranked by how many entries of `kind` they have.
+    /// Acts (or, for everyone, exact credits) ranked by how many entries of `kind` they have;
+    /// `with_ties` also keeps the names tied with the last line `within`.
     pub(super) fn names(
         &self,
         c: &ChartRecords,
@@ -235,10 +236,11 @@ impl Records {
         who: Who,
         years: Option<Years>,
         within: std::ops::Range<usize>,
+        with_ties: bool,
     ) -> (Vec<Line>, usize) {
         let ranked = self.tally(c, kind, who, years);
         let total = ranked.len();
-        let lines = rank_names(ranked, within)
+        let lines = rank_names(ranked, within, with_ties)
             .into_iter()
             .filter_map(|(rank, tied, name, (count, first, latest))| {
                 let (first, latest) = (day_of(first)?, day_of(latest)?);
@@ -383,9 +385,13 @@ type Named = (usize, Tally);
 type RankedName = (usize, bool, usize, Tally);
 
 /// The names at `within` of the ranking by count (more first, then the earlier first week),
-/// each as (rank, shares it, name, tally). Ranks come from a histogram of counts, so only the
-/// lines shown are sorted.
-fn rank_names(mut ranked: Vec<Named>, within: std::ops::Range<usize>) -> Vec<RankedName> {
+/// each as (rank, shares it, name, tally), and with `with_ties` those tied with the last.
+/// Ranks come from a histogram of counts, so only the lines shown are sorted.
+fn rank_names(
+    mut ranked: Vec<Named>,
+    within: std::ops::Range<usize>,
+    with_ties: bool,
+) -> Vec<RankedName> {
     let total = ranked.len();
     let mut above = vec![0usize; ranked.iter().map(|(_, t)| t.0).max().unwrap_or(0) + 2];
     for (_, t) in &ranked {
@@ -399,7 +405,17 @@ fn rank_names(mut ranked: Vec<Named>, within: std::ops::Range<usize>) -> Vec<Ran
     let end = within.end.min(total);
     if end > 0 && end < total {
         ranked.select_nth_unstable_by_key(end - 1, key);
-        ranked.truncate(end);
+        let mut keep = end;
+        if with_ties {
+            let last = ranked[end - 1].1.0;
+            for i in end..total {
+                if ranked[i].1.0 == last {
+                    ranked.swap(i, keep);
+                    keep += 1;
+                }
+            }
+        }
+        ranked.truncate(keep);
     }
     ranked.sort_by_key(key);
     ranked

@@ -51,7 +51,7 @@ impl Records {
         let c = self.chart(chart);
         let mut out = Vec::new();
         for kind in ACT_COUNTS {
-            let (lines, _) = self.names(c, kind, Who::Kpop, None, 0..usize::MAX);
+            let (lines, _) = self.names(c, kind, Who::Kpop, None, 0..usize::MAX, false);
             let top: Vec<(u16, usize, Day, Day)> = lines
                 .iter()
                 .filter(|l| l.rank == Some(1))
