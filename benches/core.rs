@@ -22,6 +22,8 @@ use measure::{Stats, ratio, sqlite_import, time_async, us};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--serve-child") {
+        // As the bot's own process does, before any thread starts.
+        kpop_facts::cli::limit_malloc_arenas();
         // A fresh process that only serves, so its peak RSS is the bot's, not the importer's.
         let rt = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -394,6 +396,16 @@ async fn records(app: &App, caller: &Caller) {
         }
     })
     .await;
+    // The slowest questions, each timed alone.
+    let mut alone = Vec::new();
+    for (inv, q) in invs.iter().zip(&questions) {
+        let s = time_async(20, |_| async move {
+            std::hint::black_box(commands::respond(app, inv, caller).await);
+        })
+        .await;
+        alone.push((s.p50, q.clone()));
+    }
+    alone.sort_by_key(|a| std::cmp::Reverse(a.0));
     println!("\n## Records ({n} distinct questions, command path)\n");
     println!("| what | p50 | p99 |\n|---|---|---|");
     println!(
@@ -411,6 +423,10 @@ async fn records(app: &App, caller: &Caller) {
         us(page.p50),
         us(page.p99)
     );
+    println!("\nslowest alone (p50 of 20):");
+    for (p50, q) in alone.iter().take(5) {
+        println!("- `{q}`: {}", us(*p50));
+    }
 }
 
 const RECORD_KINDS: [&str; 9] = [

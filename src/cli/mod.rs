@@ -82,7 +82,21 @@ pub enum Command {
     Feed(feed::FeedCommand),
 }
 
+/// Caps glibc's malloc arenas at two, before any thread starts. By default each thread that
+/// allocates may get an arena of its own (up to eight per core), and memory freed in one is not
+/// reused by another: building the indexes on tokio's blocking threads then leaves several
+/// megabytes stranded. With two the process stays within its memory budget (BENCHMARKS.md);
+/// small allocations still go through each thread's own cache.
+pub fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before other threads exist.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 pub fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -44,6 +44,25 @@ impl Day {
     }
 }
 
+/// Whole years as days, `from` up to (not including) `to`: checked once per entry, so the
+/// bounds are worked out once per question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DaySpan {
+    from: u16,
+    to: u16,
+}
+
+impl DaySpan {
+    pub fn years(from: i32, to: i32) -> DaySpan {
+        let (from, to) = Day::year_bounds(from, to);
+        DaySpan { from, to }
+    }
+
+    pub fn contains(self, day: Day) -> bool {
+        (self.from..self.to).contains(&day.raw())
+    }
+}
+
 /// The biggest climb of an entry: from, to, and the week.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Jump {

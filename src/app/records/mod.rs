@@ -9,7 +9,7 @@ mod standing;
 
 use chrono::NaiveDate;
 
-pub use entry::{Day, Entry, Jump, NO_ACT};
+pub use entry::{Day, DaySpan, Entry, Jump, NO_ACT};
 pub use query::{First, FirstKind, Item, Line, Section};
 pub use standing::Lead;
 
@@ -154,8 +154,11 @@ impl Years {
     }
 
     pub fn contains(self, day: Day) -> bool {
-        let (from, to) = Day::year_bounds(self.from, self.to);
-        (from..to).contains(&day.raw())
+        self.days().contains(day)
+    }
+
+    pub fn days(self) -> DaySpan {
+        DaySpan::years(self.from, self.to)
     }
 
     pub fn label(self) -> String {

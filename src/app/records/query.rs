@@ -174,6 +174,7 @@ impl Records {
         let set = self.set(c, who);
         // The whole chart's list unfiltered is walked only up to the page.
         let unfiltered = who == Who::Everyone && years.is_none();
+        let years = years.map(Years::days);
         let mut seen: HashSet<u32> = HashSet::new();
         let mut lines: Vec<(Line, i64)> = Vec::new();
         let mut next_value = None;
@@ -272,6 +273,7 @@ impl Records {
     /// Per name with entries of `kind`: its index, how many, the first and latest placed weeks.
     fn tally(&self, c: &ChartRecords, kind: Kind, who: Who, years: Option<Years>) -> Vec<Named> {
         let set = self.set(c, who);
+        let span = years.map(Years::days);
         // Per name: entries, first and latest placed weeks.
         let size = if who == Who::Everyone {
             c.credits.len()
@@ -293,7 +295,7 @@ impl Records {
             if !e.counted
                 || value(kind, e, c.opening).is_none()
                 || !self.admits(who, e)
-                || years.is_some_and(|y| !y.contains(day))
+                || span.is_some_and(|y| !y.contains(day))
             {
                 continue;
             }
@@ -355,6 +357,7 @@ impl Records {
         who: Who,
         years: Option<Years>,
     ) -> Vec<Entry> {
+        let years = years.map(Years::days);
         let day = |e: &Entry| match kind {
             FirstKind::Entry => Some(e.first),
             FirstKind::TopTen => e.first_in_top_ten,
