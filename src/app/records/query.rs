@@ -244,7 +244,7 @@ impl Records {
         let lines = rank_names(ranked, within, with_ties)
             .into_iter()
             .filter_map(|(rank, tied, name, (count, first, latest))| {
-                let (first, latest) = (day_of(first)?, day_of(latest)?);
+                let (first, latest) = (Day::from_raw(first)?, Day::from_raw(latest)?);
                 let item = if who == Who::Everyone {
                     Item::Credit {
                         song_id: *c.credits.get(name)?,
@@ -439,10 +439,6 @@ fn mark_ties_ahead(lines: &mut [(Line, i64)], next: Option<i64>) {
             lines[i].0.tied = true;
         }
     }
-}
-
-fn day_of(raw: u16) -> Option<Day> {
-    Day::from_raw(raw)
 }
 
 fn charts(chart: Option<Chart>) -> impl Iterator<Item = Chart> {
